@@ -1,0 +1,21 @@
+select
+    cast(year as integer) as data_year,
+    school_code,
+    school_name,
+    municipality_oktmo,
+    locality,
+    locality = 'сельская' as is_rural,
+    pupils_total,
+    pupils_1_4,
+    pupils_5_9,
+    pupils_10_11,
+    pupils_ovz,
+    classes_total,
+    teachers_total,
+    teacher_vacancies,
+    computers_total,
+    has_internet,
+    source_file,
+    source_sha256,
+    source_row
+from {{ source('raw', 'oo1_context') }}

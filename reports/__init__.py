@@ -1,0 +1,1 @@
+"""Outputs people read, built from the marts only."""

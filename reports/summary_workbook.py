@@ -1,0 +1,110 @@
+"""The cycle's summary workbook: municipality × indicator scores, read from the marts only."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from ingestion.reference import get_monitoring
+from reports.excel import put_text, style_header
+from shnor import warehouse
+from shnor.settings import DEMO_MARK, PROJECT_ROOT, DataHome
+
+
+def code_version() -> str:
+    """Package version plus the git commit when run from a checkout."""
+    try:
+        package = version("shnor-warehouse")
+    except PackageNotFoundError:
+        package = "dev"
+    commit = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    return f"{package} ({commit})" if commit else package
+
+
+def summary_path(home: DataHome, monitoring_id: str) -> Path:
+    return home.reports / monitoring_id / f"svodka_{monitoring_id}.xlsx"
+
+
+def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
+    monitoring = get_monitoring(monitoring_id)
+    scores = warehouse.query(
+        home.warehouse,
+        "select * from marts.mart_indicator_scores where monitoring_id = ? "
+        "order by municipality_name, section_order, indicator_number",
+        [monitoring_id],
+    )
+    indicators = (scores[["section_order", "indicator_number", "indicator_code", "section_title",
+                          "indicator_label", "indicator_kind", "max_score"]]
+                  .drop_duplicates("indicator_code").sort_values(["section_order", "indicator_number"]))
+    is_demo = bool(scores["is_demo"].any()) if not scores.empty else False
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Сводка"
+    put_text(sheet["A1"], f"Сводка баллов по показателям: {monitoring.title}").font = Font(bold=True, size=12)
+    put_text(sheet["A2"], f"Окно мониторинга: {monitoring.window_open} – {monitoring.window_close}; "
+                          f"форм учтено: {scores['municipality_oktmo'].nunique()}")
+    put_text(sheet["A3"], f"Сформировано {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, версия {code_version()}")
+    if is_demo:
+        put_text(sheet["A4"], DEMO_MARK.upper()).font = Font(bold=True, color="C00000")
+
+    header_row = 6
+    put_text(sheet.cell(header_row, 1), "Муниципальное образование")
+    put_text(sheet.cell(header_row, 2), "ОКТМО")
+    columns = {}
+    for offset, row in enumerate(indicators.itertuples(), start=3):
+        maximum = "" if pd.isna(row.max_score) else f" (из {int(row.max_score)})"
+        put_text(sheet.cell(header_row, offset), f"{row.indicator_code}{maximum}")
+        columns[row.indicator_code] = offset
+    style_header(sheet[header_row])
+
+    municipalities = scores.drop_duplicates("municipality_oktmo")[["municipality_oktmo", "municipality_name"]]
+    row_of = {}
+    for index, municipality in enumerate(municipalities.itertuples(), start=header_row + 1):
+        put_text(sheet.cell(index, 1), municipality.municipality_name)
+        put_text(sheet.cell(index, 2), municipality.municipality_oktmo)
+        row_of[municipality.municipality_oktmo] = index
+    for record in scores.itertuples():
+        cell = sheet.cell(row_of[record.municipality_oktmo], columns[record.indicator_code], float(record.score))
+        cell.number_format = "0.0#"
+    sheet.freeze_panes = sheet.cell(header_row + 1, 3)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+    sheet.column_dimensions["A"].width = 42
+
+    legend = workbook.create_sheet("Показатели")
+    for column, title in enumerate(["Код", "Раздел", "Показатель", "Вид", "Максимум"], start=1):
+        put_text(legend.cell(1, column), title)
+    style_header(legend[1])
+    for index, row in enumerate(indicators.itertuples(), start=2):
+        put_text(legend.cell(index, 1), row.indicator_code)
+        put_text(legend.cell(index, 2), row.section_title)
+        put_text(legend.cell(index, 3), row.indicator_label)
+        put_text(legend.cell(index, 4), "наличие (0/1)" if row.indicator_kind == "presence" else "количество")
+        if not pd.isna(row.max_score):
+            legend.cell(index, 5, int(row.max_score))
+    legend.column_dimensions["C"].width = 90
+
+    sources = workbook.create_sheet("Источники")
+    for column, title in enumerate(["ОКТМО", "Файл", "SHA-256"], start=1):
+        put_text(sources.cell(1, column), title)
+    style_header(sources[1])
+    files = warehouse.query(
+        home.warehouse,
+        "select municipality_oktmo, source_file, source_sha256 from intermediate.int_current_submissions "
+        "where monitoring_id = ? order by municipality_oktmo", [monitoring_id])
+    for index, row in enumerate(files.itertuples(), start=2):
+        for column, value in enumerate(row[1:], start=1):
+            put_text(sources.cell(index, column), value)
+
+    path = summary_path(home, monitoring_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

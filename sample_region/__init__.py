@@ -1,0 +1,1 @@
+"""The bundled demo region: deterministic synthetic data on the public municipality list of Краснодарский край."""

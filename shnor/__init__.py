@@ -1,0 +1,1 @@
+"""ШНОР monitoring warehouse: orchestration, warehouse access and the command line."""

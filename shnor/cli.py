@@ -1,0 +1,153 @@
+"""``shnor``: what a data engineer runs by hand.
+
+    shnor demo                        sample region → full DAG run on the embedded default
+    shnor sample-region               write the demo region's landing files
+    shnor run [--monitoring ID]       run the monitoring-cycle DAG (airflow dags test)
+    shnor check-submission PATH       read one workbook without loading it
+    shnor build                       dbt build on the warehouse
+    shnor report [--monitoring ID]    rebuild the summary workbook from the marts
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from shnor.settings import DataHome
+
+MAIN_DAG = "shnor_monitoring_cycle"
+DEFAULT_MONITORING = "mph-2025"
+
+
+def _home(args) -> DataHome:
+    return DataHome(Path(args.home).resolve()) if args.home else DataHome.from_env()
+
+
+def cmd_sample_region(args) -> int:
+    from sample_region.generator import generate_sample_region
+
+    region = generate_sample_region(_home(args), args.monitoring, args.seed)
+    print(f"Демонстрационный регион: {len(region.submissions)} форм, {len(region.schools)} школ")
+    print(f"  формы:  {region.submissions[0].parent}")
+    print(f"  ОО-1:   {region.context_file}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from shnor.airflow_local import test_dag
+
+    home = _home(args)
+    started = time.monotonic()
+    log = test_dag(home, MAIN_DAG, {"monitoring_id": args.monitoring})
+    _print_outputs(home, args.monitoring, time.monotonic() - started, log)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    home = _home(args)
+    if home.root.exists():
+        shutil.rmtree(home.root)  # the demo home holds demo data only; each demo starts clean
+    cmd_sample_region(args)
+    return cmd_run(args)
+
+
+def _print_outputs(home: DataHome, monitoring_id: str, seconds: float, log: Path) -> None:
+    from reports.summary_workbook import summary_path
+
+    print(f"Цикл мониторинга {monitoring_id} выполнен за {seconds:.0f} с")
+    print(f"  хранилище (DuckDB): {home.warehouse}")
+    print(f"  отчёт:              {summary_path(home, monitoring_id)}")
+    print(f"  проверки GX:        {home.validation}")
+    print(f"  журнал Airflow:     {log}")
+
+
+def cmd_check_submission(args) -> int:
+    from ingestion.reference import get_monitoring, load_form
+    from ingestion.submission_reader import read_submission
+
+    monitoring = get_monitoring(args.monitoring)
+    form = load_form(monitoring.form_id)
+    result = read_submission(Path(args.path), form, args.monitoring)
+    indicators = []
+    if not result.rows.empty:
+        grouped = result.rows.groupby(["section_code", "indicator_code", "indicator_number", "unit_label"], sort=False)
+        unit_sums = grouped["value"].sum().reset_index()
+        for (section_code, code, number), units in unit_sums.groupby(["section_code", "indicator_code", "indicator_number"], sort=False):
+            indicator = form.sections[section_code].indicators[number]
+            indicators.append({"section": form.sections[section_code].title, "number": int(number), "code": code,
+                               "score": float(units["value"].mean()), "max": indicator.max_score})
+    report = {
+        "file": str(args.path),
+        "municipality": result.municipality.name if result.municipality else None,
+        "indicators": indicators,
+        "errors": [{"cell": e.cell, "indicator": e.indicator, "value": e.value, "rule": e.rule} for e in result.errors],
+    }
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        print(f"Файл: {report['file']}\nМО: {report['municipality'] or 'не распознано'}")
+        for item in indicators:
+            maximum = f" из {item['max']}" if item["max"] is not None else ""
+            print(f"  {item['code']:8} {item['score']:g}{maximum}   {item['section']}, показатель {item['number']}")
+        for error in report["errors"]:
+            print(f"  ОШИБКА {error['cell'] or '—'} [{error['indicator']}] «{error['value']}»: {error['rule']}")
+        print("Форма принята" if result.accepted else "Форма отклонена")
+    return 0 if result.accepted else 1
+
+
+def cmd_build(args) -> int:
+    from shnor.pipeline import dbt_build
+
+    print(dbt_build(_home(args)))
+    return 0
+
+
+def cmd_report(args) -> int:
+    from shnor.pipeline import build_reports
+
+    print(build_reports(_home(args), args.monitoring))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shnor", description="Хранилище мониторингов ШНОР")
+    parser.add_argument("--home", help="каталог данных (по умолчанию $SHNOR_HOME или ./var)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add(name, handler, help_text):
+        command = commands.add_parser(name, help=help_text)
+        command.set_defaults(handler=handler)
+        return command
+
+    for name, handler, help_text in [
+        ("demo", cmd_demo, "демонстрационный регион и полный прогон DAG"),
+        ("sample-region", cmd_sample_region, "создать файлы демонстрационного региона"),
+    ]:
+        command = add(name, handler, help_text)
+        command.add_argument("--monitoring", default=DEFAULT_MONITORING)
+        command.add_argument("--seed", type=int, default=20250611)
+    add("run", cmd_run, "прогон DAG цикла мониторинга").add_argument("--monitoring", default=DEFAULT_MONITORING)
+    check = add("check-submission", cmd_check_submission, "проверить одну форму без загрузки")
+    check.add_argument("path")
+    check.add_argument("--monitoring", default=DEFAULT_MONITORING)
+    check.add_argument("--json", action="store_true")
+    add("build", cmd_build, "dbt build")
+    add("report", cmd_report, "сводный отчёт по мониторингу").add_argument("--monitoring", default=DEFAULT_MONITORING)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (RuntimeError, KeyError, FileNotFoundError) as error:
+        print(f"shnor: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""The stages of one monitoring cycle, as plain functions: DAG tasks and the CLI both call these.
+
+landing → archive (immutable, by sha256) → raw tables (+ read errors) → GX validation per file
+(accepted / rejected; rejected files are copied to quarantine with their reasons) → dbt build →
+reports. Each stage is idempotent: a file already known by its sha256 is not read again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ingestion.context_reader import read_context_extract
+from ingestion.lineage import file_sha256
+from ingestion.reference import get_monitoring, load_form, load_municipalities, read_form_rows
+from ingestion.submission_reader import read_submission
+from shnor import warehouse
+from shnor.settings import DBT_PROJECT_DIR, FORMS_DIR, DataHome
+from shnor.validation import save_result, validate_frame
+
+log = logging.getLogger(__name__)
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """A kind of landed file: the raw table its rows go to and the GX suite that checks them."""
+
+    name: str
+    table: str
+    suite: str
+
+
+SUBMISSION = SourceKind("submission", "raw.submission_values", "raw_submission_values")
+OO1_CONTEXT = SourceKind("oo1_context", "raw.oo1_context", "raw_oo1_context")
+SOURCE_KINDS = {kind.name: kind for kind in (SUBMISSION, OO1_CONTEXT)}
+
+
+def landed_workbooks(folder: Path) -> list[Path]:
+    """Workbooks in a landing folder, skipping Excel's lock files ("~$…") and hidden files."""
+    if not folder.exists():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", ".")))
+
+
+def archive_file(home: DataHome, path: Path, sha256: str) -> Path:
+    """Copy a landed file into the archive once; the archive is never rewritten."""
+    target = home.archive / sha256[:2] / sha256 / path.name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    return target
+
+
+def quarantine_file(home: DataHome, archived: Path, sha256: str, reasons: list[dict]) -> Path:
+    folder = home.quarantine / sha256
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(archived, folder / archived.name)
+    (folder / "reasons.json").write_text(json.dumps(reasons, ensure_ascii=False, indent=1), encoding="utf-8")
+    return folder
+
+
+def load_reference(home: DataHome) -> dict:
+    """Form catalogues (one CSV per form in ``forms/``) into ``raw.form_items``."""
+    rows = [row for path in sorted(FORMS_DIR.glob("*.csv")) for row in read_form_rows(path)]
+    frame = pd.DataFrame(rows).astype({"section_order": "int64", "indicator_number": "int64", "item_number": "int64"})
+    with warehouse.connect(home.warehouse) as con:
+        warehouse.replace_table(con, "raw.form_items", frame)
+    return {"form_items": len(frame), "forms": int(frame["form_id"].nunique())}
+
+
+def _ingest(home: DataHome, kind: SourceKind, paths: list[Path], read: Callable, file_fields: Callable) -> dict:
+    """Archive, read and record each landed file once; ``file_fields`` adds kind-specific registry columns."""
+    summary = {"kind": kind.name, "landed": len(paths), "new": 0, "already_known": 0, "read_errors": 0}
+    with warehouse.connect(home.warehouse) as con:
+        for path in paths:
+            sha256 = file_sha256(path)
+            if warehouse.known_file(con, sha256):
+                summary["already_known"] += 1
+                continue
+            archived = archive_file(home, path, sha256)
+            result = read(archived, sha256)
+            warehouse.replace_file_rows(con, kind.table, result.rows, sha256)
+            warehouse.replace_errors(con, sha256, "read", result.errors_as_dicts())
+            warehouse.record_file(
+                con, source_sha256=sha256, source_kind=kind.name, source_file=path.name,
+                archived_path=str(archived), received_at=warehouse.now_utc(), is_demo=result.is_demo,
+                status="read" if result.accepted else "rejected", **file_fields(result),
+            )
+            summary["new"] += 1
+            if not result.accepted:
+                summary["read_errors"] += 1
+                quarantine_file(home, archived, sha256, result.errors_as_dicts())
+                log.warning("%s refused at reading: %d errors", path.name, len(result.errors))
+    return summary
+
+
+def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
+    monitoring = get_monitoring(monitoring_id)
+    form = load_form(monitoring.form_id)
+    municipalities = load_municipalities()
+    return _ingest(
+        home, SUBMISSION, landed_workbooks(home.submissions_landing(monitoring_id)),
+        lambda path, sha256: read_submission(path, form, monitoring_id, municipalities, sha256),
+        file_fields=lambda r: {"monitoring_id": monitoring_id,
+                               "municipality_oktmo": r.municipality.oktmo if r.municipality else None},
+    )
+
+
+def ingest_context(home: DataHome) -> dict:
+    return _ingest(home, OO1_CONTEXT, landed_workbooks(home.context_landing), read_context_extract,
+                   file_fields=lambda r: {"data_year": r.year})
+
+
+def validate_pending(home: DataHome) -> dict:
+    """Run each read file's rows through its GX suite; accept or reject the file as a whole."""
+    summary = {"validated": 0, "accepted": 0, "rejected": 0}
+    with warehouse.connect(home.warehouse) as con:
+        pending = con.execute(
+            f"select source_sha256, source_kind, archived_path from {warehouse.FILES_TABLE} "
+            "where status = 'read' order by received_at"
+        ).fetchall()
+        for sha256, kind_name, archived in pending:
+            kind = SOURCE_KINDS[kind_name]
+            rows = con.execute(f"select * from {kind.table} where source_sha256 = ? order by source_row",
+                               [sha256]).fetchdf()
+            outcome = validate_frame(rows, kind.suite)
+            save_result(outcome, home.validation, sha256)
+            warehouse.replace_validation_results(con, sha256, kind.suite, outcome.results)
+            warehouse.replace_errors(con, sha256, "validate", outcome.cell_errors)
+            warehouse.set_file_status(con, sha256, "accepted" if outcome.success else "rejected")
+            summary["validated"] += 1
+            summary["accepted" if outcome.success else "rejected"] += 1
+            if not outcome.success:
+                quarantine_file(home, Path(archived), sha256, outcome.cell_errors)
+    return summary
+
+
+def dbt_command(home: DataHome, *args: str) -> list[str]:
+    dbt = Path(sys.executable).with_name("dbt")
+    return [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+
+
+def dbt_environment(home: DataHome) -> dict[str, str]:
+    home.dbt_artifacts.mkdir(parents=True, exist_ok=True)
+    return {
+        **os.environ,
+        "SHNOR_WAREHOUSE": str(home.warehouse),
+        "DBT_TARGET_PATH": str(home.dbt_artifacts / "target"),
+        "DBT_LOG_PATH": str(home.dbt_artifacts / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def dbt_build(home: DataHome) -> dict:
+    """``dbt build`` (seeds, models, data and unit tests) in its own process.
+
+    A separate process keeps dbt's DuckDB connection out of the caller, which matters under
+    ``airflow dags test`` where every task shares one process.
+    """
+    completed = subprocess.run(dbt_command(home, "build"), env=dbt_environment(home),
+                               capture_output=True, text=True)
+    results_path = home.dbt_artifacts / "target" / "run_results.json"
+    statuses: dict[str, int] = {}
+    if results_path.exists():
+        for result in json.loads(results_path.read_text())["results"]:
+            statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+    if completed.returncode != 0:
+        raise RuntimeError(f"dbt build failed ({statuses}):\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}")
+    return {"dbt_results": statuses}
+
+
+def build_reports(home: DataHome, monitoring_id: str) -> dict:
+    from reports.summary_workbook import write_summary_workbook
+
+    path = write_summary_workbook(home, monitoring_id)
+    return {"summary_workbook": str(path)}

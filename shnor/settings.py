@@ -1,0 +1,70 @@
+"""Where things live. Every path derives from two roots so tests and deployments can move them.
+
+- the project root (code, dbt project, GX suites, form catalogues): fixed by this file's location;
+- the data home (landing, archive, quarantine, warehouse, reports): ``SHNOR_HOME``, default ``./var``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DBT_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+FORMS_DIR = PROJECT_ROOT / "forms"
+DAGS_DIR = PROJECT_ROOT / "dags"
+
+DEMO_MARK = "демонстрационные данные"
+
+
+@dataclass(frozen=True)
+class DataHome:
+    """The folders of one installation's data, all under one root."""
+
+    root: Path
+
+    @classmethod
+    def from_env(cls) -> "DataHome":
+        return cls(Path(os.environ.get("SHNOR_HOME", PROJECT_ROOT / "var")).resolve())
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    def submissions_landing(self, monitoring_id: str) -> Path:
+        return self.landing / "submissions" / monitoring_id
+
+    @property
+    def context_landing(self) -> Path:
+        return self.landing / "context"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def validation(self) -> Path:
+        return self.root / "validation"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(os.environ.get("SHNOR_WAREHOUSE", self.root / "warehouse" / "shnor.duckdb"))
+
+    @property
+    def dbt_artifacts(self) -> Path:
+        return self.root / "dbt"
+
+    @property
+    def airflow_home(self) -> Path:
+        return Path(os.environ.get("AIRFLOW_HOME", self.root / "airflow"))

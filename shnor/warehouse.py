@@ -1,0 +1,134 @@
+"""The one place that writes to the DuckDB warehouse (Python side; dbt writes its own layers).
+
+Raw tables are written per source file and keyed by the file's sha256, so loading the same file
+again replaces its rows instead of adding them: reruns are idempotent. Every connection is closed
+on exit, because DuckDB allows one writer process per file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+FILES_TABLE = "raw.files"
+ERRORS_TABLE = "audit.file_errors"
+VALIDATION_TABLE = "audit.validation_results"
+
+_DDL = f"""
+create schema if not exists raw;
+create schema if not exists audit;
+create table if not exists {FILES_TABLE} (
+    source_sha256 varchar primary key,
+    source_kind varchar not null,          -- 'submission' | 'oo1_context'
+    source_file varchar not null,
+    archived_path varchar not null,
+    received_at timestamp not null,
+    monitoring_id varchar,
+    municipality_oktmo varchar,
+    data_year integer,
+    is_demo boolean not null,
+    status varchar not null,               -- 'read' | 'accepted' | 'rejected'
+    status_at timestamp not null
+);
+create table if not exists {ERRORS_TABLE} (
+    source_sha256 varchar not null,
+    stage varchar not null,                -- 'read' | 'validate'
+    source_file varchar, sheet varchar, cell varchar, indicator varchar, value varchar, rule varchar
+);
+create table if not exists {VALIDATION_TABLE} (
+    source_sha256 varchar not null,
+    suite varchar not null,
+    expectation varchar not null,
+    column_name varchar,
+    success boolean not null,
+    unexpected_count integer,
+    rule varchar,
+    validated_at timestamp not null
+);
+"""
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            con.execute(_DDL)
+        yield con
+    finally:
+        con.close()
+
+
+def replace_file_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, sha256: str) -> None:
+    """Put one file's rows in ``table`` (created from the frame's types on first use), replacing earlier ones."""
+    con.register("incoming", frame)
+    try:
+        con.execute(f"create table if not exists {table} as select * from incoming limit 0")
+        con.execute(f"delete from {table} where source_sha256 = ?", [sha256])
+        con.execute(f"insert into {table} by name select * from incoming")
+    finally:
+        con.unregister("incoming")
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Reference tables are small and loaded whole."""
+    con.register("incoming", frame)
+    try:
+        con.execute(f"create or replace table {table} as select * from incoming")
+    finally:
+        con.unregister("incoming")
+
+
+def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> dict | None:
+    rows = con.execute(f"select * from {FILES_TABLE} where source_sha256 = ?", [sha256]).fetchdf()
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def record_file(con: duckdb.DuckDBPyConnection, **fields) -> None:
+    fields.setdefault("status_at", now_utc())
+    columns = ", ".join(fields)
+    placeholders = ", ".join("?" for _ in fields)
+    con.execute(f"insert or replace into {FILES_TABLE} ({columns}) values ({placeholders})", list(fields.values()))
+
+
+def set_file_status(con: duckdb.DuckDBPyConnection, sha256: str, status: str) -> None:
+    con.execute(f"update {FILES_TABLE} set status = ?, status_at = ? where source_sha256 = ?",
+                [status, now_utc(), sha256])
+
+
+def replace_errors(con: duckdb.DuckDBPyConnection, sha256: str, stage: str, errors: list[dict]) -> None:
+    con.execute(f"delete from {ERRORS_TABLE} where source_sha256 = ? and stage = ?", [sha256, stage])
+    for error in errors:
+        con.execute(
+            f"insert into {ERRORS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [sha256, stage, error["file"], error["sheet"], error["cell"], error["indicator"], error["value"], error["rule"]],
+        )
+
+
+def replace_validation_results(con: duckdb.DuckDBPyConnection, sha256: str, suite: str, results: list[dict]) -> None:
+    con.execute(f"delete from {VALIDATION_TABLE} where source_sha256 = ? and suite = ?", [sha256, suite])
+    validated_at = now_utc()
+    for result in results:
+        con.execute(
+            f"insert into {VALIDATION_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [sha256, suite, result["expectation"], result["column"], result["success"],
+             result["unexpected_count"], result["rule"], validated_at],
+        )
+
+
+def query(path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
+    """Read-only query for readers (validation, reports, tests)."""
+    with connect(path, read_only=True) as con:
+        return con.execute(sql, params or []).fetchdf()
