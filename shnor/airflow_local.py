@@ -51,7 +51,7 @@ def last_run_state(home: DataHome, dag_id: str) -> str | None:
     return runs[0]["state"] if runs else None
 
 
-def test_dag(home: DataHome, dag_id: str, conf: dict) -> Path:
+def run_dag(home: DataHome, dag_id: str, conf: dict) -> Path:
     """Run one DAG end to end; raises with the log's path unless the run succeeded."""
     ensure_metadata_db(home)
     log = home.airflow_home / f"{dag_id}.last-run.log"

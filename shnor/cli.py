@@ -38,11 +38,11 @@ def cmd_sample_region(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from shnor.airflow_local import test_dag
+    from shnor.airflow_local import run_dag
 
     home = _home(args)
     started = time.monotonic()
-    log = test_dag(home, MAIN_DAG, {"monitoring_id": args.monitoring})
+    log = run_dag(home, MAIN_DAG, {"monitoring_id": args.monitoring})
     _print_outputs(home, args.monitoring, time.monotonic() - started, log)
     return 0
 

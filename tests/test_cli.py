@@ -1,0 +1,52 @@
+"""The `shnor` command on files a person would check by hand."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sample_region.generator import generate_sample_region
+from shnor.settings import DataHome
+from tests.workbooks import form_values, write_submission
+
+SHNOR = str(Path(sys.executable).with_name("shnor"))
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([SHNOR, *args], capture_output=True, text=True)
+
+
+def test_check_submission_json_for_an_accepted_file(tmp_path):
+    path = write_submission(tmp_path / "Абинский.xlsx", "МО Абинский район", form_values(presence_default=0, MNC_3=[1, 1, 0]))
+    completed = run("check-submission", str(path), "--json")
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    assert report["municipality"] == "Абинский муниципальный район"
+    mnc3 = next(i for i in report["indicators"] if i["code"] == "MNC-3")
+    assert mnc3 == {"section": "Эффективность работы муниципального наставнического центра (МНЦ)",
+                    "number": 3, "code": "MNC-3", "score": 2.0, "max": 3}
+    assert report["errors"] == []
+
+
+def test_check_submission_refuses_with_cells(tmp_path):
+    path = write_submission(tmp_path / "Абинский.xlsx", "МО Абинский район", form_values(MTKP_2=[1, "?", 0]))
+    completed = run("check-submission", str(path))
+    assert completed.returncode == 1
+    assert "ОШИБКА" in completed.stdout and "MTKP-2" in completed.stdout and "Форма отклонена" in completed.stdout
+
+
+def test_sample_region_is_deterministic(tmp_path):
+    first = generate_sample_region(DataHome(tmp_path / "a"))
+    second = generate_sample_region(DataHome(tmp_path / "b"))
+    assert len(first.schools) == len(second.schools) == 1200
+    assert [s.code for s in first.schools] == [s.code for s in second.schools]
+    assert len(first.submissions) == 44
+    import openpyxl
+
+    def cells(path):
+        return [row for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
+
+    assert cells(first.submissions[5]) == cells(second.submissions[5])
+    assert cells(first.context_file) == cells(second.context_file)
