@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from ingestion.lineage import file_sha256
 from ingestion.names import normalize_text
-from ingestion.submission_reader import CellError, parse_value
+from ingestion.cells import CellError, parse_value
 from shnor.settings import DEMO_MARK, FORMS_DIR
 
 _PANDAS_TYPES = {"string": "string", "int": "Int64", "bool": "boolean"}

@@ -61,3 +61,10 @@ def match_municipality(name: str, reference: list[Municipality]) -> NameMatch:
     if best_score >= 0.85 and best_score - runner_up >= 0.1:
         return NameMatch(by_core[best_core], round(best_score, 3))
     return NameMatch(None, round(best_score, 3), tuple(c for _, c in scored[:3]))
+
+
+def display_name(municipality: Municipality) -> str:
+    """How a municipality writes its own name on a form: "МО Абинский район", "МО город Сочи"."""
+    core = municipality_core(municipality.name)
+    title = "-".join(part[:1].upper() + part[1:] for part in core.split("-"))
+    return f"МО {title} район" if municipality.kind == "municipal_district" else f"МО город {title}"

@@ -125,3 +125,11 @@ class Municipality:
 def load_municipalities(path: Path = DBT_SEEDS_DIR / "ref_municipalities.csv") -> list[Municipality]:
     with open(path, encoding="utf-8", newline="") as handle:
         return [Municipality(r["oktmo8"], r["name"], r["kind"]) for r in csv.DictReader(handle)]
+
+
+def region_name(region_code: str, path: Path = DBT_SEEDS_DIR / "ref_regions.csv") -> str:
+    with open(path, encoding="utf-8", newline="") as handle:
+        names = {row["region_code"]: row["region_name"] for row in csv.DictReader(handle)}
+    if region_code not in names:
+        raise KeyError(f"Регион с кодом «{region_code}» отсутствует в справочнике регионов")
+    return names[region_code]

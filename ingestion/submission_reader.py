@@ -2,25 +2,31 @@
 
 The layout is found by text, never by fixed rows: the table header ("№ п/п", "Наименование…",
 "Баллы…", "Количественные…"), section titles from the form catalogue, indicator numbers in the
-number column and sub-items as the dash lines under their indicator. Cached values are read
-(formulas are never evaluated). Parse problems become errors naming file, sheet, cell and rule;
-range, completeness and duplicate rules belong to the GX suite ``raw_submission_values``.
+number column and sub-items as the dash lines under their indicator, matched to the catalogue by
+their wording. It accepts our templates (metadata in a hidden sheet) and the form as people fill it
+by hand: renamed sheets, blank and stray rows, merged cells, notes in extra columns, values typed
+as "1,0", "да", " 1 ", a section printed twice, two sub-items typed in one row, and a column per
+unit (per ШНОР or per mentor) under "Баллы". Parse problems become errors naming file, sheet, cell
+and rule; range and duplicate rules belong to the GX suite ``raw_submission_values``.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from ingestion.cells import BLANK_RULE, CellError, fold, is_blank, parse_number_cell, parse_value
 from ingestion.lineage import file_sha256
 from ingestion.names import match_municipality, normalize_text
 from ingestion.reference import Form, FormIndicator, Municipality, load_municipalities
+from ingestion.safety import UnsafeWorkbook
+from ingestion.workbook_source import SheetRows, load_sheets, read_meta
 from shnor.settings import DEMO_MARK
 
 VALUE_COLUMNS = {
@@ -43,23 +49,10 @@ VALUE_COLUMNS = {
     "source_cell": "string",
 }
 
-_YES = {"да", "есть", "имеется", "+", "yes"}
-_NO = {"нет", "отсутствует", "no"}
-_NOT_APPLICABLE = {"*", "х", "x"}
+WHOLE_MUNICIPALITY = "МО"
 _DASHES = ("-", "–", "—", "•")
+_SEGMENT_SPLIT = re.compile(r";\s*[-–—]\s*")
 _HEADER_SCAN_ROWS = 40
-
-
-@dataclass
-class CellError:
-    """One reason a submission is refused, in words a municipal specialist can act on."""
-
-    file: str
-    sheet: str
-    cell: str
-    indicator: str
-    value: str
-    rule: str
 
 
 @dataclass
@@ -75,6 +68,7 @@ class SubmissionRead:
     rows: pd.DataFrame
     errors: list[CellError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:
@@ -84,86 +78,43 @@ class SubmissionRead:
         return [asdict(error) for error in self.errors]
 
 
-def _fold(text: object) -> str:
-    """Text reduced to letters and digits, for tolerant comparison of labels."""
-    return re.sub(r"[^\w]", "", normalize_text(text))
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def parse_number_cell(value: object) -> int | None:
-    """An indicator number as people write it: 3, 3.0, "3", "3.", " 3) "."""
-    if isinstance(value, bool) or _is_blank(value):
-        return None
-    if isinstance(value, (int, float)):
-        return int(value) if float(value).is_integer() else None
-    match = re.fullmatch(r"\s*(\d{1,3})\s*[.)]?\s*", str(value))
-    return int(match.group(1)) if match else None
-
-
-@dataclass(frozen=True)
-class ParsedValue:
-    value: float | None
-    not_applicable: bool = False
-    error: str | None = None
-
-
-def parse_value(raw: object, kind: str) -> ParsedValue:
-    """One filled cell: 1, 0, "1,0", "0.0", "да", "нет", " 1 ", "*" (not applicable)."""
-    if _is_blank(raw):
-        return ParsedValue(None, error="значение не заполнено")
-    if isinstance(raw, bool):
-        return ParsedValue(float(raw))
-    if isinstance(raw, (int, float)):
-        number = float(raw)
-    else:
-        text = normalize_text(raw)
-        if text in _NOT_APPLICABLE:
-            return ParsedValue(None, not_applicable=True)
-        if text in _YES:
-            return ParsedValue(1.0)
-        if text in _NO:
-            return ParsedValue(0.0)
-        try:
-            number = float(text.replace(" ", "").replace(",", "."))
-        except ValueError:
-            expected = "0 или 1 (да/нет)" if kind == "presence" else "целое число"
-            return ParsedValue(None, error=f"значение не является числом: ожидается {expected}")
-    if kind == "count" and not number.is_integer():
-        return ParsedValue(number, error="количество должно быть целым числом")
-    return ParsedValue(number)
-
-
 @dataclass
 class _Layout:
     header_row: int
     number_col: int
     label_col: int
-    presence_col: int
     count_col: int
+    unit_cols: list[tuple[int, str]]  # presence value columns: (column, unit label)
+    first_data_row: int
 
 
 def _find_layout(rows: list[tuple]) -> _Layout | None:
-    for index, row in enumerate(rows):
-        folded = [_fold(cell) for cell in row]
+    for index, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
+        folded = [fold(cell) for cell in row]
         presence = next((i for i, text in enumerate(folded) if text.startswith("балл")), None)
         count = next((i for i, text in enumerate(folded) if text.startswith("количеств")), None)
         if presence is None or count is None:
             continue
         number = next((i for i, text in enumerate(folded) if text.startswith("пп") or "№" in str(row[i] or "")), 0)
         label = next((i for i, text in enumerate(folded) if text.startswith("наименован")), number + 1)
-        return _Layout(index, number, label, presence, count)
+        units = [(presence, WHOLE_MUNICIPALITY)]
+        first_data_row = index + 1
+        below = rows[index + 1] if index + 1 < len(rows) else ()
+        end = count if count > presence else len(below)
+        named = [(c, str(below[c]).strip()) for c in range(presence, min(end, len(below))) if not is_blank(below[c])]
+        if named and all(parse_number_cell(v) is None for _, v in named):  # a row of unit names under "Баллы"
+            units = named
+            first_data_row = index + 2
+        return _Layout(index, number, label, count, units, first_data_row)
     return None
 
 
 def _match_section(label: str, form: Form) -> str | None:
-    folded = _fold(label)
+    folded = fold(label)
     if len(folded) < 10:
         return None
     for section in form.sections.values():
-        title = _fold(section.title)
+        title = fold(section.title)
         if folded == title or difflib.SequenceMatcher(None, folded, title).ratio() >= 0.85:
             return section.code
     return None
@@ -177,58 +128,81 @@ def _find_municipality_text(rows: list[tuple], stop: int) -> str:
                 _, _, after = str(cell).partition(":")
                 if after.strip():
                     return after.strip()
-                following = [c for c in row[position + 1:] if not _is_blank(c)]
+                following = [c for c in row[position + 1:] if not is_blank(c)]
                 if following:
                     return str(following[0]).strip()
     return ""
 
 
-def _has_demo_mark(rows: list[tuple], stop: int) -> bool:
-    return any(DEMO_MARK in normalize_text(cell) for row in rows[:stop] for cell in row)
-
-
 class _SectionReader:
-    """Walks the table rows of one sheet and collects one record per catalogue item and occurrence."""
+    """Walks one sheet's table rows and collects one record per catalogue item, unit and occurrence."""
 
-    def __init__(self, form: Form, layout: _Layout, sheet: str, add_error):
-        self.form, self.layout, self.sheet, self.add_error = form, layout, sheet, add_error
+    def __init__(self, form: Form, layout: _Layout, sheet: str, add_error, notes: list[str]):
+        self.form, self.layout, self.sheet, self.add_error, self.notes = form, layout, sheet, add_error, notes
         self.occurrences: list[tuple[str, list[dict]]] = []
         self.indicator: FormIndicator | None = None
-        self.next_item = 0
+        self.assigned: set[int] = set()
 
-    def _cell_name(self, row_number: int, column: int) -> str:
-        return f"{get_column_letter(column + 1)}{row_number}"
+    def _value_cells(self, row: tuple, row_number: int) -> list[tuple[str, object, str]]:
+        """(unit, raw value, cell) for the current indicator's value columns in this row."""
+        if self.indicator.kind == "count":
+            columns = [(self.layout.count_col, WHOLE_MUNICIPALITY)]
+        else:
+            columns = self.layout.unit_cols
+        return [(unit, row[c] if c < len(row) else None, f"{get_column_letter(c + 1)}{row_number}") for c, unit in columns]
 
-    def _record(self, row: tuple, row_number: int, item_index: int) -> None:
+    def _append(self, item_number: int, unit: str, value, raw, not_applicable: bool, cell: str, row_number: int):
         indicator = self.indicator
-        item = indicator.items[item_index]
-        column = self.layout.presence_col if indicator.kind == "presence" else self.layout.count_col
-        raw = row[column] if column < len(row) else None
-        cell = self._cell_name(row_number, column)
-        parsed = parse_value(raw, indicator.kind)
-        if parsed.error:
-            self.add_error(self.sheet, cell, indicator.code, raw, parsed.error)
         self.occurrences[-1][1].append({
-            "section_code": indicator.section_code,
-            "indicator_code": indicator.code,
-            "indicator_number": indicator.number,
-            "item_number": item.item_number,
-            "kind": indicator.kind,
-            "value": parsed.value,
-            "raw_value": None if raw is None else str(raw),
-            "not_applicable": parsed.not_applicable,
-            "source_sheet": self.sheet,
-            "source_row": row_number,
+            "section_code": indicator.section_code, "indicator_code": indicator.code,
+            "indicator_number": indicator.number, "item_number": item_number, "unit_label": unit,
+            "kind": indicator.kind, "value": value, "raw_value": None if raw is None else str(raw),
+            "not_applicable": not_applicable, "source_sheet": self.sheet, "source_row": row_number,
             "source_cell": cell,
         })
+
+    def _record(self, row: tuple, row_number: int, item_numbers: list[int]) -> None:
+        for unit, raw, cell in self._value_cells(row, row_number):
+            parsed = parse_value(raw, self.indicator.kind)
+            if parsed.error:
+                self.add_error(self.sheet, cell, self.indicator.code, raw, parsed.error)
+            if len(item_numbers) == 1:
+                self._append(item_numbers[0], unit, parsed.value, raw, parsed.not_applicable, cell, row_number)
+                continue
+            # Several sub-items typed in one row share one cell: it holds how many of them are present.
+            present = parsed.value
+            if not parsed.error and not parsed.not_applicable and not (
+                    present is not None and float(present).is_integer() and 0 <= present <= len(item_numbers)):
+                self.add_error(self.sheet, cell, self.indicator.code, raw,
+                               f"в строке {len(item_numbers)} подпункта: ожидается число от 0 до {len(item_numbers)}")
+                present = None
+            for position, number in enumerate(item_numbers):
+                value = None if present is None else float(position < present)
+                self._append(number, unit, value, raw, parsed.not_applicable, cell, row_number)
+
+    def _items_for_line(self, label: str) -> list[int]:
+        """Catalogue sub-items named by a dash line, matched by wording, else the next in order."""
+        segments = [s for s in _SEGMENT_SPLIT.split(label.lstrip("".join(_DASHES) + " ")) if fold(s)]
+        numbers = []
+        for segment in segments or [label]:
+            free = [item for item in self.indicator.items if item.item_number not in self.assigned]
+            if not free:
+                break
+            scored = [(difflib.SequenceMatcher(None, fold(segment), fold(item.item_label)).ratio(), item) for item in free]
+            ratio, best = max(scored, key=lambda pair: pair[0])
+            chosen = best if ratio >= 0.6 else free[0]
+            self.assigned.add(chosen.item_number)
+            numbers.append(chosen.item_number)
+        return numbers
 
     def feed(self, row: tuple, row_number: int) -> None:
         layout = self.layout
         label_raw = row[layout.label_col] if layout.label_col < len(row) else None
         label = normalize_text(label_raw)
-        number = parse_number_cell(row[layout.number_col] if layout.number_col < len(row) else None)
+        number_cell = row[layout.number_col] if layout.number_col < len(row) else None
+        number = parse_number_cell(number_cell)
         if number is None:
-            section_code = _match_section(label or normalize_text(row[layout.number_col]), self.form)
+            section_code = _match_section(label or normalize_text(number_cell), self.form)
             if section_code:
                 self.occurrences.append((section_code, []))
                 self.indicator = None
@@ -238,40 +212,58 @@ class _SectionReader:
         section = self.form.sections[self.occurrences[-1][0]]
         if number is not None:
             self.indicator = section.indicators.get(number)
-            self.next_item = 0
+            self.assigned = set()
             if self.indicator is None:
-                self.add_error(self.sheet, self._cell_name(row_number, layout.number_col), f"№ {number}",
+                self.add_error(self.sheet, f"{get_column_letter(layout.number_col + 1)}{row_number}", f"№ {number}",
                                number, f"в разделе «{section.title}» нет показателя с таким номером")
             elif len(self.indicator.items) == 1 and not self.indicator.items[0].item_label:
-                self._record(row, row_number, 0)
-                self.next_item = 1
+                self.assigned.add(1)
+                self._record(row, row_number, [1])
             return
-        if self.indicator and label.startswith(_DASHES) and self.next_item < len(self.indicator.items):
-            self._record(row, row_number, self.next_item)
-            self.next_item += 1
+        if self.indicator and label.startswith(_DASHES) and len(self.assigned) < len(self.indicator.items):
+            self._record(row, row_number, self._items_for_line(label))
 
 
 def _merge_occurrences(occurrences, add_error, notes) -> list[dict]:
-    """Keep each section once: an identical repeat is dropped, a conflicting repeat is an error."""
+    """Keep each section once: an identical repeat is dropped, a conflicting repeat is an error.
+
+    Repeats are compared by each indicator's sum per unit, since a repeat may type two sub-items
+    in one row where the first copy has them in two.
+    """
     first: dict[str, list[dict]] = {}
+
+    def sums(records):
+        totals = defaultdict(float)
+        cells = {}
+        for r in records:
+            key = (r["indicator_code"], r["unit_label"])
+            totals[key] += r["value"] or 0.0
+            cells.setdefault(key, r)
+        return totals, cells
+
     for section_code, records in occurrences:
         if section_code not in first:
             first[section_code] = records
             continue
-        kept = {(r["indicator_number"], r["item_number"]): r for r in first[section_code]}
-        conflicts = [
-            r for r in records
-            if (r["indicator_number"], r["item_number"]) in kept
-            and kept[(r["indicator_number"], r["item_number"])]["value"] != r["value"]
-        ]
-        for repeat in conflicts:
-            original = kept[(repeat["indicator_number"], repeat["item_number"])]
+        kept_totals, kept_cells = sums(first[section_code])
+        repeat_totals, repeat_cells = sums(records)
+        conflicts = [key for key in repeat_totals if key in kept_totals and repeat_totals[key] != kept_totals[key]]
+        for key in conflicts:
+            original, repeat = kept_cells[key], repeat_cells[key]
             add_error(repeat["source_sheet"], repeat["source_cell"], repeat["indicator_code"], repeat["raw_value"],
-                      f"раздел повторён с другим значением (в ячейке {original['source_cell']}: "
-                      f"{original['raw_value']})")
+                      f"раздел повторён с другим значением (в первом экземпляре, начиная с ячейки "
+                      f"{original['source_cell']}, сумма {kept_totals[key]:g}, в повторе {repeat_totals[key]:g})")
         if not conflicts:
             notes.append(f"раздел «{section_code}» повторён в форме; повтор совпадает и учтён один раз")
     return [record for records in first.values() for record in records]
+
+
+def _pick_table_sheet(sheets: list[SheetRows]) -> tuple[SheetRows, _Layout] | None:
+    for sheet in sorted(sheets, key=lambda s: not s.visible):
+        layout = _find_layout(sheet.rows)
+        if layout is not None:
+            return sheet, layout
+    return None
 
 
 def read_submission(
@@ -281,7 +273,7 @@ def read_submission(
     municipalities: list[Municipality] | None = None,
     sha256: str | None = None,
 ) -> SubmissionRead:
-    """Read one workbook into one row per catalogue item, with lineage, plus its errors."""
+    """Read one workbook into one row per catalogue item and unit, with lineage, plus its errors."""
     path = Path(path)
     municipalities = municipalities if municipalities is not None else load_municipalities()
     errors: list[CellError] = []
@@ -290,56 +282,83 @@ def read_submission(
     def add_error(sheet, cell, indicator, value, rule):
         errors.append(CellError(path.name, sheet or "", cell, indicator, "" if value is None else str(value), rule))
 
-    sha256 = sha256 or file_sha256(path)
-    result = SubmissionRead(path, sha256, monitoring_id, form.form_id, None, None, "", False,
+    result = SubmissionRead(path, sha256 or file_sha256(path), monitoring_id, form.form_id, None, None, "", False,
                             pd.DataFrame({c: pd.Series(dtype=t) for c, t in VALUE_COLUMNS.items()}), errors, notes)
     try:
-        workbook = openpyxl.load_workbook(path, data_only=True, read_only=True)
-    except Exception as exc:  # openpyxl raises many types for non-workbooks; all mean "not readable"
-        add_error("", "", "", "", f"файл не читается как книга Excel (.xlsx): {type(exc).__name__}")
+        sheets = load_sheets(path)
+    except UnsafeWorkbook as refusal:
+        add_error("", "", "", "", str(refusal))
         return result
-    try:
-        for sheet in workbook.worksheets:
-            rows = [tuple(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
-            layout = _find_layout(rows[:_HEADER_SCAN_ROWS])
-            if layout is None:
-                continue
-            result.sheet = sheet.title
-            result.municipality_text = _find_municipality_text(rows, layout.header_row)
-            result.is_demo = _has_demo_mark(rows, layout.header_row)
-            reader = _SectionReader(form, layout, sheet.title, add_error)
-            for offset, row in enumerate(rows[layout.header_row + 1:], start=layout.header_row + 2):
-                reader.feed(row, offset)
-            records = _merge_occurrences(reader.occurrences, add_error, notes)
-            break
-        else:
-            add_error("", "", "", "", "в книге не найдена таблица формы (строка заголовка «Баллы» / «Количественные показатели»)")
-            return result
-    finally:
-        workbook.close()
+    except Exception as exc:  # parsers raise many types for broken files; all mean "not readable"
+        add_error("", "", "", "", f"файл не читается как книга Excel: {type(exc).__name__}")
+        return result
+
+    result.meta = read_meta(sheets)
+    if result.meta.get("form_id") and result.meta["form_id"] != form.form_id:
+        add_error("", "", "", result.meta["form_id"], f"файл заполнен по другой форме: ожидается «{form.form_id}»")
+        return result
+    picked = _pick_table_sheet(sheets)
+    if picked is None:
+        add_error("", "", "", "", "в книге не найдена таблица формы (строка заголовка «Баллы» / «Количественные показатели»)")
+        return result
+    sheet, layout = picked
+    result.sheet = sheet.title
+    result.municipality_text = _find_municipality_text(sheet.rows, layout.header_row)
+    result.is_demo = any(DEMO_MARK in normalize_text(c) for row in sheet.rows[:layout.header_row] for c in row)
+    reader = _SectionReader(form, layout, sheet.title, add_error, notes)
+    for row_number, row in enumerate(sheet.rows[layout.first_data_row:], start=layout.first_data_row + 1):
+        reader.feed(row, row_number)
+    records = _merge_occurrences(reader.occurrences, add_error, notes)
 
     found = {(r["section_code"], r["indicator_number"], r["item_number"]) for r in records}
     for item in form.items():
         if (item.section_code, item.indicator_number, item.item_number) not in found:
             label = f" ({item.item_label})" if item.item_label else ""
-            add_error(result.sheet, "", item.indicator_code, "",
-                      f"в форме не найден подпункт {item.item_number}{label}")
+            add_error(sheet.title, "", item.indicator_code, "", f"в форме не найден подпункт {item.item_number}{label}")
 
-    written_name = result.municipality_text or path.stem
-    match = match_municipality(written_name, municipalities)
-    if match.municipality is None and result.municipality_text:
-        match = match_municipality(path.stem, municipalities)
-    result.municipality = match.municipality
-    if match.municipality is None:
-        add_error(result.sheet, "", "", written_name,
-                  "муниципальное образование не распознано ни в заголовке формы, ни в имени файла")
-
-    frame = pd.DataFrame.from_records(records, columns=[c for c in VALUE_COLUMNS if c in (records[0] if records else {})])
-    frame["monitoring_id"] = monitoring_id
-    frame["form_id"] = form.form_id
-    frame["municipality_oktmo"] = match.municipality.oktmo if match.municipality else None
-    frame["unit_label"] = "МО"
-    frame["source_file"] = path.name
-    frame["source_sha256"] = sha256
+    _explain_uncached_formulas(path, sheet.title, errors)
+    result.municipality = _resolve_municipality(result, path, municipalities, add_error)
+    frame = pd.DataFrame.from_records(records)
+    frame = frame.assign(
+        monitoring_id=monitoring_id, form_id=form.form_id, source_file=path.name, source_sha256=result.sha256,
+        municipality_oktmo=result.municipality.oktmo if result.municipality else None,
+    ) if records else frame
     result.rows = frame.reindex(columns=list(VALUE_COLUMNS)).astype(VALUE_COLUMNS)
     return result
+
+
+def _explain_uncached_formulas(path: Path, sheet_title: str, errors: list[CellError]) -> None:
+    """A "blank" cell may hold a formula that no spreadsheet program ever calculated (no cached value).
+
+    Formulas are never evaluated here; the person is told to recalculate and save instead.
+    """
+    blanks = [e for e in errors if e.rule == BLANK_RULE and e.cell]
+    if not blanks or path.suffix.lower() == ".xls":
+        return
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        sheet = workbook[sheet_title]
+        for error in blanks:
+            formula = sheet[error.cell].value
+            if isinstance(formula, str) and formula.startswith("="):
+                error.value = formula
+                error.rule = ("в ячейке формула без вычисленного значения: откройте файл в Excel, "
+                              "пересчитайте и сохраните, либо введите число")
+    finally:
+        workbook.close()
+
+
+def _resolve_municipality(result: SubmissionRead, path: Path, municipalities, add_error) -> Municipality | None:
+    """The template's hidden metadata first, then the header, then the file name."""
+    by_code = {m.oktmo: m for m in municipalities}
+    if result.meta.get("municipality_oktmo") in by_code:
+        return by_code[result.meta["municipality_oktmo"]]
+    for written in (result.municipality_text, path.stem):
+        match = match_municipality(written, municipalities) if written else None
+        if match and match.municipality:
+            return match.municipality
+    add_error(result.sheet, "", "", result.municipality_text or path.stem,
+              "муниципальное образование не распознано ни в заголовке формы, ни в имени файла")
+    return None

@@ -104,7 +104,33 @@ def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
         for column, value in enumerate(row[1:], start=1):
             put_text(sources.cell(index, column), value)
 
+    _write_submission_status(workbook.create_sheet("Сдача форм"), home, monitoring_id)
+
     path = summary_path(home, monitoring_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
+
+
+STATUS_RU = {"accepted": "принята", "rejected": "отклонена", "missing": "не сдана"}
+
+
+def _write_submission_status(sheet, home: DataHome, monitoring_id: str) -> None:
+    status = warehouse.query(
+        home.warehouse,
+        "select municipality_name, submission_status, versions_received, is_late, current_file "
+        "from marts.mart_submission_status where monitoring_id = ? "
+        "order by case submission_status when 'missing' then 0 when 'rejected' then 1 else 2 end, municipality_name",
+        [monitoring_id])
+    for column, title in enumerate(["Муниципальное образование", "Статус", "Получено версий", "С опозданием", "Файл"], 1):
+        put_text(sheet.cell(1, column), title)
+    style_header(sheet[1])
+    for index, row in enumerate(status.itertuples(), start=2):
+        put_text(sheet.cell(index, 1), row.municipality_name)
+        put_text(sheet.cell(index, 2), STATUS_RU[row.submission_status])
+        sheet.cell(index, 3, int(row.versions_received))
+        put_text(sheet.cell(index, 4), "да" if row.is_late else "")
+        put_text(sheet.cell(index, 5), "" if pd.isna(row.current_file) else row.current_file)
+    sheet.column_dimensions["A"].width = 42
+    sheet.column_dimensions["E"].width = 60
+    sheet.freeze_panes = "A2"

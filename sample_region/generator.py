@@ -6,7 +6,9 @@ synthetic and every file says «демонстрационные данные».
 
 from __future__ import annotations
 
+import os
 import random
+from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,12 +16,12 @@ import openpyxl
 from openpyxl.styles import Font
 
 from ingestion.context_reader import load_context_columns
-from ingestion.names import municipality_core
-from ingestion.reference import Form, Monitoring, Municipality, get_monitoring, load_form, load_municipalities
-from sample_region.workbook import ItemKey, write_form_workbook
+from ingestion.names import display_name
+from ingestion.reference import (Form, Monitoring, Municipality, get_monitoring, load_form, load_municipalities,
+                                 region_name)
+from reports.form_workbook import ItemKey, write_form_workbook
 from shnor.settings import DEMO_MARK, DataHome
 
-REGION_NAME = "Краснодарский край"
 REGION_CODE = "23"
 DEFAULT_SEED = 20250611
 DEFAULT_MONITORING = "mph-2025"
@@ -47,13 +49,6 @@ class SampleRegion:
     schools: list[School]
     submissions: list[Path]
     context_file: Path
-
-
-def written_name(municipality: Municipality) -> str:
-    """How a municipality writes its own name on a form: "МО Абинский район", "МО город Сочи"."""
-    core = municipality_core(municipality.name)
-    title = "-".join(part[:1].upper() + part[1:] for part in core.split("-"))
-    return f"МО {title} район" if municipality.kind == "municipal_district" else f"МО город {title}"
 
 
 def generate_schools(municipalities: list[Municipality], rng: random.Random) -> list[School]:
@@ -130,6 +125,14 @@ def sample_values(form: Form, rng: random.Random, strength: float, school_count:
     return values
 
 
+def stamp_received(path: Path, monitoring: Monitoring, rng: random.Random) -> None:
+    """Set the file's modification time to a working hour inside the window, as if mailed then."""
+    opened = datetime.fromisoformat(monitoring.window_open)
+    days = (datetime.fromisoformat(monitoring.window_close) - opened).days
+    moment = opened.replace(tzinfo=timezone.utc) + timedelta(days=rng.randint(0, days), hours=rng.randint(8, 17))
+    os.utime(path, (moment.timestamp(), moment.timestamp()))
+
+
 def generate_sample_region(
     home: DataHome,
     monitoring_id: str = DEFAULT_MONITORING,
@@ -149,7 +152,9 @@ def generate_sample_region(
     for municipality in municipalities:
         school_count = sum(1 for s in schools if s.municipality.oktmo == municipality.oktmo)
         values = sample_values(form, rng, rng.uniform(0.35, 0.95), school_count)
-        name = written_name(municipality)
+        name = display_name(municipality)
         path = landing / f"Мониторинг МНЦ МТКП {name}.xlsx"
-        submissions.append(write_form_workbook(path, form, monitoring, REGION_NAME, name, values))
+        write_form_workbook(path, form, monitoring, region_name(monitoring.region_code), name, values)
+        stamp_received(path, monitoring, rng)
+        submissions.append(path)
     return SampleRegion(home, monitoring, schools, submissions, context_file)

@@ -4,6 +4,7 @@
     shnor sample-region               write the demo region's landing files
     shnor run [--monitoring ID]       run the monitoring-cycle DAG (airflow dags test)
     shnor check-submission PATH       read one workbook without loading it
+    shnor templates [--monitoring ID] blank templates of a window, one per municipality
     shnor build                       dbt build on the warehouse
     shnor report [--monitoring ID]    rebuild the summary workbook from the marts
 """
@@ -99,6 +100,14 @@ def cmd_check_submission(args) -> int:
     return 0 if result.accepted else 1
 
 
+def cmd_templates(args) -> int:
+    from reports.templates import issue_templates
+
+    paths = issue_templates(_home(args), args.monitoring)
+    print(f"Шаблонов: {len(paths)} в {paths[0].parent}")
+    return 0
+
+
 def cmd_build(args) -> int:
     from shnor.pipeline import dbt_build
 
@@ -135,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path")
     check.add_argument("--monitoring", default=DEFAULT_MONITORING)
     check.add_argument("--json", action="store_true")
+    add("templates", cmd_templates, "шаблоны форм окна мониторинга").add_argument("--monitoring", default=DEFAULT_MONITORING)
     add("build", cmd_build, "dbt build")
     add("report", cmd_report, "сводный отчёт по мониторингу").add_argument("--monitoring", default=DEFAULT_MONITORING)
     return parser

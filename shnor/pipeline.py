@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +55,13 @@ def landed_workbooks(folder: Path) -> list[Path]:
                   if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", ".")))
 
 
+def received_at(path: Path) -> datetime:
+    """When the municipality's file arrived: its modification time (kept by mail clients and copies),
+    never later than now."""
+    modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+    return min(modified, warehouse.now_utc())
+
+
 def archive_file(home: DataHome, path: Path, sha256: str) -> Path:
     """Copy a landed file into the archive once; the archive is never rewritten."""
     target = home.archive / sha256[:2] / sha256 / path.name
@@ -64,10 +72,14 @@ def archive_file(home: DataHome, path: Path, sha256: str) -> Path:
 
 
 def quarantine_file(home: DataHome, archived: Path, sha256: str, reasons: list[dict]) -> Path:
+    """The refused file, its reasons as JSON, and a feedback workbook to send back to the municipality."""
+    from reports.feedback import write_feedback_workbook
+
     folder = home.quarantine / sha256
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy2(archived, folder / archived.name)
     (folder / "reasons.json").write_text(json.dumps(reasons, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_feedback_workbook(archived, reasons, folder / f"Ошибки - {Path(archived.name).stem}.xlsx")
     return folder
 
 
@@ -95,7 +107,7 @@ def _ingest(home: DataHome, kind: SourceKind, paths: list[Path], read: Callable,
             warehouse.replace_errors(con, sha256, "read", result.errors_as_dicts())
             warehouse.record_file(
                 con, source_sha256=sha256, source_kind=kind.name, source_file=path.name,
-                archived_path=str(archived), received_at=warehouse.now_utc(), is_demo=result.is_demo,
+                archived_path=str(archived), received_at=received_at(path), is_demo=result.is_demo,
                 status="read" if result.accepted else "rejected", **file_fields(result),
             )
             summary["new"] += 1
@@ -169,9 +181,10 @@ def dbt_build(home: DataHome) -> dict:
     A separate process keeps dbt's DuckDB connection out of the caller, which matters under
     ``airflow dags test`` where every task shares one process.
     """
+    results_path = home.dbt_artifacts / "target" / "run_results.json"
+    results_path.unlink(missing_ok=True)  # never report a previous build's results
     completed = subprocess.run(dbt_command(home, "build"), env=dbt_environment(home),
                                capture_output=True, text=True)
-    results_path = home.dbt_artifacts / "target" / "run_results.json"
     statuses: dict[str, int] = {}
     if results_path.exists():
         for result in json.loads(results_path.read_text())["results"]:

@@ -50,3 +50,9 @@ def test_sample_region_is_deterministic(tmp_path):
 
     assert cells(first.submissions[5]) == cells(second.submissions[5])
     assert cells(first.context_file) == cells(second.context_file)
+
+
+def test_templates_command(tmp_path):
+    completed = run("--home", str(tmp_path), "templates")
+    assert completed.returncode == 0, completed.stderr
+    assert len(list((tmp_path / "templates" / "mph-2025").glob("*.xlsx"))) == 44

@@ -7,6 +7,8 @@ expected scores below are worked out from those values, not read back from the c
 from __future__ import annotations
 
 import json
+import os
+from datetime import datetime, timezone
 
 import openpyxl
 import pandas as pd
@@ -21,7 +23,9 @@ from tests.workbooks import MONITORING_ID, form_values, write_submission
 
 pytestmark = pytest.mark.slow
 
-ABINSK, GELENDZHIK, KORENOVSK = "03601000", "03708000", "03621000"
+ABINSK, GELENDZHIK, KORENOVSK, SHCHERBINOVSKY = "03601000", "03708000", "03621000", "03659000"
+IN_WINDOW = datetime(2025, 6, 5, 10, tzinfo=timezone.utc).timestamp()
+AFTER_CLOSE = datetime(2025, 6, 13, 10, tzinfo=timezone.utc).timestamp()  # window closes 11.06.2025
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +42,11 @@ def cycle(tmp_path_factory):
     # Кореновский: a 2 in a 0/1 cell (МНЦ-2, first item): refused by GX, quarantined, others unaffected.
     write_submission(landing / "Мониторинг МНЦ МТКП МО Кореновский район.xlsx", "МО Кореновский район",
                      form_values(MNC_2=[2, 1]))
+    for path in landing.glob("*Абинский*"), landing.glob("*Кореновский*"):
+        for file in path:
+            os.utime(file, (IN_WINDOW, IN_WINDOW))
+    os.utime(next(landing.glob("*Геленджик*")), (AFTER_CLOSE, AFTER_CLOSE))  # late, still this cycle
+    next(landing.glob("*Щербиновский*")).unlink()  # never submitted
     run_dag(home, "shnor_monitoring_cycle", {"monitoring_id": MONITORING_ID})
     return home
 
@@ -72,7 +81,7 @@ def test_bad_municipality_is_quarantined_and_does_not_block_others(cycle):
     assert scores(cycle, KORENOVSK) == {}
     municipalities = warehouse.query(cycle.warehouse, "select count(distinct municipality_oktmo) as n "
                                      "from marts.mart_indicator_scores").iloc[0]["n"]
-    assert municipalities == 43
+    assert municipalities == 42  # 44 less Кореновский (refused) and Щербиновский (missing)
     files = warehouse.query(cycle.warehouse, "select source_sha256, status from raw.files where municipality_oktmo = ?",
                             [KORENOVSK])
     assert list(files["status"]) == ["rejected"]
@@ -85,17 +94,36 @@ def test_bad_municipality_is_quarantined_and_does_not_block_others(cycle):
     quarantined = cycle.quarantine / sha256
     assert (quarantined / "Мониторинг МНЦ МТКП МО Кореновский район.xlsx").exists()
     assert json.loads((quarantined / "reasons.json").read_text())[0]["cell"] == cell
-    # the raw file is kept in the archive as well
+    # the raw file is kept in the archive as well, and feedback waits to be sent back
     assert list(cycle.archive.glob(f"*/{sha256}/*.xlsx"))
+    feedback = openpyxl.load_workbook(quarantined / "Ошибки - Мониторинг МНЦ МТКП МО Кореновский район.xlsx")
+    assert list(feedback["Ошибки"].iter_rows(min_row=2, values_only=True)) == [
+        ("Мониторинг", cell, "MNC-2", "2.0", "балл наличия должен быть 0 или 1")]
+
+
+def status(home):
+    frame = warehouse.query(home.warehouse, "select municipality_oktmo, submission_status, versions_received, is_late "
+                            "from marts.mart_submission_status where monitoring_id = ?", [MONITORING_ID])
+    return {row.municipality_oktmo: (row.submission_status, row.versions_received, row.is_late) for row in frame.itertuples()}
+
+
+def test_submission_status_lists_missing_refused_and_late(cycle):
+    statuses = status(cycle)
+    assert len(statuses) == 44
+    assert statuses[SHCHERBINOVSKY] == ("missing", 0, False)
+    assert statuses[KORENOVSK] == ("rejected", 1, False)
+    assert statuses[GELENDZHIK] == ("accepted", 1, True)
+    assert statuses[ABINSK] == ("accepted", 1, False)
+    assert sum(1 for s in statuses.values() if s[0] == "accepted") == 42
 
 
 def test_validation_results_are_kept(cycle):
     results = warehouse.query(cycle.warehouse, "select suite, count(distinct source_sha256) as files, "
                               "sum(case when success then 0 else 1 end) as failed from audit.validation_results group by suite")
     by_suite = {row.suite: (row.files, row.failed) for row in results.itertuples()}
-    assert by_suite["raw_submission_values"] == (44, 1)
+    assert by_suite["raw_submission_values"] == (43, 1)  # Щербиновский sent nothing
     assert by_suite["raw_oo1_context"] == (1, 0)
-    assert len(list((cycle.validation / "raw_submission_values").glob("*.json"))) == 44
+    assert len(list((cycle.validation / "raw_submission_values").glob("*.json"))) == 43
 
 
 def test_dbt_tests_and_unit_tests_ran(cycle):
@@ -112,12 +140,15 @@ def test_report_shows_the_mart_numbers(cycle):
     assert any(cell == "ДЕМОНСТРАЦИОННЫЕ ДАННЫЕ" for row in rows[:5] for cell in row)
     header = rows[5]
     by_name = {row[0]: row for row in rows[6:]}
-    assert len(by_name) == 43
+    assert len(by_name) == 42
     abinsk = by_name["Абинский муниципальный район"]
     assert abinsk[header.index("MNC-3 (из 3)")] == 2
     assert abinsk[header.index("MTKP-4 (из 4)")] == 2
     assert by_name["город-курорт Геленджик"][header.index("MNC-5 (из 8)")] == 4
     assert "Кореновский муниципальный район" not in by_name
+    submitted = list(openpyxl.load_workbook(summary_path(cycle, MONITORING_ID))["Сдача форм"].iter_rows(values_only=True))
+    assert submitted[1][:2] == ("Щербиновский муниципальный район", "не сдана")
+    assert submitted[2][:2] == ("Кореновский муниципальный район", "отклонена")
 
 
 def test_rerun_is_idempotent(cycle):
@@ -127,4 +158,19 @@ def test_rerun_is_idempotent(cycle):
     after = warehouse.query(cycle.warehouse, "select * from marts.mart_indicator_scores order by all")
     assert before.equals(after)
     assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.submission_values").iloc[0]["n"] == raw_rows
-    assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.files").iloc[0]["n"] == 45
+    assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.files").iloc[0]["n"] == 44
+
+
+def test_corrected_resubmission_supersedes_and_history_keeps_both(cycle):
+    landing = cycle.submissions_landing(MONITORING_ID)
+    write_submission(landing / "Мониторинг МНЦ МТКП МО Кореновский район (исправлено).xlsx", "МО Кореновский район",
+                     form_values(presence_default=0, MNC_2=[1, 1]))
+    run_dag(cycle, "shnor_monitoring_cycle", {"monitoring_id": MONITORING_ID})
+
+    assert scores(cycle, KORENOVSK)["MNC-2"][:3] == (2.0, 2, 1.0)
+    assert scores(cycle, KORENOVSK)["MNC-3"][:3] == (0.0, 3, 0.0)
+    assert status(cycle)[KORENOVSK][:2] == ("accepted", 2)
+    versions = warehouse.query(cycle.warehouse, "select status from raw.files where municipality_oktmo = ? "
+                               "order by received_at", [KORENOVSK])
+    assert list(versions["status"]) == ["rejected", "accepted"]
+    assert scores(cycle, ABINSK)["MNC-3"][:2] == (2.0, 3)  # others untouched

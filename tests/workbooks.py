@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingestion.reference import get_monitoring, load_form
-from sample_region.workbook import write_form_workbook
+from reports.form_workbook import write_form_workbook
 
 MONITORING_ID = "mph-2025"
 
@@ -32,3 +32,53 @@ def write_submission(path: Path, municipality_written: str, values: dict, demo: 
     monitoring = get_monitoring(MONITORING_ID)
     form = load_form(monitoring.form_id)
     return write_form_workbook(path, form, monitoring, "Краснодарский край", municipality_written, values, demo)
+
+
+def save_as_xls(xlsx: Path, target: Path) -> Path:
+    """The same sheets and values as an old-format .xls (as some municipalities still send)."""
+    import openpyxl
+    import xlwt
+
+    book = xlwt.Workbook()
+    for source in openpyxl.load_workbook(xlsx).worksheets:
+        sheet = book.add_sheet(source.title)
+        for row in source.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    sheet.write(cell.row - 1, cell.column - 1, cell.value)
+    book.save(str(target))
+    return target
+
+
+def add_unit_columns(xlsx: Path, units: list[str], overrides: dict[str, list[list[object]]]) -> Path:
+    """Turn the single "Баллы" column into one column per unit (ШНОР or mentor), as some forms do.
+
+    Every presence row gets a value per unit: by default its single value repeated, or
+    ``overrides[indicator_code][item - 1]`` (one value per unit) where given.
+    """
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(xlsx)
+    sheet = workbook.active
+    for merged in list(sheet.merged_cells.ranges):
+        sheet.unmerge_cells(str(merged))
+    header_row = next(c.row for c in sheet["C"] if str(c.value or "").startswith("Баллы"))
+    sheet.insert_cols(4, len(units) - 1)
+    sheet.insert_rows(header_row + 1)
+    for offset, unit in enumerate(units):
+        sheet.cell(header_row + 1, 3 + offset, unit)
+    section, code, item = None, None, 0
+    for row in range(header_row + 2, sheet.max_row + 1):
+        first, label, value = (sheet.cell(row, column).value for column in (1, 2, 3))
+        if isinstance(first, str):
+            section = "MNC" if "(МНЦ)" in first else "MTKP" if "(МТКП)" in first else "MPH"
+        if isinstance(first, int):
+            code, item = f"{section}-{first}", 0
+        if value is None or value == "*":
+            continue
+        item += 1
+        per_unit = overrides[code][item - 1] if code in overrides else [value] * len(units)
+        for offset, unit_value in enumerate(per_unit):
+            sheet.cell(row, 3 + offset, unit_value)
+    workbook.save(xlsx)
+    return xlsx

@@ -1,0 +1,66 @@
+"""Feedback for a refused submission: a copy of the file with offending cells highlighted and commented,
+plus a sheet «Ошибки» listing cell, indicator, value and rule, in Russian.
+
+For files that openpyxl cannot edit (.xls, broken or hostile files) the feedback holds the
+«Ошибки» sheet alone. Submitted text is written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
+from openpyxl.utils.cell import coordinate_from_string
+
+from ingestion.safety import UnsafeWorkbook, workbook_format
+from reports.excel import put_text, style_header
+
+ERROR_FILL = PatternFill("solid", fgColor="FF9999")
+ERRORS_SHEET = "Ошибки"
+
+
+def _is_cell_address(text: str) -> bool:
+    try:
+        coordinate_from_string(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _open_editable(path: Path):
+    try:
+        if workbook_format(path) != "xlsx":
+            return None
+        return openpyxl.load_workbook(path)
+    except (UnsafeWorkbook, Exception):  # anything openpyxl cannot open gets an errors-only workbook
+        return None
+
+
+def write_feedback_workbook(submitted: Path, errors: list[dict], target: Path) -> Path:
+    workbook = _open_editable(submitted)
+    if workbook is None:
+        workbook = openpyxl.Workbook()
+        workbook.active.title = ERRORS_SHEET
+        sheet = workbook.active
+    else:
+        for error in errors:
+            if error.get("sheet") in workbook.sheetnames and _is_cell_address(error.get("cell") or ""):
+                cell = workbook[error["sheet"]][error["cell"]]
+                cell.fill = ERROR_FILL
+                cell.comment = Comment(error["rule"], "Проверка мониторинга")
+        if ERRORS_SHEET in workbook.sheetnames:
+            del workbook[ERRORS_SHEET]
+        sheet = workbook.create_sheet(ERRORS_SHEET, 0)
+        workbook.active = 0
+    for column, title in enumerate(["Лист", "Ячейка", "Показатель", "Значение", "Правило"], start=1):
+        put_text(sheet.cell(1, column), title)
+    style_header(sheet[1])
+    for row, error in enumerate(errors, start=2):
+        for column, key in enumerate(["sheet", "cell", "indicator", "value", "rule"], start=1):
+            put_text(sheet.cell(row, column), error.get(key, ""))
+    sheet.column_dimensions["E"].width = 90
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    return target

@@ -1,0 +1,145 @@
+"""The monitoring form as a workbook, laid out as seed 004: blank templates for a window, or filled forms.
+
+Templates carry what the reader can trust in a hidden ``_meta`` sheet (form, monitoring,
+municipality code, template version), data validation on every value cell (0/1 lists for presence,
+whole numbers ≥ 0 for counts), and locked labels: only the value cells can be edited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ingestion.reference import Form, Monitoring, Municipality
+from ingestion.workbook_source import META_SHEET
+from reports.excel import put_text
+from shnor.settings import DEMO_MARK
+
+TEMPLATE_VERSION = "2025.1"
+HEADER = (
+    "№ п/п",
+    "Наименование оцениваемого параметра (показателя результативности)",
+    "Баллы (наличие-1, отсутствие -0)",
+    "Количественные показатели",
+)
+NOT_APPLICABLE = "*"
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+ItemKey = tuple[str, int, int]  # (section_code, indicator_number, item_number)
+
+
+def _date_ru(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}.{month}.{year}"
+
+
+def write_form_workbook(
+    path: Path,
+    form: Form,
+    monitoring: Monitoring,
+    region_name: str,
+    municipality_written: str,
+    values: dict[ItemKey, object] | None = None,
+    demo: bool = True,
+    municipality: Municipality | None = None,
+) -> Path:
+    """A municipality's form. With ``values`` every item is filled; without, it is a blank template.
+
+    ``municipality`` (the reference entry) makes it a template: code in the header, hidden
+    metadata, validation on value cells and locked labels.
+    """
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Мониторинг"
+    put_text(sheet["A1"], monitoring.title).font = Font(bold=True)
+    header = [("Регион:", region_name), ("Муниципальное образование:", municipality_written)]
+    if municipality is not None:
+        header.append(("Код ОКТМО:", municipality.oktmo))
+    header += [("Период проведения:", f"{_date_ru(monitoring.window_open)} – {_date_ru(monitoring.window_close)}")]
+    if municipality is not None:
+        header.append(("Версия шаблона:", TEMPLATE_VERSION))
+    for row, (label, value) in enumerate(header, start=2):
+        put_text(sheet.cell(row, 1), label)
+        put_text(sheet.cell(row, 2), value)
+    row = len(header) + 2
+    if demo:
+        put_text(sheet.cell(row, 1), DEMO_MARK)
+    row += 2
+    for column, text in enumerate(HEADER, start=1):
+        put_text(sheet.cell(row, column), text).font = Font(bold=True)
+    header_row = row
+
+    presence_cells, count_cells = [], []
+    for section in sorted(form.sections.values(), key=lambda s: s.order):
+        row += 1
+        put_text(sheet.cell(row, 1), section.title).font = Font(bold=True)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        for indicator in section.indicators.values():
+            row += 1
+            sheet.cell(row, 1, indicator.number)
+            put_text(sheet.cell(row, 2), indicator.label)
+            value_column, other_column = (3, 4) if indicator.kind == "presence" else (4, 3)
+            targets = presence_cells if indicator.kind == "presence" else count_cells
+            single = len(indicator.items) == 1 and not indicator.items[0].item_label
+            item_rows = []
+            if single:
+                item_rows.append((row, indicator.items[0]))
+            else:
+                for item in indicator.items:
+                    row += 1
+                    put_text(sheet.cell(row, 2), f"- {item.item_label};")
+                    item_rows.append((row, item))
+            for item_row, item in item_rows:
+                cell = sheet.cell(item_row, value_column)
+                if values is not None:
+                    cell.value = values[(section.code, indicator.number, item.item_number)]
+                cell.protection = Protection(locked=False)
+                cell.fill = INPUT_FILL
+                targets.append(cell.coordinate)
+                put_text(sheet.cell(item_row, other_column), NOT_APPLICABLE)
+            if not single:
+                row += 1
+                printed = indicator.printed_max or str(len(indicator.items))
+                put_text(sheet.cell(row, 2), f"Средний балл по показателю (от 0 до {printed})")
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 90
+    sheet.column_dimensions["C"].width = 16
+    sheet.column_dimensions["D"].width = 16
+    for cells in sheet.iter_rows(min_row=header_row, min_col=2, max_col=2):
+        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+    if municipality is not None:
+        _make_template(workbook, sheet, form, monitoring, municipality, presence_cells, count_cells)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def _make_template(workbook, sheet, form, monitoring, municipality, presence_cells, count_cells) -> None:
+    presence = DataValidation(type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True,
+                              errorTitle="Недопустимое значение", error="Введите 1 (есть) или 0 (нет)")
+    count = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                           showErrorMessage=True, errorTitle="Недопустимое значение",
+                           error="Введите целое число не меньше 0")
+    for validation, cells in ((presence, presence_cells), (count, count_cells)):
+        if cells:
+            for cell in cells:
+                validation.add(cell)
+            sheet.add_data_validation(validation)
+    sheet.protection.sheet = True
+    sheet.protection.formatCells = False
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    meta = workbook.create_sheet(META_SHEET)
+    for key, value in {
+        "form_id": form.form_id, "monitoring_id": monitoring.monitoring_id,
+        "municipality_oktmo": municipality.oktmo, "municipality_name": municipality.name,
+        "template_version": TEMPLATE_VERSION,
+        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }.items():
+        meta.append([key, value])
+    meta.sheet_state = "veryHidden"
+    meta.protection.sheet = True
