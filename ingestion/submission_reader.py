@@ -225,36 +225,41 @@ class _SectionReader:
 
 
 def _merge_occurrences(occurrences, add_error, notes) -> list[dict]:
-    """Keep each section once: an identical repeat is dropped, a conflicting repeat is an error.
+    """Keep each section once. A repeat adds the indicators the first copy lacks (seed 004's first
+    МНЦ copy stops at indicator 4; its reprint goes on to 6); where both copies hold an indicator,
+    the same values are read once and different values are an error.
 
-    Repeats are compared by each indicator's sum per unit, since a repeat may type two sub-items
-    in one row where the first copy has them in two.
+    Copies are compared by each indicator's sum per unit, since a reprint may type two sub-items in
+    one row where the first copy has them in two.
     """
     first: dict[str, list[dict]] = {}
 
-    def sums(records):
-        totals = defaultdict(float)
-        cells = {}
+    def by_indicator(records):
+        grouped = defaultdict(list)
         for r in records:
-            key = (r["indicator_code"], r["unit_label"])
-            totals[key] += r["value"] or 0.0
-            cells.setdefault(key, r)
-        return totals, cells
+            grouped[(r["indicator_code"], r["unit_label"])].append(r)
+        return grouped
 
     for section_code, records in occurrences:
         if section_code not in first:
-            first[section_code] = records
+            first[section_code] = list(records)
             continue
-        kept_totals, kept_cells = sums(first[section_code])
-        repeat_totals, repeat_cells = sums(records)
-        conflicts = [key for key in repeat_totals if key in kept_totals and repeat_totals[key] != kept_totals[key]]
-        for key in conflicts:
-            original, repeat = kept_cells[key], repeat_cells[key]
-            add_error(repeat["source_sheet"], repeat["source_cell"], repeat["indicator_code"], repeat["raw_value"],
-                      f"раздел повторён с другим значением (в первом экземпляре, начиная с ячейки "
-                      f"{original['source_cell']}, сумма {kept_totals[key]:g}, в повторе {repeat_totals[key]:g})")
+        kept = by_indicator(first[section_code])
+        conflicts = 0
+        for key, repeat in by_indicator(records).items():
+            if key not in kept:
+                first[section_code].extend(repeat)
+                continue
+            kept_sum = sum(r["value"] or 0.0 for r in kept[key])
+            repeat_sum = sum(r["value"] or 0.0 for r in repeat)
+            if kept_sum != repeat_sum:
+                conflicts += 1
+                add_error(repeat[0]["source_sheet"], repeat[0]["source_cell"], repeat[0]["indicator_code"],
+                          repeat[0]["raw_value"],
+                          f"раздел повторён с другим значением (в первом экземпляре, начиная с ячейки "
+                          f"{kept[key][0]['source_cell']}, сумма {kept_sum:g}, в повторе {repeat_sum:g})")
         if not conflicts:
-            notes.append(f"раздел «{section_code}» повторён в форме; повтор совпадает и учтён один раз")
+            notes.append(f"раздел «{section_code}» повторён в форме; совпадающие показатели учтены один раз")
     return [record for records in first.values() for record in records]
 
 
