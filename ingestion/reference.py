@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 
-from shnor.settings import DBT_SEEDS_DIR, FORMS_DIR
+from shnor.settings import CALENDARS_DIR, DBT_SEEDS_DIR, FORMS_DIR
 
 
 @dataclass(frozen=True)
@@ -87,31 +88,81 @@ def load_form(form_id: str, forms_dir: Path = FORMS_DIR) -> Form:
     return Form(form_id, sections, path)
 
 
+PERIOD_MONTHS = {"": 0, "once": 0, "quarterly": 3, "half_year": 6}
+
+
 @dataclass(frozen=True)
 class Monitoring:
+    """One monitoring window of a region's calendar (a periodic calendar row yields several)."""
+
     monitoring_id: str
     region_code: str
     track: str
     title: str
     form_id: str
-    window_open: str
+    window_open: str  # ISO dates, both inclusive
     window_close: str
     grace_days: int
     level: str
+    source_file: str = ""
+
+    @property
+    def year(self) -> int:
+        return int(self.window_open[:4])
 
 
-def load_calendar(path: Path = DBT_SEEDS_DIR / "monitoring_calendar.csv") -> dict[str, Monitoring]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return {
-            row["monitoring_id"]: Monitoring(**{**row, "grace_days": int(row["grace_days"])})
-            for row in csv.DictReader(handle)
-        }
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+                31, 31, 30, 31, 30, 31][month - 1]
+    return date(year, month, min(day.day, last_day))
+
+
+def _expand(row: dict[str, str], source_file: str) -> list[Monitoring]:
+    periodicity = (row.get("periodicity") or "").strip()
+    if periodicity not in PERIOD_MONTHS:
+        raise ValueError(f"{source_file}: мониторинг «{row['monitoring_id']}»: неизвестная периодичность «{periodicity}» "
+                         f"(допустимо: {', '.join(p for p in PERIOD_MONTHS if p)})")
+    opens, closes = date.fromisoformat(row["window_open"]), date.fromisoformat(row["window_close"])
+    if closes < opens:
+        raise ValueError(f"{source_file}: мониторинг «{row['monitoring_id']}»: окно закрывается раньше, чем открывается")
+    common = {"region_code": row["region_code"], "track": row["track"], "title": row["title"],
+              "form_id": row["form_id"] or "", "grace_days": int(row["grace_days"] or 0), "level": row["level"],
+              "source_file": source_file}
+    step = PERIOD_MONTHS[periodicity]
+    if not step:
+        return [Monitoring(row["monitoring_id"], window_open=opens.isoformat(), window_close=closes.isoformat(), **common)]
+    until = date.fromisoformat(row["repeat_until"])
+    windows, occurrence = [], 0
+    while _add_months(opens, step * occurrence) <= until:
+        shift = step * occurrence
+        occurrence += 1
+        windows.append(Monitoring(f"{row['monitoring_id']}-{occurrence:02d}",
+                                  window_open=_add_months(opens, shift).isoformat(),
+                                  window_close=_add_months(closes, shift).isoformat(), **common))
+    return windows
+
+
+def load_calendar(source: Path = CALENDARS_DIR) -> dict[str, Monitoring]:
+    """Every monitoring window of a calendar file, or of every file (one per region and year) in a folder."""
+    source = Path(source)
+    windows: dict[str, Monitoring] = {}
+    for path in sorted(source.glob("*.csv")) if source.is_dir() else [source]:
+        with open(path, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for window in _expand(row, path.name):
+                    if window.monitoring_id in windows:
+                        raise ValueError(f"{path.name}: мониторинг «{window.monitoring_id}» уже есть в "
+                                         f"{windows[window.monitoring_id].source_file}")
+                    windows[window.monitoring_id] = window
+    return windows
 
 
 def get_monitoring(monitoring_id: str) -> Monitoring:
     calendar = load_calendar()
     if monitoring_id not in calendar:
-        raise KeyError(f"Мониторинг «{monitoring_id}» отсутствует в календаре мониторингов")
+        raise KeyError(f"Мониторинг «{monitoring_id}» отсутствует в календаре мониторингов (calendars/)")
     return calendar[monitoring_id]
 
 
@@ -122,14 +173,22 @@ class Municipality:
     kind: str
 
 
-def load_municipalities(path: Path = DBT_SEEDS_DIR / "ref_municipalities.csv") -> list[Municipality]:
+def load_municipalities(region_code: str | None = None,
+                        path: Path = DBT_SEEDS_DIR / "ref_municipalities.csv") -> list[Municipality]:
+    """The reference municipalities, of one region when ``region_code`` is given."""
+    prefix = _regions()[region_code]["oktmo_prefix"] if region_code else ""
     with open(path, encoding="utf-8", newline="") as handle:
-        return [Municipality(r["oktmo8"], r["name"], r["kind"]) for r in csv.DictReader(handle)]
+        return [Municipality(r["oktmo8"], r["name"], r["kind"]) for r in csv.DictReader(handle)
+                if r["oktmo8"].startswith(prefix)]
 
 
-def region_name(region_code: str, path: Path = DBT_SEEDS_DIR / "ref_regions.csv") -> str:
+@cache
+def _regions(path: Path = DBT_SEEDS_DIR / "ref_regions.csv") -> dict[str, dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:
-        names = {row["region_code"]: row["region_name"] for row in csv.DictReader(handle)}
-    if region_code not in names:
+        return {row["region_code"]: row for row in csv.DictReader(handle)}
+
+
+def region_name(region_code: str) -> str:
+    if region_code not in _regions():
         raise KeyError(f"Регион с кодом «{region_code}» отсутствует в справочнике регионов")
-    return names[region_code]
+    return _regions()[region_code]["region_name"]

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from ingestion.cells import BLANK_RULE, CellError, fold, is_blank, parse_number_cell, parse_value
 from ingestion.lineage import file_sha256
 from ingestion.names import match_municipality, normalize_text
-from ingestion.reference import Form, FormIndicator, Municipality, load_municipalities
+from ingestion.reference import Form, FormIndicator, Municipality, get_monitoring, load_municipalities
 from ingestion.safety import UnsafeWorkbook
 from ingestion.workbook_source import SheetRows, load_sheets, read_meta
 from shnor.settings import DEMO_MARK
@@ -280,7 +280,8 @@ def read_submission(
 ) -> SubmissionRead:
     """Read one workbook into one row per catalogue item and unit, with lineage, plus its errors."""
     path = Path(path)
-    municipalities = municipalities if municipalities is not None else load_municipalities()
+    if municipalities is None:
+        municipalities = load_municipalities(get_monitoring(monitoring_id).region_code)
     errors: list[CellError] = []
     notes: list[str] = []
 

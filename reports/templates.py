@@ -21,5 +21,5 @@ def issue_templates(home: DataHome, monitoring_id: str, demo: bool = False) -> l
     return [
         write_form_workbook(folder / f"{monitoring_id}_{m.oktmo}.xlsx", form, monitoring, region_name(monitoring.region_code),
                             display_name(m), demo=demo, municipality=m)
-        for m in load_municipalities()
+        for m in load_municipalities(monitoring.region_code)
     ]

@@ -142,7 +142,7 @@ def generate_sample_region(
     rng = random.Random(seed)
     monitoring = get_monitoring(monitoring_id)
     form = load_form(monitoring.form_id)
-    municipalities = load_municipalities()
+    municipalities = load_municipalities(monitoring.region_code)
     schools = generate_schools(municipalities, rng)
     context_rows = [school_context(school, rng) for school in schools]
     context_file = write_context_extract(home.context_landing / f"oo1_{CONTEXT_YEAR}.xlsx", context_rows, CONTEXT_YEAR)

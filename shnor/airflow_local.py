@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-from shnor.settings import DAGS_DIR, DataHome
+from shnor.settings import DAGS_DIR, PLUGINS_DIR, DataHome
 
 
 def airflow_environment(home: DataHome) -> dict[str, str]:
@@ -22,6 +23,7 @@ def airflow_environment(home: DataHome) -> dict[str, str]:
         "SHNOR_HOME": str(home.root),
         "AIRFLOW_HOME": str(home.airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_DIR),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PLUGINS_DIR),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home.airflow_home / 'airflow.db'}",
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
@@ -38,25 +40,45 @@ def _airflow(home: DataHome, *args: str, log: Path | None = None) -> subprocess.
 
 
 def ensure_metadata_db(home: DataHome) -> None:
+    """``airflow db migrate`` once per metadata database and Airflow version (it takes seconds)."""
+    from importlib.metadata import version
+
+    marker = home.airflow_home / f".migrated-{version('apache-airflow')}"
+    if marker.exists():
+        return
     completed = _airflow(home, "db", "migrate")
     if completed.returncode != 0:
         raise RuntimeError(f"airflow db migrate failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
+    marker.touch()
 
 
-def last_run_state(home: DataHome, dag_id: str) -> str | None:
-    completed = _airflow(home, "dags", "list-runs", dag_id, "--output", "json")
-    json_lines = [line for line in completed.stdout.splitlines() if line.startswith("[")]  # warnings may precede it
-    runs = json.loads(json_lines[-1]) if json_lines else []
-    runs.sort(key=lambda run: run.get("run_after") or run.get("logical_date") or "", reverse=True)
-    return runs[0]["state"] if runs else None
+_RUN_FINISHED = re.compile(r"DagRun Finished: dag_id=(?P<dag_id>[\w.-]+),.*?\bstate=(?P<state>\w+)")
 
 
-def run_dag(home: DataHome, dag_id: str, conf: dict) -> Path:
-    """Run one DAG end to end; raises with the log's path unless the run succeeded."""
+def run_state_from_log(log: Path, dag_id: str) -> str | None:
+    """The final state ``airflow dags test`` logs for the run ("DagRun Finished: … state=success")."""
+    states = [m["state"] for m in _RUN_FINISHED.finditer(log.read_text(encoding="utf-8", errors="replace"))
+              if m["dag_id"] == dag_id]
+    return states[-1] if states else None
+
+
+CYCLE_DAGS = ("shnor_ingest_window", "shnor_build_marts", "shnor_publish_reports")
+
+
+def run_cycle(home: DataHome, monitoring_id: str) -> list[Path]:
+    """One monitoring window through the DAGs that the asset chain runs one after another under a
+    scheduler: ingestion, marts, reports (``airflow dags test`` runs no downstream DAGs itself)."""
     ensure_metadata_db(home)
+    return [run_dag(home, dag_id, {"monitoring_id": monitoring_id}, migrate=False) for dag_id in CYCLE_DAGS]
+
+
+def run_dag(home: DataHome, dag_id: str, conf: dict, migrate: bool = True) -> Path:
+    """Run one DAG end to end; raises with the log's path unless the run succeeded."""
+    if migrate:
+        ensure_metadata_db(home)
     log = home.airflow_home / f"{dag_id}.last-run.log"
     completed = _airflow(home, "dags", "test", dag_id, "--conf", json.dumps(conf), log=log)
-    state = last_run_state(home, dag_id)
+    state = run_state_from_log(log, dag_id)
     if completed.returncode != 0 or state != "success":
         raise RuntimeError(f"DAG {dag_id} did not succeed (exit {completed.returncode}, state {state}); log: {log}")
     return log

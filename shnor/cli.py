@@ -2,9 +2,10 @@
 
     shnor demo                        sample region → full DAG run on the embedded default
     shnor sample-region               write the demo region's landing files
-    shnor run [--monitoring ID]       run the monitoring-cycle DAG (airflow dags test)
+    shnor run [--monitoring ID]       one window through the DAGs: ingest → marts → reports
     shnor check-submission PATH       read one workbook without loading it
     shnor templates [--monitoring ID] blank templates of a window, one per municipality
+    shnor calendar show [--region R] [--year Y] [--json]   the runs a calendar yields
     shnor build                       dbt build on the warehouse
     shnor report [--monitoring ID]    rebuild the summary workbook from the marts
 """
@@ -20,7 +21,6 @@ from pathlib import Path
 
 from shnor.settings import DataHome
 
-MAIN_DAG = "shnor_monitoring_cycle"
 DEFAULT_MONITORING = "mph-2025"
 
 
@@ -39,12 +39,12 @@ def cmd_sample_region(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from shnor.airflow_local import run_dag
+    from shnor.airflow_local import run_cycle
 
     home = _home(args)
     started = time.monotonic()
-    log = run_dag(home, MAIN_DAG, {"monitoring_id": args.monitoring})
-    _print_outputs(home, args.monitoring, time.monotonic() - started, log)
+    logs = run_cycle(home, args.monitoring)
+    _print_outputs(home, args.monitoring, time.monotonic() - started, logs[0].parent)
     return 0
 
 
@@ -63,7 +63,7 @@ def _print_outputs(home: DataHome, monitoring_id: str, seconds: float, log: Path
     print(f"  хранилище (DuckDB): {home.warehouse}")
     print(f"  отчёт:              {summary_path(home, monitoring_id)}")
     print(f"  проверки GX:        {home.validation}")
-    print(f"  журнал Airflow:     {log}")
+    print(f"  журналы Airflow:    {log}")
 
 
 def cmd_check_submission(args) -> int:
@@ -108,6 +108,34 @@ def cmd_templates(args) -> int:
     return 0
 
 
+def cmd_calendar_show(args) -> int:
+    """The runs a calendar yields, so an operator can check a calendar before deploying it."""
+    from shnor.timetable import MonitoringCalendarTimetable
+
+    timetable = MonitoringCalendarTimetable(event=args.event, region_code=args.region,
+                                            calendar_source=str(Path(args.file).resolve()) if args.file else None)
+    try:
+        windows = timetable.windows()
+        timetable.validate()
+    except (ValueError, KeyError) as error:
+        print(f"Календарь с ошибкой: {error}", file=sys.stderr)
+        return 1
+    runs = [{
+        "monitoring_id": w.monitoring.monitoring_id, "region": w.monitoring.region_code, "track": w.monitoring.track,
+        "title": w.monitoring.title, "form_id": w.monitoring.form_id or None,
+        "data_interval_start": w.data_interval.start.isoformat(), "data_interval_end": w.data_interval.end.isoformat(),
+        "fires_at": w.fires_at.isoformat(),
+    } for w in windows if args.year is None or w.monitoring.year == args.year]
+    if args.json:
+        print(json.dumps(runs, ensure_ascii=False, indent=1))
+        return 0
+    print(f"Запуски ({args.event}): {len(runs)}")
+    for run in runs:
+        print(f"  {run['fires_at'][:16]}  {run['monitoring_id']:28} окно {run['data_interval_start'][:10]} — "
+              f"{run['data_interval_end'][:10]} (не включая)  трек {run['track']}  {run['title']}")
+    return 0
+
+
 def cmd_build(args) -> int:
     from shnor.pipeline import dbt_build
 
@@ -145,6 +173,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--monitoring", default=DEFAULT_MONITORING)
     check.add_argument("--json", action="store_true")
     add("templates", cmd_templates, "шаблоны форм окна мониторинга").add_argument("--monitoring", default=DEFAULT_MONITORING)
+    calendar = commands.add_parser("calendar", help="календарь мониторингов").add_subparsers(dest="calendar_command",
+                                                                                         required=True)
+    show = calendar.add_parser("show", help="какие запуски даст календарь")
+    show.set_defaults(handler=cmd_calendar_show)
+    show.add_argument("--region")
+    show.add_argument("--year", type=int)
+    show.add_argument("--event", choices=["close", "open", "reminder"], default="close")
+    show.add_argument("--file", help="проверить файл календаря до развёртывания")
+    show.add_argument("--json", action="store_true")
     add("build", cmd_build, "dbt build")
     add("report", cmd_report, "сводный отчёт по мониторингу").add_argument("--monitoring", default=DEFAULT_MONITORING)
     return parser

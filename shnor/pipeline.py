@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import pandas as pd
 
 from ingestion.context_reader import read_context_extract
 from ingestion.lineage import file_sha256
-from ingestion.reference import get_monitoring, load_form, load_municipalities, read_form_rows
+from ingestion.reference import get_monitoring, load_calendar, load_form, load_municipalities, read_form_rows
 from ingestion.submission_reader import read_submission
 from shnor import warehouse
 from shnor.settings import DBT_PROJECT_DIR, FORMS_DIR, DataHome
@@ -62,13 +62,28 @@ def received_at(path: Path) -> datetime:
     return min(modified, warehouse.now_utc())
 
 
-def archive_file(home: DataHome, path: Path, sha256: str) -> Path:
-    """Copy a landed file into the archive once; the archive is never rewritten."""
+ARCHIVE_SIDECAR = "source.json"
+
+
+def archive_file(home: DataHome, path: Path, sha256: str, sidecar: dict) -> Path:
+    """Copy a landed file into the archive once (keeping its modification time, i.e. when it was
+    received), with a sidecar saying what it is; the archive is never rewritten."""
     target = home.archive / sha256[:2] / sha256 / path.name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
+        (target.parent / ARCHIVE_SIDECAR).write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
     return target
+
+
+def archived_files(home: DataHome, kind: SourceKind, monitoring_id: str | None = None) -> list[Path]:
+    """Archived files of a kind (and monitoring): what a backfill on a fresh warehouse reads again."""
+    found = []
+    for sidecar in sorted(home.archive.glob(f"*/*/{ARCHIVE_SIDECAR}")):
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        if meta["source_kind"] == kind.name and (monitoring_id is None or meta.get("monitoring_id") == monitoring_id):
+            found.append(sidecar.parent / meta["source_file"])
+    return found
 
 
 def quarantine_file(home: DataHome, archived: Path, sha256: str, reasons: list[dict]) -> Path:
@@ -84,24 +99,39 @@ def quarantine_file(home: DataHome, archived: Path, sha256: str, reasons: list[d
 
 
 def load_reference(home: DataHome) -> dict:
-    """Form catalogues (one CSV per form in ``forms/``) into ``raw.form_items``."""
+    """Form catalogues (``forms/*.csv``) and monitoring calendars (``calendars/*.csv``, periodic rows
+    expanded into their windows) into ``raw.form_items`` and ``raw.monitoring_calendar``."""
     rows = [row for path in sorted(FORMS_DIR.glob("*.csv")) for row in read_form_rows(path)]
-    frame = pd.DataFrame(rows).astype({"section_order": "int64", "indicator_number": "int64", "item_number": "int64"})
+    forms = pd.DataFrame(rows).astype({"section_order": "int64", "indicator_number": "int64", "item_number": "int64"})
+    calendar = pd.DataFrame([asdict(window) for window in load_calendar().values()])
+    calendar = calendar.astype({"window_open": "datetime64[s]", "window_close": "datetime64[s]"})
     with warehouse.connect(home.warehouse) as con:
-        warehouse.replace_table(con, "raw.form_items", frame)
-    return {"form_items": len(frame), "forms": int(frame["form_id"].nunique())}
+        warehouse.replace_table(con, "raw.form_items", forms)
+        warehouse.replace_table(con, "raw.monitoring_calendar", calendar)
+    return {"form_items": len(forms), "forms": int(forms["form_id"].nunique()), "monitoring_windows": len(calendar)}
 
 
-def _ingest(home: DataHome, kind: SourceKind, paths: list[Path], read: Callable, file_fields: Callable) -> dict:
-    """Archive, read and record each landed file once; ``file_fields`` adds kind-specific registry columns."""
-    summary = {"kind": kind.name, "landed": len(paths), "new": 0, "already_known": 0, "read_errors": 0}
+def _ingest(home: DataHome, kind: SourceKind, paths: list[Path], read: Callable, file_fields: Callable,
+            monitoring_id: str | None = None) -> dict:
+    """Archive, read and record each file once; ``file_fields`` adds kind-specific registry columns.
+
+    ``paths`` are the landed files plus the archive's files of the same kind and monitoring, so a
+    window rerun on a fresh warehouse (a backfill) reads its files back from the archive.
+    """
+    summary = {"kind": kind.name, "files": 0, "new": 0, "already_known": 0, "read_errors": 0}
+    seen: set[str] = set()
     with warehouse.connect(home.warehouse) as con:
-        for path in paths:
+        for path in paths + archived_files(home, kind, monitoring_id):
             sha256 = file_sha256(path)
+            if sha256 in seen:  # the landed file and its archived copy
+                continue
+            seen.add(sha256)
+            summary["files"] += 1
             if warehouse.known_file(con, sha256):
                 summary["already_known"] += 1
                 continue
-            archived = archive_file(home, path, sha256)
+            archived = archive_file(home, path, sha256, {"source_kind": kind.name, "source_file": path.name,
+                                                         "monitoring_id": monitoring_id})
             result = read(archived, sha256)
             warehouse.replace_file_rows(con, kind.table, result.rows, sha256)
             warehouse.replace_errors(con, sha256, "read", result.errors_as_dicts())
@@ -120,13 +150,16 @@ def _ingest(home: DataHome, kind: SourceKind, paths: list[Path], read: Callable,
 
 def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
     monitoring = get_monitoring(monitoring_id)
+    if not monitoring.form_id:
+        return {"kind": SUBMISSION.name, "skipped": f"в мониторинге {monitoring_id} муниципальные формы не собираются"}
     form = load_form(monitoring.form_id)
-    municipalities = load_municipalities()
+    municipalities = load_municipalities(monitoring.region_code)
     return _ingest(
         home, SUBMISSION, landed_workbooks(home.submissions_landing(monitoring_id)),
         lambda path, sha256: read_submission(path, form, monitoring_id, municipalities, sha256),
         file_fields=lambda r: {"monitoring_id": monitoring_id,
                                "municipality_oktmo": r.municipality.oktmo if r.municipality else None},
+        monitoring_id=monitoring_id,
     )
 
 
@@ -192,6 +225,19 @@ def dbt_build(home: DataHome) -> dict:
     if completed.returncode != 0:
         raise RuntimeError(f"dbt build failed ({statuses}):\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}")
     return {"dbt_results": statuses}
+
+
+def run_window_in_process(home: DataHome, monitoring_id: str) -> dict:
+    """The stages of the ingest, marts and reports DAGs in this process, without Airflow: for
+    tests and benchmarks that measure the work itself."""
+    return {
+        "reference": load_reference(home),
+        "submissions": ingest_submissions(home, monitoring_id),
+        "context": ingest_context(home),
+        "validation": validate_pending(home),
+        "dbt": dbt_build(home),
+        "reports": build_reports(home, monitoring_id),
+    }
 
 
 def build_reports(home: DataHome, monitoring_id: str) -> dict:

@@ -15,6 +15,8 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 FORMS_DIR = PROJECT_ROOT / "forms"
+CALENDARS_DIR = PROJECT_ROOT / "calendars"
+PLUGINS_DIR = PROJECT_ROOT / "plugins"
 DAGS_DIR = PROJECT_ROOT / "dags"
 
 DEMO_MARK = "демонстрационные данные"

@@ -17,7 +17,7 @@ import pytest
 from reports.summary_workbook import summary_path
 from sample_region.generator import generate_sample_region
 from shnor import warehouse
-from shnor.airflow_local import run_dag
+from shnor.airflow_local import run_cycle
 from shnor.settings import DataHome
 from tests.workbooks import MONITORING_ID, form_values, write_submission
 
@@ -47,7 +47,7 @@ def cycle(tmp_path_factory):
             os.utime(file, (IN_WINDOW, IN_WINDOW))
     os.utime(next(landing.glob("*Геленджик*")), (AFTER_CLOSE, AFTER_CLOSE))  # late, still this cycle
     next(landing.glob("*Щербиновский*")).unlink()  # never submitted
-    run_dag(home, "shnor_monitoring_cycle", {"monitoring_id": MONITORING_ID})
+    run_cycle(home, MONITORING_ID)
     return home
 
 
@@ -154,7 +154,7 @@ def test_report_shows_the_mart_numbers(cycle):
 def test_rerun_is_idempotent(cycle):
     before = warehouse.query(cycle.warehouse, "select * from marts.mart_indicator_scores order by all")
     raw_rows = warehouse.query(cycle.warehouse, "select count(*) as n from raw.submission_values").iloc[0]["n"]
-    run_dag(cycle, "shnor_monitoring_cycle", {"monitoring_id": MONITORING_ID})
+    run_cycle(cycle, MONITORING_ID)
     after = warehouse.query(cycle.warehouse, "select * from marts.mart_indicator_scores order by all")
     assert before.equals(after)
     assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.submission_values").iloc[0]["n"] == raw_rows
@@ -165,7 +165,7 @@ def test_corrected_resubmission_supersedes_and_history_keeps_both(cycle):
     landing = cycle.submissions_landing(MONITORING_ID)
     write_submission(landing / "Мониторинг МНЦ МТКП МО Кореновский район (исправлено).xlsx", "МО Кореновский район",
                      form_values(presence_default=0, MNC_2=[1, 1]))
-    run_dag(cycle, "shnor_monitoring_cycle", {"monitoring_id": MONITORING_ID})
+    run_cycle(cycle, MONITORING_ID)
 
     assert scores(cycle, KORENOVSK)["MNC-2"][:3] == (2.0, 2, 1.0)
     assert scores(cycle, KORENOVSK)["MNC-3"][:3] == (0.0, 3, 0.0)

@@ -152,4 +152,6 @@ def test_feedback_for_an_unreadable_file(tmp_path):
 
 
 def test_municipalities_reference_is_the_region(municipalities):
-    assert len(load_municipalities()) == 44
+    assert len(load_municipalities("23")) == 44
+    assert len(load_municipalities("35")) == 25
+    assert len(load_municipalities()) == 69

@@ -1,7 +1,8 @@
 -- Who has submitted in each monitoring window: every municipality of the monitoring's region, with
 -- its current (latest accepted) version, how many versions arrived, and whether it came late.
 with calendar as (
-    select * from {{ ref('monitoring_calendar') }}
+    select * from {{ ref('stg_monitoring_calendar') }}
+    where form_id is not null  -- monitorings without a municipal form expect no submissions
 ),
 
 regions as (

@@ -1,0 +1,29 @@
+"""Airflow DAG ``shnor_build_marts``: ``dbt build`` whenever the raw tables change.
+
+Triggered by the asset ``shnor_raw_tables``; updates the asset ``shnor_marts`` (which triggers
+``shnor_publish_reports``), passing on which monitorings changed.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Param, dag
+
+from shnor import tasks
+
+
+@dag(
+    dag_id="shnor_build_marts",
+    schedule=[tasks.RAW_TABLES],
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["shnor", "dbt"],
+    doc_md=__doc__,
+    params={"monitoring_id": Param("", type="string", description="Для ручного запуска: мониторинг для отчётов")},
+)
+def shnor_build_marts():
+    tasks.dbt_build()
+
+
+shnor_build_marts()

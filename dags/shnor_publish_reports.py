@@ -1,0 +1,28 @@
+"""Airflow DAG ``shnor_publish_reports``: the reports of every monitoring whose marts changed.
+
+Triggered by the asset ``shnor_marts``; reads marts only.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Param, dag
+
+from shnor import tasks
+
+
+@dag(
+    dag_id="shnor_publish_reports",
+    schedule=[tasks.MARTS],
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["shnor", "reports"],
+    doc_md=__doc__,
+    params={"monitoring_id": Param("", type="string", description="Для ручного запуска: мониторинг")},
+)
+def shnor_publish_reports():
+    tasks.build_reports()
+
+
+shnor_publish_reports()

@@ -1,0 +1,36 @@
+"""The window-open and reminder DAGs, run for real on Airflow/SQLite."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from reports.templates import templates_folder
+from shnor.airflow_local import run_dag
+from shnor.settings import DataHome
+from tests.workbooks import MONITORING_ID, form_values, write_submission
+
+pytestmark = pytest.mark.slow
+
+
+def test_window_open_issues_templates_and_reminder_lists_who_is_missing(tmp_path):
+    home = DataHome(tmp_path / "home")
+    run_dag(home, "shnor_window_open", {"monitoring_id": MONITORING_ID})
+    assert len(list(templates_folder(home, MONITORING_ID).glob("*.xlsx"))) == 44
+
+    landing = home.submissions_landing(MONITORING_ID)
+    write_submission(landing / "Абинский.xlsx", "МО Абинский район", form_values())
+    write_submission(landing / "Геленджик.xlsx", "г. Геленджик", form_values())
+    write_submission(landing / "Кореновский.xlsx", "МО Кореновский район", form_values(MNC_2=[2, 1]))
+    run_dag(home, "shnor_window_reminder", {"monitoring_id": MONITORING_ID})
+
+    sheet = openpyxl.load_workbook(home.reports / MONITORING_ID / f"napominanie_{MONITORING_ID}.xlsx")["Не сдали"]
+    listed = {row[1]: row[2] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert len(listed) == 42  # 44 less the two accepted
+    assert listed["Кореновский муниципальный район"] == "отклонена, ждём исправленную"
+    assert listed["Щербиновский муниципальный район"] == "не поступала"
+    assert "Абинский муниципальный район" not in listed
+    [notification] = list((home.root / "notifications").glob("*.log"))
+    text = notification.read_text(encoding="utf-8")
+    assert text.startswith("Напоминание: Мониторинг результативности системы методической помощи ШНОР — срок 2025-06-11")
+    assert "Не сдали принятую форму: 42 МО." in text
