@@ -6,6 +6,7 @@
     shnor check-submission PATH       read one workbook without loading it
     shnor templates [--monitoring ID] blank templates of a window, one per municipality
     shnor calendar show [--region R] [--year Y] [--json]   the runs a calendar yields
+    shnor backfill --year Y [--region R]                  every window of a year again, from the archive
     shnor build                       dbt build on the warehouse
     shnor report [--monitoring ID]    rebuild the summary workbook from the marts
 """
@@ -108,6 +109,25 @@ def cmd_templates(args) -> int:
     return 0
 
 
+def cmd_backfill(args) -> int:
+    """Every window of a year (of one region) again, each through the cycle's DAGs; files that are
+    no longer in the landing folder are read back from the archive."""
+    from ingestion.reference import load_calendar
+    from shnor.airflow_local import run_cycle
+
+    home = _home(args)
+    windows = [m for m in load_calendar().values() if m.year == args.year and m.form_id
+               and (args.region is None or m.region_code == args.region)]
+    if not windows:
+        print(f"В календаре нет окон со сбором форм за {args.year} год", file=sys.stderr)
+        return 1
+    for monitoring in sorted(windows, key=lambda m: m.window_open):
+        started = time.monotonic()
+        run_cycle(home, monitoring.monitoring_id)
+        print(f"{monitoring.monitoring_id}: пересобрано за {time.monotonic() - started:.0f} с")
+    return 0
+
+
 def cmd_calendar_show(args) -> int:
     """The runs a calendar yields, so an operator can check a calendar before deploying it."""
     from shnor.timetable import MonitoringCalendarTimetable
@@ -173,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--monitoring", default=DEFAULT_MONITORING)
     check.add_argument("--json", action="store_true")
     add("templates", cmd_templates, "шаблоны форм окна мониторинга").add_argument("--monitoring", default=DEFAULT_MONITORING)
+    backfill = add("backfill", cmd_backfill, "пересобрать все окна года (из архива)")
+    backfill.add_argument("--year", type=int, required=True)
+    backfill.add_argument("--region")
     calendar = commands.add_parser("calendar", help="календарь мониторингов").add_subparsers(dest="calendar_command",
                                                                                          required=True)
     show = calendar.add_parser("show", help="какие запуски даст календарь")
