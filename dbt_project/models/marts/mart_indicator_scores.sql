@@ -1,52 +1,48 @@
--- Each indicator's score per municipality and monitoring: the mean over units scored of the sum of
--- its sub-items, against the maximum taken from the number of sub-items.
-with unit_scores as (
-    select * from {{ ref('int_unit_indicator_scores') }}
+-- Each indicator's score per municipality and cycle, against the region (mean, median, rank,
+-- quartile) and against the municipality's previous cycle of the same form.
+with scores as (
+    select * from {{ ref('int_indicator_scores') }}
 ),
 
-indicators as (
-    select * from {{ ref('int_form_indicators') }}
-),
-
-municipalities as (
-    select * from {{ ref('dim_municipality') }}
-),
-
-scored as (
+region as (
     select
         monitoring_id,
-        form_id,
-        municipality_oktmo,
         indicator_code,
-        source_sha256,
-        is_demo,
-        count(*) as units_scored,
-        avg(cast(unit_score as double precision)) as score
-    from unit_scores
-    group by monitoring_id, form_id, municipality_oktmo, indicator_code, source_sha256, is_demo
+        count(*) as municipalities_scored,
+        avg(score) as region_mean,
+        {{ median('score') }} as region_median
+    from scores
+    group by monitoring_id, indicator_code
+),
+
+previous as (
+    select
+        cycles.monitoring_id,
+        earlier.municipality_oktmo,
+        earlier.indicator_code,
+        earlier.score as previous_score,
+        cycles.previous_monitoring_id
+    from {{ ref('int_previous_cycle') }} as cycles
+    inner join scores as earlier
+        on earlier.monitoring_id = cycles.previous_monitoring_id
 )
 
 select
-    scored.monitoring_id,
-    scored.municipality_oktmo,
-    municipalities.municipality_name,
-    scored.form_id,
-    indicators.section_code,
-    indicators.section_order,
-    indicators.section_title,
-    indicators.indicator_code,
-    indicators.indicator_number,
-    indicators.indicator_label,
-    indicators.indicator_kind,
-    scored.units_scored,
-    scored.score,
-    indicators.max_score,
-    case when indicators.max_score > 0 then scored.score / indicators.max_score end as share_of_max,
-    scored.source_sha256,
-    scored.is_demo
-from scored
-inner join indicators
-    on scored.form_id = indicators.form_id
-    and scored.indicator_code = indicators.indicator_code
-inner join municipalities
-    on scored.municipality_oktmo = municipalities.municipality_oktmo
+    scores.*,
+    region.municipalities_scored,
+    region.region_mean,
+    region.region_median,
+    rank() over (partition by scores.monitoring_id, scores.indicator_code order by scores.score desc) as region_rank,
+    {{ region_quartile('scores.monitoring_id, scores.indicator_code', 'scores.score') }} as region_quartile,
+    previous.previous_monitoring_id,
+    previous.previous_score,
+    scores.score - previous.previous_score as score_change,
+    {{ change_direction('scores.score', 'previous.previous_score') }} as change_direction
+from scores
+inner join region
+    on scores.monitoring_id = region.monitoring_id
+    and scores.indicator_code = region.indicator_code
+left join previous
+    on scores.monitoring_id = previous.monitoring_id
+    and scores.municipality_oktmo = previous.municipality_oktmo
+    and scores.indicator_code = previous.indicator_code
