@@ -1,6 +1,7 @@
-"""Airflow DAG ``shnor_build_marts``: ``dbt build`` whenever the raw tables change.
+"""Airflow DAG ``shnor_build_marts``: ``dbt build`` whenever the raw tables change, then publish.
 
-Triggered by the asset ``shnor_raw_tables``; updates the asset ``shnor_marts`` (which triggers
+Triggered by the asset ``shnor_raw_tables``. Publishing swaps in a fresh copy of the marts for BI
+readers (DuckDB file + Parquet) and updates the asset ``shnor_marts`` (which triggers
 ``shnor_publish_reports``), passing on which monitorings changed.
 """
 
@@ -23,7 +24,7 @@ from shnor import tasks
     params={"monitoring_id": Param("", type="string", description="Для ручного запуска: мониторинг для отчётов")},
 )
 def shnor_build_marts():
-    tasks.dbt_build()
+    tasks.publish_marts(tasks.dbt_build()) >> tasks.build_docs()
 
 
 shnor_build_marts()

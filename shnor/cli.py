@@ -156,6 +156,14 @@ def cmd_calendar_show(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    from shnor.docs_site import build_docs
+
+    for name, value in build_docs(_home(args)).items():
+        print(f"  {name}: {value}")
+    return 0
+
+
 def cmd_build(args) -> int:
     from shnor.pipeline import dbt_build
 
@@ -206,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--file", help="проверить файл календаря до развёртывания")
     show.add_argument("--json", action="store_true")
     add("build", cmd_build, "dbt build")
+    add("docs", cmd_docs, "документация: dbt docs и GX Data Docs")
     add("report", cmd_report, "сводный отчёт по мониторингу").add_argument("--monitoring", default=DEFAULT_MONITORING)
     return parser
 

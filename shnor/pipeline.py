@@ -208,15 +208,22 @@ def dbt_environment(home: DataHome) -> dict[str, str]:
     }
 
 
-def dbt_build(home: DataHome) -> dict:
+def dbt_build(home: DataHome, target: str | None = None) -> dict:
     """``dbt build`` (seeds, models, data and unit tests) in its own process.
 
     A separate process keeps dbt's DuckDB connection out of the caller, which matters under
-    ``airflow dags test`` where every task shares one process.
+    ``airflow dags test`` where every task shares one process. With the ``postgres`` target
+    (``SHNOR_DBT_TARGET=postgres``) the raw tables are first copied to PostgreSQL.
     """
+    target = target or os.environ.get("SHNOR_DBT_TARGET", "duckdb")
+    if target == "postgres":
+        from shnor.postgres import copy_raw_tables, ensure_access_model
+
+        copy_raw_tables(home)
+        ensure_access_model()
     results_path = home.dbt_artifacts / "target" / "run_results.json"
     results_path.unlink(missing_ok=True)  # never report a previous build's results
-    completed = subprocess.run(dbt_command(home, "build"), env=dbt_environment(home),
+    completed = subprocess.run(dbt_command(home, "build", "--target", target), env=dbt_environment(home),
                                capture_output=True, text=True)
     statuses: dict[str, int] = {}
     if results_path.exists():
@@ -225,6 +232,16 @@ def dbt_build(home: DataHome) -> dict:
     if completed.returncode != 0:
         raise RuntimeError(f"dbt build failed ({statuses}):\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}")
     return {"dbt_results": statuses}
+
+
+def publish_marts(home: DataHome) -> dict:
+    """Marts for BI readers: an atomically swapped DuckDB file and Parquet (on the DuckDB target;
+    on PostgreSQL, dbt's own per-table swap serves readers)."""
+    if os.environ.get("SHNOR_DBT_TARGET", "duckdb") != "duckdb":
+        return {"published": None}
+    from shnor.publish import publish_marts as publish
+
+    return publish(home)
 
 
 def run_window_in_process(home: DataHome, monitoring_id: str) -> dict:
@@ -236,6 +253,7 @@ def run_window_in_process(home: DataHome, monitoring_id: str) -> dict:
         "context": ingest_context(home),
         "validation": validate_pending(home),
         "dbt": dbt_build(home),
+        "published": publish_marts(home),
         "reports": build_reports(home, monitoring_id),
     }
 

@@ -79,14 +79,29 @@ def validate_before_reminder() -> dict:
     return validate_pending(_home())
 
 
-@task(outlets=[MARTS])
-def dbt_build(params=None, triggering_asset_events=None, outlet_events=None) -> dict:
+@task
+def dbt_build(params=None, triggering_asset_events=None) -> list[str]:
+    """Builds and tests the dbt project; returns the monitorings whose data changed."""
     from shnor.pipeline import dbt_build
 
-    monitoring_ids = _monitorings_of_events(params, triggering_asset_events)
-    summary = dbt_build(_home())
+    dbt_build(_home())
+    return _monitorings_of_events(params, triggering_asset_events)
+
+
+@task(outlets=[MARTS])
+def publish_marts(monitoring_ids: list[str], outlet_events=None) -> dict:
+    from shnor.pipeline import publish_marts
+
+    summary = publish_marts(_home())
     outlet_events[MARTS].extra = {"monitoring_ids": monitoring_ids}
-    return {**summary, "monitoring_ids": monitoring_ids}
+    return summary
+
+
+@task
+def build_docs() -> dict:
+    from shnor.docs_site import build_docs
+
+    return build_docs(_home())
 
 
 @task

@@ -1,33 +1,62 @@
-"""docker-compose.yml checked statically (no Docker engine here): services, pinned images, files it names."""
+"""docker-compose.yml checked statically (no Docker engine here): services, executor, pinned images,
+health checks, volumes for every data area, and every file and variable it refers to."""
 
 from __future__ import annotations
+
+import re
 
 import yaml
 
 from shnor.settings import PROJECT_ROOT
+
+AIRFLOW_SERVICES = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
+                    "airflow-triggerer", "airflow-worker"}
 
 
 def compose():
     return yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 
 
-def test_airflow_services_on_postgres():
+def test_airflow_3_services_on_postgres_with_celery_workers():
     services = compose()["services"]
-    assert {"postgres", "airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor"} <= set(services)
-    for name, service in services.items():
-        if name.startswith("airflow"):
-            assert service["environment"]["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql")
-            assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert AIRFLOW_SERVICES | {"postgres", "redis", "metabase"} == set(services)
+    for name in AIRFLOW_SERVICES:
+        environment = services[name]["environment"]
+        assert environment["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://")
+        assert environment["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+        assert environment["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://redis")
+        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert services["metabase"]["profiles"] == ["bi"]  # optional: docker compose --profile bi up
 
 
-def test_images_are_pinned_and_referenced_files_exist():
+def test_long_running_services_have_health_checks_and_pinned_images():
+    for name, service in compose()["services"].items():
+        assert re.fullmatch(r"[\w./-]+:[\w.-]+", service["image"]) and not service["image"].endswith(":latest"), name
+        if name != "airflow-init":
+            assert service["healthcheck"]["test"], name
+
+
+def test_every_data_area_has_a_volume():
+    services = compose()["services"]
+    mounts = {volume.split(":")[1] for volume in services["airflow-worker"]["volumes"]}
+    for area in ("landing", "archive", "quarantine", "warehouse", "reports", "published"):
+        assert f"/opt/shnor-data/{area}" in mounts
+    declared = set(compose()["volumes"])
+    for service in services.values():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            assert source.startswith("./") and (PROJECT_ROOT / source).exists() or source in declared, source
+
+
+def test_referenced_files_and_variables_exist():
+    text = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    env_example = (PROJECT_ROOT / ".env.example").read_text()
+    defined = set(re.findall(r"^(\w+)=", env_example, re.M))
+    for variable in set(re.findall(r"(?<!\$)\$\{(\w+)(?::-[^}]*)?\}", text)):  # $${X} is the container shell's
+        assert variable in defined, variable
     for service in compose()["services"].values():
-        image = service.get("image", "")
-        assert ":" in image and not image.endswith(":latest")
         if "build" in service:
             assert (PROJECT_ROOT / service["build"] / "Dockerfile").exists()
-        if "env_file" in service:
-            assert (PROJECT_ROOT / service["env_file"]).exists()
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
-    assert "FROM apache/airflow:3.3.2-python3.11" in dockerfile
-    assert "constraints.txt" in dockerfile
+    assert "FROM apache/airflow:3.3.2-python3.11" in dockerfile and "constraints.txt" in dockerfile
+    assert "/opt/shnor/plugins" in text and (PROJECT_ROOT / "plugins").is_dir()

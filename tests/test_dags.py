@@ -52,7 +52,7 @@ def test_assets_chain_ingestion_marts_reports(dag_bag):
 
     ingest = dag_bag.dags["shnor_ingest_window"]
     assert [a.name for a in ingest.get_task("validate_new_files").outlets] == [RAW_TABLES.name]
-    assert [a.name for a in dag_bag.dags["shnor_build_marts"].get_task("dbt_build").outlets] == [MARTS.name]
+    assert [a.name for a in dag_bag.dags["shnor_build_marts"].get_task("publish_marts").outlets] == [MARTS.name]
     assert [a.name for a in dag_bag.dags["shnor_build_marts"].timetable.asset_condition.objects] == [RAW_TABLES.name]
     assert [a.name for a in dag_bag.dags["shnor_publish_reports"].timetable.asset_condition.objects] == [MARTS.name]
 

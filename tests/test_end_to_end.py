@@ -151,6 +151,17 @@ def test_report_shows_the_mart_numbers(cycle):
     assert submitted[2][:2] == ("Кореновский муниципальный район", "отклонена")
 
 
+def test_published_marts_and_docs_sites(cycle):
+    published = warehouse.query(cycle.root / "published" / "shnor_marts.duckdb",
+                                "select count(*) as n from marts.mart_indicator_scores").iloc[0]["n"]
+    assert published == 42 * 25
+    dbt_docs = (cycle.root / "docs" / "dbt" / "static_index.html").read_text(encoding="utf-8")
+    assert "mart_recommendations" in dbt_docs and "Доля от максимального балла" in dbt_docs
+    gx_docs = cycle.root / "docs" / "gx"
+    assert "raw_submission_values" in (gx_docs / "index.html").read_text(encoding="utf-8")
+    assert len(list((gx_docs / "validations").rglob("*.html"))) == 44  # 43 forms and the ОО-1 extract
+
+
 def test_rerun_is_idempotent(cycle):
     before = warehouse.query(cycle.warehouse, "select * from marts.mart_indicator_scores order by all")
     raw_rows = warehouse.query(cycle.warehouse, "select count(*) as n from raw.submission_values").iloc[0]["n"]

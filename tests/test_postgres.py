@@ -1,0 +1,91 @@
+"""The PostgreSQL target against a real server (.ci/run starts one): the same dbt project, the same
+numbers as on DuckDB, the BI role reading marts only, row-level security for municipal users."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import psycopg2
+import pytest
+
+from sample_region.generator import generate_sample_region
+from shnor import pipeline, warehouse
+from shnor.postgres import BI_READER, add_municipal_user, connect
+from shnor.settings import DataHome
+from tests.workbooks import MONITORING_ID
+
+pytestmark = pytest.mark.slow
+
+if not os.environ.get("SHNOR_PG_HOST"):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must run the PostgreSQL tests: .ci/run exports SHNOR_PG_* after starting the server")
+    pytest.skip("no PostgreSQL server configured (SHNOR_PG_HOST); .ci/run starts one", allow_module_level=True)
+
+ABINSK = "03601000"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    home = DataHome(tmp_path_factory.mktemp("home"))
+    generate_sample_region(home)
+    pipeline.load_reference(home)
+    pipeline.ingest_submissions(home, MONITORING_ID)
+    pipeline.ingest_context(home)
+    pipeline.validate_pending(home)
+    pipeline.dbt_build(home, "duckdb")
+    result = pipeline.dbt_build(home, "postgres")
+    with connect() as con:
+        cursor = con.cursor()
+        cursor.execute("create table if not exists restricted.mentor_names (mentor_id text, full_name text)")
+        cursor.execute("select 1 from pg_roles where rolname = 'shnor_test_bi'")
+        if cursor.fetchone() is None:
+            cursor.execute("create role shnor_test_bi login password 'bi'")
+        cursor.execute(f"grant {BI_READER} to shnor_test_bi")
+    add_municipal_user("shnor_test_abinsk", "mo", [ABINSK])
+    return home, result
+
+
+def as_role(user: str, password: str, query: str) -> list[tuple]:
+    with connect(user=user, password=password) as con:
+        cursor = con.cursor()
+        cursor.execute(query)
+        return cursor.fetchall()
+
+
+def test_same_project_builds_and_tests_pass_on_postgres(built):
+    _, result = built
+    assert set(result["dbt_results"]) <= {"success", "pass"}
+    assert result["dbt_results"]["pass"] > 70
+
+
+def test_postgres_marts_equal_duckdb_marts(built):
+    home, _ = built
+    columns = "monitoring_id, municipality_oktmo, indicator_code, score, max_score, share_of_max, region_rank, region_quartile"
+    order = " order by monitoring_id, municipality_oktmo, indicator_code"
+    on_duckdb = warehouse.query(home.warehouse, f"select {columns} from marts.mart_indicator_scores{order}")
+    with connect() as con:
+        cursor = con.cursor()
+        cursor.execute(f"select {columns} from marts.mart_indicator_scores{order}")
+        on_postgres = pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
+    assert len(on_postgres) == len(on_duckdb) == 44 * 25
+    for column in ("score", "share_of_max"):
+        assert on_postgres[column].fillna(-1).round(9).tolist() == on_duckdb[column].fillna(-1).round(9).tolist()
+    for column in ("monitoring_id", "municipality_oktmo", "indicator_code", "region_rank", "region_quartile"):
+        assert on_postgres[column].astype(str).tolist() == on_duckdb[column].astype(str).tolist()
+
+
+def test_bi_role_reads_marts_only(built):
+    rows = as_role("shnor_test_bi", "bi", "select count(distinct municipality_oktmo) from marts.mart_indicator_scores")
+    assert rows == [(44,)]
+    for forbidden in ("raw.files", "restricted.mentor_names", "staging.stg_files"):
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            as_role("shnor_test_bi", "bi", f"select * from {forbidden} limit 1")
+
+
+def test_municipal_user_sees_only_its_rows(built):
+    rows = as_role("shnor_test_abinsk", "mo", "select distinct municipality_oktmo from marts.mart_indicator_scores")
+    assert rows == [(ABINSK,)]
+    status = as_role("shnor_test_abinsk", "mo", "select monitoring_id, municipality_oktmo, submission_status "
+                     "from marts.mart_submission_status order by 1")
+    assert status == [("mnc-mtkp-2025", ABINSK, "missing"), (MONITORING_ID, ABINSK, "accepted")]
