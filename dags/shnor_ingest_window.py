@@ -2,7 +2,8 @@
 
 Scheduled by the monitoring calendar (``calendars/*.csv``): one run per window that collects
 municipal forms, firing at window close plus its grace days; its data interval is the window.
-Reference catalogues → municipal submissions → ОО-1 context → GX validation of every new file.
+Reference catalogues → municipal submissions → ОО-1 context → school registry, assessment results,
+lists and mentors → GX validation of every new file.
 Updates the asset ``shnor_raw_tables``, which triggers ``shnor_build_marts``.
 
 Rerun a window: trigger with ``{"monitoring_id": "mph-2025"}`` (late files are picked up and land
@@ -31,7 +32,8 @@ from shnor.timetable import MonitoringCalendarTimetable
 def shnor_ingest_window():
     monitoring_id = tasks.resolve_monitoring()
     submissions = tasks.ingest_submissions(monitoring_id)
-    tasks.load_reference() >> submissions >> tasks.ingest_context() >> tasks.validate_new_files(monitoring_id)
+    tasks.load_reference() >> submissions >> tasks.ingest_context() >> tasks.ingest_school_data() \
+        >> tasks.validate_new_files(monitoring_id)
 
 
 shnor_ingest_window()

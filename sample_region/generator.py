@@ -49,6 +49,7 @@ class SampleRegion:
     schools: list[School]
     submissions: list[Path]
     context_file: Path
+    school_sources: dict[str, Path]
 
 
 def generate_schools(municipalities: list[Municipality], rng: random.Random) -> list[School]:
@@ -157,4 +158,7 @@ def generate_sample_region(
         write_form_workbook(path, form, monitoring, region_name(monitoring.region_code), name, values)
         stamp_received(path, monitoring, rng)
         submissions.append(path)
-    return SampleRegion(home, monitoring, schools, submissions, context_file)
+    from sample_region.school_sources import generate_school_sources
+
+    school_sources = generate_school_sources(home, schools, random.Random(seed + 1))
+    return SampleRegion(home, monitoring, schools, submissions, context_file, school_sources)

@@ -4,6 +4,7 @@
     shnor sample-region               write the demo region's landing files
     shnor run [--monitoring ID]       one window through the DAGs: ingest → marts → reports
     shnor check-submission PATH       read one workbook without loading it
+    shnor check-results PATH          read one context, results or list file without loading it
     shnor templates [--monitoring ID] blank templates of a window, one per municipality
     shnor calendar show [--region R] [--year Y] [--json]   the runs a calendar yields
     shnor backfill --year Y [--region R]                  every window of a year again, from the archive
@@ -99,6 +100,46 @@ def cmd_check_submission(args) -> int:
             print(f"  ОШИБКА {error['cell'] or '—'} [{error['indicator']}] «{error['value']}»: {error['rule']}")
         print("Форма принята" if result.accepted else "Форма отклонена")
     return 0 if result.accepted else 1
+
+
+def cmd_check_results(args) -> int:
+    """What a context or results file would load, without loading it."""
+    from ingestion.detect import read_any
+    from ingestion.reference import load_municipalities
+    from ingestion.school_names import SchoolMatcher, SchoolRef
+    from ingestion.school_registry import read_school_registry
+
+    matcher = SchoolMatcher([])
+    if args.registry:
+        registry = read_school_registry(Path(args.registry)).rows
+        matcher = SchoolMatcher([SchoolRef(r.school_code, r.school_name, r.municipality_oktmo)
+                                 for r in registry.itertuples()])
+    try:
+        kind, result = read_any(Path(args.path), load_municipalities(), matcher)
+    except ValueError as error:
+        kind, result = "unknown", None
+        errors = [{"cell": "", "indicator": "", "value": "", "rule": str(error)}]
+    rows = [] if result is None else json.loads(result.rows.to_json(orient="records", force_ascii=False))
+    years = [] if result is None else sorted({int(r["year"]) for r in rows if r.get("year") is not None})
+    if result is not None:
+        errors = [{"cell": e.cell, "indicator": e.indicator, "value": e.value, "rule": e.rule} for e in result.errors]
+    report = {"file": str(args.path), "kind": kind, "years": years, "rows": rows,
+              "unmatched": [] if result is None else getattr(result, "unmatched", []), "errors": errors}
+    accepted = result is not None and not errors and bool(rows)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
+    else:
+        print(f"Файл: {report['file']}\nВид: {kind}; годы: {', '.join(map(str, years)) or '—'}; строк: {len(rows)}")
+        for row in rows[:10]:
+            print("  " + "; ".join(f"{k}={v}" for k, v in row.items() if v is not None and not k.startswith("source_")))
+        if len(rows) > 10:
+            print(f"  … ещё {len(rows) - 10}")
+        for item in report["unmatched"]:
+            print(f"  НЕ СОПОСТАВЛЕНО строка {item['source_row']}: «{item['written_name']}» — {item['reason']}")
+        for error in errors:
+            print(f"  ОШИБКА {error['cell'] or '—'} [{error['indicator']}] «{error['value']}»: {error['rule']}")
+        print("Файл принят" if accepted else "Файл отклонён")
+    return 0 if accepted else 1
 
 
 def cmd_templates(args) -> int:
@@ -200,6 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path")
     check.add_argument("--monitoring", default=DEFAULT_MONITORING)
     check.add_argument("--json", action="store_true")
+    results = add("check-results", cmd_check_results, "проверить файл ОО-1, результатов или списков без загрузки")
+    results.add_argument("path")
+    results.add_argument("--registry", help="реестр школ (CSV/xlsx) для сопоставления наименований")
+    results.add_argument("--json", action="store_true")
     add("templates", cmd_templates, "шаблоны форм окна мониторинга").add_argument("--monitoring", default=DEFAULT_MONITORING)
     backfill = add("backfill", cmd_backfill, "пересобрать все окна года (из архива)")
     backfill.add_argument("--year", type=int, required=True)

@@ -20,31 +20,40 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion.context_reader import read_context_extract
+from ingestion.context_reader import context_dtypes
+from ingestion.lists_reader import ASSIGNMENT_COLUMNS, LIST_COLUMNS, PEOPLE_COLUMNS
+from ingestion.results_reader import RESULT_COLUMNS
+from ingestion.school_registry import REGISTRY_TYPES
 from ingestion.lineage import file_sha256
 from ingestion.reference import get_monitoring, load_calendar, load_form, load_municipalities, read_form_rows
-from ingestion.submission_reader import read_submission
+from ingestion.submission_reader import VALUE_COLUMNS, read_submission
 from shnor import warehouse
 from shnor.settings import DBT_PROJECT_DIR, FORMS_DIR, DataHome
 from shnor.validation import save_result, validate_frame
 
 log = logging.getLogger(__name__)
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 
 
 @dataclass(frozen=True)
 class SourceKind:
-    """A kind of landed file: the raw table its rows go to and the GX suite that checks them."""
+    """A kind of landed file: the raw table its rows go to (with the reader's column types) and the
+    GX suite that checks them."""
 
     name: str
     table: str
     suite: str
+    columns: dict[str, str]
 
 
-SUBMISSION = SourceKind("submission", "raw.submission_values", "raw_submission_values")
-OO1_CONTEXT = SourceKind("oo1_context", "raw.oo1_context", "raw_oo1_context")
-SOURCE_KINDS = {kind.name: kind for kind in (SUBMISSION, OO1_CONTEXT)}
+SUBMISSION = SourceKind("submission", "raw.submission_values", "raw_submission_values", VALUE_COLUMNS)
+OO1_CONTEXT = SourceKind("oo1_context", "raw.oo1_context", "raw_oo1_context", context_dtypes())
+SCHOOL_REGISTRY = SourceKind("school_registry", "raw.schools", "raw_schools", REGISTRY_TYPES)
+ASSESSMENT = SourceKind("assessment_results", "raw.assessment_results", "raw_assessment_results", RESULT_COLUMNS)
+SCHOOL_LISTS = SourceKind("school_lists", "raw.school_lists", "raw_school_lists", LIST_COLUMNS)
+MENTORS = SourceKind("mentor_assignments", "raw.mentor_assignments", "raw_mentor_assignments", ASSIGNMENT_COLUMNS)
+SOURCE_KINDS = {kind.name: kind for kind in (SUBMISSION, OO1_CONTEXT, SCHOOL_REGISTRY, ASSESSMENT, SCHOOL_LISTS, MENTORS)}
 
 
 def landed_workbooks(folder: Path) -> list[Path]:
@@ -108,6 +117,9 @@ def load_reference(home: DataHome) -> dict:
     with warehouse.connect(home.warehouse) as con:
         warehouse.replace_table(con, "raw.form_items", forms)
         warehouse.replace_table(con, "raw.monitoring_calendar", calendar)
+        # every raw table exists from the start, so models build before each kind of file has arrived
+        for table, columns in [(k.table, k.columns) for k in SOURCE_KINDS.values()] + [("restricted.people", PEOPLE_COLUMNS)]:
+            warehouse.ensure_table(con, table, pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()}))
     return {"form_items": len(forms), "forms": int(forms["form_id"].nunique()), "monitoring_windows": len(calendar)}
 
 
@@ -135,6 +147,9 @@ def _ingest(home: DataHome, kind: SourceKind, paths: list[Path], read: Callable,
             result = read(archived, sha256)
             warehouse.replace_file_rows(con, kind.table, result.rows, sha256)
             warehouse.replace_errors(con, sha256, "read", result.errors_as_dicts())
+            warehouse.replace_name_review(con, sha256, getattr(result, "unmatched", []))
+            if getattr(result, "people", None) is not None:  # personal data: restricted schema only
+                warehouse.replace_file_rows(con, "restricted.people", result.people, sha256)
             warehouse.record_file(
                 con, source_sha256=sha256, source_kind=kind.name, source_file=path.name,
                 archived_path=str(archived), received_at=received_at(path), is_demo=result.is_demo,
@@ -164,8 +179,45 @@ def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
 
 
 def ingest_context(home: DataHome) -> dict:
-    return _ingest(home, OO1_CONTEXT, landed_workbooks(home.context_landing), read_context_extract,
+    from ingestion.detect import read_context
+
+    return _ingest(home, OO1_CONTEXT, landed_workbooks(home.context_landing), read_context,
                    file_fields=lambda r: {"data_year": r.year})
+
+
+def school_matcher(home: DataHome):
+    """School names are matched against the latest registry file that was not refused."""
+    from ingestion.school_names import SchoolMatcher, SchoolRef
+
+    with warehouse.connect(home.warehouse) as con:
+        exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
+                             "and table_name = 'schools'").fetchall()[0][0]
+        rows = con.execute(
+            "select school_code, school_name, municipality_oktmo from raw.schools where source_sha256 = ("
+            f"select source_sha256 from {warehouse.FILES_TABLE} where source_kind = 'school_registry' "
+            "and status <> 'rejected' order by received_at desc limit 1)").fetchall() if exists else []
+    return SchoolMatcher([SchoolRef(*row) for row in rows])
+
+
+def ingest_school_data(home: DataHome) -> dict:
+    """The region's school registry first, then results, lists and mentors matched against it."""
+    from ingestion.lists_reader import read_mentor_assignments, read_school_lists
+    from ingestion.results_reader import read_results
+    from ingestion.school_registry import read_school_registry
+
+    summaries = {"registry": _ingest(home, SCHOOL_REGISTRY, landed_workbooks(home.landing / "reference"),
+                                     read_school_registry, file_fields=lambda r: {})}
+    municipalities, matcher = load_municipalities(), school_matcher(home)
+    for kind, folder, read in (
+        (ASSESSMENT, "results", read_results),
+        (SCHOOL_LISTS, "lists", read_school_lists),
+        (MENTORS, "mentors", read_mentor_assignments),
+    ):
+        summaries[kind.name] = _ingest(
+            home, kind, landed_workbooks(home.landing / folder),
+            lambda path, sha256, read=read: read(path, municipalities, matcher, sha256),
+            file_fields=lambda r: {"data_year": min(r.years) if r.years else None})
+    return summaries
 
 
 def validate_pending(home: DataHome) -> dict:
@@ -251,6 +303,7 @@ def run_window_in_process(home: DataHome, monitoring_id: str) -> dict:
         "reference": load_reference(home),
         "submissions": ingest_submissions(home, monitoring_id),
         "context": ingest_context(home),
+        "school_data": ingest_school_data(home),
         "validation": validate_pending(home),
         "dbt": dbt_build(home),
         "published": publish_marts(home),

@@ -63,6 +63,13 @@ def ingest_context() -> dict:
     return ingest_context(_home())
 
 
+@task
+def ingest_school_data() -> dict:
+    from shnor.pipeline import ingest_school_data
+
+    return ingest_school_data(_home())
+
+
 @task(outlets=[RAW_TABLES])
 def validate_new_files(monitoring_id: str, outlet_events=None) -> dict:
     from shnor.pipeline import validate_pending

@@ -18,10 +18,12 @@ import pandas as pd
 FILES_TABLE = "raw.files"
 ERRORS_TABLE = "audit.file_errors"
 VALIDATION_TABLE = "audit.validation_results"
+REVIEW_TABLE = "audit.name_review"
 
 _DDL = f"""
 create schema if not exists raw;
 create schema if not exists audit;
+create schema if not exists restricted;  -- personal data (names of people): never read by marts or BI
 create table if not exists {FILES_TABLE} (
     source_sha256 varchar primary key,
     source_kind varchar not null,          -- 'submission' | 'oo1_context'
@@ -39,6 +41,11 @@ create table if not exists {ERRORS_TABLE} (
     source_sha256 varchar not null,
     stage varchar not null,                -- 'read' | 'validate'
     source_file varchar, sheet varchar, cell varchar, indicator varchar, value varchar, rule varchar
+);
+create table if not exists {REVIEW_TABLE} (
+    source_sha256 varchar not null,
+    source_file varchar, source_sheet varchar, source_row integer,
+    written_name varchar, municipality_oktmo varchar, score double, reason varchar, candidates varchar
 );
 create table if not exists {VALIDATION_TABLE} (
     source_sha256 varchar not null,
@@ -71,11 +78,20 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
-def replace_file_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, sha256: str) -> None:
-    """Put one file's rows in ``table`` (created from the frame's types on first use), replacing earlier ones."""
+def ensure_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Create ``table`` with the frame's column types if it does not exist yet."""
     con.register("incoming", frame)
     try:
         con.execute(f"create table if not exists {table} as select * from incoming limit 0")
+    finally:
+        con.unregister("incoming")
+
+
+def replace_file_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, sha256: str) -> None:
+    """Put one file's rows in ``table`` (created from the frame's types on first use), replacing earlier ones."""
+    ensure_table(con, table, frame)
+    con.register("incoming", frame)
+    try:
         con.execute(f"delete from {table} where source_sha256 = ?", [sha256])
         con.execute(f"insert into {table} by name select * from incoming")
     finally:
@@ -115,6 +131,15 @@ def replace_errors(con: duckdb.DuckDBPyConnection, sha256: str, stage: str, erro
             f"insert into {ERRORS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
             [sha256, stage, error["file"], error["sheet"], error["cell"], error["indicator"], error["value"], error["rule"]],
         )
+
+
+def replace_name_review(con: duckdb.DuckDBPyConnection, sha256: str, entries: list[dict]) -> None:
+    """Names that could not be matched with certainty: for a person to resolve, never guessed."""
+    con.execute(f"delete from {REVIEW_TABLE} where source_sha256 = ?", [sha256])
+    for entry in entries:
+        con.execute(f"insert into {REVIEW_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [sha256, entry["source_file"], entry["source_sheet"], entry["source_row"], entry["written_name"],
+                     entry["municipality_oktmo"], entry["score"], entry["reason"], entry["candidates"]])
 
 
 def replace_validation_results(con: duckdb.DuckDBPyConnection, sha256: str, suite: str, results: list[dict]) -> None:

@@ -59,7 +59,7 @@ def test_assets_chain_ingestion_marts_reports(dag_bag):
 
 def test_ingestion_runs_stages_in_order(dag_bag):
     dag = dag_bag.dags["shnor_ingest_window"]
-    order = ["load_reference", "ingest_submissions", "ingest_context", "validate_new_files"]
+    order = ["load_reference", "ingest_submissions", "ingest_context", "ingest_school_data", "validate_new_files"]
     for upstream, downstream in zip(order, order[1:]):
         assert upstream in dag.get_task(downstream).upstream_task_ids
     assert all(d.max_active_runs == 1 for d in dag_bag.dags.values() if d.dag_id != "shnor_window_open")

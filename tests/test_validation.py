@@ -9,8 +9,10 @@ from tests.workbooks import MONITORING_ID, form_values, write_submission
 
 
 def test_one_suite_file_per_raw_table():
-    assert sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.json")) == ["raw_oo1_context", "raw_submission_values"]
-    for name in ("raw_oo1_context", "raw_submission_values"):
+    assert sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.json")) == [
+        "raw_assessment_results", "raw_mentor_assignments", "raw_oo1_context", "raw_school_lists", "raw_schools",
+        "raw_submission_values"]
+    for name in sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.json")):
         suite = load_suite_definition(name)
         assert suite["name"] == name
         assert all(e["meta"]["rule"] for e in suite["expectations"])

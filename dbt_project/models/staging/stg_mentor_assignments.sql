@@ -1,0 +1,13 @@
+-- People appear only as pseudonymous ids; their names live in the restricted schema, which no model reads.
+select
+    person_id,
+    role as mentor_role,
+    cast(year as integer) as assignment_year,
+    municipality_oktmo,
+    school_name_raw,
+    school_code,
+    match_score,
+    source_file,
+    source_sha256,
+    source_row
+from {{ source('raw', 'mentor_assignments') }}
