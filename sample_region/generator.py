@@ -73,6 +73,7 @@ def school_context(school: School, rng: random.Random) -> dict[str, object]:
     pupils_5_9 = base - pupils_1_4 - pupils_10_11
     classes = max(4 if school.level == "ООШ" else 9, round(base / rng.uniform(18, 26)))
     teachers = max(6, round(base / rng.uniform(11, 17)))
+    higher = round(teachers * rng.uniform(0.1, 0.45))
     return {
         "school_code": school.code,
         "school_name": school.name,
@@ -85,8 +86,13 @@ def school_context(school: School, rng: random.Random) -> dict[str, object]:
         "pupils_10_11": pupils_10_11,
         "pupils_ovz": round(base * rng.uniform(0.01, 0.09)),
         "classes_total": classes,
+        "class_sets": rng.randint(1, 3) if small else 0,
         "teachers_total": teachers,
         "teacher_vacancies": rng.choices([0, 1, 2, 3], weights=[60, 25, 10, 5])[0],
+        "teachers_higher_category": higher,
+        "teachers_first_category": round((teachers - higher) * rng.uniform(0.2, 0.6)),
+        "teachers_under_35": round(teachers * rng.uniform(0.05, 0.3)),
+        "teachers_60_plus": round(teachers * rng.uniform(0.05, 0.35)),
         "computers_total": round(base / rng.uniform(6, 15)),
         "has_internet": "да" if rng.random() < 0.97 else "нет",
     }

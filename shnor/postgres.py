@@ -25,7 +25,6 @@ from shnor.settings import DataHome
 
 BI_READER = "shnor_bi_reader"
 MUNICIPAL = "shnor_municipal"
-RAW_TABLES = ("files", "submission_values", "oo1_context", "form_items", "monitoring_calendar")
 _TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer", "DOUBLE": "double precision",
           "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp", "TIMESTAMP_S": "timestamp",
           "TIMESTAMP_NS": "timestamp", "TIMESTAMP_MS": "timestamp", "FLOAT": "real", "SMALLINT": "smallint"}
@@ -48,12 +47,15 @@ def connect(**overrides):
 
 
 def copy_raw_tables(home: DataHome) -> dict[str, int]:
-    """Replace PostgreSQL's ``raw`` tables with the DuckDB warehouse's, in one transaction."""
+    """Replace PostgreSQL's ``raw`` tables with every table of the DuckDB warehouse's ``raw``, in one
+    transaction. (Names of people stay behind: ``restricted`` is not copied.)"""
     copied = {}
     with duckdb.connect(str(home.warehouse), read_only=True) as source, connect() as target:
         cursor = target.cursor()
         cursor.execute("create schema if not exists raw")
-        for table in RAW_TABLES:
+        tables = [row[0] for row in source.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw' order by 1").fetchall()]
+        for table in tables:
             columns = source.execute(
                 "select column_name, data_type from information_schema.columns "
                 "where table_schema = 'raw' and table_name = ? order by ordinal_position", [table]).fetchall()

@@ -11,7 +11,8 @@ SCHOOL = {
     "school_code": "23001001", "school_name": "МБОУ СОШ № 1", "municipality_oktmo": "03601000",
     "municipality_name": "Абинский муниципальный район", "locality": "сельская", "pupils_total": 420,
     "pupils_1_4": 170, "pupils_5_9": 210, "pupils_10_11": 40, "pupils_ovz": 12, "classes_total": 20,
-    "teachers_total": 31, "teacher_vacancies": 2, "computers_total": 45, "has_internet": "да",
+    "teachers_total": 31, "teacher_vacancies": 2, "computers_total": 45, "has_internet": "да", "class_sets": 0,
+    "teachers_higher_category": 8, "teachers_first_category": 10, "teachers_under_35": 4, "teachers_60_plus": 6,
 }
 
 
@@ -22,6 +23,7 @@ def test_flat_extract_rows_and_lineage(tmp_path):
     assert result.year == 2024 and result.is_demo
     first = result.rows.iloc[0]
     assert first["pupils_total"] == 420 and first["pupils_ovz"] == 12 and bool(first["has_internet"])
+    assert (first["teachers_higher_category"], first["teachers_under_35"], first["teachers_60_plus"]) == (8, 4, 6)
     assert not bool(result.rows.iloc[1]["has_internet"])
     assert list(result.rows["source_row"]) == [4, 5]
 

@@ -194,15 +194,19 @@ def write_oo1_sections(path: Path, version: str) -> Path:
         main.append([label, code, pupils, pupils // 2, "х", None, None, None])
     second = workbook.create_sheet("Р2_1_1 (2)" if version == "2024" else "Р2_1_1(2)")
     second.append(["Раздел 2.1.1 (продолжение)"])
-    second.append([1, 2, classes_column, classes_column + 1])
+    second.append([1, 2, classes_column, classes_column + 1])  # classes, then class-sets
     for code in line:
-        second.append(["…", code, 20 if code == line[-1] else "х", None])
+        total = code == line[-1]
+        second.append(["…", code, 20 if total else "х", 2 if total else "х"])
     ovz = workbook.create_sheet("Р2_1_3")
     ovz.append([1, 2, 3])
     ovz.append(["Обучающиеся с ОВЗ", line[0], "х" if version == "2023" else 12])
     staff = workbook.create_sheet("Р3_1")
-    staff.append([1, 2, 3, 4, 5])
-    staff.append(["Педагогические работники", line[0], 31, 2, 1])
+    staff.append([1, 2, 3, 4, 5, 6, 7])
+    staff.append(["Педагогические работники", line[0], 31, 2, 1, 9, 12])
+    age = workbook.create_sheet("Р3_2")
+    age.append([1, 2, 3, 4])
+    age.append(["Педагогические работники по возрасту", line[0], 5, 7])
     workbook.save(path)
     return path
 
@@ -218,7 +222,9 @@ def test_oo1_sectioned_layout_two_form_versions(tmp_path, version, vacancies, ov
     row = result.rows.iloc[0]
     assert (row["school_code"], row["municipality_oktmo"], row["locality"]) == ("23001001", "03601000", "сельская")
     assert (row["pupils_total"], row["pupils_1_4"], row["pupils_5_9"], row["pupils_10_11"]) == (420, 170, 210, 40)
-    assert row["classes_total"] == 20  # from the second sheet of the split table, joined by line code
+    assert row["classes_total"] == 20 and row["class_sets"] == 2  # the split table's second sheet, joined by line
+    assert (row["teachers_higher_category"], row["teachers_first_category"]) == (9, 12)
+    assert (row["teachers_under_35"], row["teachers_60_plus"]) == (5, 7)
     assert row["teachers_total"] == 31 and row["teacher_vacancies"] == vacancies  # the column moved in 2024
     assert (ovz is None and pd.isna(row["pupils_ovz"])) or row["pupils_ovz"] == ovz  # "х": unknown, not zero
 
