@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +22,7 @@ import pandas as pd
 from ingestion.cells import CellError, fold, is_blank
 from ingestion.lineage import file_sha256
 from ingestion.names import match_municipality, normalize_text
+from ingestion.read_result import SourceRead
 from ingestion.reference import Municipality
 from ingestion.school_names import SchoolMatcher
 from ingestion.workbook_source import load_sheets
@@ -43,29 +43,6 @@ ASSIGNMENT_COLUMNS = {"person_id": "string", "role": "string", "year": "Int64", 
                       "source_file": "string", "source_sha256": "string", "source_sheet": "string",
                       "source_row": "int64"}
 PEOPLE_COLUMNS = {"person_id": "string", "full_name": "string", "position": "string", "source_sha256": "string"}
-
-
-@dataclass
-class TableRead:
-    file: Path
-    sha256: str
-    kind: str
-    rows: pd.DataFrame
-    unmatched: list[dict] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
-    people: pd.DataFrame | None = None  # personal data: restricted schema only
-    is_demo: bool = False
-
-    @property
-    def accepted(self) -> bool:
-        return not self.errors and not self.rows.empty
-
-    @property
-    def years(self) -> list[int]:
-        return sorted(int(y) for y in self.rows["year"].dropna().unique())
-
-    def errors_as_dicts(self) -> list[dict[str, str]]:
-        return [asdict(error) for error in self.errors]
 
 
 def list_kind(text: object) -> str | None:
@@ -134,9 +111,9 @@ def _year(row, columns, fallback, errors, where):
 
 
 def read_school_lists(path: Path, municipalities: list[Municipality], matcher: SchoolMatcher,
-                      sha256: str | None = None) -> TableRead:
+                      sha256: str | None = None) -> SourceRead:
     path = Path(path)
-    result = TableRead(path, sha256 or file_sha256(path), "school_lists",
+    result = SourceRead(path, sha256 or file_sha256(path), "school_lists",
                        pd.DataFrame({c: pd.Series(dtype=t) for c, t in LIST_COLUMNS.items()}))
     fallback_year = int(m.group(0)) if (m := re.search(r"20\d\d", path.stem)) else None
     records = []
@@ -161,9 +138,9 @@ def read_school_lists(path: Path, municipalities: list[Municipality], matcher: S
 
 
 def read_mentor_assignments(path: Path, municipalities: list[Municipality], matcher: SchoolMatcher,
-                            sha256: str | None = None) -> TableRead:
+                            sha256: str | None = None) -> SourceRead:
     path = Path(path)
-    result = TableRead(path, sha256 or file_sha256(path), "mentor_assignments",
+    result = SourceRead(path, sha256 or file_sha256(path), "mentor_assignments",
                        pd.DataFrame({c: pd.Series(dtype=t) for c, t in ASSIGNMENT_COLUMNS.items()}),
                        people=pd.DataFrame({c: pd.Series(dtype=t) for c, t in PEOPLE_COLUMNS.items()}))
     fallback_year = int(m.group(0)) if (m := re.search(r"20\d\d", path.stem)) else None

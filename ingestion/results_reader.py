@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from ingestion.cells import CellError, fold, is_blank
 from ingestion.lineage import file_sha256
 from ingestion.names import match_municipality, normalize_text
+from ingestion.read_result import SourceRead
 from ingestion.reference import Municipality
 from ingestion.school_names import SchoolMatcher, school_key
 from ingestion.workbook_source import SheetRows, load_sheets
@@ -45,28 +45,6 @@ REVIEW_COLUMNS = ["source_file", "source_sheet", "source_row", "written_name", "
                   "reason", "candidates"]
 _TOTAL_ROW = re.compile(r"^(всего|итого)|по (региону|краю|мо|району|округу)\b|^(краснодарский край|республика|регион)")
 _STRUCTURALLY_EMPTY = {"х", "x", "-", "—"}
-
-
-@dataclass
-class ResultsRead:
-    file: Path
-    sha256: str
-    kind: str
-    rows: pd.DataFrame
-    unmatched: list[dict] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
-    is_demo: bool = False
-
-    @property
-    def accepted(self) -> bool:
-        return not self.errors and not self.rows.empty
-
-    @property
-    def years(self) -> list[int]:
-        return sorted(int(y) for y in self.rows["year"].dropna().unique())
-
-    def errors_as_dicts(self) -> list[dict[str, str]]:
-        return [asdict(error) for error in self.errors]
 
 
 def _empty_rows() -> pd.DataFrame:
@@ -129,10 +107,10 @@ class _Collector:
                              "source_sha256": self.sha256, "source_sheet": sheet, "source_row": row,
                              "source_cell": cell})
 
-    def result(self, kind: str, is_demo: bool = False) -> ResultsRead:
+    def result(self, kind: str, is_demo: bool = False) -> SourceRead:
         frame = pd.DataFrame.from_records(self.records).reindex(columns=list(RESULT_COLUMNS))
         frame = frame.astype(RESULT_COLUMNS) if self.records else _empty_rows()
-        return ResultsRead(self.path, self.sha256, kind, frame, self.unmatched, self.errors, is_demo)
+        return SourceRead(self.path, self.sha256, kind, frame, self.unmatched, self.errors, is_demo)
 
 
 _VPR_MARKS = {"2": "mark_2_share", "3": "mark_3_share", "4": "mark_4_share", "5": "mark_5_share"}
@@ -180,7 +158,7 @@ def _vpr_sheet(sheet: SheetRows, collector: _Collector, year: int | None) -> Non
 
 
 def read_vpr_statistics(path: Path, municipalities: list[Municipality], matcher: SchoolMatcher,
-                        sha256: str | None = None) -> ResultsRead:
+                        sha256: str | None = None) -> SourceRead:
     path = Path(path)
     collector = _Collector(path, sha256 or file_sha256(path), municipalities, matcher)
     sheets = load_sheets(path)
@@ -195,7 +173,7 @@ _EXAM_METRICS = {"участник": "participants", "среднийбалл": "
 
 
 def read_exam_results(path: Path, municipalities: list[Municipality], matcher: SchoolMatcher,
-                      sha256: str | None = None) -> ResultsRead:
+                      sha256: str | None = None) -> SourceRead:
     path = Path(path)
     collector = _Collector(path, sha256 or file_sha256(path), municipalities, matcher)
     sheets = load_sheets(path)
@@ -249,7 +227,7 @@ _MOSCOW_METRICS = {"PASSED_NUMBER_FULL": "participants", "PASSES_OVER_220": "sco
                    "PASSER_UNDER_160": "score_160_plus"}
 
 
-def read_moscow_ege(path: Path, sha256: str | None = None) -> ResultsRead:
+def read_moscow_ege(path: Path, sha256: str | None = None) -> SourceRead:
     """Moscow's open-data CSV: `;`-separated, every field quoted, a trailing `;` on every line."""
     path = Path(path)
     collector = _Collector(path, sha256 or file_sha256(path), [], SchoolMatcher([]))
@@ -275,7 +253,7 @@ def _is_demo(sheets: list[SheetRows]) -> bool:
 
 
 def read_results(path: Path, municipalities: list[Municipality], matcher: SchoolMatcher,
-                 sha256: str | None = None) -> ResultsRead:
+                 sha256: str | None = None) -> SourceRead:
     """Any of the results layouts above, recognised by content."""
     path = Path(path)
     if path.suffix.lower() == ".csv":

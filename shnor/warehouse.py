@@ -124,33 +124,32 @@ def set_file_status(con: duckdb.DuckDBPyConnection, sha256: str, status: str) ->
                 [status, now_utc(), sha256])
 
 
+def _replace_file_entries(con: duckdb.DuckDBPyConnection, table: str, key: dict, rows: list[list]) -> None:
+    """Replace one file's entries in an audit table: ``key`` names the file (and stage or suite)."""
+    condition = " and ".join(f"{column} = ?" for column in key)
+    con.execute(f"delete from {table} where {condition}", list(key.values()))
+    if rows:
+        placeholders = ", ".join("?" for _ in rows[0])
+        con.executemany(f"insert into {table} values ({placeholders})", rows)
+
+
 def replace_errors(con: duckdb.DuckDBPyConnection, sha256: str, stage: str, errors: list[dict]) -> None:
-    con.execute(f"delete from {ERRORS_TABLE} where source_sha256 = ? and stage = ?", [sha256, stage])
-    for error in errors:
-        con.execute(
-            f"insert into {ERRORS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [sha256, stage, error["file"], error["sheet"], error["cell"], error["indicator"], error["value"], error["rule"]],
-        )
+    _replace_file_entries(con, ERRORS_TABLE, {"source_sha256": sha256, "stage": stage}, [
+        [sha256, stage, e["file"], e["sheet"], e["cell"], e["indicator"], e["value"], e["rule"]] for e in errors])
 
 
 def replace_name_review(con: duckdb.DuckDBPyConnection, sha256: str, entries: list[dict]) -> None:
     """Names that could not be matched with certainty: for a person to resolve, never guessed."""
-    con.execute(f"delete from {REVIEW_TABLE} where source_sha256 = ?", [sha256])
-    for entry in entries:
-        con.execute(f"insert into {REVIEW_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [sha256, entry["source_file"], entry["source_sheet"], entry["source_row"], entry["written_name"],
-                     entry["municipality_oktmo"], entry["score"], entry["reason"], entry["candidates"]])
+    _replace_file_entries(con, REVIEW_TABLE, {"source_sha256": sha256}, [
+        [sha256, e["source_file"], e["source_sheet"], e["source_row"], e["written_name"], e["municipality_oktmo"],
+         e["score"], e["reason"], e["candidates"]] for e in entries])
 
 
 def replace_validation_results(con: duckdb.DuckDBPyConnection, sha256: str, suite: str, results: list[dict]) -> None:
-    con.execute(f"delete from {VALIDATION_TABLE} where source_sha256 = ? and suite = ?", [sha256, suite])
     validated_at = now_utc()
-    for result in results:
-        con.execute(
-            f"insert into {VALIDATION_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [sha256, suite, result["expectation"], result["column"], result["success"],
-             result["unexpected_count"], result["rule"], validated_at],
-        )
+    _replace_file_entries(con, VALIDATION_TABLE, {"source_sha256": sha256, "suite": suite}, [
+        [sha256, suite, r["expectation"], r["column"], r["success"], r["unexpected_count"], r["rule"], validated_at]
+        for r in results])
 
 
 def query(path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
