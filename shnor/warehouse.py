@@ -79,10 +79,17 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Create ``table`` with the frame's column types if it does not exist yet."""
+    """Create ``table`` with the frame's column types, or add the columns a reader has gained since."""
     con.register("incoming", frame)
     try:
         con.execute(f"create table if not exists {table} as select * from incoming limit 0")
+        schema, name = table.split(".")
+        existing = {row[0] for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [schema, name]).fetchall()}
+        for column, kind in con.execute("select column_name, column_type from (describe select * from incoming)").fetchall():
+            if column not in existing:
+                con.execute(f'alter table {table} add column "{column}" {kind}')
     finally:
         con.unregister("incoming")
 

@@ -66,3 +66,17 @@ def test_names_of_people_stay_in_the_restricted_schema(rebuilt):
     assignments = warehouse.query(home.warehouse, "select count(*) as n, count(distinct person_id) as people "
                                   "from staging.stg_mentor_assignments")
     assert tuple(assignments.iloc[0]) == (17, 13)
+
+
+def test_school_dimension_and_suppressed_result_cells(rebuilt):
+    home = rebuilt[0]
+    schools = warehouse.query(home.warehouse, "select count(*) as n, count(distinct school_code) as codes, "
+                              "min(data_year) as y from marts.dim_school").iloc[0]
+    assert (schools["n"], schools["codes"], schools["y"]) == (1200, 1200, 2024)
+    small_cells = warehouse.query(
+        home.warehouse, "select count(*) as n from raw.assessment_results where metric = 'participants' and value < 10"
+    ).iloc[0]["n"]
+    facts = warehouse.query(home.warehouse, "select sum(case when is_suppressed then 1 else 0 end) as suppressed, "
+                            "sum(case when is_suppressed and low_result_share is not null then 1 else 0 end) as leaked "
+                            "from marts.fct_assessment_results").iloc[0]
+    assert small_cells > 0 and facts["suppressed"] == small_cells and facts["leaked"] == 0

@@ -1,0 +1,57 @@
+-- Results per school, procedure, subject, grade and year: participants, share of low marks (2 in ВПР,
+-- below the minimum in ОГЭ/ЕГЭ) and the mean mark or score. Cells with fewer participants than the
+-- methodology's min_participants are statistically unreliable: kept, marked suppressed, metrics unknown.
+with results as (
+    select
+        school_code,
+        municipality_oktmo,
+        assessment_procedure,
+        assessment_year,
+        subject,
+        grade,
+        max(case when metric = 'participants' then metric_value end) as participants,
+        max(case when metric = 'mark_2_share' then metric_value end) as mark_2_share,
+        max(case when metric = 'mark_3_share' then metric_value end) as mark_3_share,
+        max(case when metric = 'mark_4_share' then metric_value end) as mark_4_share,
+        max(case when metric = 'mark_5_share' then metric_value end) as mark_5_share,
+        max(case when metric = 'below_minimum' then metric_value end) as below_minimum,
+        max(case when metric = 'mean_score' then metric_value end) as mean_score
+    from {{ ref('stg_assessment_results') }}
+    where school_code is not null
+    group by school_code, municipality_oktmo, assessment_procedure, assessment_year, subject, grade
+),
+
+parameters as (
+    select max(case when parameter = 'min_participants' then value end) as min_participants
+    from {{ ref('methodology_parameters') }}
+),
+
+measured as (
+    select
+        results.*,
+        case
+            when assessment_procedure = 'ВПР' then mark_2_share
+            else below_minimum / nullif(participants, 0)
+        end as low_result_share,
+        case
+            when assessment_procedure = 'ВПР'
+                then 2 * mark_2_share + 3 * mark_3_share + 4 * mark_4_share + 5 * mark_5_share
+            else mean_score
+        end as mean_result,
+        participants < parameters.min_participants as is_suppressed
+    from results
+    cross join parameters
+)
+
+select
+    school_code,
+    municipality_oktmo,
+    assessment_procedure,
+    assessment_year,
+    subject,
+    grade,
+    participants,
+    is_suppressed,
+    case when is_suppressed then null else low_result_share end as low_result_share,
+    case when is_suppressed then null else mean_result end as mean_result
+from measured
