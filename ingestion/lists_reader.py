@@ -89,13 +89,8 @@ def _school_rows(path: Path, wanted: dict[str, tuple[str, ...]]):
 
 def _resolve(written_municipality, written_school, municipalities, matcher, unmatched, where):
     municipality = match_municipality(written_municipality, municipalities).municipality if written_municipality else None
-    match = matcher.match(written_school, municipality.oktmo if municipality else None)
-    if match.school is None or match.score < 1.0:
-        unmatched.append({**where, "written_name": written_school,
-                          "municipality_oktmo": municipality.oktmo if municipality else None,
-                          "score": match.score, "reason": match.reason, "candidates": "; ".join(match.candidates)})
-    code = match.school.code if match.school and match.score >= 0.8 else None
-    return municipality, code, match.score
+    code, score = matcher.resolve(written_school, municipality.oktmo if municipality else None, where, unmatched)
+    return municipality, code, score
 
 
 def _year(row, columns, fallback, errors, where):

@@ -63,8 +63,12 @@ def match_municipality(name: str, reference: list[Municipality]) -> NameMatch:
     return NameMatch(None, round(best_score, 3), tuple(c for _, c in scored[:3]))
 
 
+def municipality_title(municipality: Municipality) -> str:
+    """The name's core, capitalised as written: "Абинский", "Усть-Лабинский", "Горячий ключ"."""
+    return "-".join(part[:1].upper() + part[1:] for part in municipality_core(municipality.name).split("-"))
+
+
 def display_name(municipality: Municipality) -> str:
     """How a municipality writes its own name on a form: "МО Абинский район", "МО город Сочи"."""
-    core = municipality_core(municipality.name)
-    title = "-".join(part[:1].upper() + part[1:] for part in core.split("-"))
+    title = municipality_title(municipality)
     return f"МО {title} район" if municipality.kind == "municipal_district" else f"МО город {title}"

@@ -72,7 +72,7 @@ def read_oo1_sections(path: Path, sha256: str | None = None) -> ContextRead:
     result = ContextRead(path, sha256 or file_sha256(path), None, False,
                          pd.DataFrame({k: pd.Series(dtype=v) for k, v in context_dtypes().items()}))
     sheets = load_sheets(path)
-    cells: dict[tuple[str, str, int], tuple[object, str, int, str]] = {}
+    cells: dict[tuple[str, str, int], tuple[object, str, int]] = {}
     for sheet in sheets:
         section = section_of(sheet.title)
         numbering = _numbering_row(sheet.rows) if section else None
@@ -88,7 +88,7 @@ def read_oo1_sections(path: Path, sha256: str | None = None) -> ContextRead:
             line_code = str(int(line)) if isinstance(line, float) else str(line).strip()
             for position, column in numbers.items():
                 if column >= 3 and position < len(row):
-                    cells[(section, line_code.lstrip("0") or "0", column)] = (row[position], sheet.title, row_number, "")
+                    cells[(section, line_code.lstrip("0") or "0", column)] = (row[position], sheet.title, row_number)
     first = sheets[0].rows if sheets else []
     preamble = " ".join(str(c) for s in sheets[:1] for r in s.rows[:10] for c in r if c is not None)
     year_match = re.search(r"(20\d\d)\s*/\s*(?:20)?\d\d|(20\d\d)", preamble + " " + path.stem)
@@ -116,7 +116,7 @@ def read_oo1_sections(path: Path, sha256: str | None = None) -> ContextRead:
             add_error(f"{entry['section']} стр. {entry['line_code']} гр. {entry['column']}", entry["variable"], "",
                       f"в форме (версия {versions[-1]}) нет этой строки или графы")
             continue
-        raw, sheet_title, row_number, _ = cells[key]
+        raw, sheet_title, row_number = cells[key]
         if is_blank(raw) or normalize_text(raw) in _EMPTY:
             record[entry["variable"]] = None  # structurally empty: unknown, not zero
             continue

@@ -6,6 +6,7 @@ readers and the marts never disagree on them.
 
 from __future__ import annotations
 
+import calendar
 import csv
 from dataclasses import dataclass, field
 from datetime import date
@@ -114,9 +115,7 @@ class Monitoring:
 def _add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    last_day = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-                31, 31, 30, 31, 30, 31][month - 1]
-    return date(year, month, min(day.day, last_day))
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _expand(row: dict[str, str], source_file: str) -> list[Monitoring]:
@@ -160,10 +159,10 @@ def load_calendar(source: Path = CALENDARS_DIR) -> dict[str, Monitoring]:
 
 
 def get_monitoring(monitoring_id: str) -> Monitoring:
-    calendar = load_calendar()
-    if monitoring_id not in calendar:
+    windows = load_calendar()
+    if monitoring_id not in windows:
         raise KeyError(f"Мониторинг «{monitoring_id}» отсутствует в календаре мониторингов (calendars/)")
-    return calendar[monitoring_id]
+    return windows[monitoring_id]
 
 
 @dataclass(frozen=True)

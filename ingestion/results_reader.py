@@ -85,13 +85,8 @@ class _Collector:
         return match_municipality(written, self.municipalities).municipality if written else None
 
     def school(self, written: str, municipality: Municipality | None, sheet: str, row: int) -> tuple[str | None, float]:
-        match = self.matcher.match(written, municipality.oktmo if municipality else None)
-        if match.school is None or match.score < 1.0:
-            self.unmatched.append({"source_file": self.path.name, "source_sheet": sheet, "source_row": row,
-                                   "written_name": written, "municipality_oktmo": municipality.oktmo if municipality else None,
-                                   "score": match.score, "reason": match.reason,
-                                   "candidates": "; ".join(match.candidates) or (match.school.name if match.school else "")})
-        return (match.school.code if match.school and match.score >= 0.8 else None), match.score
+        where = {"source_file": self.path.name, "source_sheet": sheet, "source_row": row}
+        return self.matcher.resolve(written, municipality.oktmo if municipality else None, where, self.unmatched)
 
     def add(self, base: dict, metric: str, raw: object, sheet: str, row: int, column: int, scale: float = 1.0) -> None:
         """One metric from one cell; ``scale`` converts units (0.01: percent in the table, share here)."""

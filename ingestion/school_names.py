@@ -88,3 +88,14 @@ class SchoolMatcher:
                         key=lambda pair: pair[0], reverse=True)
         return SchoolMatch(None, round(scored[0][0], 3), "школа с таким видом и номером не найдена",
                            tuple(s.name for _, s in scored[:3]))
+
+    def resolve(self, written: str, municipality_oktmo: str | None, where: dict,
+                review: list[dict]) -> tuple[str | None, float]:
+        """The school code to load (sure matches, and a number-only match in its municipality), else None;
+        anything short of an exact match is appended to ``review`` with its place ``where``."""
+        match = self.match(written, municipality_oktmo)
+        if match.school is None or match.score < 1.0:
+            review.append({**where, "written_name": written, "municipality_oktmo": municipality_oktmo,
+                           "score": match.score, "reason": match.reason,
+                           "candidates": "; ".join(match.candidates) or (match.school.name if match.school else "")})
+        return (match.school.code if match.school and match.score >= 0.8 else None), match.score

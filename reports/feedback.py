@@ -14,7 +14,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 
-from ingestion.safety import UnsafeWorkbook, workbook_format
+from ingestion.safety import workbook_format
 from reports.excel import put_text, style_header
 
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")
@@ -34,7 +34,7 @@ def _open_editable(path: Path):
         if workbook_format(path) != "xlsx":
             return None
         return openpyxl.load_workbook(path)
-    except (UnsafeWorkbook, Exception):  # anything openpyxl cannot open gets an errors-only workbook
+    except Exception:  # unsafe, broken or unreadable: an errors-only workbook
         return None
 
 

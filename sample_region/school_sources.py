@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-from ingestion.names import municipality_core
+from ingestion.names import municipality_title
 from sample_region.generator import School
 from shnor.settings import DEMO_MARK, DataHome
 
@@ -26,8 +26,8 @@ PATRONYMICS = ["Сергеевна", "Викторовна", "Александр
 
 
 def _short(municipality) -> str:
-    core = municipality_core(municipality.name)
-    title = "-".join(part[:1].upper() + part[1:] for part in core.split("-"))
+    """The short name tables use: "Абинский район", "г. Сочи"."""
+    title = municipality_title(municipality)
     return f"{title} район" if municipality.kind == "municipal_district" else f"г. {title}"
 
 

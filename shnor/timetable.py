@@ -108,16 +108,17 @@ class MonitoringCalendarTimetable(Timetable):
             scheduled.append(ScheduledWindow(monitoring, interval, self.fires_at(monitoring, interval)))
         return sorted(scheduled, key=lambda w: (w.fires_at, w.data_interval.start, w.monitoring.monitoring_id))
 
-    def window_of(self, data_interval: DataInterval | None) -> ScheduledWindow | None:
+    def window_of(self, data_interval: DataInterval | None,
+                  windows: list[ScheduledWindow] | None = None) -> ScheduledWindow | None:
         if data_interval is None:
             return None
-        return next((w for w in self.windows() if w.data_interval == data_interval), None)
+        return next((w for w in windows or self.windows() if w.data_interval == data_interval), None)
 
     def next_dagrun_info(self, *, last_automated_data_interval: DataInterval | None,
                          restriction: TimeRestriction) -> DagRunInfo | None:
         candidates = self.windows()
         if last_automated_data_interval is not None:
-            last = self.window_of(last_automated_data_interval)
+            last = self.window_of(last_automated_data_interval, candidates)
             if last is not None:
                 candidates = candidates[candidates.index(last) + 1:]
             else:
