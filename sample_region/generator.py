@@ -166,5 +166,5 @@ def generate_sample_region(
         submissions.append(path)
     from sample_region.school_sources import generate_school_sources
 
-    school_sources = generate_school_sources(home, schools, random.Random(seed + 1))
+    school_sources = generate_school_sources(home, schools, seed + 1)
     return SampleRegion(home, monitoring, schools, submissions, context_file, school_sources)

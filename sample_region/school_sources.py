@@ -17,6 +17,7 @@ from sample_region.generator import School
 from shnor.settings import DEMO_MARK, DataHome
 
 RESULTS_YEAR = 2025
+PREVIOUS_YEAR = RESULTS_YEAR - 1  # a second year of ВПР and lists, for dynamics and the two-year risk rule
 VPR_SUBJECTS = [("Математика", 5), ("Русский язык", 4)]
 EGE_SUBJECTS = ["Русский язык", "Математика (профильный уровень)"]
 SURNAMES = ["Иванова", "Петрова", "Смирнова", "Кузнецова", "Попова", "Соколова", "Лебедева", "Козлова", "Новикова",
@@ -50,12 +51,13 @@ def _shares(rng: random.Random, weakness: float) -> list[int]:
     return [two, max(0, 100 - two - four - five), four, five] if two + four + five <= 100 else [two, 0, 100 - two, 0]
 
 
-def write_vpr(path: Path, schools: list[School], weakness: dict[str, float], rng: random.Random) -> Path:
+def write_vpr(path: Path, schools: list[School], weakness: dict[str, float], rng: random.Random,
+              year: int = RESULTS_YEAR) -> Path:
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for subject, grade in VPR_SUBJECTS:
         sheet = workbook.create_sheet(f"{subject} {grade}")
-        sheet.append([f"Всероссийские проверочные работы {RESULTS_YEAR}. Статистика по отметкам ({DEMO_MARK})"])
+        sheet.append([f"Всероссийские проверочные работы {year}. Статистика по отметкам ({DEMO_MARK})"])
         sheet.append([f"Предмет: {subject}"])
         sheet.append([f"Класс: {grade}"])
         sheet.append([])
@@ -112,21 +114,29 @@ def write_ege(path: Path, schools: list[School], weakness: dict[str, float], rng
     return path
 
 
-def write_lists(path: Path, schools: list[School], weakness: dict[str, float], rng: random.Random) -> Path:
+def _year_lists(schools: list[School], weakness: dict[str, float], rng: random.Random) -> dict[str, list[School]]:
     ranked = sorted(schools, key=lambda s: weakness[s.code], reverse=True)
-    regional = ranked[: len(schools) // 20]
     federal = [s for s in ranked[: len(schools) // 12] if rng.random() < 0.6]
-    project = federal[: max(2, len(federal) // 3)]
-    biased = rng.sample(schools, len(schools) // 50)
+    return {"ШНОР (региональная методика)": ranked[: len(schools) // 20], "ШНОР (ФИОКО)": federal,
+            "Проект «500+»": federal[: max(2, len(federal) // 3)],
+            "Необъективные результаты ВПР (ФИОКО)": rng.sample(schools, len(schools) // 50)}
+
+
+def write_lists(path: Path, schools: list[School], weakness: dict[str, float], rng: random.Random,
+                previous: tuple[dict[str, float], random.Random]) -> Path:
+    """This year's lists and last year's ШНОР lists (federal and regional), one table with a year column."""
+    current = _year_lists(schools, weakness, rng)
+    earlier = _year_lists(schools, *previous)
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Списки"
-    sheet.append([f"Списки ОО {RESULTS_YEAR} ({DEMO_MARK})"])
+    sheet.append([f"Списки ОО {PREVIOUS_YEAR}–{RESULTS_YEAR} ({DEMO_MARK})"])
     sheet.append(["Год", "Список", "Муниципальное образование", "ОО"])
-    for kind, members in (("ШНОР (региональная методика)", regional), ("ШНОР (ФИОКО)", federal),
-                          ("Проект «500+»", project), ("Необъективные результаты ВПР (ФИОКО)", biased)):
+    rows = [(RESULTS_YEAR, kind, members) for kind, members in current.items()]
+    rows += [(PREVIOUS_YEAR, kind, earlier[kind]) for kind in ("ШНОР (региональная методика)", "ШНОР (ФИОКО)")]
+    for year, kind, members in rows:
         for school in sorted(members, key=lambda s: s.code):
-            sheet.append([RESULTS_YEAR, kind, _short(school.municipality), school.name])
+            sheet.append([year, kind, _short(school.municipality), school.name])
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
@@ -153,15 +163,21 @@ def write_curators(path: Path, project_schools: list[School], rng: random.Random
     return path
 
 
-def generate_school_sources(home: DataHome, schools: list[School], rng: random.Random) -> dict[str, Path]:
+def generate_school_sources(home: DataHome, schools: list[School], seed: int) -> dict[str, Path]:
+    rng = random.Random(seed)
     weakness = {s.code: rng.random() ** 2 for s in schools}
-    lists = write_lists(home.landing / "lists" / f"lists_{RESULTS_YEAR}.xlsx", schools, weakness, rng)
+    earlier_rng = random.Random(-seed)  # last year from its own stream, so this year's files stay as they were
+    earlier = {code: min(1.0, max(0.0, value + earlier_rng.gauss(0, 0.08))) for code, value in weakness.items()}
+    lists = write_lists(home.landing / "lists" / f"lists_{RESULTS_YEAR}.xlsx", schools, weakness, rng,
+                        (earlier, earlier_rng))
     listed = {row[3]: row for row in openpyxl.load_workbook(lists).active.iter_rows(min_row=3, values_only=True)
               if "500" in str(row[1])}
     project = [s for s in schools if s.name in listed and _short(s.municipality) == listed[s.name][2]]
     return {
         "registry": write_registry(home.landing / "reference" / "schools_registry.csv", schools, rng),
         "vpr": write_vpr(home.landing / "results" / f"vpr_{RESULTS_YEAR}.xlsx", schools, weakness, rng),
+        "vpr_previous": write_vpr(home.landing / "results" / f"vpr_{PREVIOUS_YEAR}.xlsx", schools, earlier,
+                                  earlier_rng, PREVIOUS_YEAR),
         "ege": write_ege(home.landing / "results" / f"ege_{RESULTS_YEAR}.xlsx", schools, weakness, rng),
         "lists": lists,
         "curators": write_curators(home.landing / "mentors" / f"curators_{RESULTS_YEAR}.xlsx", project, rng),

@@ -161,8 +161,8 @@ def test_published_marts_and_docs_sites(cycle):
     assert description in dbt_docs or json.dumps(description)[1:-1] in dbt_docs
     gx_docs = cycle.root / "docs" / "gx"
     assert "raw_submission_values" in (gx_docs / "index.html").read_text(encoding="utf-8")
-    # 43 forms, the ОО-1 extract, and the school registry, ВПР, ЕГЭ, lists and curators of the sample region
-    assert len(list((gx_docs / "validations").rglob("*.html"))) == 49
+    # 43 forms, the ОО-1 extract, and the school registry, ВПР of two years, ЕГЭ, lists and curators of the sample region
+    assert len(list((gx_docs / "validations").rglob("*.html"))) == 50
 
 
 def test_rerun_is_idempotent(cycle):
@@ -172,7 +172,7 @@ def test_rerun_is_idempotent(cycle):
     after = warehouse.query(cycle.warehouse, "select * from marts.mart_indicator_scores order by all")
     assert before.equals(after)
     assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.submission_values").iloc[0]["n"] == raw_rows
-    assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.files").iloc[0]["n"] == 49
+    assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.files").iloc[0]["n"] == 50
 
 
 def test_corrected_resubmission_supersedes_and_history_keeps_both(cycle):
