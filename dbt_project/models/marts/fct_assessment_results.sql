@@ -1,7 +1,22 @@
 -- Results per school, procedure, subject, grade and year: participants, share of low marks (2 in ВПР,
 -- below the minimum in ОГЭ/ЕГЭ) and the mean mark or score. Cells with fewer participants than the
 -- methodology's min_participants are statistically unreliable: kept, marked suppressed, metrics unknown.
-with results as (
+-- Only files that were not refused count; when a procedure, year, subject and grade arrived in several
+-- files, the latest received one wins (a corrected table replaces the first).
+with ranked_cells as (
+    select
+        cells.*,
+        dense_rank() over (
+            partition by cells.assessment_procedure, cells.assessment_year, cells.subject, cells.grade
+            order by files.received_at desc, files.source_sha256
+        ) as file_rank
+    from {{ ref('stg_assessment_results') }} as cells
+    inner join {{ ref('stg_files') }} as files
+        on cells.source_sha256 = files.source_sha256
+    where files.file_status <> 'rejected'
+),
+
+results as (
     select
         school_code,
         municipality_oktmo,
@@ -16,8 +31,8 @@ with results as (
         max(case when metric = 'mark_5_share' then metric_value end) as mark_5_share,
         max(case when metric = 'below_minimum' then metric_value end) as below_minimum,
         max(case when metric = 'mean_score' then metric_value end) as mean_score
-    from {{ ref('stg_assessment_results') }}
-    where school_code is not null
+    from ranked_cells
+    where school_code is not null and file_rank = 1
     group by school_code, municipality_oktmo, assessment_procedure, assessment_year, subject, grade
 ),
 
