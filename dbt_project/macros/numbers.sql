@@ -1,0 +1,22 @@
+{#- Numbers in text and numbers computed the same on every engine. -#}
+
+{#- Numbers inside the reasons people read: "35.0" for a share of 0.35, "-1.23" for an index. Casting through
+    numeric keeps the rounding identical on DuckDB and PostgreSQL. -#}
+{% macro percent_text(share) -%}
+    cast(round(cast({{ share }} * 100 as numeric(18, 6)), 1) as varchar)
+{%- endmacro %}
+
+{% macro number_text(value, digits=2) -%}
+    cast(round(cast({{ value }} as numeric(18, 6)), {{ digits }}) as varchar)
+{%- endmacro %}
+
+{#- One methodology parameter as a one-row column, for a cross join. -#}
+{% macro methodology_parameter(name) -%}
+    (select max(value) from {{ ref('methodology_parameters') }} where parameter = '{{ name }}')
+{%- endmacro %}
+
+{#- A computed index rounded to 1e-9: the same data then give the same value, and the same ranks, on
+    DuckDB and PostgreSQL whatever order their aggregates add in. -#}
+{% macro stable_round(value) -%}
+    cast(round(cast({{ value }} as numeric(28, 12)), 9) as double precision)
+{%- endmacro %}

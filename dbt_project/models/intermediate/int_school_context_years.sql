@@ -1,0 +1,25 @@
+-- Each school and results year with the ОО-1 year that describes it. ОО-1 is taken at the start of a
+-- school year, so the spring procedures of year Y belong with ОО-1 of Y-1; when that year is not loaded,
+-- the nearest loaded year stands in (earlier first), and context_year says which was used.
+with result_years as (
+    select distinct school_code, assessment_year as result_year
+    from {{ ref('fct_assessment_results') }}
+),
+
+candidates as (
+    select
+        result_years.school_code,
+        result_years.result_year,
+        schools.data_year as context_year,
+        row_number() over (
+            partition by result_years.school_code, result_years.result_year
+            order by abs(schools.data_year - (result_years.result_year - 1)), schools.data_year
+        ) as nearness
+    from result_years
+    inner join {{ ref('dim_school') }} as schools
+        on result_years.school_code = schools.school_code
+)
+
+select school_code, result_year, context_year
+from candidates
+where nearness = 1

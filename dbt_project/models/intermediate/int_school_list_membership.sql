@@ -1,0 +1,27 @@
+-- Which published lists a school is on in a year (matched schools only; unmatched names wait in
+-- audit.name_review): federal ШНОР (ФИОКО), the region's own published list, «500+», post-project,
+-- biased results. Refused files do not count; when a list of a year arrived in several files, the latest wins.
+with ranked as (
+    select
+        lists.*,
+        dense_rank() over (
+            partition by lists.list_kind, lists.list_year
+            order by files.received_at desc, files.source_sha256
+        ) as file_rank
+    from {{ ref('stg_school_lists') }} as lists
+    inner join {{ ref('stg_files') }} as files
+        on lists.source_sha256 = files.source_sha256
+    where files.file_status <> 'rejected'
+)
+
+select
+    school_code,
+    list_year,
+    max(case when list_kind = 'shnor_federal' then 1 else 0 end) = 1 as is_federal_shnor,
+    max(case when list_kind = 'shnor_regional' then 1 else 0 end) = 1 as is_published_regional_shnor,
+    max(case when list_kind = 'project_500' then 1 else 0 end) = 1 as is_project_500,
+    max(case when list_kind = 'post_project' then 1 else 0 end) = 1 as is_post_project,
+    max(case when list_kind = 'biased_results' then 1 else 0 end) = 1 as is_biased_results
+from ranked
+where school_code is not null and file_rank = 1
+group by school_code, list_year

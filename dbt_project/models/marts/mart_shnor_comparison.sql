@@ -1,0 +1,68 @@
+-- Seed 003: the federal and the regional ШНОР lists of the same year per municipality — in both, only
+-- federal, only regional — with the biased-results flags, for every municipality of the registry (zeros
+-- included). has_no_shnor_and_no_biased marks seed 000's «МО, не имеющие ШНОР и школ с необъективными
+-- результатами».
+with years as (
+    select distinct result_year from {{ ref('int_shnor_membership') }}
+),
+
+municipalities as (
+    select distinct registry.municipality_oktmo, dim.municipality_name
+    from {{ ref('int_current_schools') }} as registry
+    inner join {{ ref('dim_municipality') }} as dim
+        on registry.municipality_oktmo = dim.municipality_oktmo
+),
+
+per_school as (
+    select
+        municipality_oktmo,
+        result_year,
+        school_code,
+        max(case when methodology = 'federal' then 1 else 0 end) as on_federal,
+        max(case when methodology = 'regional' then 1 else 0 end) as on_regional
+    from {{ ref('int_shnor_membership') }}
+    group by municipality_oktmo, result_year, school_code
+),
+
+counts as (
+    select
+        municipality_oktmo,
+        result_year,
+        cast(sum(on_federal) as integer) as federal_schools,
+        cast(sum(on_regional) as integer) as regional_schools,
+        cast(sum(on_federal * on_regional) as integer) as in_both,
+        cast(sum(on_federal * (1 - on_regional)) as integer) as only_federal,
+        cast(sum(on_regional * (1 - on_federal)) as integer) as only_regional
+    from per_school
+    group by municipality_oktmo, result_year
+),
+
+biased as (
+    select registry.municipality_oktmo, lists.list_year as result_year, count(*) as biased_schools
+    from {{ ref('int_school_list_membership') }} as lists
+    inner join {{ ref('int_current_schools') }} as registry
+        on lists.school_code = registry.school_code
+    where lists.is_biased_results
+    group by registry.municipality_oktmo, lists.list_year
+)
+
+select
+    municipalities.municipality_oktmo,
+    municipalities.municipality_name,
+    years.result_year,
+    coalesce(counts.federal_schools, 0) as federal_schools,
+    coalesce(counts.regional_schools, 0) as regional_schools,
+    coalesce(counts.in_both, 0) as in_both,
+    coalesce(counts.only_federal, 0) as only_federal,
+    coalesce(counts.only_regional, 0) as only_regional,
+    coalesce(biased.biased_schools, 0) as biased_schools,
+    coalesce(counts.federal_schools, 0) + coalesce(counts.regional_schools, 0) + coalesce(biased.biased_schools, 0) = 0
+        as has_no_shnor_and_no_biased
+from municipalities
+cross join years
+left join counts
+    on municipalities.municipality_oktmo = counts.municipality_oktmo
+   and years.result_year = counts.result_year
+left join biased
+    on municipalities.municipality_oktmo = biased.municipality_oktmo
+   and years.result_year = biased.result_year
