@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import openpyxl
@@ -14,19 +12,9 @@ from openpyxl.utils import get_column_letter
 
 from ingestion.reference import get_monitoring
 from reports.excel import put_text, style_header
+from reports.provenance import STATUS_RU, code_version
 from shnor import warehouse
-from shnor.settings import DEMO_MARK, PROJECT_ROOT, DataHome
-
-
-def code_version() -> str:
-    """Package version plus the git commit when run from a checkout."""
-    try:
-        package = version("shnor-warehouse")
-    except PackageNotFoundError:
-        package = "dev"
-    commit = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
-    return f"{package} ({commit})" if commit else package
+from shnor.settings import DEMO_MARK, DataHome
 
 
 def summary_path(home: DataHome, monitoring_id: str) -> Path:
@@ -98,8 +86,8 @@ def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
     style_header(sources[1])
     files = warehouse.query(
         home.warehouse,
-        "select municipality_oktmo, source_file, source_sha256 from intermediate.int_current_submissions "
-        "where monitoring_id = ? order by municipality_oktmo", [monitoring_id])
+        "select municipality_oktmo, current_file, current_sha256 from marts.mart_submission_status "
+        "where monitoring_id = ? and current_sha256 is not null order by municipality_oktmo", [monitoring_id])
     for index, row in enumerate(files.itertuples(), start=2):
         for column, value in enumerate(row[1:], start=1):
             put_text(sources.cell(index, column), value)
@@ -110,9 +98,6 @@ def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
-
-
-STATUS_RU = {"accepted": "принята", "rejected": "отклонена", "missing": "не сдана"}
 
 
 def _write_submission_status(sheet, home: DataHome, monitoring_id: str) -> None:

@@ -9,7 +9,7 @@
     shnor calendar show [--region R] [--year Y] [--json]   the runs a calendar yields
     shnor backfill --year Y [--region R]                  every window of a year again, from the archive
     shnor build                       dbt build on the warehouse
-    shnor report [--monitoring ID]    rebuild the summary workbook from the marts
+    shnor report [--monitoring ID]    rebuild the cycle's reports from the marts (notes, workbooks)
 """
 
 from __future__ import annotations
@@ -59,11 +59,9 @@ def cmd_demo(args) -> int:
 
 
 def _print_outputs(home: DataHome, monitoring_id: str, seconds: float, log: Path) -> None:
-    from reports.summary_workbook import summary_path
-
     print(f"Цикл мониторинга {monitoring_id} выполнен за {seconds:.0f} с")
     print(f"  хранилище (DuckDB): {home.warehouse}")
-    print(f"  отчёт:              {summary_path(home, monitoring_id)}")
+    print(f"  отчёты:             {home.reports / monitoring_id} (справка .docx и .pdf, справки МО, книги Excel)")
     print(f"  проверки GX:        {home.validation}")
     print(f"  журналы Airflow:    {log}")
 
@@ -260,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     add("build", cmd_build, "dbt build")
     add("docs", cmd_docs, "документация: dbt docs и GX Data Docs")
-    add("report", cmd_report, "сводный отчёт по мониторингу").add_argument("--monitoring", default=DEFAULT_MONITORING)
+    add("report", cmd_report, "отчёты цикла по витринам: справки и книги Excel").add_argument("--monitoring", default=DEFAULT_MONITORING)
     return parser
 
 

@@ -312,7 +312,6 @@ def run_window_in_process(home: DataHome, monitoring_id: str) -> dict:
 
 
 def build_reports(home: DataHome, monitoring_id: str) -> dict:
-    from reports.summary_workbook import write_summary_workbook
+    from reports.cycle_reports import write_cycle_reports
 
-    path = write_summary_workbook(home, monitoring_id)
-    return {"summary_workbook": str(path)}
+    return write_cycle_reports(home, monitoring_id)

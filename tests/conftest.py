@@ -26,3 +26,17 @@ def form():
 @pytest.fixture(scope="session")
 def municipalities():
     return load_municipalities("23")
+
+
+@pytest.fixture(scope="session")
+def sample_cycle(tmp_path_factory):
+    """The sample region through one window without Airflow (ingest, validate, dbt build, publish, reports):
+    the home that school-mart and report tests read."""
+    from sample_region.generator import generate_sample_region
+    from shnor.pipeline import run_window_in_process
+    from shnor.settings import DataHome
+
+    home = DataHome(tmp_path_factory.mktemp("sample-cycle"))
+    generate_sample_region(home)
+    run_window_in_process(home, MONITORING_ID)
+    return home

@@ -7,11 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sample_region.generator import generate_sample_region
 from shnor import warehouse
-from shnor.pipeline import run_window_in_process
-from shnor.settings import DataHome
-from tests.workbooks import MONITORING_ID
 
 pytestmark = pytest.mark.slow
 
@@ -19,11 +15,8 @@ MIN_PARTICIPANTS, RISK_SHARE, LOWEST_SHARE = 10, 0.30, 0.10
 
 
 @pytest.fixture(scope="module")
-def region(tmp_path_factory):
-    home = DataHome(tmp_path_factory.mktemp("home"))
-    generate_sample_region(home)
-    run_window_in_process(home, MONITORING_ID)
-    return home
+def region(sample_cycle):
+    return sample_cycle
 
 
 def sql(home, query, params=None):

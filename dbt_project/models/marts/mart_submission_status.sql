@@ -50,6 +50,7 @@ select
     coalesce(received.versions_rejected, 0) as versions_rejected,
     received.last_received_at,
     current_version.source_file as current_file,
+    current_version.source_sha256 as current_sha256,
     current_version.received_at as current_received_at,
     coalesce(cast(current_version.received_at as date) > expected.window_close, false) as is_late
 from expected

@@ -1,0 +1,73 @@
+"""Charts for the notes, readable in print: horizontal bars with names and values, units in the axis
+titles, Russian text in DejaVu Sans (matplotlib's own font, so no system font is needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import PercentFormatter  # noqa: E402
+
+BAR, REFERENCE, WEAK = "#4472C4", "#C00000", "#ED7D31"
+DPI = 150
+
+
+def _save(figure, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.tight_layout()
+    figure.savefig(path, dpi=DPI)
+    plt.close(figure)
+    return path
+
+
+def shares_by_name(path: Path, names: list[str], shares: list[float], reference: float | None,
+                   reference_label: str, axis_title: str, weak_below: float | None = None) -> Path:
+    """One horizontal bar per name (sorted as given, first on top), value labels, a dashed reference line."""
+    figure, axes = plt.subplots(figsize=(7.5, max(2.2, 0.24 * len(names) + 1.0)))
+    positions = range(len(names))[::-1]
+    colours = [WEAK if weak_below is not None and share < weak_below else BAR for share in shares]
+    axes.barh(list(positions), shares, color=colours, height=0.7)
+    axes.set_yticks(list(positions), names, fontsize=7.5)
+    for position, share in zip(positions, shares):
+        axes.text(share + 0.01, position, f"{share * 100:.0f} %", va="center", fontsize=7)
+    if reference is not None:
+        axes.axvline(reference, color=REFERENCE, linestyle="--", linewidth=1.2,
+                     label=f"{reference_label}: {reference * 100:.0f} %")
+        axes.legend(loc="lower right", fontsize=8)
+    axes.set_xlim(0, 1.12)
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    axes.set_xlabel(axis_title, fontsize=9)
+    axes.grid(axis="x", alpha=0.3)
+    return _save(figure, path)
+
+
+def distribution(path: Path, shares: list[float], axis_title: str, count_title: str) -> Path:
+    """How many municipalities fall in each tenth of the scale (0–10 %, …, 90–100 %), with counts on bars."""
+    figure, axes = plt.subplots(figsize=(7.5, 3.2))
+    counts, edges, bars = axes.hist(shares, bins=[i / 10 for i in range(11)], color=BAR, edgecolor="white")
+    for count, bar in zip(counts, bars):
+        if count:
+            axes.text(bar.get_x() + bar.get_width() / 2, count + 0.1, f"{int(count)}", ha="center", fontsize=8)
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    axes.set_xticks(edges)
+    axes.set_xlabel(axis_title, fontsize=9)
+    axes.set_ylabel(count_title, fontsize=9)
+    axes.grid(axis="y", alpha=0.3)
+    return _save(figure, path)
+
+
+def changes(path: Path, names: list[str], improved: list[int], worsened: list[int], axis_title: str) -> Path:
+    """Indicators improved (right) and worsened (left) per municipality since the previous cycle."""
+    figure, axes = plt.subplots(figsize=(7.5, max(2.2, 0.24 * len(names) + 1.0)))
+    positions = list(range(len(names)))[::-1]
+    axes.barh(positions, improved, color=BAR, height=0.7, label="улучшились")
+    axes.barh(positions, [-value for value in worsened], color=WEAK, height=0.7, label="ухудшились")
+    axes.set_yticks(positions, names, fontsize=7.5)
+    axes.axvline(0, color="black", linewidth=0.8)
+    axes.set_xlabel(axis_title, fontsize=9)
+    axes.legend(loc="lower right", fontsize=8)
+    axes.grid(axis="x", alpha=0.3)
+    return _save(figure, path)

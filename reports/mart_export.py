@@ -1,0 +1,150 @@
+"""The cycle's marts as formatted sheets for methodologists, one workbook per cycle: Russian headers,
+frozen header row, filters, number formats, weak values coloured, and the provenance on a sheet of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from reports.excel import put_text, style_header
+from reports.provenance import Provenance
+from reports.regional_note import CycleMarts
+
+WEAK_FILL = PatternFill("solid", fgColor="F8CBAD")
+PERCENT, DECIMAL, WHOLE, INDEX = "0%", "0.0", "0", "0.00"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    title: str
+    number_format: str | None = None  # None: text
+    weak_below: float | None = None  # values under this are coloured
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    frame: str  # attribute of CycleMarts
+    columns: tuple[Column, ...]
+
+
+SHEETS = (
+    Sheet("Показатели", "indicators", (
+        Column("municipality_name", "Муниципальное образование"), Column("section_title", "Раздел"),
+        Column("indicator_code", "Код"), Column("indicator_label", "Показатель"),
+        Column("score", "Балл", DECIMAL), Column("max_score", "Максимум", WHOLE),
+        Column("share_of_max", "Доля от максимума", PERCENT, weak_below=0.5),
+        Column("region_mean", "Среднее по региону", DECIMAL), Column("region_rank", "Место", WHOLE),
+        Column("previous_score", "Балл в прошлом цикле", DECIMAL), Column("change_direction", "Изменение"))),
+    Sheet("Разделы", "sections", (
+        Column("municipality_name", "Муниципальное образование"), Column("section_title", "Раздел"),
+        Column("section_score", "Балл", DECIMAL), Column("section_max", "Максимум", WHOLE),
+        Column("section_share", "Доля от максимума", PERCENT, weak_below=0.5),
+        Column("region_mean_share", "Среднее по региону", PERCENT), Column("region_rank", "Место", WHOLE),
+        Column("region_quartile", "Квартиль", WHOLE), Column("change_direction", "Изменение"))),
+    Sheet("Рекомендации", "recommendations", (
+        Column("rule_order", "№ группы", WHOLE), Column("area_title", "Направление"),
+        Column("municipality_name", "Муниципальное образование"), Column("wording", "Рекомендация"),
+        Column("evidence_share", "Доля выполненных подпунктов", PERCENT, weak_below=0.5),
+        Column("region_mean_share", "Среднее по региону", PERCENT))),
+    Sheet("ШНОР", "schools", (
+        Column("municipality_name", "Муниципальное образование"), Column("school_name", "Школа"),
+        Column("school_code", "Код ОО"), Column("is_federal_shnor", "ШНОР (ФИОКО)"),
+        Column("is_regional_shnor", "ШНОР (регион)"), Column("ior", "ИОР", INDEX, weak_below=0),
+        Column("ior_change", "Изменение ИОР", INDEX, weak_below=0), Column("cluster_name", "Контекстный кластер"),
+        Column("is_sscu", "ШССУ"), Column("is_biased_results", "Необъективные результаты"),
+        Column("mentors_assigned", "Наставников", WHOLE), Column("reasons", "Основания"))),
+    Sheet("Сравнение списков", "comparison", (
+        Column("municipality_name", "Муниципальное образование"), Column("federal_schools", "ШНОР (ФИОКО)", WHOLE),
+        Column("regional_schools", "ШНОР (регион)", WHOLE), Column("in_both", "В обоих", WHOLE),
+        Column("only_federal", "Только ФИОКО", WHOLE), Column("only_regional", "Только регион", WHOLE),
+        Column("biased_schools", "Необъективные результаты", WHOLE),
+        Column("has_no_shnor_and_no_biased", "Нет ШНОР и необъективных"))),
+    Sheet("Динамика списков", "shnor_dynamics", (
+        Column("municipality_name", "Муниципальное образование"), Column("methodology", "Методика"),
+        Column("previous_schools", "В прошлом году", WHOLE), Column("current_schools", "В этом году", WHOLE),
+        Column("stayed", "Остались", WHOLE), Column("entered", "Вошли", WHOLE), Column("left_list", "Вышли", WHOLE))),
+    Sheet("Наставничество", "coverage", (
+        Column("municipality_name", "Муниципальное образование"), Column("list_kind", "Список"),
+        Column("listed_schools", "Школ", WHOLE), Column("schools_with_mentor", "С наставником", WHOLE),
+        Column("schools_without_mentor", "Без наставника", WHOLE),
+        Column("coverage_share", "Охват", PERCENT, weak_below=1.0))),
+    Sheet("Дорожная карта", "roadmap", (
+        Column("municipality_name", "Муниципальное образование"), Column("activity_number", "№", WHOLE),
+        Column("activity", "Мероприятие"), Column("due_date", "Срок"), Column("responsible_service", "Ответственные"),
+        Column("evidence_status", "Подтверждение"))),
+)
+YES_NO = {True: "да", False: "нет"}
+
+
+def export_path(home, monitoring_id: str) -> Path:
+    return home.reports / monitoring_id / f"vygruzka_{monitoring_id}.xlsx"
+
+
+def write_mart_export(marts: CycleMarts, origin: Provenance) -> Path:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for spec in SHEETS:
+        _write_sheet(workbook.create_sheet(spec.title), spec, getattr(marts, spec.frame))
+    _write_provenance(workbook.create_sheet("Источники"), origin)
+    path = export_path(marts.home, marts.monitoring_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame) -> None:
+    for index, column in enumerate(spec.columns, start=1):
+        put_text(sheet.cell(1, index), column.title)
+        sheet.column_dimensions[get_column_letter(index)].width = 14 if column.number_format else 36
+    style_header(sheet[1])
+    for row_index, record in enumerate(frame.to_dict("records"), start=2):
+        for index, column in enumerate(spec.columns, start=1):
+            value = record[column.name]
+            cell = sheet.cell(row_index, index)
+            if column.number_format and not pd.isna(value):
+                cell.value = float(value)
+                cell.number_format = column.number_format
+            elif isinstance(value, (bool,)) or (hasattr(value, "dtype") and value.dtype == bool):
+                put_text(cell, YES_NO[bool(value)])
+            elif isinstance(value, pd.Timestamp):
+                put_text(cell, value.strftime("%d.%m.%Y"))
+            else:
+                put_text(cell, "" if pd.isna(value) else value)
+    last = max(sheet.max_row, 2)
+    for index, column in enumerate(spec.columns, start=1):
+        if column.weak_below is not None:
+            letter = get_column_letter(index)
+            sheet.conditional_formatting.add(f"{letter}2:{letter}{last}", CellIsRule(
+                operator="lessThan", formula=[str(column.weak_below)], fill=WEAK_FILL))
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}{last}"
+
+
+def _write_provenance(sheet, origin: Provenance) -> None:
+    monitoring = origin.monitoring
+    lines = [("Мониторинг", f"{monitoring.monitoring_id}: {monitoring.title}"), ("Регион", origin.region),
+             ("Окно", f"{monitoring.window_open} – {monitoring.window_close}"),
+             ("Сформировано", f"{origin.generated_at:%d.%m.%Y %H:%M} UTC"), ("Версия", origin.version)]
+    if origin.mark:
+        lines.append(("Данные", origin.mark))
+    for index, (label, text) in enumerate(lines, start=1):
+        put_text(sheet.cell(index, 1), label).font = Font(bold=True)
+        put_text(sheet.cell(index, 2), text)
+    start = len(lines) + 2
+    for index, title in enumerate(["Муниципальное образование", "Статус", "Учтённая версия (файл, SHA-256)", "Версий"], 1):
+        put_text(sheet.cell(start, index), title)
+    style_header(sheet[start])
+    for offset, row in enumerate(origin.files_table(), start=start + 1):
+        for index, value in enumerate(row, start=1):
+            put_text(sheet.cell(offset, index), value)
+    sheet.column_dimensions["A"].width = 36
+    sheet.column_dimensions["B"].width = 30
+    sheet.column_dimensions["C"].width = 70

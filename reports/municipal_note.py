@@ -1,0 +1,131 @@
+"""One note per municipality of a cycle: its scores against the region, its dynamics, its ШНОР with their
+context and risk profile, its recommendations, its roadmap and whether its form came, late or not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from reports import charts
+from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent
+from reports.provenance import STATUS_RU, Provenance
+from reports.regional_note import CycleMarts, _ru_date, charts_dir
+
+CHANGE_RU = {"improved": "улучшился", "worsened": "ухудшился", "unchanged": "без изменений", "new": "—"}
+
+
+def municipal_note(marts: CycleMarts, origin: Provenance, oktmo: str) -> Document:
+    status = origin.submissions.set_index("municipality_oktmo").loc[oktmo]
+    name = status["municipality_name"]
+    monitoring = origin.monitoring
+    note = Document(title=f"Аналитическая справка: {name}",
+                    subtitle=[f"по результатам мониторинга: {monitoring.title}",
+                              f"{origin.region}; окно сбора данных {_ru_date(monitoring.window_open)} – "
+                              f"{_ru_date(monitoring.window_close)}"],
+                    footer=origin.footer(), mark=origin.mark)
+    note.add(Heading("1. Представление формы"))
+    line = f"Статус формы: {STATUS_RU[status['submission_status']]}; получено версий: {int(status['versions_received'])}"
+    if status["versions_rejected"]:
+        line += f", из них отклонено при проверке: {int(status['versions_rejected'])}"
+    if status["is_late"]:
+        line += "; форма представлена с опозданием"
+    note.add(Paragraph(line + "."))
+    _scores(note, marts, oktmo, name)
+    _schools(note, marts, oktmo)
+    _recommendations(note, marts, oktmo)
+    _roadmap(note, marts, oktmo)
+    return note
+
+
+def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
+    sections = marts.sections[marts.sections["municipality_oktmo"] == oktmo]
+    note.add(Heading("2. Результаты в сравнении с регионом"))
+    if sections.empty:
+        note.add(Paragraph("Принятой формы нет: баллы не рассчитаны."))
+        return
+    note.add(Table(["Раздел", "Доля от максимума", "В среднем по региону", "Место в регионе", "Изменение"],
+                   [[row.section_title, percent(row.section_share), percent(row.region_mean_share),
+                     f"{int(row.region_rank)} из {len(marts.totals())}", CHANGE_RU[row.change_direction]]
+                    for row in sections.itertuples()], widths=[4, 1.3, 1.3, 1.2, 1.3]))
+    indicators = marts.indicators[(marts.indicators["municipality_oktmo"] == oktmo)
+                                  & (marts.indicators["indicator_kind"] == "presence")]
+    folder = charts_dir(marts.home, marts.monitoring_id) / "municipalities"
+    note.add(Figure(charts.shares_by_name(folder / f"{oktmo}.png", list(indicators["indicator_code"]),
+                                          list(indicators["share_of_max"]), float(sections["region_mean_share"].mean()),
+                                          "среднее по региону (разделы)", "Балл показателя, % от максимального",
+                                          weak_below=0.5),
+                    f"Рисунок. Показатели: {name} (оранжевым — ниже 50 % от максимума)"))
+    note.add(Table(["Показатель", "Балл", "Максимум", "Среднее по региону", "Изменение"],
+                   [[f"{row.indicator_code}. {row.indicator_label}", number(row.score), number(row.max_score, 0),
+                     number(row.region_mean), CHANGE_RU[row.change_direction]]
+                    for row in marts.indicators[marts.indicators["municipality_oktmo"] == oktmo].itertuples()],
+                   widths=[5, 0.9, 0.9, 1.1, 1.2]))
+    dynamics = marts.dynamics[(marts.dynamics["municipality_oktmo"] == oktmo) & marts.dynamics["previous_monitoring_id"].notna()]
+    for row in dynamics.itertuples():
+        note.add(Paragraph(f"С предыдущего цикла ({row.previous_monitoring_id}): улучшились {int(row.indicators_improved)}, "
+                           f"ухудшились {int(row.indicators_worsened)}, без изменений {int(row.indicators_unchanged)} показателей."))
+
+
+def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
+    if pd.isna(marts.results_year):
+        return
+    schools = marts.schools[marts.schools["municipality_oktmo"] == oktmo]
+    note.add(Heading(f"3. ШНОР ({int(marts.results_year)} год)"))
+    comparison = marts.comparison[marts.comparison["municipality_oktmo"] == oktmo]
+    for row in comparison.itertuples():
+        note.add(Paragraph(f"По федеральной методике — {row.federal_schools}, по региональной — {row.regional_schools}; "
+                           f"в обоих списках — {row.in_both}, только в федеральном — {row.only_federal}, только в "
+                           f"региональном — {row.only_regional}; школ с необъективными результатами — {row.biased_schools}."))
+    for row in marts.shnor_dynamics[marts.shnor_dynamics["municipality_oktmo"] == oktmo].itertuples():
+        list_name = "Федеральный" if row.methodology == "federal" else "Региональный"
+        note.add(Paragraph(f"{list_name} список к предыдущему году: остались {row.stayed}, вошли {row.entered}, "
+                           f"вышли {row.left_list}."))
+    if schools.empty:
+        note.add(Paragraph("ШНОР в муниципальном образовании нет."))
+        return
+    factors = marts.risk_profiles.groupby("school_code")["factor_name"].apply(lambda names: "; ".join(sorted(names)))
+    rows = []
+    for row in schools.itertuples():
+        lists = ", ".join(label for flag, label in ((row.is_federal_shnor, "ФИОКО"), (row.is_regional_shnor, "регион"))
+                          if flag)
+        context = row.cluster_name + (" (ШССУ)" if row.is_sscu and "ШССУ" not in row.cluster_name else "")
+        rows.append([row.school_name, lists, number(row.ior, 2), context, row.reasons if isinstance(row.reasons, str) else "—",
+                     factors.get(row.school_code, "—"), "да" if row.mentors_assigned else "нет"])
+    note.add(Table(["Школа", "Список", "ИОР", "Контекст", "Основания", "Рисковый профиль", "Наставник"], rows,
+                   widths=[1.6, 1, 0.8, 1.6, 2.4, 2.6, 1], caption="ШНОР муниципального образования"))
+
+
+def _recommendations(note: Document, marts: CycleMarts, oktmo: str) -> None:
+    note.add(Heading("4. Рекомендации"))
+    own = marts.recommendations[marts.recommendations["municipality_oktmo"] == oktmo]
+    practices = marts.practices[marts.practices["municipality_oktmo"] == oktmo]
+    if own.empty:
+        note.add(Paragraph("Адресных рекомендаций по итогам цикла нет."))
+    else:
+        note.add(Bullets([f"{row.wording[:1].upper()}{row.wording[1:]} (доля выполненных подпунктов "
+                          f"{percent(row.evidence_share)} при среднем по региону {percent(row.region_mean_share)})."
+                          for row in own.itertuples()], numbered=True))
+    if not practices.empty:
+        note.add(Paragraph("Практики муниципального образования рекомендованы к использованию: "
+                           + "; ".join(practices["area_title"]) + "."))
+
+
+def _roadmap(note: Document, marts: CycleMarts, oktmo: str) -> None:
+    roadmap = marts.roadmap[marts.roadmap["municipality_oktmo"] == oktmo]
+    if roadmap.empty:
+        return
+    note.add(Heading("5. Дорожная карта: мероприятия цикла"))
+    note.add(Table(["№", "Мероприятие", "Срок", "Ответственные", "Подтверждение"],
+                   [[str(row.activity_number), row.activity,
+                     "по графику" if pd.isna(row.due_date) else _ru_date(row.due_date), row.responsible_service,
+                     row.evidence_status] for row in roadmap.itertuples()], widths=[0.4, 4.4, 1.1, 1.8, 1.5]))
+
+
+def write_municipal_notes(home, monitoring_id: str, marts: CycleMarts, origin: Provenance) -> list[Path]:
+    from reports.docx_writer import write_docx
+
+    folder = home.reports / monitoring_id / "municipalities"
+    return [write_docx(municipal_note(marts, origin, row.municipality_oktmo),
+                       folder / f"{row.municipality_oktmo} {row.municipality_name}.docx")
+            for row in origin.submissions.itertuples()]

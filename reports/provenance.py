@@ -1,0 +1,74 @@
+"""Where a report's numbers come from: the cycle, the submissions and versions used, their validation
+status, when and by which code version the report was made, and whether the data are the demo region's."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+
+import pandas as pd
+
+from ingestion.reference import Monitoring, get_monitoring, region_name
+from shnor import warehouse
+from shnor.settings import DEMO_MARK, PROJECT_ROOT, DataHome
+
+STATUS_RU = {"accepted": "принята", "rejected": "отклонена", "missing": "не сдана"}
+
+
+def code_version() -> str:
+    """Package version plus the git commit when run from a checkout."""
+    try:
+        package = version("shnor-warehouse")
+    except PackageNotFoundError:
+        package = "dev"
+    commit = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    return f"{package} ({commit})" if commit else package
+
+
+@dataclass
+class Provenance:
+    monitoring: Monitoring
+    region: str
+    submissions: pd.DataFrame  # mart_submission_status rows of the cycle
+    generated_at: datetime
+    version: str
+    is_demo: bool
+
+    @property
+    def mark(self) -> str | None:
+        return DEMO_MARK if self.is_demo else None
+
+    def counts(self) -> dict[str, int]:
+        status = self.submissions["submission_status"]
+        return {"expected": len(status), "accepted": int((status == "accepted").sum()),
+                "rejected": int((status == "rejected").sum()), "missing": int((status == "missing").sum()),
+                "late": int(self.submissions["is_late"].sum()),
+                "versions_rejected": int(self.submissions["versions_rejected"].sum())}
+
+    def footer(self) -> str:
+        counts = self.counts()
+        text = (f"{self.monitoring.monitoring_id}: форм учтено {counts['accepted']} из {counts['expected']} "
+                f"(прошли проверку); сформировано {self.generated_at:%d.%m.%Y %H:%M} UTC; версия {self.version}")
+        return f"{text}; {DEMO_MARK}" if self.is_demo else text
+
+    def files_table(self) -> list[list[str]]:
+        """Municipality, status, the version used (file and the start of its SHA-256), versions received."""
+        rows = []
+        for row in self.submissions.sort_values("municipality_name").itertuples():
+            used = "" if pd.isna(row.current_file) else f"{row.current_file} ({row.current_sha256[:12]})"
+            rows.append([row.municipality_name, STATUS_RU[row.submission_status] + (", с опозданием" if row.is_late else ""),
+                         used, str(int(row.versions_received))])
+        return rows
+
+
+def provenance(home: DataHome, monitoring_id: str) -> Provenance:
+    monitoring = get_monitoring(monitoring_id)
+    submissions = warehouse.query(home.warehouse, "select * from marts.mart_submission_status where monitoring_id = ?",
+                                  [monitoring_id])
+    demo = warehouse.query(home.warehouse, "select count(*) as n from marts.mart_indicator_scores "
+                                           "where monitoring_id = ? and is_demo", [monitoring_id]).iloc[0]["n"]
+    return Provenance(monitoring, region_name(monitoring.region_code), submissions, datetime.now(timezone.utc),
+                      code_version(), bool(demo))
