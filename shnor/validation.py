@@ -1,8 +1,8 @@
 """Great Expectations on raw tables: one suite file per raw table in ``expectations/``.
 
-GX has no DuckDB dialect (see docs/architecture.md), so each file's rows are read over a
-read-only connection into pandas and validated there. Failed rows are mapped back to their
-source cells so a municipality sees which cell broke which rule.
+GX has no DuckDB dialect (see docs/architecture.md), so the rows of the files waiting for validation are
+read into pandas, one frame per kind, and validated there in one run. Failed rows are mapped back to
+their file and source cells, so a municipality sees which cell broke which rule.
 """
 
 from __future__ import annotations
@@ -51,39 +51,58 @@ def _suite(name: str):
 
 
 def validate_frame(frame: pd.DataFrame, suite_name: str) -> ValidationOutcome:
+    """One file's rows through its suite (the whole frame is one file)."""
+    outcomes, result_json = validate_files(frame.assign(source_sha256="file"), suite_name)
+    outcome = outcomes.get("file", ValidationOutcome(suite_name, True))
+    outcome.result_json = result_json
+    return outcome
+
+
+def validate_files(frame: pd.DataFrame, suite_name: str) -> tuple[dict[str, ValidationOutcome], dict]:
+    """One GX validation over the rows of many files of a kind (each row names its file by
+    ``source_sha256``): a file fails on the expectations its own rows broke, so one bad municipality never
+    fails the others, and GX runs once per kind instead of once per file. Uniqueness expectations carry
+    ``source_sha256`` in their columns, so they hold within each file. Returns each file's outcome and the
+    batch's GX result (for Data Docs)."""
     _, _, batch_definition = _gx()
     frame = frame.reset_index(drop=True)
     result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
         _suite(suite_name), result_format="COMPLETE"
     )
-    outcome = ValidationOutcome(suite_name, bool(result.success), result_json=result.to_json_dict())
+    files = frame["source_sha256"]
+    outcomes = {sha256: ValidationOutcome(suite_name, True) for sha256 in files.unique()}
     for item in result.results:
         config = item.expectation_config
         rule = (config.meta or {}).get("rule", config.type)
-        column = config.kwargs.get("column") or ",".join(config.kwargs.get("column_list", []) or [])
+        column = config.kwargs.get("column") or ",".join(c for c in config.kwargs.get("column_list", []) or []
+                                                          if c != "source_sha256")
         details = item.result or {}
-        outcome.results.append({
-            "expectation": config.type, "column": column or None, "success": bool(item.success),
-            "unexpected_count": details.get("unexpected_count"), "rule": rule,
-        })
-        if item.success:
-            continue
-        for index in details.get("unexpected_index_list") or []:
-            row = frame.iloc[int(index)]
-            outcome.cell_errors.append({
+        failing_rows = [int(index) for index in details.get("unexpected_index_list") or []]
+        unexpected = files.iloc[failing_rows].value_counts().to_dict() if failing_rows else {}
+        whole_table_failed = not item.success and not failing_rows  # no rows to blame: every file fails
+        for sha256, outcome in outcomes.items():
+            failed = whole_table_failed or sha256 in unexpected
+            outcome.results.append({"expectation": config.type, "column": column or None, "success": not failed,
+                                    "unexpected_count": int(unexpected.get(sha256, 0)), "rule": rule})
+            if failed:
+                outcome.success = False
+            if whole_table_failed:
+                outcome.cell_errors.append({"file": "", "sheet": "", "cell": "", "indicator": "", "value": "", "rule": rule})
+        for index in failing_rows:
+            row = frame.iloc[index]
+            outcomes[row["source_sha256"]].cell_errors.append({
                 "file": row.get("source_file", ""), "sheet": row.get("source_sheet", ""),
                 "cell": row.get("source_cell", f"строка {row.get('source_row', '')}"),
                 "indicator": row.get("indicator_code", row.get("school_code", "")),
                 "value": "" if column not in row or pd.isna(row.get(column)) else str(row.get(column)),
                 "rule": rule,
             })
-        if not details.get("unexpected_index_list"):
-            outcome.cell_errors.append({"file": "", "sheet": "", "cell": "", "indicator": "", "value": "", "rule": rule})
-    return outcome
+    return outcomes, result.to_json_dict()
 
 
-def save_result(outcome: ValidationOutcome, folder: Path, sha256: str) -> Path:
-    path = folder / outcome.suite / f"{sha256}.json"
+def save_result(result_json: dict, folder: Path, suite: str, batch_id: str) -> Path:
+    """The GX result of one validation run of a suite, kept for Data Docs."""
+    path = folder / suite / f"{batch_id}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(outcome.result_json, ensure_ascii=False, indent=1), encoding="utf-8")
+    path.write_text(json.dumps(result_json, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
