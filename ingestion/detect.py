@@ -20,6 +20,8 @@ def detect_kind(path: Path) -> str:
     path = Path(path)
     if path.suffix.lower() == ".csv":
         head = path.read_text(encoding="utf-8-sig", errors="replace")[:2000]
+        if "Код участника" in head:
+            return "student_results"
         return "moscow_ege" if "EDU_NAME" in head else ("school_registry" if "Код ОО" in head else "unknown")
     sheets = load_sheets(path)
     if is_sectioned_oo1([s.title for s in sheets]):
@@ -53,6 +55,7 @@ def read_any(path: Path, municipalities: list[Municipality], matcher: SchoolMatc
         "mentor_assignments": lambda: read_mentor_assignments(path, municipalities, matcher),
         "assessment_results": lambda: read_results(path, municipalities, matcher),
         "moscow_ege": lambda: read_results(path, municipalities, matcher),
+        "student_results": lambda: read_results(path, municipalities, matcher),
     }
     if kind not in readers:
         raise ValueError(f"{Path(path).name}: вид файла не распознан (ожидаются ОО-1, результаты ВПР/ОГЭ/ЕГЭ, "

@@ -14,6 +14,7 @@ with certainty (otherwise it goes to review).
   first row of its block (filled down), totals («ВСЕГО», «Итого по региону», «по МО») dropped, `х`
   for structurally empty cells.
 - ``read_moscow_ege``: the Moscow open-data CSV of ЕГЭ per school (data.mos.ru, dataset 9722).
+- student-level CSV exports are aggregated to the same cells by ``ingestion.student_results_reader``.
 """
 
 from __future__ import annotations
@@ -250,9 +251,11 @@ def _is_demo(sheets: list[SheetRows]) -> bool:
 def read_results(path: Path, municipalities: list[Municipality], matcher: SchoolMatcher,
                  sha256: str | None = None) -> SourceRead:
     """Any of the results layouts above, recognised by content."""
+    from ingestion.student_results_reader import is_student_results, read_student_results
+
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        return read_moscow_ege(path, sha256)
+        return read_student_results(path, matcher, sha256) if is_student_results(path) else read_moscow_ege(path, sha256)
     sheets = load_sheets(path)
     if any(fold(c).startswith(("колвоучастник", "количествоучастник")) for s in sheets for r in s.rows[:30] for c in r):
         return read_vpr_statistics(path, municipalities, matcher, sha256)
