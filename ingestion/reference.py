@@ -187,7 +187,16 @@ def _regions(path: Path = DBT_SEEDS_DIR / "ref_regions.csv") -> dict[str, dict[s
         return {row["region_code"]: row for row in csv.DictReader(handle)}
 
 
-def region_name(region_code: str) -> str:
+def _region(region_code: str) -> dict[str, str]:
     if region_code not in _regions():
         raise KeyError(f"Регион с кодом «{region_code}» отсутствует в справочнике регионов")
-    return _regions()[region_code]["region_name"]
+    return _regions()[region_code]
+
+
+def oktmo_prefix(region_code: str) -> str:
+    """The first two digits of the ОКТМО codes of the region's municipalities."""
+    return _region(region_code)["oktmo_prefix"]
+
+
+def region_name(region_code: str) -> str:
+    return _region(region_code)["region_name"]

@@ -12,6 +12,7 @@ import pandas as pd
 from reports import charts
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent
 from reports.provenance import Provenance
+from ingestion.reference import get_monitoring, oktmo_prefix
 from shnor import warehouse
 from shnor.settings import DataHome
 
@@ -36,20 +37,25 @@ class CycleMarts:
         self.practices = cycle("mart_recommended_practices", "rule_order, municipality_name")
         self.texts = cycle("mart_report_texts", "text_kind, text_order")
         self.roadmap = cycle("mart_roadmap_status", "municipality_name, activity_number, due_date")
-        self.context = self.query("select * from marts.mart_municipality_context where data_year = "
-                                  "(select max(data_year) from marts.mart_municipality_context) order by municipality_name")
-        self.results_year = self.query("select max(result_year) as y from marts.mart_school_identification").iloc[0]["y"]
-        year = [None if pd.isna(self.results_year) else int(self.results_year)]
+        region = [oktmo_prefix(get_monitoring(monitoring_id).region_code) + "%"]  # school marts: this region only
+        self.context = self.query("select * from marts.mart_municipality_context where municipality_oktmo like ? and "
+                                  "data_year = (select max(data_year) from marts.mart_municipality_context) "
+                                  "order by municipality_name", region)
+        self.results_year = self.query("select max(result_year) as y from marts.mart_school_identification "
+                                       "where municipality_oktmo like ?", region).iloc[0]["y"]
+        year = [None if pd.isna(self.results_year) else int(self.results_year)] + region
         self.comparison = self.query("select * from marts.mart_shnor_comparison where result_year = ? "
-                                     "order by municipality_name", year)
+                                     "and municipality_oktmo like ? order by municipality_name", year)
         self.shnor_dynamics = self.query("select * from marts.mart_shnor_dynamics where result_year = ? "
-                                         "order by municipality_name", year)
+                                         "and municipality_oktmo like ? order by municipality_name", year)
         self.schools = self.query("select * from marts.mart_school_identification where result_year = ? "
-                                  "and (is_regional_shnor or is_federal_shnor) order by municipality_name, school_name", year)
+                                  "and municipality_oktmo like ? and (is_regional_shnor or is_federal_shnor) "
+                                  "order by municipality_name, school_name", year)
         self.risk_profiles = self.query("select p.*, s.school_name from marts.mart_school_risk_profiles p "
                                         "join marts.mart_school_identification s using (school_code, result_year) "
-                                        "where p.result_year = ?", year)
-        self.coverage = self.query("select * from marts.mart_mentoring_coverage where result_year = ?", year)
+                                        "where p.result_year = ? and p.municipality_oktmo like ?", year)
+        self.coverage = self.query("select * from marts.mart_mentoring_coverage where result_year = ? "
+                                   "and municipality_oktmo like ?", year)
 
     def query(self, sql: str, params=None) -> pd.DataFrame:
         return warehouse.query(self.home.warehouse, sql, params)

@@ -1,11 +1,12 @@
 -- Which published lists a school is on in a year (matched schools only; unmatched names wait in
 -- audit.name_review): federal ШНОР (ФИОКО), the region's own published list, «500+», post-project,
--- biased results. Refused files do not count; when a list of a year arrived in several files, the latest wins.
+-- biased results. Refused files do not count; when a region's list of a year arrived in several files, the
+-- latest wins (a school dropped from the corrected list leaves it).
 with ranked as (
     select
         lists.*,
         dense_rank() over (
-            partition by lists.list_kind, lists.list_year
+            partition by lists.list_kind, lists.list_year, substr(lists.municipality_oktmo, 1, 2)
             order by files.received_at desc, files.source_sha256
         ) as file_rank
     from {{ ref('stg_school_lists') }} as lists

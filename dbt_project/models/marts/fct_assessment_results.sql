@@ -1,13 +1,13 @@
 -- Results per school, procedure, subject, grade and year: participants, share of low marks (2 in ВПР,
 -- below the minimum in ОГЭ/ЕГЭ) and the mean mark or score. Cells with fewer participants than the
 -- methodology's min_participants are statistically unreliable: kept, marked suppressed, metrics unknown.
--- Only files that were not refused count; when a procedure, year, subject and grade arrived in several
--- files, the latest received one wins (a corrected table replaces the first).
+-- Only files that were not refused count; when a school's cell arrived in several files, the latest
+-- received one wins (a corrected table replaces the first; regions' files never displace each other).
 with ranked_cells as (
     select
         cells.*,
         dense_rank() over (
-            partition by cells.assessment_procedure, cells.assessment_year, cells.subject, cells.grade
+            partition by cells.school_code, cells.assessment_procedure, cells.assessment_year, cells.subject, cells.grade
             order by files.received_at desc, files.source_sha256
         ) as file_rank
     from {{ ref('stg_assessment_results') }} as cells
