@@ -61,24 +61,18 @@ def _add_block(word, block) -> None:
 def _add_table(word, block: Table) -> None:
     if block.caption:
         word.add_paragraph().add_run(block.caption).italic = True
-    table = word.add_table(rows=1, cols=len(block.columns))
+    table = word.add_table(rows=len(block.rows) + 1, cols=len(block.columns))
     table.style = "Table Grid"
+    table.style.font.size = Pt(10)
     widths = block.widths or [1] * len(block.columns)
-    for cell, title, width in zip(table.rows[0].cells, block.columns, widths):
-        cell.text = title
-        cell.paragraphs[0].runs[0].bold = True
-        cell.width = Cm(PAGE_WIDTH_CM * width / sum(widths))
-    _repeat_as_header(table.rows[0])
-    for values in block.rows:
-        cells = table.add_row().cells
-        for cell, value, width in zip(cells, values, widths):
+    widths = [Cm(PAGE_WIDTH_CM * width / sum(widths)) for width in widths]
+    for row, values in zip(table.rows, [block.columns, *block.rows]):
+        for cell, value, width in zip(row.cells, values, widths):
             cell.text = value
-            cell.width = Cm(PAGE_WIDTH_CM * width / sum(widths))
-    for row in table.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(10)
+            cell.width = width
+    for cell in table.rows[0].cells:
+        cell.paragraphs[0].runs[0].bold = True
+    _repeat_as_header(table.rows[0])
     word.add_paragraph()
 
 

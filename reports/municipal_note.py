@@ -3,6 +3,10 @@ context and risk profile, its recommendations, its roadmap and whether its form 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -122,10 +126,28 @@ def _roadmap(note: Document, marts: CycleMarts, oktmo: str) -> None:
                      row.evidence_status] for row in roadmap.itertuples()], widths=[0.4, 4.4, 1.1, 1.8, 1.5]))
 
 
-def write_municipal_notes(home, monitoring_id: str, marts: CycleMarts, origin: Provenance) -> list[Path]:
+def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]]) -> list[Path]:
     from reports.docx_writer import write_docx
 
+    return [write_docx(municipal_note(marts, origin, oktmo), path) for oktmo, path in jobs]
+
+
+@cache
+def _note_writers(workers: int) -> ProcessPoolExecutor:
+    """Worker processes kept for the life of this process, so a run with many cycles pays their start-up
+    (imports of pandas, matplotlib, python-docx) once; spawned, which is safe inside an Airflow task."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def write_municipal_notes(home, monitoring_id: str, marts: CycleMarts, origin: Provenance) -> list[Path]:
+    """One .docx per municipality of the cycle's region. Notes are independent and each costs a chart, so
+    they are shared among as many processes as there are cores."""
     folder = home.reports / monitoring_id / "municipalities"
-    return [write_docx(municipal_note(marts, origin, row.municipality_oktmo),
-                       folder / f"{row.municipality_oktmo} {row.municipality_name}.docx")
+    jobs = [(row.municipality_oktmo, folder / f"{row.municipality_oktmo} {row.municipality_name}.docx")
             for row in origin.submissions.itertuples()]
+    workers = min(os.cpu_count() or 1, max(1, len(jobs) // 10))
+    if workers == 1:
+        return _write_notes(marts, origin, jobs)
+    shares = [jobs[index::workers] for index in range(workers)]
+    written = _note_writers(workers).map(_write_notes, [marts] * workers, [origin] * workers, shares)
+    return sorted(path for paths in written for path in paths)
