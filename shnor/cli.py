@@ -10,6 +10,7 @@
     shnor backfill --year Y [--region R]                  every window of a year again, from the archive
     shnor build                       dbt build on the warehouse
     shnor report [--monitoring ID]    rebuild the cycle's reports from the marts (notes, workbooks)
+    shnor benchmark [--regions 1 4 16] [--national] [--runs N] [--output BENCHMARKS.md]
 """
 
 from __future__ import annotations
@@ -259,7 +260,26 @@ def build_parser() -> argparse.ArgumentParser:
     add("build", cmd_build, "dbt build")
     add("docs", cmd_docs, "документация: dbt docs и GX Data Docs")
     add("report", cmd_report, "отчёты цикла по витринам: справки и книги Excel").add_argument("--monitoring", default=DEFAULT_MONITORING)
+    bench = add("benchmark", cmd_benchmark, "замеры этапов цикла на синтетических регионах и наивный базовый вариант")
+    bench.add_argument("--regions", type=int, nargs="+", default=[1], help="число регионов по 44 МО (1 4 16 — рост)")
+    bench.add_argument("--schools", type=int, default=25, help="школ в МО (регион: 44 × 25 = 1100)")
+    bench.add_argument("--national", action="store_true", help="ещё и масштаб страны: 57 регионов, ~40 000 школ")
+    bench.add_argument("--students", type=int, default=10_000_000, help="строк результатов участников для страны")
+    bench.add_argument("--runs", type=int, default=3)
+    bench.add_argument("--no-baseline", action="store_true", help="без наивного варианта")
+    bench.add_argument("--output", type=Path, help="дописать результаты в этот файл (BENCHMARKS.md)")
     return parser
+
+
+def cmd_benchmark(args) -> int:
+    from shnor.benchmark import ScalePoint, main as run_benchmark
+
+    points = [ScalePoint(f"{regions}× регион", regions, args.schools, 0, regions == 1 and not args.no_baseline)
+              for regions in args.regions]
+    if args.national:
+        points.append(ScalePoint("страна", 57, 16, args.students, False))
+    run_benchmark(points, args.runs, args.output)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ reports. Each stage is idempotent: a file already known by its sha256 is not rea
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -29,7 +30,7 @@ from ingestion.reference import get_monitoring, load_calendar, load_form, load_m
 from ingestion.submission_reader import VALUE_COLUMNS, read_submission
 from shnor import warehouse
 from shnor.settings import DBT_PROJECT_DIR, FORMS_DIR, DataHome
-from shnor.validation import save_result, validate_frame
+from shnor.validation import ValidationOutcome, save_result, validate_files
 
 log = logging.getLogger(__name__)
 
@@ -221,27 +222,36 @@ def ingest_school_data(home: DataHome) -> dict:
 
 
 def validate_pending(home: DataHome) -> dict:
-    """Run each read file's rows through its GX suite; accept or reject the file as a whole."""
+    """Run the rows of every file read since the last validation through its kind's GX suite, one GX run
+    per kind; accept or reject each file as a whole on its own rows."""
     summary = {"validated": 0, "accepted": 0, "rejected": 0}
     with warehouse.connect(home.warehouse) as con:
         pending = con.execute(
             f"select source_sha256, source_kind, archived_path from {warehouse.FILES_TABLE} "
             "where status = 'read' order by received_at"
         ).fetchall()
-        for sha256, kind_name, archived in pending:
+        for kind_name in dict.fromkeys(kind for _, kind, _ in pending):
             kind = SOURCE_KINDS[kind_name]
-            rows = con.execute(f"select * from {kind.table} where source_sha256 = ? order by source_row",
-                               [sha256]).fetchdf()
-            outcome = validate_frame(rows, kind.suite)
-            save_result(outcome, home.validation, sha256)
-            warehouse.replace_validation_results(con, sha256, kind.suite, outcome.results)
-            warehouse.replace_errors(con, sha256, "validate", outcome.cell_errors)
-            warehouse.set_file_status(con, sha256, "accepted" if outcome.success else "rejected")
-            summary["validated"] += 1
-            summary["accepted" if outcome.success else "rejected"] += 1
-            if not outcome.success:
-                quarantine_file(home, Path(archived), sha256, outcome.cell_errors)
+            files = [(sha256, archived) for sha256, file_kind, archived in pending if file_kind == kind_name]
+            rows = con.execute(f"select * from {kind.table} where source_sha256 in (select unnest(?)) "
+                               "order by source_sha256, source_row", [[sha256 for sha256, _ in files]]).fetchdf()
+            outcomes, result_json = validate_files(rows, kind.suite)
+            save_result(result_json, home.validation, kind.suite, batch_id([sha256 for sha256, _ in files]))
+            for sha256, archived in files:
+                outcome = outcomes.get(sha256, ValidationOutcome(kind.suite, True))
+                warehouse.replace_validation_results(con, sha256, kind.suite, outcome.results)
+                warehouse.replace_errors(con, sha256, "validate", outcome.cell_errors)
+                warehouse.set_file_status(con, sha256, "accepted" if outcome.success else "rejected")
+                summary["validated"] += 1
+                summary["accepted" if outcome.success else "rejected"] += 1
+                if not outcome.success:
+                    quarantine_file(home, Path(archived), sha256, outcome.cell_errors)
     return summary
+
+
+def batch_id(sha256s: list[str]) -> str:
+    """A validation run's name: the digest of the files it covered, so a rerun of the same files overwrites it."""
+    return hashlib.sha256("".join(sorted(sha256s)).encode()).hexdigest()
 
 
 def dbt_command(home: DataHome, *args: str) -> list[str]:

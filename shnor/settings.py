@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# Reference data can be swapped for a run (benchmarks over synthetic regions: sample_region.scale).
+DBT_PROJECT_DIR = Path(os.environ.get("SHNOR_DBT_PROJECT_DIR", PROJECT_ROOT / "dbt_project"))
 DBT_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 FORMS_DIR = PROJECT_ROOT / "forms"
-CALENDARS_DIR = PROJECT_ROOT / "calendars"
+CALENDARS_DIR = Path(os.environ.get("SHNOR_CALENDARS_DIR", PROJECT_ROOT / "calendars"))
 PLUGINS_DIR = PROJECT_ROOT / "plugins"
 DAGS_DIR = PROJECT_ROOT / "dags"
 
