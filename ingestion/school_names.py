@@ -58,15 +58,24 @@ class SchoolMatch:
     candidates: tuple[str, ...] = ()
 
 
+_CODE_PREFIX = re.compile(r"^\s*\(\s*([0-9A-Za-z_]+)\s*\)")  # "(23001005) МБОУ СОШ № 5", as ФИС ОКО writes
+
+
 class SchoolMatcher:
     """Index of a region's schools by municipality and key."""
 
     def __init__(self, schools: list[SchoolRef]):
         self.by_municipality: dict[str, list[tuple[tuple, SchoolRef]]] = {}
+        self.by_code = {school.code: school for school in schools}
         for school in schools:
             self.by_municipality.setdefault(school.municipality_oktmo, []).append((school_key(school.name), school))
 
     def match(self, name: object, municipality_oktmo: str | None) -> SchoolMatch:
+        coded = _CODE_PREFIX.match(str(name or ""))
+        school = self.by_code.get(coded.group(1)) if coded else None
+        if school and municipality_oktmo in (None, school.municipality_oktmo) \
+                and school_key(name) == school_key(school.name):
+            return SchoolMatch(school, 1.0, "совпали код ОО в скобках и название")
         kind, number = school_key(name)
         pool = (self.by_municipality.get(municipality_oktmo, []) if municipality_oktmo
                 else [entry for entries in self.by_municipality.values() for entry in entries])

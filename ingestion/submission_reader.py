@@ -16,6 +16,7 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -109,13 +110,19 @@ def _find_layout(rows: list[tuple]) -> _Layout | None:
     return None
 
 
+@lru_cache(maxsize=65536)
+def _similarity(folded: str, other: str) -> float:
+    """difflib's ratio, remembered: every municipality's form repeats the same template wording."""
+    return difflib.SequenceMatcher(None, folded, other).ratio()
+
+
 def _match_section(label: str, form: Form) -> str | None:
     folded = fold(label)
     if len(folded) < 10:
         return None
     for section in form.sections.values():
         title = fold(section.title)
-        if folded == title or difflib.SequenceMatcher(None, folded, title).ratio() >= 0.85:
+        if folded == title or _similarity(folded, title) >= 0.85:
             return section.code
     return None
 
@@ -188,7 +195,7 @@ class _SectionReader:
             free = [item for item in self.indicator.items if item.item_number not in self.assigned]
             if not free:
                 break
-            scored = [(difflib.SequenceMatcher(None, fold(segment), fold(item.item_label)).ratio(), item) for item in free]
+            scored = [(_similarity(fold(segment), fold(item.item_label)), item) for item in free]
             ratio, best = max(scored, key=lambda pair: pair[0])
             chosen = best if ratio >= 0.6 else free[0]
             self.assigned.add(chosen.item_number)

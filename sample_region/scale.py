@@ -44,15 +44,26 @@ class ScaledCountry:
     student_rows: int
 
 
+SYLLABLES = ["бел", "вер", "гор", "дол", "жар", "зим", "кам", "лес", "мох", "нив", "озер", "пол", "рос", "сос"]
+
+
+def _synthetic_name(index: int) -> str:
+    """A unique name without digits (a number in a name reads as a school number): three syllables."""
+    first, rest = divmod(index, len(SYLLABLES) ** 2)
+    second, third = divmod(rest, len(SYLLABLES))
+    return (SYLLABLES[first] + SYLLABLES[second] + SYLLABLES[third]).capitalize() + "ский"
+
+
 def synthetic_regions(count: int) -> list[tuple[str, str, list[Municipality]]]:
     regions = []
     for index in range(count):
         prefix = f"{FIRST_REGION + index:02d}"
         municipalities = [
-            Municipality(f"{prefix}6{number:02d}000", f"Условный-{prefix}-{number:02d} муниципальный район",
+            Municipality(f"{prefix}6{number:02d}000",
+                         f"{_synthetic_name(index * MUNICIPALITIES_PER_REGION + number - 1)} муниципальный район",
                          "municipal_district")
             for number in range(1, MUNICIPALITIES_PER_REGION + 1)]
-        regions.append((prefix, f"Условный регион {prefix}", municipalities))
+        regions.append((prefix, f"{_synthetic_name(2700 - index).removesuffix('ский')}ская область", municipalities))
     return regions
 
 

@@ -29,3 +29,14 @@ def test_unknown_name_is_not_guessed(municipalities):
     match = match_municipality("МО Бахчисарайский район", municipalities)
     assert match.municipality is None
     assert match.candidates
+
+
+def test_a_registry_code_in_brackets_matches_only_with_its_name():
+    from ingestion.school_names import SchoolMatcher, SchoolRef
+
+    matcher = SchoolMatcher([SchoolRef("23001005", "МБОУ СОШ № 5", "03601000"),
+                             SchoolRef("23002005", "МБОУ СОШ № 5", "03605000")])
+    sure = matcher.match("(23001005) МБОУ СОШ № 5", None)  # same name in two municipalities: the code decides
+    assert (sure.school.code, sure.score) == ("23001005", 1.0)
+    wrong = matcher.match("(23001005) МБОУ СОШ № 7", None)  # the code of another school: never trusted
+    assert wrong.school is None
