@@ -76,16 +76,22 @@ def measured(stage: str, results: list[StageResult]):
         results.append(StageResult(stage, seconds, max(peak[0], children if children > children_before else 0)))
 
 
+def ingest_everything(home: DataHome, monitorings: list[str]) -> None:
+    from shnor import pipeline
+
+    for monitoring_id in monitorings:
+        pipeline.ingest_submissions(home, monitoring_id)
+    pipeline.ingest_context(home)
+    pipeline.ingest_school_data(home)
+
+
 def run_ours(home: DataHome, monitorings: list[str]) -> list[StageResult]:
     from shnor import pipeline
 
     results: list[StageResult] = []
     pipeline.load_reference(home)
     with measured("ingest", results):
-        for monitoring_id in monitorings:
-            pipeline.ingest_submissions(home, monitoring_id)
-        pipeline.ingest_context(home)
-        pipeline.ingest_school_data(home)
+        ingest_everything(home, monitorings)
     with measured("validate", results):
         pipeline.validate_pending(home)
     with measured("dbt_build", results):
@@ -107,10 +113,7 @@ def run_baseline(home: DataHome, monitorings: list[str]) -> list[StageResult]:
     with measured("load", results):
         naive_baseline.load_row_by_row(home.root / "naive.duckdb", files)
     pipeline.load_reference(home)  # the raw rows GX validates, loaded outside the clock
-    for monitoring_id in monitorings:
-        pipeline.ingest_submissions(home, monitoring_id)
-    pipeline.ingest_context(home)
-    pipeline.ingest_school_data(home)
+    ingest_everything(home, monitorings)
     with measured("validate", results):
         naive_baseline.validate_file_by_file(home)
     return results

@@ -2,15 +2,7 @@
 -- context factors met; the cluster (context_clusters seed) groups schools in similar conditions, and a
 -- school's ИОР is ranked only against its cluster in the region: cume_dist ≤ ior_lowest_share is «low ИОР».
 with schools as (
-    select
-        years.school_code,
-        years.result_year,
-        years.context_year,
-        substr(dim.municipality_oktmo, 1, 2) as region_prefix
-    from {{ ref('int_school_context_years') }} as years
-    inner join {{ ref('dim_school') }} as dim
-        on years.school_code = dim.school_code
-       and years.context_year = dim.data_year
+    select * from {{ ref('int_school_context_years') }}
 ),
 
 context as (

@@ -3,16 +3,8 @@
 -- biased results. Refused files do not count; when a region's list of a year arrived in several files, the
 -- latest wins (a school dropped from the corrected list leaves it).
 with ranked as (
-    select
-        lists.*,
-        dense_rank() over (
-            partition by lists.list_kind, lists.list_year, substr(lists.municipality_oktmo, 1, 2)
-            order by files.received_at desc, files.source_sha256
-        ) as file_rank
-    from {{ ref('stg_school_lists') }} as lists
-    inner join {{ ref('stg_files') }} as files
-        on lists.source_sha256 = files.source_sha256
-    where files.file_status <> 'rejected'
+    {{ rows_ranked_by_latest_file('stg_school_lists',
+        'source_rows.list_kind, source_rows.list_year, substr(source_rows.municipality_oktmo, 1, 2)') }}
 )
 
 select

@@ -4,16 +4,8 @@
 -- Only files that were not refused count; when a school's cell arrived in several files, the latest
 -- received one wins (a corrected table replaces the first; regions' files never displace each other).
 with ranked_cells as (
-    select
-        cells.*,
-        dense_rank() over (
-            partition by cells.school_code, cells.assessment_procedure, cells.assessment_year, cells.subject, cells.grade
-            order by files.received_at desc, files.source_sha256
-        ) as file_rank
-    from {{ ref('stg_assessment_results') }} as cells
-    inner join {{ ref('stg_files') }} as files
-        on cells.source_sha256 = files.source_sha256
-    where files.file_status <> 'rejected'
+    {{ rows_ranked_by_latest_file('stg_assessment_results',
+        'source_rows.school_code, source_rows.assessment_procedure, source_rows.assessment_year, source_rows.subject, source_rows.grade') }}
 ),
 
 results as (

@@ -7,10 +7,7 @@ with years as (
 ),
 
 municipalities as (
-    select distinct registry.municipality_oktmo, dim.municipality_name
-    from {{ ref('int_current_schools') }} as registry
-    inner join {{ ref('dim_municipality') }} as dim
-        on registry.municipality_oktmo = dim.municipality_oktmo
+    select * from {{ ref('int_registry_municipalities') }}
 ),
 
 per_school as (
