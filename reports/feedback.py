@@ -13,6 +13,7 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
 
 from ingestion.safety import workbook_format
 from reports.excel import put_text, style_header
@@ -25,7 +26,7 @@ def _is_cell_address(text: str) -> bool:
     try:
         coordinate_from_string(text)
         return True
-    except ValueError:
+    except (ValueError, CellCoordinatesException):  # "строка 9": a row, not a cell
         return False
 
 
