@@ -261,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("docs", cmd_docs, "документация: dbt docs и GX Data Docs")
     add("report", cmd_report, "отчёты цикла по витринам: справки и книги Excel").add_argument("--monitoring", default=DEFAULT_MONITORING)
     bench = add("benchmark", cmd_benchmark, "замеры этапов цикла на синтетических регионах и наивный базовый вариант")
-    bench.add_argument("--regions", type=int, nargs="+", default=[1], help="число регионов по 44 МО (1 4 16 — рост)")
+    bench.add_argument("--regions", type=int, nargs="*", default=[1], help="число регионов по 44 МО (1 4 16 — рост)")
     bench.add_argument("--schools", type=int, default=25, help="школ в МО (регион: 44 × 25 = 1100)")
     bench.add_argument("--national", action="store_true", help="ещё и масштаб страны: 57 регионов, ~40 000 школ")
     bench.add_argument("--students", type=int, default=10_000_000, help="строк результатов участников для страны")
