@@ -1,17 +1,12 @@
 -- Mentoring coverage per municipality, year and list: how many listed schools have a mentor or curator
 -- assigned and how many have none (seed 002 assigns curators to «500+» schools).
 with listed as (
-    select school_code, list_year as result_year, 'project_500' as list_kind
+    select school_code, result_year, 'shnor_' || methodology as list_kind
+    from {{ ref('int_shnor_membership') }}
+    union all
+    select school_code, list_year, 'project_500'
     from {{ ref('int_school_list_membership') }}
     where is_project_500
-    union all
-    select school_code, list_year, 'shnor_federal'
-    from {{ ref('int_school_list_membership') }}
-    where is_federal_shnor
-    union all
-    select school_code, result_year, 'shnor_regional'
-    from {{ ref('mart_school_identification') }}
-    where is_regional_shnor
 ),
 
 mentored as (

@@ -25,11 +25,8 @@ counts as (
     select
         municipality_oktmo,
         result_year,
-        cast(sum(on_federal) as integer) as federal_schools,
-        cast(sum(on_regional) as integer) as regional_schools,
-        cast(sum(on_federal * on_regional) as integer) as in_both,
-        cast(sum(on_federal * (1 - on_regional)) as integer) as only_federal,
-        cast(sum(on_regional * (1 - on_federal)) as integer) as only_regional
+        {{ list_overlap('on_federal', 'on_regional', 'federal_schools', 'regional_schools',
+                        'in_both', 'only_federal', 'only_regional') }}
     from per_school
     group by municipality_oktmo, result_year
 ),

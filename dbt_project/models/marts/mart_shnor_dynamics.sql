@@ -36,11 +36,8 @@ counts as (
         methodology,
         result_year,
         municipality_oktmo,
-        cast(sum(was_member_before) as integer) as previous_schools,
-        cast(sum(is_member_now) as integer) as current_schools,
-        cast(sum(is_member_now * was_member_before) as integer) as stayed,
-        cast(sum(is_member_now * (1 - was_member_before)) as integer) as entered,
-        cast(sum(was_member_before * (1 - is_member_now)) as integer) as left_list
+        {{ list_overlap('is_member_now', 'was_member_before', 'current_schools', 'previous_schools',
+                        'stayed', 'entered', 'left_list') }}
     from flags
     group by methodology, result_year, municipality_oktmo
 ),
