@@ -86,3 +86,8 @@ def number(value: float | None, digits: int = 1) -> str:
         return "—"
     text = f"{value:,.{digits}f}" if digits else f"{round(value):,d}"
     return text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
+
+
+def ru_date(value) -> str:
+    """2025-06-11 → "11.06.2025"."""
+    return pd.Timestamp(value).strftime("%d.%m.%Y")

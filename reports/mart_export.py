@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
@@ -112,7 +113,7 @@ def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame) -> None:
             if column.number_format and not pd.isna(value):
                 cell.value = float(value)
                 cell.number_format = column.number_format
-            elif isinstance(value, (bool,)) or (hasattr(value, "dtype") and value.dtype == bool):
+            elif isinstance(value, (bool, np.bool_)):
                 put_text(cell, YES_NO[bool(value)])
             elif isinstance(value, pd.Timestamp):
                 put_text(cell, value.strftime("%d.%m.%Y"))

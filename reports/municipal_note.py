@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from reports import charts
-from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent
+from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent, ru_date
 from reports.provenance import STATUS_RU, Provenance
-from reports.regional_note import CycleMarts, _ru_date, charts_dir
+from reports.regional_note import CycleMarts, charts_dir
 
 CHANGE_RU = {"improved": "улучшился", "worsened": "ухудшился", "unchanged": "без изменений", "new": "—"}
 
@@ -25,8 +25,7 @@ def municipal_note(marts: CycleMarts, origin: Provenance, oktmo: str) -> Documen
     monitoring = origin.monitoring
     note = Document(title=f"Аналитическая справка: {name}",
                     subtitle=[f"по результатам мониторинга: {monitoring.title}",
-                              f"{origin.region}; окно сбора данных {_ru_date(monitoring.window_open)} – "
-                              f"{_ru_date(monitoring.window_close)}"],
+                              f"{origin.region}; окно сбора данных {origin.window()}"],
                     footer=origin.footer(), mark=origin.mark)
     note.add(Heading("1. Представление формы"))
     line = f"Статус формы: {STATUS_RU[status['submission_status']]}; получено версий: {int(status['versions_received'])}"
@@ -50,7 +49,7 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
         return
     note.add(Table(["Раздел", "Доля от максимума", "В среднем по региону", "Место в регионе", "Изменение"],
                    [[row.section_title, percent(row.section_share), percent(row.region_mean_share),
-                     f"{int(row.region_rank)} из {len(marts.totals())}", CHANGE_RU[row.change_direction]]
+                     f"{int(row.region_rank)} из {len(marts.totals)}", CHANGE_RU[row.change_direction]]
                     for row in sections.itertuples()], widths=[4, 1.3, 1.3, 1.2, 1.3]))
     indicators = marts.indicators[(marts.indicators["municipality_oktmo"] == oktmo)
                                   & (marts.indicators["indicator_kind"] == "presence")]
@@ -122,7 +121,7 @@ def _roadmap(note: Document, marts: CycleMarts, oktmo: str) -> None:
     note.add(Heading("5. Дорожная карта: мероприятия цикла"))
     note.add(Table(["№", "Мероприятие", "Срок", "Ответственные", "Подтверждение"],
                    [[str(row.activity_number), row.activity,
-                     "по графику" if pd.isna(row.due_date) else _ru_date(row.due_date), row.responsible_service,
+                     "по графику" if pd.isna(row.due_date) else ru_date(row.due_date), row.responsible_service,
                      row.evidence_status] for row in roadmap.itertuples()], widths=[0.4, 4.4, 1.1, 1.8, 1.5]))
 
 

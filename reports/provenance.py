@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 import pandas as pd
 
 from ingestion.reference import Monitoring, get_monitoring, region_name
+from reports.document import ru_date
 from shnor import warehouse
 from shnor.settings import DEMO_MARK, PROJECT_ROOT, DataHome
 
@@ -40,6 +41,9 @@ class Provenance:
     @property
     def mark(self) -> str | None:
         return DEMO_MARK if self.is_demo else None
+
+    def window(self) -> str:
+        return f"{ru_date(self.monitoring.window_open)} – {ru_date(self.monitoring.window_close)}"
 
     def counts(self) -> dict[str, int]:
         status = self.submissions["submission_status"]

@@ -5,20 +5,17 @@ seeds (through the marts), numbers from the marts only."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from reports import charts
-from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent
-from reports.provenance import Provenance
 from ingestion.reference import get_monitoring, oktmo_prefix
+from reports import charts
+from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent, ru_date
+from reports.provenance import Provenance
 from shnor import warehouse
 from shnor.settings import DataHome
-
-
-def _ru_date(value) -> str:
-    return pd.Timestamp(value).strftime("%d.%m.%Y")
 
 
 class CycleMarts:
@@ -60,6 +57,7 @@ class CycleMarts:
     def query(self, sql: str, params=None) -> pd.DataFrame:
         return warehouse.query(self.home.warehouse, sql, params)
 
+    @cached_property
     def totals(self) -> pd.DataFrame:
         """Each municipality's total: presence scores summed over sections against the summed maxima."""
         totals = self.sections.groupby(["municipality_oktmo", "municipality_name"], as_index=False)[
@@ -77,13 +75,13 @@ def regional_note(marts: CycleMarts, origin: Provenance) -> Document:
     note = Document(
         title="Аналитическая справка",
         subtitle=[f"о результатах мониторинга: {monitoring.title}",
-                  f"{origin.region}; окно сбора данных {_ru_date(monitoring.window_open)} – {_ru_date(monitoring.window_close)}"],
+                  f"{origin.region}; окно сбора данных {origin.window()}"],
         footer=origin.footer(), mark=origin.mark)
     texts = marts.texts
     note.add(Heading("1. Цель и период мониторинга"))
     note.add(*[Paragraph(text) for text in texts[texts["text_kind"] == "purpose"]["text"]])
     note.add(Paragraph(f"Период: сведения, представленные муниципальными образованиями в окне мониторинга "
-                       f"{_ru_date(monitoring.window_open)} – {_ru_date(monitoring.window_close)}."))
+                       f"{origin.window()}."))
     _sources(note, marts, origin)
     _results(note, marts)
     _schools(note, marts)
@@ -116,7 +114,7 @@ def _sources(note: Document, marts: CycleMarts, origin: Provenance) -> None:
 
 def _results(note: Document, marts: CycleMarts) -> None:
     note.add(Heading("3. Основные результаты"))
-    totals = marts.totals()
+    totals = marts.totals
     if totals.empty:
         note.add(Paragraph("Принятых форм нет: результаты не рассчитываются."))
         return
@@ -213,7 +211,7 @@ def _measures(note: Document, marts: CycleMarts) -> None:
     if measures.empty:
         return
     note.add(Heading("6. Меры, мероприятия, управленческие решения"))
-    note.add(Bullets([f"{row.text} Срок — до {_ru_date(row.due_date)}." for row in measures.itertuples()], numbered=True))
+    note.add(Bullets([f"{row.text} Срок — до {ru_date(row.due_date)}." for row in measures.itertuples()], numbered=True))
 
 
 def write_regional_note(marts: CycleMarts, origin: Provenance) -> dict[str, Path]:

@@ -1,9 +1,4 @@
 -- Schools per year of ОО-1 context: codes, municipality, level, urban/rural, size and context variables.
-with parameters as (
-    select max(case when parameter = 'small_school_pupils' then value end) as small_school_pupils
-    from {{ ref('methodology_parameters') }}
-)
-
 select
     schools.school_code,
     ctx.data_year,
@@ -19,7 +14,7 @@ select
     end as school_level,
     ctx.is_rural,
     ctx.pupils_total,
-    ctx.pupils_total < parameters.small_school_pupils as is_small_school,
+    ctx.pupils_total < {{ methodology_parameter('small_school_pupils') }} as is_small_school,
     ctx.pupils_1_4,
     ctx.pupils_5_9,
     ctx.pupils_10_11,
@@ -39,4 +34,3 @@ inner join {{ ref('int_current_context') }} as ctx
     on schools.school_code = ctx.school_code
 inner join {{ ref('dim_municipality') }} as m
     on schools.municipality_oktmo = m.municipality_oktmo
-cross join parameters

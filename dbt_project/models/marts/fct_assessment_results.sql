@@ -28,11 +28,6 @@ results as (
     group by school_code, municipality_oktmo, assessment_procedure, assessment_year, subject, grade
 ),
 
-parameters as (
-    select max(case when parameter = 'min_participants' then value end) as min_participants
-    from {{ ref('methodology_parameters') }}
-),
-
 measured as (
     select
         results.*,
@@ -45,9 +40,8 @@ measured as (
                 then 2 * mark_2_share + 3 * mark_3_share + 4 * mark_4_share + 5 * mark_5_share
             else mean_score
         end as mean_result,
-        participants < parameters.min_participants as is_suppressed
+        participants < {{ methodology_parameter('min_participants') }} as is_suppressed
     from results
-    cross join parameters
 )
 
 select
