@@ -120,7 +120,8 @@ def load_reference(home: DataHome) -> dict:
         warehouse.replace_table(con, "raw.monitoring_calendar", calendar)
         # every raw table exists from the start, so models build before each kind of file has arrived
         for table, columns in [(k.table, k.columns) for k in SOURCE_KINDS.values()] + [("restricted.people", PEOPLE_COLUMNS)]:
-            warehouse.ensure_table(con, table, pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()}))
+            empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+            warehouse.ensure_table(con, table, warehouse.with_load_time(empty))
     return {"form_items": len(forms), "forms": int(forms["form_id"].nunique()), "monitoring_windows": len(calendar)}
 
 

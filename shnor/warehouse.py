@@ -94,8 +94,14 @@ def ensure_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
         con.unregister("incoming")
 
 
+def with_load_time(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every raw row says when it was loaded (``loaded_at``): dbt's source freshness reads it."""
+    return frame.assign(loaded_at=pd.Series(pd.Timestamp(now_utc()), index=frame.index, dtype="datetime64[us]"))
+
+
 def replace_file_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, sha256: str) -> None:
     """Put one file's rows in ``table`` (created from the frame's types on first use), replacing earlier ones."""
+    frame = with_load_time(frame)
     ensure_table(con, table, frame)
     con.register("incoming", frame)
     try:
@@ -107,7 +113,7 @@ def replace_file_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.Data
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     """Reference tables are small and loaded whole."""
-    con.register("incoming", frame)
+    con.register("incoming", with_load_time(frame))
     try:
         con.execute(f"create or replace table {table} as select * from incoming")
     finally:
