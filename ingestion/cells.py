@@ -1,37 +1,16 @@
-"""What people type into cells, and the error record that points back at a cell."""
+"""What people type into cells: presence marks, counts and indicator numbers as they really write them."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ingestion.names import normalize_text
+from shnor_core.text import is_blank, normalize_text
 
 _YES = {"да", "есть", "имеется", "+", "yes"}
 _NO = {"нет", "отсутствует", "no"}
 _NOT_APPLICABLE = {"*", "х", "x"}
 BLANK_RULE = "значение не заполнено"
-
-
-@dataclass
-class CellError:
-    """One reason a file is refused, in words a municipal specialist can act on."""
-
-    file: str
-    sheet: str
-    cell: str
-    indicator: str
-    value: str
-    rule: str
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def fold(text: object) -> str:
-    """Text reduced to letters and digits, for tolerant comparison of labels."""
-    return re.sub(r"[^\w]", "", normalize_text(text))
 
 
 def parse_number_cell(value: object) -> int | None:

@@ -1,4 +1,4 @@
-"""Reader of the flat ОО-1 extract: one row per school, columns named as in ``forms/context_oo1_flat.csv``.
+"""Reader of the flat ОО-1 extract: one row per school, columns named as in ``forms/context/oo1_flat.csv``.
 
 The header row is found by its labels (title lines above it vary); the year comes from the sheet or
 title ("на начало 2024/2025 учебного года") or else the file name. Unknown or missing columns and
@@ -7,58 +7,18 @@ unparseable cells are errors with their cell; nothing is guessed.
 
 from __future__ import annotations
 
-import csv
 import re
-from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from ingestion.lineage import file_sha256
-from ingestion.names import normalize_text
-from ingestion.cells import CellError, parse_value
-from shnor.settings import DEMO_MARK, FORMS_DIR
-
-_PANDAS_TYPES = {"string": "string", "int": "Int64", "bool": "boolean"}
-_LINEAGE_TYPES = {"source_file": "string", "source_sha256": "string", "source_sheet": "string", "source_row": "int64"}
-
-
-@dataclass(frozen=True)
-class ContextColumn:
-    variable: str
-    label: str
-    dtype: str
-    description: str
-
-
-@cache
-def load_context_columns(path: Path = FORMS_DIR / "context" / "oo1_flat.csv") -> tuple[ContextColumn, ...]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return tuple(ContextColumn(**row) for row in csv.DictReader(handle))
-
-
-def context_dtypes() -> dict[str, str]:
-    return {"year": "int64", **{c.variable: _PANDAS_TYPES[c.dtype] for c in load_context_columns()}, **_LINEAGE_TYPES}
-
-
-@dataclass
-class ContextRead:
-    file: Path
-    sha256: str
-    year: int | None
-    is_demo: bool
-    rows: pd.DataFrame
-    errors: list[CellError] = field(default_factory=list)
-
-    @property
-    def accepted(self) -> bool:
-        return not self.errors
-
-    def errors_as_dicts(self) -> list[dict[str, str]]:
-        return [asdict(error) for error in self.errors]
+from ingestion.cells import parse_value
+from shnor_core.demo import mentions_demo
+from shnor_core.lineage import file_sha256
+from shnor_core.source_read import CellError, SourceRead, empty_frame, typed_frame
+from shnor_core.sources import OO1_CONTEXT, ContextColumn, context_columns, context_dtypes
+from shnor_core.text import normalize_text
 
 
 def _year_from(texts: list[str]) -> int | None:
@@ -80,12 +40,12 @@ def _cell_value(raw: object, column: ContextColumn) -> tuple[object, str | None]
     return int(parsed.value), None
 
 
-def read_context_extract(path: Path, sha256: str | None = None) -> ContextRead:
+def read_context_extract(path: Path, sha256: str | None = None) -> SourceRead:
     path = Path(path)
-    columns = load_context_columns()
+    columns = context_columns()
     by_label = {normalize_text(c.label): c for c in columns}
-    result = ContextRead(path, sha256 or file_sha256(path), None, False,
-                         pd.DataFrame({k: pd.Series(dtype=v) for k, v in context_dtypes().items()}))
+    result = SourceRead(path, sha256 or file_sha256(path), OO1_CONTEXT.name, empty_frame(context_dtypes()),
+                        layout="oo1_flat")
 
     def add_error(sheet, cell, variable, value, rule):
         result.errors.append(CellError(path.name, sheet, cell, variable, "" if value is None else str(value), rule))
@@ -108,7 +68,7 @@ def read_context_extract(path: Path, sha256: str | None = None) -> ContextRead:
             add_error(sheet.title, f"{header_index + 1}", column.variable, "", f"нет столбца «{column.label}»")
     preamble = [sheet.title] + [str(c) for row in rows[:header_index] for c in row if c is not None]
     result.year = _year_from(preamble + [path.stem])
-    result.is_demo = any(DEMO_MARK in normalize_text(text) for text in preamble)
+    result.is_demo = mentions_demo(preamble)
     if result.year is None:
         add_error(sheet.title, "", "year", "", "не удалось определить год данных ни по заголовку, ни по имени файла")
     if result.errors:
@@ -128,5 +88,5 @@ def read_context_extract(path: Path, sha256: str | None = None) -> ContextRead:
                 add_error(sheet.title, f"{get_column_letter(position + 1)}{row_number}", column.variable, raw, error)
             record[column.variable] = value
         records.append(record)
-    result.rows = pd.DataFrame.from_records(records).reindex(columns=list(context_dtypes())).astype(context_dtypes())
+    result.rows = typed_frame(records, context_dtypes())
     return result

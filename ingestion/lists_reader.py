@@ -17,15 +17,14 @@ import os
 import re
 from pathlib import Path
 
-import pandas as pd
-
-from ingestion.cells import CellError, fold, is_blank
-from ingestion.lineage import file_sha256
-from ingestion.names import match_municipality, normalize_text
-from ingestion.read_result import SourceRead
-from ingestion.reference import Municipality
 from ingestion.school_names import SchoolMatcher
 from ingestion.workbook_source import load_sheets
+from shnor_core.lineage import file_sha256
+from shnor_core.names import match_municipality
+from shnor_core.reference import Municipality
+from shnor_core.source_read import CellError, SourceRead, empty_frame, typed_frame
+from shnor_core.sources import ASSIGNMENT_COLUMNS, LIST_COLUMNS, MENTORS, PEOPLE_COLUMNS, SCHOOL_LISTS
+from shnor_core.text import fold, is_blank, normalize_text
 
 LIST_KINDS = [  # (code, words that name the list in a header or cell)
     ("post_project", ("постпроект",)),
@@ -35,14 +34,6 @@ LIST_KINDS = [  # (code, words that name the list in a header or cell)
     ("shnor_federal", ("федеральн", "фиоко")),
 ]
 ROLES = {"куратор": "curator", "наставник": "mentor", "тьютор": "tutor"}
-LIST_COLUMNS = {"list_kind": "string", "year": "Int64", "municipality_oktmo": "string", "school_name_raw": "string",
-                "school_code": "string", "match_score": "float64", "source_file": "string",
-                "source_sha256": "string", "source_sheet": "string", "source_row": "int64"}
-ASSIGNMENT_COLUMNS = {"person_id": "string", "role": "string", "year": "Int64", "municipality_oktmo": "string",
-                      "school_name_raw": "string", "school_code": "string", "match_score": "float64",
-                      "source_file": "string", "source_sha256": "string", "source_sheet": "string",
-                      "source_row": "int64"}
-PEOPLE_COLUMNS = {"person_id": "string", "full_name": "string", "position": "string", "source_sha256": "string"}
 
 
 def list_kind(text: object) -> str | None:
@@ -108,8 +99,8 @@ def _year(row, columns, fallback, errors, where):
 def read_school_lists(path: Path, municipalities: list[Municipality], matcher: SchoolMatcher,
                       sha256: str | None = None) -> SourceRead:
     path = Path(path)
-    result = SourceRead(path, sha256 or file_sha256(path), "school_lists",
-                       pd.DataFrame({c: pd.Series(dtype=t) for c, t in LIST_COLUMNS.items()}))
+    result = SourceRead(path, sha256 or file_sha256(path), SCHOOL_LISTS.name, empty_frame(LIST_COLUMNS),
+                        layout="school_lists")
     fallback_year = int(m.group(0)) if (m := re.search(r"20\d\d", path.stem)) else None
     records = []
     wanted = {"year": ("год",), "list": ("список", "видсписка", "методик"), "municipality": ("муниципал", "мо"),
@@ -127,17 +118,15 @@ def read_school_lists(path: Path, municipalities: list[Municipality], matcher: S
                         "municipality_oktmo": municipality.oktmo if municipality else None,
                         "school_name_raw": str(row[columns["school"]]).strip(), "school_code": code,
                         "match_score": score, "source_sha256": result.sha256, **where})
-    if records:
-        result.rows = pd.DataFrame.from_records(records).reindex(columns=list(LIST_COLUMNS)).astype(LIST_COLUMNS)
+    result.rows = typed_frame(records, LIST_COLUMNS)
     return result
 
 
 def read_mentor_assignments(path: Path, municipalities: list[Municipality], matcher: SchoolMatcher,
                             sha256: str | None = None) -> SourceRead:
     path = Path(path)
-    result = SourceRead(path, sha256 or file_sha256(path), "mentor_assignments",
-                       pd.DataFrame({c: pd.Series(dtype=t) for c, t in ASSIGNMENT_COLUMNS.items()}),
-                       people=pd.DataFrame({c: pd.Series(dtype=t) for c, t in PEOPLE_COLUMNS.items()}))
+    result = SourceRead(path, sha256 or file_sha256(path), MENTORS.name, empty_frame(ASSIGNMENT_COLUMNS),
+                        layout="mentor_assignments", people=empty_frame(PEOPLE_COLUMNS))
     fallback_year = int(m.group(0)) if (m := re.search(r"20\d\d", path.stem)) else None
     records, people = [], {}
     wanted = {"person": ("фио",), "position": ("должност",), "role": ("роль",), "year": ("год",),
@@ -159,7 +148,6 @@ def read_mentor_assignments(path: Path, municipalities: list[Municipality], matc
                         "municipality_oktmo": municipality.oktmo if municipality else None,
                         "school_name_raw": str(row[columns["school"]]).strip(), "school_code": code,
                         "match_score": score, "source_sha256": result.sha256, **where})
-    if records:
-        result.rows = pd.DataFrame.from_records(records).reindex(columns=list(ASSIGNMENT_COLUMNS)).astype(ASSIGNMENT_COLUMNS)
-        result.people = pd.DataFrame(list(people.values())).reindex(columns=list(PEOPLE_COLUMNS)).astype(PEOPLE_COLUMNS)
+    result.rows = typed_frame(records, ASSIGNMENT_COLUMNS)
+    result.people = typed_frame(list(people.values()), PEOPLE_COLUMNS)
     return result

@@ -16,14 +16,13 @@ import re
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
-
-from ingestion.cells import CellError, is_blank
-from ingestion.context_reader import ContextRead, context_dtypes
-from ingestion.lineage import file_sha256
-from ingestion.names import normalize_text
 from ingestion.workbook_source import load_sheets
-from shnor.settings import FORMS_DIR
+from shnor_core.demo import mentions_demo
+from shnor_core.lineage import file_sha256
+from shnor_core.settings import FORMS_DIR
+from shnor_core.source_read import CellError, SourceRead, empty_frame, typed_frame
+from shnor_core.sources import OO1_CONTEXT, context_dtypes
+from shnor_core.text import is_blank, normalize_text
 
 _SECTION_SHEET = re.compile(r"^[РрPp]\s*(\d+(?:_\d+)*)\s*(?:\(\s*(\d+)\s*\))?$")
 _EMPTY = {"х", "x"}
@@ -67,10 +66,10 @@ def _header_value(rows: list[tuple], label: str) -> str | None:
     return None
 
 
-def read_oo1_sections(path: Path, sha256: str | None = None) -> ContextRead:
+def read_oo1_sections(path: Path, sha256: str | None = None) -> SourceRead:
     path = Path(path)
-    result = ContextRead(path, sha256 or file_sha256(path), None, False,
-                         pd.DataFrame({k: pd.Series(dtype=v) for k, v in context_dtypes().items()}))
+    result = SourceRead(path, sha256 or file_sha256(path), OO1_CONTEXT.name, empty_frame(context_dtypes()),
+                        layout="oo1_sections")
     sheets = load_sheets(path)
     cells: dict[tuple[str, str, int], tuple[object, str, int]] = {}
     for sheet in sheets:
@@ -93,7 +92,7 @@ def read_oo1_sections(path: Path, sha256: str | None = None) -> ContextRead:
     preamble = " ".join(str(c) for s in sheets[:1] for r in s.rows[:10] for c in r if c is not None)
     year_match = re.search(r"(20\d\d)\s*/\s*(?:20)?\d\d|(20\d\d)", preamble + " " + path.stem)
     result.year = int(year_match.group(1) or year_match.group(2)) if year_match else None
-    result.is_demo = "демонстрационные данные" in normalize_text(preamble)
+    result.is_demo = mentions_demo([preamble])
     versions = sorted(v for v in load_section_mapping() if result.year is not None and int(v) <= result.year)
     school_code = _header_value(first, "код оо")
 
@@ -125,5 +124,5 @@ def read_oo1_sections(path: Path, sha256: str | None = None) -> ContextRead:
         except ValueError:
             add_error(f"{sheet_title}!{row_number}", entry["variable"], raw, "значение не является числом")
     if not result.errors:
-        result.rows = pd.DataFrame([record]).reindex(columns=list(context_dtypes())).astype(context_dtypes())
+        result.rows = typed_frame([record], context_dtypes())
     return result

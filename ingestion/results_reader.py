@@ -15,6 +15,8 @@ with certainty (otherwise it goes to review).
   for structurally empty cells.
 - ``read_moscow_ege``: the Moscow open-data CSV of ЕГЭ per school (data.mos.ru, dataset 9722).
 - student-level CSV exports are aggregated to the same cells by ``ingestion.student_results_reader``.
+
+Which of them reads a file is decided by ``ingestion.detect``.
 """
 
 from __future__ import annotations
@@ -23,33 +25,20 @@ import csv
 import re
 from pathlib import Path
 
-import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from ingestion.cells import CellError, fold, is_blank
-from ingestion.lineage import file_sha256
-from ingestion.names import match_municipality, normalize_text
-from ingestion.read_result import SourceRead
-from ingestion.reference import Municipality
 from ingestion.school_names import SchoolMatcher, school_key
 from ingestion.workbook_source import SheetRows, load_sheets
+from shnor_core.demo import mentions_demo
+from shnor_core.lineage import file_sha256
+from shnor_core.names import match_municipality
+from shnor_core.reference import Municipality
+from shnor_core.source_read import CellError, SourceRead, typed_frame
+from shnor_core.sources import ASSESSMENT, RESULT_COLUMNS
+from shnor_core.text import fold, is_blank, normalize_text
 
-RESULT_COLUMNS = {
-    "procedure": "string", "year": "int64", "subject": "string", "grade": "Int64",
-    "municipality_oktmo": "string", "municipality_name_raw": "string", "school_name_raw": "string",
-    "school_code": "string", "school_ogrn": "string", "match_score": "float64",
-    "metric": "string", "value": "float64",
-    "source_file": "string", "source_sha256": "string", "source_sheet": "string", "source_row": "int64",
-    "source_cell": "string",
-}
-REVIEW_COLUMNS = ["source_file", "source_sheet", "source_row", "written_name", "municipality_oktmo", "score",
-                  "reason", "candidates"]
 _TOTAL_ROW = re.compile(r"^(всего|итого)|по (региону|краю|мо|району|округу)\b|^(краснодарский край|республика|регион)")
 _STRUCTURALLY_EMPTY = {"х", "x", "-", "—"}
-
-
-def _empty_rows() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in RESULT_COLUMNS.items()})
 
 
 def _number(raw: object) -> float | None:
@@ -103,10 +92,9 @@ class _Collector:
                              "source_sha256": self.sha256, "source_sheet": sheet, "source_row": row,
                              "source_cell": cell})
 
-    def result(self, kind: str, is_demo: bool = False) -> SourceRead:
-        frame = pd.DataFrame.from_records(self.records).reindex(columns=list(RESULT_COLUMNS))
-        frame = frame.astype(RESULT_COLUMNS) if self.records else _empty_rows()
-        return SourceRead(self.path, self.sha256, kind, frame, self.unmatched, self.errors, is_demo)
+    def result(self, layout: str, is_demo: bool = False) -> SourceRead:
+        return SourceRead(self.path, self.sha256, ASSESSMENT.name, typed_frame(self.records, RESULT_COLUMNS),
+                          layout=layout, errors=self.errors, unmatched=self.unmatched, is_demo=is_demo)
 
 
 _VPR_MARKS = {"2": "mark_2_share", "3": "mark_3_share", "4": "mark_4_share", "5": "mark_5_share"}
@@ -161,7 +149,7 @@ def read_vpr_statistics(path: Path, municipalities: list[Municipality], matcher:
     year = _year_in([path.stem])
     for sheet in sheets:
         _vpr_sheet(sheet, collector, year)
-    return collector.result("vpr", _is_demo(sheets))
+    return collector.result("vpr_statistics", _is_demo(sheets))
 
 
 _EXAM_METRICS = {"участник": "participants", "среднийбалл": "mean_score", "непреодолел": "below_minimum",
@@ -215,7 +203,7 @@ def read_exam_results(path: Path, municipalities: list[Municipality], matcher: S
                         "municipality_name_raw": current.name if current else None,
                         "school_name_raw": written, "school_code": code, "school_ogrn": None, "match_score": score}
                 collector.add(base, metric, row[column] if column < len(row) else None, sheet.title, row_number, column)
-    return collector.result("exam", _is_demo(sheets))
+    return collector.result("exam_results", _is_demo(sheets))
 
 
 _MOSCOW_METRICS = {"PASSED_NUMBER_FULL": "participants", "PASSES_OVER_220": "score_220_plus",
@@ -241,22 +229,9 @@ def read_moscow_ege(path: Path, sha256: str | None = None) -> SourceRead:
                     "school_code": None, "school_ogrn": record.get("OGRN") or None, "match_score": None}
             for column, metric in _MOSCOW_METRICS.items():
                 collector.add(base, metric, record.get(column), "csv", row_number, header.index(column))
-    return collector.result("moscow_ege")
+    return collector.result("moscow_ege_csv")
 
 
 def _is_demo(sheets: list[SheetRows]) -> bool:
-    return any("демонстрационные данные" in normalize_text(c) for s in sheets for row in s.rows[:5] for c in row)
+    return mentions_demo(c for s in sheets for row in s.rows[:5] for c in row)
 
-
-def read_results(path: Path, municipalities: list[Municipality], matcher: SchoolMatcher,
-                 sha256: str | None = None) -> SourceRead:
-    """Any of the results layouts above, recognised by content."""
-    from ingestion.student_results_reader import is_student_results, read_student_results
-
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        return read_student_results(path, matcher, sha256) if is_student_results(path) else read_moscow_ege(path, sha256)
-    sheets = load_sheets(path)
-    if any(fold(c).startswith(("колвоучастник", "количествоучастник")) for s in sheets for r in s.rows[:30] for c in r):
-        return read_vpr_statistics(path, municipalities, matcher, sha256)
-    return read_exam_results(path, municipalities, matcher, sha256)

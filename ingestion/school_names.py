@@ -13,7 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from ingestion.names import normalize_text
+from shnor_core.text import normalize_text
 
 _LEGAL_FORMS = re.compile(
     r"\b(муниципальн\w*|государственн\w*|бюджетн\w*|автономн\w*|казенн\w*|казённ\w*|частн\w*|"

@@ -7,35 +7,16 @@ the latest accepted registry is what school names are matched against.
 from __future__ import annotations
 
 import csv
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
-from ingestion.cells import CellError, fold, is_blank
-from ingestion.lineage import file_sha256
 from ingestion.workbook_source import load_sheets
+from shnor_core.lineage import file_sha256
+from shnor_core.source_read import CellError, SourceRead, empty_frame, typed_frame
+from shnor_core.sources import REGISTRY_COLUMNS, SCHOOL_REGISTRY
+from shnor_core.text import fold, is_blank
 
-REGISTRY_COLUMNS = {"school_code": ("кодоо",), "school_name": ("наименованиеоо", "наименование"),
-                    "municipality_oktmo": ("октмо",), "inn": ("инн",), "ogrn": ("огрн",)}
-REGISTRY_TYPES = {**{c: "string" for c in REGISTRY_COLUMNS}, "source_file": "string", "source_sha256": "string",
-                  "source_sheet": "string", "source_row": "int64"}
-
-
-@dataclass
-class RegistryRead:
-    file: Path
-    sha256: str
-    rows: pd.DataFrame
-    errors: list[CellError] = field(default_factory=list)
-    is_demo: bool = False
-
-    @property
-    def accepted(self) -> bool:
-        return not self.errors and not self.rows.empty
-
-    def errors_as_dicts(self) -> list[dict[str, str]]:
-        return [asdict(error) for error in self.errors]
+HEADER_WORDS = {"school_code": ("кодоо",), "school_name": ("наименованиеоо", "наименование"),
+                "municipality_oktmo": ("октмо",), "inn": ("инн",), "ogrn": ("огрн",)}
 
 
 def _rows(path: Path) -> tuple[str, list[tuple]]:
@@ -46,15 +27,15 @@ def _rows(path: Path) -> tuple[str, list[tuple]]:
     return sheet.title, sheet.rows
 
 
-def read_school_registry(path: Path, sha256: str | None = None) -> RegistryRead:
+def read_school_registry(path: Path, sha256: str | None = None) -> SourceRead:
     path = Path(path)
-    result = RegistryRead(path, sha256 or file_sha256(path),
-                          pd.DataFrame({c: pd.Series(dtype=t) for c, t in REGISTRY_TYPES.items()}))
+    result = SourceRead(path, sha256 or file_sha256(path), SCHOOL_REGISTRY.name, empty_frame(REGISTRY_COLUMNS),
+                        layout="school_registry")
     sheet, rows = _rows(path)
     for index, row in enumerate(rows[:20]):
         folded = [fold(c) for c in row]
         positions = {key: next((i for i, text in enumerate(folded) if text.startswith(starts)), None)
-                     for key, starts in REGISTRY_COLUMNS.items()}
+                     for key, starts in HEADER_WORDS.items()}
         if positions["school_code"] is not None and positions["school_name"] is not None:
             break
     else:
@@ -68,5 +49,5 @@ def read_school_registry(path: Path, sha256: str | None = None) -> RegistryRead:
                         else str(row[position]).strip()) for key, position in positions.items()}
         records.append({**record, "source_file": path.name, "source_sha256": result.sha256,
                         "source_sheet": sheet, "source_row": row_number})
-    result.rows = pd.DataFrame.from_records(records).reindex(columns=list(REGISTRY_TYPES)).astype(REGISTRY_TYPES)
+    result.rows = typed_frame(records, REGISTRY_COLUMNS)
     return result

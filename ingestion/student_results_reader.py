@@ -13,12 +13,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.cells import CellError
-from ingestion.lineage import file_sha256
-from ingestion.read_result import SourceRead
-from ingestion.results_reader import RESULT_COLUMNS
 from ingestion.school_names import SchoolMatcher
-from shnor.settings import DEMO_MARK
+from shnor_core.demo import mentions_demo
+from shnor_core.lineage import file_sha256
+from shnor_core.source_read import CellError, SourceRead, empty_frame
+from shnor_core.sources import ASSESSMENT, RESULT_COLUMNS
 
 HEADER = {"Код ОО": "school_code", "Процедура": "procedure", "Год": "year", "Предмет": "subject", "Класс": "grade",
           "Код участника": "participant", "Отметка": "mark"}
@@ -33,7 +32,7 @@ def is_student_results(path: Path) -> bool:
 def read_student_results(path: Path, matcher: SchoolMatcher, sha256: str | None = None) -> SourceRead:
     path = Path(path)
     sha256 = sha256 or file_sha256(path)
-    result = SourceRead(path, sha256, "student_results", pd.DataFrame({c: pd.Series(dtype=t) for c, t in RESULT_COLUMNS.items()}))
+    result = SourceRead(path, sha256, ASSESSMENT.name, empty_frame(RESULT_COLUMNS), layout="student_results_csv")
     con = duckdb.connect()
     columns = ", ".join(f'"{source}" as {name}' for source, name in HEADER.items())
     try:
@@ -75,5 +74,5 @@ def read_student_results(path: Path, matcher: SchoolMatcher, sha256: str | None 
                        source_row=rows.pop("first_line"), source_cell=None)
     result.rows = rows[list(RESULT_COLUMNS)].astype(RESULT_COLUMNS)
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        result.is_demo = DEMO_MARK in handle.read(4096)
+        result.is_demo = mentions_demo([handle.read(4096)])
     return result

@@ -15,68 +15,28 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
+import openpyxl
 from openpyxl.utils import get_column_letter
 
-from ingestion.cells import BLANK_RULE, CellError, fold, is_blank, parse_number_cell, parse_value
-from ingestion.lineage import file_sha256
-from ingestion.names import match_municipality, normalize_text
-from ingestion.reference import Form, FormIndicator, Municipality, get_monitoring, load_municipalities
-from ingestion.safety import UnsafeWorkbook
+from ingestion.cells import BLANK_RULE, parse_number_cell, parse_value
 from ingestion.workbook_source import SheetRows, load_sheets, read_meta
-from shnor.settings import DEMO_MARK
-
-VALUE_COLUMNS = {
-    "monitoring_id": "string",
-    "form_id": "string",
-    "municipality_oktmo": "string",
-    "section_code": "string",
-    "indicator_code": "string",
-    "indicator_number": "int64",
-    "item_number": "int64",
-    "unit_label": "string",
-    "kind": "string",
-    "value": "float64",
-    "raw_value": "string",
-    "not_applicable": "bool",
-    "source_file": "string",
-    "source_sha256": "string",
-    "source_sheet": "string",
-    "source_row": "int64",
-    "source_cell": "string",
-}
+from shnor_core.demo import mentions_demo
+from shnor_core.lineage import file_sha256
+from shnor_core.names import match_municipality
+from shnor_core.reference import Form, FormIndicator, Municipality, get_monitoring, load_municipalities
+from shnor_core.safety import UnsafeWorkbook
+from shnor_core.source_read import CellError, SourceRead, empty_frame, typed_frame
+from shnor_core.sources import SUBMISSION, SUBMISSION_COLUMNS
+from shnor_core.text import fold, is_blank, normalize_text
 
 WHOLE_MUNICIPALITY = "МО"
 _DASHES = ("-", "–", "—", "•")
 _SEGMENT_SPLIT = re.compile(r";\s*[-–—]\s*")
 _HEADER_SCAN_ROWS = 40
-
-
-@dataclass
-class SubmissionRead:
-    file: Path
-    sha256: str
-    monitoring_id: str
-    form_id: str
-    sheet: str | None
-    municipality: Municipality | None
-    municipality_text: str
-    is_demo: bool
-    rows: pd.DataFrame
-    errors: list[CellError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    meta: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def accepted(self) -> bool:
-        return not self.errors
-
-    def errors_as_dicts(self) -> list[dict[str, str]]:
-        return [asdict(error) for error in self.errors]
 
 
 @dataclass
@@ -284,7 +244,7 @@ def read_submission(
     monitoring_id: str,
     municipalities: list[Municipality] | None = None,
     sha256: str | None = None,
-) -> SubmissionRead:
+) -> SourceRead:
     """Read one workbook into one row per catalogue item and unit, with lineage, plus its errors."""
     path = Path(path)
     if municipalities is None:
@@ -295,8 +255,8 @@ def read_submission(
     def add_error(sheet, cell, indicator, value, rule):
         errors.append(CellError(path.name, sheet or "", cell, indicator, "" if value is None else str(value), rule))
 
-    result = SubmissionRead(path, sha256 or file_sha256(path), monitoring_id, form.form_id, None, None, "", False,
-                            pd.DataFrame({c: pd.Series(dtype=t) for c, t in VALUE_COLUMNS.items()}), errors, notes)
+    result = SourceRead(path, sha256 or file_sha256(path), SUBMISSION.name, empty_frame(SUBMISSION_COLUMNS),
+                        layout=f"form:{form.form_id}", errors=errors, notes=notes, monitoring_id=monitoring_id)
     try:
         sheets = load_sheets(path)
     except UnsafeWorkbook as refusal:
@@ -306,18 +266,19 @@ def read_submission(
         add_error("", "", "", "", f"файл не читается как книга Excel: {type(exc).__name__}")
         return result
 
-    result.meta = read_meta(sheets)
-    if result.meta.get("form_id") and result.meta["form_id"] != form.form_id:
-        add_error("", "", "", result.meta["form_id"], f"файл заполнен по другой форме: ожидается «{form.form_id}»")
+    meta = read_meta(sheets)
+    result.details = dict(meta)  # what our template's hidden sheet says: form, monitoring, municipality, version
+    if meta.get("form_id") and meta["form_id"] != form.form_id:
+        add_error("", "", "", meta["form_id"], f"файл заполнен по другой форме: ожидается «{form.form_id}»")
         return result
     picked = _pick_table_sheet(sheets)
     if picked is None:
         add_error("", "", "", "", "в книге не найдена таблица формы (строка заголовка «Баллы» / «Количественные показатели»)")
         return result
     sheet, layout = picked
-    result.sheet = sheet.title
-    result.municipality_text = _find_municipality_text(sheet.rows, layout.header_row)
-    result.is_demo = any(DEMO_MARK in normalize_text(c) for row in sheet.rows[:layout.header_row] for c in row)
+    municipality_text = _find_municipality_text(sheet.rows, layout.header_row)
+    result.details.update(sheet=sheet.title, municipality_text=municipality_text)
+    result.is_demo = mentions_demo(c for row in sheet.rows[:layout.header_row] for c in row)
     reader = _SectionReader(form, layout, sheet.title, add_error, notes)
     for row_number, row in enumerate(sheet.rows[layout.first_data_row:], start=layout.first_data_row + 1):
         reader.feed(row, row_number)
@@ -330,13 +291,11 @@ def read_submission(
             add_error(sheet.title, "", item.indicator_code, "", f"в форме не найден подпункт {item.item_number}{label}")
 
     _explain_uncached_formulas(path, sheet.title, errors)
-    result.municipality = _resolve_municipality(result, path, municipalities, add_error)
-    frame = pd.DataFrame.from_records(records)
-    frame = frame.assign(
-        monitoring_id=monitoring_id, form_id=form.form_id, source_file=path.name, source_sha256=result.sha256,
-        municipality_oktmo=result.municipality.oktmo if result.municipality else None,
-    ) if records else frame
-    result.rows = frame.reindex(columns=list(VALUE_COLUMNS)).astype(VALUE_COLUMNS)
+    result.municipality = _resolve_municipality(meta, municipality_text, sheet.title, path, municipalities, add_error)
+    oktmo = result.municipality.oktmo if result.municipality else None
+    result.rows = typed_frame([{**record, "monitoring_id": monitoring_id, "form_id": form.form_id, "source_file": path.name,
+                                "source_sha256": result.sha256, "municipality_oktmo": oktmo} for record in records],
+                              SUBMISSION_COLUMNS)
     return result
 
 
@@ -348,8 +307,6 @@ def _explain_uncached_formulas(path: Path, sheet_title: str, errors: list[CellEr
     blanks = [e for e in errors if e.rule == BLANK_RULE and e.cell]
     if not blanks or path.suffix.lower() == ".xls":
         return
-    import openpyxl
-
     workbook = openpyxl.load_workbook(path, read_only=True)
     try:
         sheet = workbook[sheet_title]
@@ -363,15 +320,16 @@ def _explain_uncached_formulas(path: Path, sheet_title: str, errors: list[CellEr
         workbook.close()
 
 
-def _resolve_municipality(result: SubmissionRead, path: Path, municipalities, add_error) -> Municipality | None:
+def _resolve_municipality(meta: dict, municipality_text: str, sheet: str, path: Path, municipalities,
+                          add_error) -> Municipality | None:
     """The template's hidden metadata first, then the header, then the file name."""
     by_code = {m.oktmo: m for m in municipalities}
-    if result.meta.get("municipality_oktmo") in by_code:
-        return by_code[result.meta["municipality_oktmo"]]
-    for written in (result.municipality_text, path.stem):
+    if meta.get("municipality_oktmo") in by_code:
+        return by_code[meta["municipality_oktmo"]]
+    for written in (municipality_text, path.stem):
         match = match_municipality(written, municipalities) if written else None
         if match and match.municipality:
             return match.municipality
-    add_error(result.sheet, "", "", result.municipality_text or path.stem,
+    add_error(sheet, "", "", municipality_text or path.stem,
               "муниципальное образование не распознано ни в заголовке формы, ни в имени файла")
     return None

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import python_calamine
 
-from ingestion.safety import workbook_format
-
-META_SHEET = "_meta"
+from shnor_core.safety import workbook_format
+from shnor_core.sources import TEMPLATE_META_SHEET
 
 
 @dataclass
@@ -53,6 +52,6 @@ def _value(cell):
 def read_meta(sheets: list[SheetRows]) -> dict[str, str]:
     """Key/value pairs of the hidden metadata sheet our templates carry (empty for hand-made files)."""
     for sheet in sheets:
-        if sheet.title == META_SHEET:
+        if sheet.title == TEMPLATE_META_SHEET:
             return {str(r[0]).strip(): str(r[1]).strip() for r in sheet.rows if len(r) > 1 and r[0] and r[1] is not None}
     return {}

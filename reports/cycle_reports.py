@@ -8,7 +8,7 @@ from reports.municipal_note import write_municipal_notes
 from reports.provenance import provenance
 from reports.regional_note import CycleMarts, write_regional_note
 from reports.summary_workbook import write_summary_workbook
-from shnor.settings import DataHome
+from shnor_core.settings import DataHome
 
 
 def write_cycle_reports(home: DataHome, monitoring_id: str) -> dict:

@@ -15,8 +15,8 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 
-from ingestion.safety import workbook_format
 from reports.excel import put_text, style_header
+from shnor_core.safety import workbook_format
 
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")
 ERRORS_SHEET = "Ошибки"

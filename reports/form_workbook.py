@@ -14,10 +14,11 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ingestion.reference import Form, Monitoring, Municipality
-from ingestion.workbook_source import META_SHEET
+from reports.document import ru_date
 from reports.excel import put_text
-from shnor.settings import DEMO_MARK
+from shnor_core.demo import DEMO_MARK
+from shnor_core.reference import Form, Monitoring, Municipality
+from shnor_core.sources import TEMPLATE_META_SHEET
 
 TEMPLATE_VERSION = "2025.1"
 HEADER = (
@@ -30,11 +31,6 @@ NOT_APPLICABLE = "*"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 ItemKey = tuple[str, int, int]  # (section_code, indicator_number, item_number)
-
-
-def _date_ru(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{day}.{month}.{year}"
 
 
 def write_form_workbook(
@@ -59,7 +55,7 @@ def write_form_workbook(
     header = [("Регион:", region_name), ("Муниципальное образование:", municipality_written)]
     if municipality is not None:
         header.append(("Код ОКТМО:", municipality.oktmo))
-    header += [("Период проведения:", f"{_date_ru(monitoring.window_open)} – {_date_ru(monitoring.window_close)}")]
+    header += [("Период проведения:", f"{ru_date(monitoring.window_open)} – {ru_date(monitoring.window_close)}")]
     if municipality is not None:
         header.append(("Версия шаблона:", TEMPLATE_VERSION))
     for row, (label, value) in enumerate(header, start=2):
@@ -133,7 +129,7 @@ def _make_template(workbook, sheet, form, monitoring, municipality, presence_cel
     sheet.protection.formatCells = False
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
-    meta = workbook.create_sheet(META_SHEET)
+    meta = workbook.create_sheet(TEMPLATE_META_SHEET)
     for key, value in {
         "form_id": form.form_id, "monitoring_id": monitoring.monitoring_id,
         "municipality_oktmo": municipality.oktmo, "municipality_name": municipality.name,

@@ -13,6 +13,7 @@ import pandas as pd
 
 from reports import charts
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent, ru_date
+from reports.docx_writer import write_docx
 from reports.provenance import STATUS_RU, Provenance
 from reports.regional_note import CycleMarts, charts_dir
 
@@ -126,8 +127,6 @@ def _roadmap(note: Document, marts: CycleMarts, oktmo: str) -> None:
 
 
 def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]]) -> list[Path]:
-    from reports.docx_writer import write_docx
-
     return [write_docx(municipal_note(marts, origin, oktmo), path) for oktmo, path in jobs]
 
 

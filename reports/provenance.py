@@ -10,10 +10,11 @@ from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
 
-from ingestion.reference import Monitoring, get_monitoring, region_name
 from reports.document import ru_date
-from shnor import warehouse
-from shnor.settings import DEMO_MARK, PROJECT_ROOT, DataHome
+from shnor_core import warehouse
+from shnor_core.demo import DEMO_MARK
+from shnor_core.reference import Monitoring, get_monitoring, region_name
+from shnor_core.settings import PROJECT_ROOT, DataHome
 
 STATUS_RU = {"accepted": "принята", "rejected": "отклонена", "missing": "не сдана"}
 

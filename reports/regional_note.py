@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion.reference import get_monitoring, oktmo_prefix
 from reports import charts
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent, ru_date
+from reports.docx_writer import write_docx
+from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
-from shnor import warehouse
-from shnor.settings import DataHome
+from shnor_core import warehouse
+from shnor_core.reference import get_monitoring, oktmo_prefix
+from shnor_core.settings import DataHome
 
 
 class CycleMarts:
@@ -215,9 +217,6 @@ def _measures(note: Document, marts: CycleMarts) -> None:
 
 
 def write_regional_note(marts: CycleMarts, origin: Provenance) -> dict[str, Path]:
-    from reports.docx_writer import write_docx
-    from reports.pdf_writer import write_pdf
-
     note = regional_note(marts, origin)
     folder = marts.home.reports / marts.monitoring_id
     stem = f"spravka_{marts.monitoring_id}"

@@ -10,11 +10,12 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ingestion.reference import get_monitoring
 from reports.excel import put_text, style_header
 from reports.provenance import STATUS_RU, code_version
-from shnor import warehouse
-from shnor.settings import DEMO_MARK, DataHome
+from shnor_core import warehouse
+from shnor_core.demo import DEMO_MARK
+from shnor_core.reference import get_monitoring
+from shnor_core.settings import DataHome
 
 
 def summary_path(home: DataHome, monitoring_id: str) -> Path:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingestion.names import display_name
-from ingestion.reference import get_monitoring, load_form, load_municipalities, region_name
 from reports.form_workbook import write_form_workbook
-from shnor.settings import DataHome
+from shnor_core.names import display_name
+from shnor_core.reference import get_monitoring, load_form, load_municipalities, region_name
+from shnor_core.settings import DataHome
 
 
 def templates_folder(home: DataHome, monitoring_id: str) -> Path:

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Font
 
-from ingestion.context_reader import load_context_columns
-from ingestion.names import display_name
-from ingestion.reference import (Form, Monitoring, Municipality, get_monitoring, load_form, load_municipalities,
-                                 region_name)
 from reports.form_workbook import ItemKey, write_form_workbook
-from shnor.settings import DEMO_MARK, DataHome
+from sample_region.school import School
+from sample_region.school_sources import generate_school_sources
+from shnor_core.demo import DEMO_MARK
+from shnor_core.names import display_name
+from shnor_core.reference import Form, Monitoring, Municipality, get_monitoring, load_form, load_municipalities, region_name
+from shnor_core.settings import DataHome
+from shnor_core.sources import OO1_CONTEXT, context_columns, landing_folder
 
 REGION_CODE = "23"
 DEFAULT_SEED = 20250611
@@ -31,15 +33,6 @@ CONTEXT_YEAR = 2024
 CITY_SCHOOLS = {"03701000": 96, "03726000": 84, "03720000": 44, "03703000": 34, "03705000": 30,
                 "03708000": 17, "03709000": 15}
 
-
-
-@dataclass(frozen=True)
-class School:
-    code: str
-    name: str
-    municipality: Municipality
-    rural: bool
-    level: str  # "СОШ", "ООШ", "лицей", "гимназия"
 
 
 @dataclass
@@ -104,7 +97,7 @@ def write_context_extract(path: Path, rows: list[dict[str, object]], year: int) 
     sheet = workbook.active
     sheet.title = f"ОО-1 {year}"
     sheet["A1"] = f"Сведения по форме ОО-1 на начало {year}/{year + 1} учебного года ({DEMO_MARK})"
-    columns = load_context_columns()
+    columns = context_columns()
     for column, spec in enumerate(columns, start=1):
         sheet.cell(3, column, spec.label).font = Font(bold=True)
     for row_index, row in enumerate(rows, start=4):
@@ -152,7 +145,7 @@ def generate_sample_region(
     municipalities = load_municipalities(monitoring.region_code)
     schools = generate_schools(municipalities, rng)
     context_rows = [school_context(school, rng) for school in schools]
-    context_file = write_context_extract(home.context_landing / f"oo1_{CONTEXT_YEAR}.xlsx", context_rows, CONTEXT_YEAR)
+    context_file = write_context_extract(landing_folder(home, OO1_CONTEXT) / f"oo1_{CONTEXT_YEAR}.xlsx", context_rows, CONTEXT_YEAR)
 
     landing = home.submissions_landing(monitoring_id)
     submissions = []
@@ -164,7 +157,5 @@ def generate_sample_region(
         write_form_workbook(path, form, monitoring, region_name(monitoring.region_code), name, values)
         stamp_received(path, monitoring, rng)
         submissions.append(path)
-    from sample_region.school_sources import generate_school_sources
-
     school_sources = generate_school_sources(home, schools, seed + 1)
     return SampleRegion(home, monitoring, schools, submissions, context_file, school_sources)

@@ -19,13 +19,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from ingestion.names import display_name
-from ingestion.reference import Monitoring, Municipality, load_form
 from reports.form_workbook import write_form_workbook
-from sample_region.generator import School, sample_values, school_context, stamp_received, write_context_extract
-from sample_region.school_sources import (RESULTS_YEAR, write_curators, write_ege, write_lists, write_registry,
-                                          write_vpr)
-from shnor.settings import CALENDARS_DIR, DBT_PROJECT_DIR, DEMO_MARK, DataHome
+from sample_region.generator import sample_values, school_context, stamp_received, write_context_extract
+from sample_region.school import School
+from sample_region.school_sources import RESULTS_YEAR, write_curators, write_ege, write_lists, write_registry, write_vpr
+from shnor_core.demo import DEMO_MARK
+from shnor_core.names import display_name
+from shnor_core.reference import Monitoring, Municipality, load_form
+from shnor_core.settings import CALENDARS_DIR, DBT_PROJECT_DIR, DataHome
+from shnor_core.sources import OO1_CONTEXT, landing_folder
 
 MUNICIPALITIES_PER_REGION = 44
 FIRST_REGION = 40  # synthetic ОКТМО prefixes 40, 41, …: clear of the real regions in the seeds
@@ -153,7 +155,7 @@ def generate_scaled(home: DataHome, regions: int, schools_per_municipality: int 
         monitorings.append(monitoring.monitoring_id)
         schools = _schools(prefix, municipalities, schools_per_municipality, rng)
         all_schools += schools
-        write_context_extract(home.context_landing / f"oo1_{CONTEXT_YEAR}_{prefix}.xlsx",
+        write_context_extract(landing_folder(home, OO1_CONTEXT) / f"oo1_{CONTEXT_YEAR}_{prefix}.xlsx",
                               [school_context(school, rng) for school in schools], CONTEXT_YEAR)
         for municipality in municipalities:
             values = sample_values(form, rng, rng.uniform(0.35, 0.95), schools_per_municipality)

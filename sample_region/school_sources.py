@@ -12,9 +12,10 @@ from pathlib import Path
 
 import openpyxl
 
-from ingestion.names import municipality_title
-from sample_region.generator import School
-from shnor.settings import DEMO_MARK, DataHome
+from sample_region.school import School
+from shnor_core.demo import DEMO_MARK
+from shnor_core.names import municipality_title
+from shnor_core.settings import DataHome
 
 RESULTS_YEAR = 2025
 PREVIOUS_YEAR = RESULTS_YEAR - 1  # a second year of ВПР and lists, for dynamics and the two-year risk rule

@@ -11,9 +11,10 @@ import os
 import re
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
-from shnor.settings import DAGS_DIR, PLUGINS_DIR, DataHome
+from shnor_core.settings import DAGS_DIR, PLUGINS_DIR, DataHome
 
 
 def airflow_environment(home: DataHome) -> dict[str, str]:
@@ -41,8 +42,6 @@ def _airflow(home: DataHome, *args: str, log: Path | None = None) -> subprocess.
 
 def ensure_metadata_db(home: DataHome) -> None:
     """``airflow db migrate`` once per metadata database and Airflow version (it takes seconds)."""
-    from importlib.metadata import version
-
     marker = home.airflow_home / f".migrated-{version('apache-airflow')}"
     if marker.exists():
         return

@@ -22,7 +22,18 @@ import sys
 import time
 from pathlib import Path
 
-from shnor.settings import DataHome
+from benchmarks.benchmark import ScalePoint
+from benchmarks.benchmark import main as run_benchmark
+from reports.templates import issue_templates
+from sample_region.generator import generate_sample_region
+from shnor.airflow_local import run_cycle
+from shnor.checker import check_file
+from shnor.cycle import build_reports
+from shnor.dbt_runner import dbt_build
+from shnor.docs_site import build_docs
+from shnor_core.reference import load_calendar
+from shnor_core.settings import DataHome
+from shnor_core.sources import SOURCE_KINDS, SUBMISSION
 
 DEFAULT_MONITORING = "mph-2025"
 
@@ -32,8 +43,6 @@ def _home(args) -> DataHome:
 
 
 def cmd_sample_region(args) -> int:
-    from sample_region.generator import generate_sample_region
-
     region = generate_sample_region(_home(args), args.monitoring, args.seed)
     print(f"Демонстрационный регион: {len(region.submissions)} форм, {len(region.schools)} школ")
     print(f"  формы:  {region.submissions[0].parent}")
@@ -42,8 +51,6 @@ def cmd_sample_region(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from shnor.airflow_local import run_cycle
-
     home = _home(args)
     started = time.monotonic()
     logs = run_cycle(home, args.monitoring)
@@ -67,26 +74,18 @@ def _print_outputs(home: DataHome, monitoring_id: str, seconds: float, log: Path
     print(f"  журналы Airflow:    {log}")
 
 
-def cmd_check_submission(args) -> int:
-    from ingestion.reference import get_monitoring, load_form
-    from ingestion.submission_reader import read_submission
+def _error_lines(errors: list[dict]) -> list[str]:
+    return [f"  ОШИБКА {e['cell'] or '—'} [{e['indicator']}] «{e['value']}»: {e['rule']}" for e in errors]
 
-    monitoring = get_monitoring(args.monitoring)
-    form = load_form(monitoring.form_id)
-    result = read_submission(Path(args.path), form, args.monitoring)
-    indicators = []
-    if not result.rows.empty:
-        grouped = result.rows.groupby(["section_code", "indicator_code", "indicator_number", "unit_label"], sort=False)
-        unit_sums = grouped["value"].sum().reset_index()
-        for (section_code, code, number), units in unit_sums.groupby(["section_code", "indicator_code", "indicator_number"], sort=False):
-            indicator = form.sections[section_code].indicators[number]
-            indicators.append({"section": form.sections[section_code].title, "number": int(number), "code": code,
-                               "score": float(units["value"].mean()), "max": indicator.max_score})
+
+def cmd_check_submission(args) -> int:
+    verdict = check_file(Path(args.path), SUBMISSION.name, args.monitoring)
+    read, indicators = verdict.read, verdict.indicators
     report = {
         "file": str(args.path),
-        "municipality": result.municipality.name if result.municipality else None,
+        "municipality": read.municipality.name if read.municipality else None,
         "indicators": indicators,
-        "errors": [{"cell": e.cell, "indicator": e.indicator, "value": e.value, "rule": e.rule} for e in result.errors],
+        "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors],
     }
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
@@ -95,55 +94,36 @@ def cmd_check_submission(args) -> int:
         for item in indicators:
             maximum = f" из {item['max']}" if item["max"] is not None else ""
             print(f"  {item['code']:8} {item['score']:g}{maximum}   {item['section']}, показатель {item['number']}")
-        for error in report["errors"]:
-            print(f"  ОШИБКА {error['cell'] or '—'} [{error['indicator']}] «{error['value']}»: {error['rule']}")
-        print("Форма принята" if result.accepted else "Форма отклонена")
-    return 0 if result.accepted else 1
+        print("\n".join(_error_lines(report["errors"])))
+        print("Форма принята" if verdict.accepted else "Форма отклонена")
+    return 0 if verdict.accepted else 1
 
 
 def cmd_check_results(args) -> int:
-    """What a context or results file would load, without loading it."""
-    from ingestion.detect import read_any
-    from ingestion.reference import load_municipalities
-    from ingestion.school_names import SchoolMatcher, SchoolRef
-    from ingestion.school_registry import read_school_registry
-
-    matcher = SchoolMatcher([])
-    if args.registry:
-        registry = read_school_registry(Path(args.registry)).rows
-        matcher = SchoolMatcher([SchoolRef(r.school_code, r.school_name, r.municipality_oktmo)
-                                 for r in registry.itertuples()])
-    try:
-        kind, result = read_any(Path(args.path), load_municipalities(), matcher)
-    except ValueError as error:
-        kind, result = "unknown", None
-        errors = [{"cell": "", "indicator": "", "value": "", "rule": str(error)}]
-    rows = [] if result is None else json.loads(result.rows.to_json(orient="records", force_ascii=False))
-    years = [] if result is None else sorted({int(r["year"]) for r in rows if r.get("year") is not None})
-    if result is not None:
-        errors = [{"cell": e.cell, "indicator": e.indicator, "value": e.value, "rule": e.rule} for e in result.errors]
-    report = {"file": str(args.path), "kind": kind, "years": years, "rows": rows,
-              "unmatched": [] if result is None else getattr(result, "unmatched", []), "errors": errors}
-    accepted = result is not None and not errors and bool(rows)
+    """What a context, results, list or registry file would load, without loading it."""
+    verdict = check_file(Path(args.path), registry=Path(args.registry) if args.registry else None)
+    read = verdict.read
+    rows = json.loads(read.rows.to_json(orient="records", force_ascii=False))
+    report = {"file": str(args.path), "kind": read.kind, "layout": read.layout, "years": read.years, "rows": rows,
+              "unmatched": read.unmatched,
+              "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors]}
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
     else:
-        print(f"Файл: {report['file']}\nВид: {kind}; годы: {', '.join(map(str, years)) or '—'}; строк: {len(rows)}")
+        print(f"Файл: {report['file']}\nВид: {SOURCE_KINDS[read.kind].title} (макет {read.layout or '—'}); "
+              f"годы: {', '.join(map(str, read.years)) or '—'}; строк: {len(rows)}")
         for row in rows[:10]:
             print("  " + "; ".join(f"{k}={v}" for k, v in row.items() if v is not None and not k.startswith("source_")))
         if len(rows) > 10:
             print(f"  … ещё {len(rows) - 10}")
         for item in report["unmatched"]:
             print(f"  НЕ СОПОСТАВЛЕНО строка {item['source_row']}: «{item['written_name']}» — {item['reason']}")
-        for error in errors:
-            print(f"  ОШИБКА {error['cell'] or '—'} [{error['indicator']}] «{error['value']}»: {error['rule']}")
-        print("Файл принят" if accepted else "Файл отклонён")
-    return 0 if accepted else 1
+        print("\n".join(_error_lines(report["errors"])))
+        print("Файл принят" if verdict.accepted else "Файл отклонён")
+    return 0 if verdict.accepted else 1
 
 
 def cmd_templates(args) -> int:
-    from reports.templates import issue_templates
-
     paths = issue_templates(_home(args), args.monitoring)
     print(f"Шаблонов: {len(paths)} в {paths[0].parent}")
     return 0
@@ -152,9 +132,6 @@ def cmd_templates(args) -> int:
 def cmd_backfill(args) -> int:
     """Every window of a year (of one region) again, each through the cycle's DAGs; files that are
     no longer in the landing folder are read back from the archive."""
-    from ingestion.reference import load_calendar
-    from shnor.airflow_local import run_cycle
-
     home = _home(args)
     windows = [m for m in load_calendar().values() if m.year == args.year and m.form_id
                and (args.region is None or m.region_code == args.region)]
@@ -170,7 +147,7 @@ def cmd_backfill(args) -> int:
 
 def cmd_calendar_show(args) -> int:
     """The runs a calendar yields, so an operator can check a calendar before deploying it."""
-    from shnor.timetable import MonitoringCalendarTimetable
+    from shnor.timetable import MonitoringCalendarTimetable  # noqa: PLC0415 - lazy: importing Airflow takes seconds
 
     timetable = MonitoringCalendarTimetable(event=args.event, region_code=args.region,
                                             calendar_source=str(Path(args.file).resolve()) if args.file else None)
@@ -197,23 +174,17 @@ def cmd_calendar_show(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from shnor.docs_site import build_docs
-
     for name, value in build_docs(_home(args)).items():
         print(f"  {name}: {value}")
     return 0
 
 
 def cmd_build(args) -> int:
-    from shnor.pipeline import dbt_build
-
     print(dbt_build(_home(args)))
     return 0
 
 
 def cmd_report(args) -> int:
-    from shnor.pipeline import build_reports
-
     print(build_reports(_home(args), args.monitoring))
     return 0
 
@@ -272,8 +243,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_benchmark(args) -> int:
-    from shnor.benchmark import ScalePoint, main as run_benchmark
-
     points = [ScalePoint(f"{regions}× регион", regions, args.schools, 0, regions == 1 and not args.no_baseline)
               for regions in args.regions]
     if args.national:

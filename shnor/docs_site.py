@@ -11,8 +11,9 @@ import logging
 import shutil
 import subprocess
 
-from shnor.settings import DataHome
+from shnor.dbt_runner import dbt_command, dbt_environment
 from shnor.validation import load_suite_definition
+from shnor_core.settings import DataHome
 
 
 def docs_folder(home: DataHome):
@@ -20,10 +21,8 @@ def docs_folder(home: DataHome):
 
 
 def build_dbt_docs(home: DataHome) -> str:
-    from shnor.pipeline import dbt_command, dbt_environment
-
     target = docs_folder(home) / "dbt"
-    completed = subprocess.run(dbt_command(home, "docs", "generate", "--static", "--target-path", str(target)),
+    completed = subprocess.run(dbt_command("docs", "generate", "--static", "--target-path", str(target)),
                                env=dbt_environment(home), capture_output=True, text=True)
     if completed.returncode != 0:
         raise RuntimeError(f"dbt docs generate failed:\n{completed.stdout[-3000:]}")
@@ -31,10 +30,11 @@ def build_dbt_docs(home: DataHome) -> str:
 
 
 def build_gx_data_docs(home: DataHome) -> str:
-    import great_expectations as gx
-    from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-    from great_expectations.data_context.types.resource_identifiers import (
+    # GX takes seconds to import: only the tasks that use it pay for it
+    import great_expectations as gx  # noqa: PLC0415
+    from great_expectations.core.run_identifier import RunIdentifier  # noqa: PLC0415
+    from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: PLC0415
+    from great_expectations.data_context.types.resource_identifiers import (  # noqa: PLC0415
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )

@@ -21,7 +21,7 @@ import duckdb
 import psycopg2
 from psycopg2 import sql
 
-from shnor.settings import DataHome
+from shnor_core.settings import DataHome
 
 BI_READER = "shnor_bi_reader"
 MUNICIPAL = "shnor_municipal"

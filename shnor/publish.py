@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from shnor.settings import DataHome
+from shnor_core.settings import DataHome
 
 
 def published_folder(home: DataHome) -> Path:

@@ -16,10 +16,10 @@ from datetime import datetime, timezone
 import openpyxl
 from airflow.sdk import BaseNotifier
 
-from ingestion.reference import get_monitoring, load_municipalities
 from reports.excel import put_text, style_header
-from shnor import warehouse
-from shnor.settings import DataHome
+from shnor_core import warehouse
+from shnor_core.reference import get_monitoring, load_municipalities
+from shnor_core.settings import DataHome
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class FileNotifier(BaseNotifier):
 def reminder_notifier(home: DataHome, subject: str, message: str) -> BaseNotifier:
     address = os.environ.get("SHNOR_NOTIFY_EMAIL")
     if address:
-        from airflow.providers.smtp.notifications.smtp import SmtpNotifier
+        from airflow.providers.smtp.notifications.smtp import SmtpNotifier  # noqa: PLC0415 - optional provider, only with e-mail
 
         return SmtpNotifier(to=address, subject=subject, html_content=message.replace("\n", "<br>"))
     return FileNotifier(home.root / "notifications", subject, message)

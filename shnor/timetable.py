@@ -16,14 +16,14 @@ skipped except the most recent one, as Airflow does for interval timetables.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 
 from airflow.exceptions import AirflowTimetableInvalid
 from airflow.timetables.base import DagRunInfo, DataInterval, TimeRestriction, Timetable
 from pendulum import DateTime, instance
 
-from ingestion.reference import Monitoring, load_calendar
+from shnor_core.reference import Monitoring, load_calendar
 
 EVENTS = ("close", "open", "reminder")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from shnor.settings import EXPECTATIONS_DIR
+from shnor_core.settings import EXPECTATIONS_DIR
 
 
 @dataclass
@@ -34,8 +34,8 @@ def load_suite_definition(name: str) -> dict:
 @cache
 def _gx():
     """One ephemeral GX context per process; imported lazily because importing GX takes seconds."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    import great_expectations as gx  # noqa: PLC0415 - seconds to import: only when validating
+    from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: PLC0415
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")

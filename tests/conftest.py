@@ -15,8 +15,12 @@ os.environ.setdefault("AIRFLOW__CORE__PLUGINS_FOLDER", str(Path(__file__).resolv
 
 import pytest  # noqa: E402
 
-from ingestion.reference import get_monitoring, load_form, load_municipalities  # noqa: E402
+from sample_region.generator import generate_sample_region  # noqa: E402
+from shnor.cycle import run_window_in_process  # noqa: E402
+from shnor_core.reference import get_monitoring, load_form, load_municipalities  # noqa: E402
+from shnor_core.settings import DataHome  # noqa: E402
 from tests.workbooks import MONITORING_ID  # noqa: E402
+
 
 @pytest.fixture(scope="session")
 def form():
@@ -32,10 +36,6 @@ def municipalities():
 def sample_cycle(tmp_path_factory):
     """The sample region through one window without Airflow (ingest, validate, dbt build, publish, reports):
     the home that school-mart and report tests read."""
-    from sample_region.generator import generate_sample_region
-    from shnor.pipeline import run_window_in_process
-    from shnor.settings import DataHome
-
     home = DataHome(tmp_path_factory.mktemp("sample-cycle"))
     generate_sample_region(home)
     run_window_in_process(home, MONITORING_ID)

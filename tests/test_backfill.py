@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from sample_region.generator import generate_sample_region
-from shnor import warehouse
-from shnor.pipeline import run_window_in_process
-from shnor.settings import DataHome
+from shnor.cycle import run_window_in_process
+from shnor_core import warehouse
+from shnor_core.settings import DataHome
 from tests.workbooks import MONITORING_ID
 
 pytestmark = pytest.mark.slow

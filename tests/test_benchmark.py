@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shnor.benchmark import ScalePoint, main
+from benchmarks.benchmark import ScalePoint, main
 
 pytestmark = pytest.mark.slow
 

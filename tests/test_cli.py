@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
+
 from sample_region.generator import generate_sample_region
-from shnor.settings import DataHome
+from shnor_core.settings import DataHome
 from tests.workbooks import form_values, write_submission
 
 SHNOR = str(Path(sys.executable).with_name("shnor"))
@@ -43,7 +45,6 @@ def test_sample_region_is_deterministic(tmp_path):
     assert len(first.schools) == len(second.schools) == 1200
     assert [s.code for s in first.schools] == [s.code for s in second.schools]
     assert len(first.submissions) == 44
-    import openpyxl
 
     def cells(path):
         return [row for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]

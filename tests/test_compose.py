@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from shnor.settings import PROJECT_ROOT
+from shnor_core.settings import PROJECT_ROOT
 
 AIRFLOW_SERVICES = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
                     "airflow-triggerer", "airflow-worker"}

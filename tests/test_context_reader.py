@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import openpyxl
 
-from ingestion.context_reader import load_context_columns, read_context_extract
+from ingestion.context_reader import read_context_extract
 from sample_region.generator import write_context_extract
+from shnor_core.sources import context_columns
 
 SCHOOL = {
     "school_code": "23001001", "school_name": "МБОУ СОШ № 1", "municipality_oktmo": "03601000",
@@ -33,7 +34,7 @@ def test_bad_cell_is_named(tmp_path):
     result = read_context_extract(path)
     assert not result.accepted
     [error] = result.errors
-    column = [c.variable for c in load_context_columns()].index("pupils_ovz") + 1
+    column = [c.variable for c in context_columns()].index("pupils_ovz") + 1
     sheet = openpyxl.load_workbook(path).active
     assert sheet[error.cell].value == "двенадцать"
     assert sheet[error.cell].column == column and error.indicator == "pupils_ovz"

@@ -4,8 +4,12 @@ and the DAGs are wired as the architecture says: calendar → ingestion → (ass
 from __future__ import annotations
 
 import pytest
+from airflow.dag_processing.dagbag import DagBag
+from airflow.serialization.serialized_objects import DagSerialization
 
-from shnor.settings import DAGS_DIR
+from shnor.tasks import MARTS, RAW_TABLES
+from shnor.timetable import MonitoringCalendarTimetable
+from shnor_core.settings import DAGS_DIR
 
 DAG_IDS = {"shnor_ingest_window", "shnor_build_marts", "shnor_publish_reports", "shnor_window_open",
            "shnor_window_reminder"}
@@ -13,8 +17,6 @@ DAG_IDS = {"shnor_ingest_window", "shnor_build_marts", "shnor_publish_reports", 
 
 @pytest.fixture(scope="module")
 def dag_bag():
-    from airflow.dag_processing.dagbag import DagBag
-
     return DagBag(dag_folder=str(DAGS_DIR))
 
 
@@ -24,10 +26,6 @@ def test_dag_folder_imports_without_errors(dag_bag):
 
 
 def test_every_dag_serializes_and_comes_back(dag_bag):
-    from airflow.serialization.serialized_objects import DagSerialization
-
-    from shnor.timetable import MonitoringCalendarTimetable
-
     for dag_id, dag in dag_bag.dags.items():
         serialized = DagSerialization.to_dict(dag)
         assert serialized["dag"]["dag_id"] == dag_id
@@ -38,8 +36,6 @@ def test_every_dag_serializes_and_comes_back(dag_bag):
 
 
 def test_calendar_dags_use_the_calendar_timetable(dag_bag):
-    from shnor.timetable import MonitoringCalendarTimetable
-
     events = {dag_id: dag_bag.dags[dag_id].timetable for dag_id in ("shnor_ingest_window", "shnor_window_open",
                                                                      "shnor_window_reminder")}
     assert all(isinstance(t, MonitoringCalendarTimetable) for t in events.values())
@@ -48,8 +44,6 @@ def test_calendar_dags_use_the_calendar_timetable(dag_bag):
 
 
 def test_assets_chain_ingestion_marts_reports(dag_bag):
-    from shnor.tasks import MARTS, RAW_TABLES
-
     ingest = dag_bag.dags["shnor_ingest_window"]
     assert [a.name for a in ingest.get_task("validate_new_files").outlets] == [RAW_TABLES.name]
     assert [a.name for a in dag_bag.dags["shnor_build_marts"].get_task("publish_marts").outlets] == [MARTS.name]

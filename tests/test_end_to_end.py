@@ -16,10 +16,10 @@ import pytest
 
 from reports.summary_workbook import summary_path
 from sample_region.generator import generate_sample_region
-from shnor import warehouse
 from shnor.airflow_local import run_cycle
-from shnor.pipeline import batch_id
-from shnor.settings import DataHome
+from shnor.ingest import batch_id
+from shnor_core import warehouse
+from shnor_core.settings import DataHome
 from tests.workbooks import MONITORING_ID, form_values, write_submission
 
 pytestmark = pytest.mark.slow

@@ -6,8 +6,8 @@ import zipfile
 
 import pytest
 
-from ingestion.safety import ENCRYPTION_STREAM, OLE_MAGIC
 from ingestion.submission_reader import read_submission
+from shnor_core.safety import ENCRYPTION_STREAM, OLE_MAGIC
 from tests.workbooks import MONITORING_ID, form_values, write_submission
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from ingestion.names import match_municipality
+from ingestion.school_names import SchoolMatcher, SchoolRef
+from shnor_core.names import match_municipality
 
 SEED_000_NAMES = {
     "МО город Анапа": "город-курорт Анапа",
@@ -32,8 +33,6 @@ def test_unknown_name_is_not_guessed(municipalities):
 
 
 def test_a_registry_code_in_brackets_matches_only_with_its_name():
-    from ingestion.school_names import SchoolMatcher, SchoolRef
-
     matcher = SchoolMatcher([SchoolRef("23001005", "МБОУ СОШ № 5", "03601000"),
                              SchoolRef("23002005", "МБОУ СОШ № 5", "03605000")])
     sure = matcher.match("(23001005) МБОУ СОШ № 5", None)  # same name in two municipalities: the code decides

@@ -10,9 +10,11 @@ import psycopg2
 import pytest
 
 from sample_region.generator import generate_sample_region
-from shnor import pipeline, warehouse
+from shnor import ingest
+from shnor.dbt_runner import dbt_build
 from shnor.postgres import BI_READER, add_municipal_user, connect
-from shnor.settings import DataHome
+from shnor_core import warehouse
+from shnor_core.settings import DataHome
 from tests.workbooks import MONITORING_ID
 
 pytestmark = pytest.mark.slow
@@ -29,12 +31,12 @@ ABINSK = "03601000"
 def built(tmp_path_factory):
     home = DataHome(tmp_path_factory.mktemp("home"))
     generate_sample_region(home)
-    pipeline.load_reference(home)
-    pipeline.ingest_submissions(home, MONITORING_ID)
-    pipeline.ingest_context(home)
-    pipeline.validate_pending(home)
-    pipeline.dbt_build(home, "duckdb")
-    result = pipeline.dbt_build(home, "postgres")
+    ingest.load_reference(home)
+    ingest.ingest_submissions(home, MONITORING_ID)
+    ingest.ingest_context(home)
+    ingest.validate_pending(home)
+    dbt_build(home, "duckdb")
+    result = dbt_build(home, "postgres")
     with connect() as con:
         cursor = con.cursor()
         cursor.execute("create table if not exists restricted.mentor_names (mentor_id text, full_name text)")

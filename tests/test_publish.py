@@ -7,10 +7,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from sample_region.generator import generate_sample_region
-from shnor import warehouse
-from shnor.pipeline import run_window_in_process
+from shnor.cycle import run_window_in_process
 from shnor.publish import published_folder, published_marts
-from shnor.settings import DataHome
+from shnor_core import warehouse
+from shnor_core.settings import DataHome
 from tests.workbooks import MONITORING_ID, form_values, write_submission
 
 pytestmark = pytest.mark.slow

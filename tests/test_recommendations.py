@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from ingestion.names import display_name, match_municipality
-from ingestion.reference import load_municipalities
 from sample_region.generator import generate_sample_region
-from shnor import warehouse
-from shnor.pipeline import run_window_in_process
-from shnor.settings import DataHome
+from shnor.cycle import run_window_in_process
+from shnor_core import warehouse
+from shnor_core.names import display_name, match_municipality
+from shnor_core.reference import load_municipalities
+from shnor_core.settings import DataHome
 from tests.workbooks import form_values, write_submission
 
 pytestmark = pytest.mark.slow

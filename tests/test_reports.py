@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from reports.document import Document, Paragraph, percent
 from reports.pdf_writer import MissingGlyphs, write_pdf
-from shnor import warehouse
-from shnor.settings import DEMO_MARK
+from shnor_core import warehouse
+from shnor_core.demo import DEMO_MARK
 from tests.workbooks import MONITORING_ID
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from shnor import warehouse
+from shnor_core import warehouse
 
 pytestmark = pytest.mark.slow
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from ingestion.detect import ReadContext, detect_layout, read_source
 from ingestion.lists_reader import person_id, read_mentor_assignments, read_school_lists
 from ingestion.results_reader import read_exam_results, read_moscow_ege, read_vpr_statistics
 from ingestion.school_names import SchoolMatcher, SchoolRef, school_key
@@ -213,11 +217,9 @@ def write_oo1_sections(path: Path, version: str) -> Path:
 
 @pytest.mark.parametrize("version, vacancies, ovz", [("2023", 2, None), ("2024", 1, 12)])
 def test_oo1_sectioned_layout_two_form_versions(tmp_path, version, vacancies, ovz):
-    from ingestion.detect import detect_kind, read_context
-
     path = write_oo1_sections(tmp_path / f"oo1_{version}.xlsx", version)
-    assert detect_kind(path) == "oo1_sections"
-    result = read_context(path)
+    assert detect_layout(path) == "oo1_sections"
+    result = read_source(path, ReadContext([]), "oo1_context")
     assert result.errors == [] and result.year == int(version)
     row = result.rows.iloc[0]
     assert (row["school_code"], row["municipality_oktmo"], row["locality"]) == ("23001001", "03601000", "сельская")
@@ -230,16 +232,12 @@ def test_oo1_sectioned_layout_two_form_versions(tmp_path, version, vacancies, ov
 
 
 def test_check_results_command(tmp_path):
-    import json
-    import subprocess
-    import sys
-
     shnor = str(Path(sys.executable).with_name("shnor"))
     completed = subprocess.run([shnor, "check-results", str(FIXTURES / "moscow_ege_9722_2016-10-31.csv"), "--json"],
                                capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout)
-    assert report["kind"] == "moscow_ege" and report["years"] == [2016] and len(report["rows"]) == 3 * 626
+    assert report["kind"] == "assessment_results" and report["layout"] == "moscow_ege_csv" and report["years"] == [2016] and len(report["rows"]) == 3 * 626
     assert report["errors"] == []
     vpr = subprocess.run([shnor, "check-results", str(write_vpr(tmp_path / "vpr_2025.xlsx")), "--json"],
                          capture_output=True, text=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ingestion.submission_reader import read_submission
+from ingestion.submission_reader import _match_section, read_submission
 from tests.workbooks import MONITORING_ID
 
 TABLE = Path(__file__).parent / "fixtures" / "seed_004_form_table.tsv"
@@ -93,7 +93,7 @@ def test_seed_004_filled_by_hand_is_read(tmp_path, form, municipalities):
 
     assert result.accepted, result.errors
     assert result.municipality.oktmo == "03621000"
-    assert result.sheet == "Лист1"
+    assert result.details["sheet"] == "Лист1"
     assert any("повторён" in note for note in result.notes)
     assert len(result.rows) == 55
     scores = result.rows.groupby("indicator_code")["value"].sum()
@@ -113,6 +113,4 @@ def test_seed_004_conflicting_reprint_is_an_error(tmp_path, form, municipalities
 @pytest.mark.parametrize("typo", ["Эфективность работы муниципального наставнического центра (МНЦ)",
                                   "  ЭФФЕКТИВНОСТЬ РАБОТЫ  муниципального наставнического центра (МНЦ) "])
 def test_section_titles_tolerate_typos_and_case(typo, form):
-    from ingestion.submission_reader import _match_section
-
     assert _match_section(typo, form) == "mnc"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from ingestion.reference import get_monitoring, load_municipalities
 from ingestion.submission_reader import read_submission
 from reports.feedback import ERRORS_SHEET, write_feedback_workbook
 from reports.templates import issue_templates
-from shnor.settings import DataHome
+from shnor_core.reference import get_monitoring, load_municipalities
+from shnor_core.settings import DataHome
 from tests.workbooks import MONITORING_ID, add_unit_columns, form_values, save_as_xls, write_submission
 
 
@@ -63,7 +63,7 @@ def test_filled_template_is_read_and_trusts_its_metadata(templates, tmp_path, fo
     result = read_submission(target, form, MONITORING_ID, municipalities)
     assert result.accepted, result.errors
     assert result.municipality.oktmo == "03708000"
-    assert result.meta["template_version"]
+    assert result.details["template_version"]
     mnc5 = result.rows[result.rows["indicator_code"] == "MNC-5"]
     assert mnc5["value"].sum() == 8
 

@@ -14,8 +14,8 @@ from airflow.timetables.base import DataInterval, TimeRestriction
 from airflow.utils.types import DagRunType
 from pendulum import instance
 
-from ingestion.reference import Monitoring, load_calendar
 from shnor.timetable import MonitoringCalendarTimetable, monitoring_for_interval
+from shnor_core.reference import Monitoring, load_calendar
 
 
 def utc(text: str):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ingestion.submission_reader import read_submission
-from shnor.settings import EXPECTATIONS_DIR
 from shnor.validation import load_suite_definition, validate_frame
+from shnor_core.settings import EXPECTATIONS_DIR
 from tests.workbooks import MONITORING_ID, form_values, write_submission
 
 

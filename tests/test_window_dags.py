@@ -7,7 +7,7 @@ import pytest
 
 from reports.templates import templates_folder
 from shnor.airflow_local import run_dag
-from shnor.settings import DataHome
+from shnor_core.settings import DataHome
 from tests.workbooks import MONITORING_ID, form_values, write_submission
 
 pytestmark = pytest.mark.slow

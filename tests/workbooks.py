@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingestion.reference import get_monitoring, load_form
+import openpyxl
+import xlwt
+
 from reports.form_workbook import write_form_workbook
+from shnor_core.reference import get_monitoring, load_form
 
 MONITORING_ID = "mph-2025"
 
@@ -36,9 +39,6 @@ def write_submission(path: Path, municipality_written: str, values: dict, demo: 
 
 def save_as_xls(xlsx: Path, target: Path) -> Path:
     """The same sheets and values as an old-format .xls (as some municipalities still send)."""
-    import openpyxl
-    import xlwt
-
     book = xlwt.Workbook()
     for source in openpyxl.load_workbook(xlsx).worksheets:
         sheet = book.add_sheet(source.title)
@@ -56,8 +56,6 @@ def add_unit_columns(xlsx: Path, units: list[str], overrides: dict[str, list[lis
     Every presence row gets a value per unit: by default its single value repeated, or
     ``overrides[indicator_code][item - 1]`` (one value per unit) where given.
     """
-    import openpyxl
-
     workbook = openpyxl.load_workbook(xlsx)
     sheet = workbook.active
     for merged in list(sheet.merged_cells.ranges):

@@ -1,4 +1,4 @@
-"""The naive way to do a cycle's file work, kept only to measure the pipeline against (``shnor.benchmark``):
+"""The naive way to do a cycle's file work, kept only to measure the pipeline against (``benchmarks.benchmark``):
 every landed file read with ``pandas.read_excel(engine="openpyxl")`` (``read_csv`` for CSV) and walked
 cell by cell in Python, every cell inserted into DuckDB with its own INSERT, and GX run on pandas once
 per file over that file's raw rows."""
@@ -10,12 +10,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from shnor.settings import DataHome
+from shnor.validation import validate_frame
+from shnor_core import warehouse
+from shnor_core.settings import DataHome
+from shnor_core.sources import SOURCE_KINDS, SUBMISSION, landing_folder
 
 
 def _landed(home: DataHome, monitorings: list[str]) -> list[Path]:
-    folders = [home.submissions_landing(m) for m in monitorings] + [
-        home.context_landing, *(home.landing / name for name in ("reference", "results", "lists", "mentors"))]
+    folders = [landing_folder(home, SUBMISSION, m) for m in monitorings] + [
+        landing_folder(home, kind) for kind in SOURCE_KINDS.values() if kind is not SUBMISSION]
     return sorted(p for folder in folders if folder.exists() for p in folder.iterdir() if p.is_file())
 
 
@@ -48,10 +51,6 @@ def load_row_by_row(database: Path, files: list[tuple[str, list[tuple]]]) -> Non
 
 def validate_file_by_file(home: DataHome) -> int:
     """GX on pandas, one validation per file over its raw rows (what the pipeline did before batching)."""
-    from shnor import warehouse
-    from shnor.pipeline import SOURCE_KINDS
-    from shnor.validation import validate_frame
-
     with warehouse.connect(home.warehouse, read_only=True) as con:
         files = con.execute(f"select source_sha256, source_kind from {warehouse.FILES_TABLE}").fetchall()
         frames = [(SOURCE_KINDS[kind], con.execute(f"select * from {SOURCE_KINDS[kind].table} where source_sha256 = ? "

@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from shnor.settings import CALENDARS_DIR, DBT_SEEDS_DIR, FORMS_DIR
+from shnor_core.settings import CALENDARS_DIR, DBT_SEEDS_DIR, FORMS_DIR
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ but only when one candidate clearly wins.
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from dataclasses import dataclass
 
-from ingestion.reference import Municipality
+from shnor_core.reference import Municipality
+from shnor_core.text import normalize_text
 
 _NOISE = [
     "муниципальное образование", "муниципального образования", "муниципальный район", "муниципальный округ",
@@ -21,12 +21,6 @@ _NOISE = [
     "мо", "го", "г",
 ]
 _NOISE_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(_NOISE, key=len, reverse=True)) + r")\b\.?")
-
-
-def normalize_text(text: object) -> str:
-    """Lower-case, ё→е, HTML entities and non-breaking spaces resolved, runs of white space folded."""
-    value = html.unescape(str(text or "")).replace("\xa0", " ").replace("ё", "е").replace("Ё", "Е")
-    return re.sub(r"\s+", " ", value).strip().lower()
 
 
 def municipality_core(name: str) -> str:

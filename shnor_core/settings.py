@@ -2,6 +2,7 @@
 
 - the project root (code, dbt project, GX suites, form catalogues): fixed by this file's location;
 - the data home (landing, archive, quarantine, warehouse, reports): ``SHNOR_HOME``, default ``./var``.
+  A home is defined by its root alone: every folder and file of an installation is below it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ FORMS_DIR = PROJECT_ROOT / "forms"
 CALENDARS_DIR = Path(os.environ.get("SHNOR_CALENDARS_DIR", PROJECT_ROOT / "calendars"))
 PLUGINS_DIR = PROJECT_ROOT / "plugins"
 DAGS_DIR = PROJECT_ROOT / "dags"
-
-DEMO_MARK = "демонстрационные данные"
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,6 @@ class DataHome:
         return self.landing / "submissions" / monitoring_id
 
     @property
-    def context_landing(self) -> Path:
-        return self.landing / "context"
-
-    @property
     def archive(self) -> Path:
         return self.root / "archive"
 
@@ -62,7 +57,7 @@ class DataHome:
 
     @property
     def warehouse(self) -> Path:
-        return Path(os.environ.get("SHNOR_WAREHOUSE", self.root / "warehouse" / "shnor.duckdb"))
+        return self.root / "warehouse" / "shnor.duckdb"
 
     @property
     def dbt_artifacts(self) -> Path:
@@ -70,4 +65,4 @@ class DataHome:
 
     @property
     def airflow_home(self) -> Path:
-        return Path(os.environ.get("AIRFLOW_HOME", self.root / "airflow"))
+        return self.root / "airflow"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from statistics import median
 
-from shnor.settings import DataHome
+from benchmarks import naive_baseline
+from sample_region.scale import generate_scaled, overlay_environment
+from shnor import cycle, ingest
+from shnor.dbt_runner import dbt_build
+from shnor_core.settings import DataHome
 
 OUR_STAGES = ["ingest", "validate", "dbt_build", "publish", "reports"]
 BASELINE_STAGES = ["read", "load", "validate"]
@@ -47,8 +52,6 @@ def _rss_mb() -> float:
 
 
 def _children_peak_mb() -> float:
-    import resource
-
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
@@ -77,42 +80,36 @@ def measured(stage: str, results: list[StageResult]):
 
 
 def ingest_everything(home: DataHome, monitorings: list[str]) -> None:
-    from shnor import pipeline
-
     for monitoring_id in monitorings:
-        pipeline.ingest_submissions(home, monitoring_id)
-    pipeline.ingest_context(home)
-    pipeline.ingest_school_data(home)
+        ingest.ingest_submissions(home, monitoring_id)
+    ingest.ingest_context(home)
+    ingest.ingest_school_data(home)
 
 
 def run_ours(home: DataHome, monitorings: list[str]) -> list[StageResult]:
-    from shnor import pipeline
-
     results: list[StageResult] = []
-    pipeline.load_reference(home)
+    ingest.load_reference(home)
     with measured("ingest", results):
         ingest_everything(home, monitorings)
     with measured("validate", results):
-        pipeline.validate_pending(home)
+        ingest.validate_pending(home)
     with measured("dbt_build", results):
-        pipeline.dbt_build(home)
+        dbt_build(home)
     with measured("publish", results):
-        pipeline.publish_marts(home)
+        cycle.publish_marts(home)
     with measured("reports", results):
         for monitoring_id in monitorings:
-            pipeline.build_reports(home, monitoring_id)
+            cycle.build_reports(home, monitoring_id)
     return results
 
 
 def run_baseline(home: DataHome, monitorings: list[str]) -> list[StageResult]:
-    from shnor import naive_baseline, pipeline
-
     results: list[StageResult] = []
     with measured("read", results):
         files = naive_baseline.read_all(home, monitorings)
     with measured("load", results):
         naive_baseline.load_row_by_row(home.root / "naive.duckdb", files)
-    pipeline.load_reference(home)  # the raw rows GX validates, loaded outside the clock
+    ingest.load_reference(home)  # the raw rows GX validates, loaded outside the clock
     ingest_everything(home, monitorings)
     with measured("validate", results):
         naive_baseline.validate_file_by_file(home)
@@ -128,10 +125,8 @@ def child_main(argv: list[str]) -> None:
 
 
 def _child(mode: str, home: DataHome, monitorings: list[str], overlay: Path) -> list[StageResult]:
-    from sample_region.scale import overlay_environment
-
     env = {**os.environ, **overlay_environment(overlay), "SHNOR_HOME": str(home.root)}
-    completed = subprocess.run([sys.executable, "-m", "shnor.benchmark", mode, str(home.root), ",".join(monitorings)],
+    completed = subprocess.run([sys.executable, "-m", "benchmarks.benchmark", mode, str(home.root), ",".join(monitorings)],
                                env=env, capture_output=True, text=True)
     line = next((l for l in completed.stdout.splitlines() if l.startswith("BENCHMARK-RESULT ")), None)
     if completed.returncode != 0 or line is None:
@@ -150,8 +145,6 @@ class ScalePoint:
 
 def measure(point: ScalePoint, runs: int, workdir: Path) -> dict:
     """Generate once, then ``runs`` passes of ours and of the baseline on fresh copies of the landing files."""
-    from sample_region.scale import generate_scaled
-
     source = DataHome(workdir / f"{point.label}-source")
     started = time.perf_counter()
     country = generate_scaled(source, point.regions, point.schools_per_municipality, point.student_rows)

@@ -1,0 +1,63 @@
+"""Where landed files go: the immutable archive (by sha256, with a sidecar saying what each file is)
+and the quarantine of refused files (the file, its reasons and a feedback workbook to send back)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+from reports.feedback import write_feedback_workbook
+from shnor_core import warehouse
+from shnor_core.settings import DataHome
+from shnor_core.sources import SourceKind
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
+ARCHIVE_SIDECAR = "source.json"
+
+
+def landed_workbooks(folder: Path) -> list[Path]:
+    """Workbooks in a landing folder, skipping Excel's lock files ("~$…") and hidden files."""
+    if not folder.exists():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", ".")))
+
+
+def received_at(path: Path) -> datetime:
+    """When the municipality's file arrived: its modification time (kept by mail clients and copies),
+    never later than now."""
+    modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+    return min(modified, warehouse.now_utc())
+
+
+def archive_file(home: DataHome, path: Path, sha256: str, sidecar: dict) -> Path:
+    """Copy a landed file into the archive once (keeping its modification time, i.e. when it was
+    received), with a sidecar saying what it is; the archive is never rewritten."""
+    target = home.archive / sha256[:2] / sha256 / path.name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        (target.parent / ARCHIVE_SIDECAR).write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+def archived_files(home: DataHome, kind: SourceKind, monitoring_id: str | None = None) -> list[Path]:
+    """Archived files of a kind (and monitoring): what a backfill on a fresh warehouse reads again."""
+    found = []
+    for sidecar in sorted(home.archive.glob(f"*/*/{ARCHIVE_SIDECAR}")):
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        if meta["source_kind"] == kind.name and (monitoring_id is None or meta.get("monitoring_id") == monitoring_id):
+            found.append(sidecar.parent / meta["source_file"])
+    return found
+
+
+def quarantine_file(home: DataHome, archived: Path, sha256: str, reasons: list[dict]) -> Path:
+    """The refused file, its reasons as JSON, and a feedback workbook to send back to the municipality."""
+    folder = home.quarantine / sha256
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(archived, folder / archived.name)
+    (folder / "reasons.json").write_text(json.dumps(reasons, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_feedback_workbook(archived, reasons, folder / f"Ошибки - {Path(archived.name).stem}.xlsx")
+    return folder

@@ -1,0 +1,71 @@
+"""Checking one file without loading it: the same reader and the same Great Expectations suite the
+pipeline uses (``ingestion.detect.read_source`` and ``shnor.validation``), so a file the checker accepts
+is never refused by the pipeline, and the other way round. ``shnor check-submission``, ``shnor
+check-results`` and the upload page all call ``check_file``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingestion.detect import ReadContext, read_source
+from ingestion.school_names import SchoolMatcher, SchoolRef
+from shnor.validation import ValidationOutcome, validate_frame
+from shnor_core.reference import Form, get_monitoring, load_form, load_municipalities
+from shnor_core.source_read import SourceRead
+from shnor_core.sources import SCHOOL_REGISTRY, SOURCE_KINDS, SUBMISSION
+
+
+@dataclass
+class Verdict:
+    read: SourceRead
+    validation: ValidationOutcome | None = None
+    errors: list[dict] = field(default_factory=list)  # reading errors, then validation errors, each with its cell
+    indicators: list[dict] = field(default_factory=list)  # a municipal form's scores: section, number, code, score, max
+
+    @property
+    def accepted(self) -> bool:
+        return self.read.accepted and (self.validation is None or self.validation.success)
+
+
+def registry_matcher(registry: Path | None) -> SchoolMatcher:
+    """School names matched against a registry file given by hand (none: names are left for review)."""
+    if registry is None:
+        return SchoolMatcher([])
+    rows = read_source(registry, ReadContext(load_municipalities()), SCHOOL_REGISTRY.name).rows
+    return SchoolMatcher([SchoolRef(r.school_code, r.school_name, r.municipality_oktmo) for r in rows.itertuples()])
+
+
+def check_file(path: Path, kind: str | None = None, monitoring_id: str | None = None,
+               registry: Path | None = None) -> Verdict:
+    """Read a file as the pipeline would and, if it reads, validate its rows with its kind's suite."""
+    if kind == SUBMISSION.name:
+        monitoring = get_monitoring(monitoring_id)
+        context = ReadContext(load_municipalities(monitoring.region_code), monitoring_id=monitoring_id,
+                              form=load_form(monitoring.form_id))
+    else:
+        context = ReadContext(load_municipalities(), registry_matcher(registry))
+    read = read_source(Path(path), context, kind)
+    verdict = Verdict(read, errors=read.errors_as_dicts())
+    if read.accepted:
+        verdict.validation = validate_frame(read.rows, SOURCE_KINDS[read.kind].suite)
+        verdict.errors += verdict.validation.cell_errors
+    if kind == SUBMISSION.name:
+        verdict.indicators = indicator_scores(read, context.form)
+    return verdict
+
+
+def indicator_scores(read: SourceRead, form: Form) -> list[dict]:
+    """Each indicator's score (the mean over units of the sum of its sub-items) against its maximum."""
+    indicators = []
+    if read.rows.empty:
+        return indicators
+    grouped = read.rows.groupby(["section_code", "indicator_code", "indicator_number", "unit_label"], sort=False)
+    unit_sums = grouped["value"].sum().reset_index()
+    for (section_code, code, number), units in unit_sums.groupby(["section_code", "indicator_code", "indicator_number"],
+                                                                 sort=False):
+        indicator = form.sections[section_code].indicators[number]
+        indicators.append({"section": form.sections[section_code].title, "number": int(number), "code": code,
+                           "score": float(units["value"].mean()), "max": indicator.max_score})
+    return indicators

@@ -1,0 +1,163 @@
+"""Taking files in: reference catalogues, then each landed file once (archive → read → raw tables, or
+quarantine with its reasons), then Great Expectations over everything read since the last validation.
+
+Every file is read by ``ingestion.detect.read_source`` — the reader the checkers use — and recorded
+by its sha256, so a file already known is never read again and reruns are idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+
+from ingestion.detect import ReadContext, read_source
+from ingestion.school_names import SchoolMatcher, SchoolRef
+from shnor.archive import archive_file, archived_files, landed_workbooks, quarantine_file, received_at
+from shnor.validation import ValidationOutcome, save_result, validate_files
+from shnor_core import warehouse
+from shnor_core.lineage import file_sha256
+from shnor_core.reference import get_monitoring, load_calendar, load_form, load_municipalities, read_form_rows
+from shnor_core.settings import FORMS_DIR, DataHome
+from shnor_core.source_read import empty_frame
+from shnor_core.sources import (
+    ASSESSMENT,
+    MENTORS,
+    OO1_CONTEXT,
+    PEOPLE_COLUMNS,
+    PEOPLE_TABLE,
+    SCHOOL_LISTS,
+    SCHOOL_REGISTRY,
+    SOURCE_KINDS,
+    SUBMISSION,
+    SourceKind,
+    landing_folder,
+)
+
+log = logging.getLogger(__name__)
+
+
+def load_reference(home: DataHome) -> dict:
+    """Form catalogues (``forms/*.csv``) and monitoring calendars (``calendars/*.csv``, periodic rows
+    expanded into their windows) into ``raw.form_items`` and ``raw.monitoring_calendar``."""
+    rows = [row for path in sorted(FORMS_DIR.glob("*.csv")) for row in read_form_rows(path)]
+    forms = pd.DataFrame(rows).astype({"section_order": "int64", "indicator_number": "int64", "item_number": "int64"})
+    calendar = pd.DataFrame([asdict(window) for window in load_calendar().values()])
+    calendar = calendar.astype({"window_open": "datetime64[s]", "window_close": "datetime64[s]"})
+    with warehouse.connect(home.warehouse) as con:
+        warehouse.replace_table(con, "raw.form_items", forms)
+        warehouse.replace_table(con, "raw.monitoring_calendar", calendar)
+        # every raw table exists from the start, so models build before each kind of file has arrived
+        for table, columns in [(k.table, k.columns) for k in SOURCE_KINDS.values()] + [(PEOPLE_TABLE, PEOPLE_COLUMNS)]:
+            warehouse.ensure_table(con, table, warehouse.with_load_time(empty_frame(columns)))
+    return {"form_items": len(forms), "forms": int(forms["form_id"].nunique()), "monitoring_windows": len(calendar)}
+
+
+def _ingest(home: DataHome, kind: SourceKind, context: ReadContext, monitoring_id: str | None = None) -> dict:
+    """Archive, read and record each landed file of a kind once.
+
+    The landed files are joined by the archive's files of the same kind and monitoring, so a window
+    rerun on a fresh warehouse (a backfill) reads its files back from the archive.
+    """
+    summary = {"kind": kind.name, "files": 0, "new": 0, "already_known": 0, "read_errors": 0}
+    seen: set[str] = set()
+    with warehouse.connect(home.warehouse) as con:
+        for path in landed_workbooks(landing_folder(home, kind, monitoring_id)) + archived_files(home, kind, monitoring_id):
+            sha256 = file_sha256(path)
+            if sha256 in seen:  # the landed file and its archived copy
+                continue
+            seen.add(sha256)
+            summary["files"] += 1
+            if warehouse.known_file(con, sha256):
+                summary["already_known"] += 1
+                continue
+            archived = archive_file(home, path, sha256, {"source_kind": kind.name, "source_file": path.name,
+                                                         "monitoring_id": monitoring_id})
+            result = read_source(archived, context, kind.name, sha256)
+            warehouse.replace_file_rows(con, kind.table, result.rows, sha256)
+            warehouse.replace_errors(con, sha256, "read", result.errors_as_dicts())
+            warehouse.replace_name_review(con, sha256, result.unmatched)
+            if result.people is not None:  # personal data: restricted schema only
+                warehouse.replace_file_rows(con, PEOPLE_TABLE, result.people, sha256)
+            warehouse.record_file(
+                con, source_sha256=sha256, source_kind=kind.name, source_file=path.name,
+                archived_path=str(archived), received_at=received_at(path), is_demo=result.is_demo,
+                status="read" if result.accepted else "rejected", **result.file_fields(),
+            )
+            summary["new"] += 1
+            if not result.accepted:
+                summary["read_errors"] += 1
+                quarantine_file(home, archived, sha256, result.errors_as_dicts())
+                log.warning("%s refused at reading: %d errors", path.name, len(result.errors))
+    return summary
+
+
+def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
+    monitoring = get_monitoring(monitoring_id)
+    if not monitoring.form_id:
+        return {"kind": SUBMISSION.name, "skipped": f"в мониторинге {monitoring_id} муниципальные формы не собираются"}
+    context = ReadContext(load_municipalities(monitoring.region_code), monitoring_id=monitoring_id,
+                         form=load_form(monitoring.form_id))
+    return _ingest(home, SUBMISSION, context, monitoring_id)
+
+
+def ingest_context(home: DataHome) -> dict:
+    return _ingest(home, OO1_CONTEXT, ReadContext(load_municipalities()))
+
+
+def school_matcher(home: DataHome) -> SchoolMatcher:
+    """School names are matched against the latest registry file that was not refused."""
+    with warehouse.connect(home.warehouse) as con:
+        exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
+                             "and table_name = 'schools'").fetchall()[0][0]
+        rows = con.execute(
+            "select school_code, school_name, municipality_oktmo from raw.schools where source_sha256 = ("
+            f"select source_sha256 from {warehouse.FILES_TABLE} where source_kind = 'school_registry' "
+            "and status <> 'rejected' order by received_at desc limit 1)").fetchall() if exists else []
+    return SchoolMatcher([SchoolRef(*row) for row in rows])
+
+
+def ingest_school_data(home: DataHome) -> dict:
+    """The region's school registry first, then results, lists and mentors matched against it."""
+    municipalities = load_municipalities()
+    summaries = {"registry": _ingest(home, SCHOOL_REGISTRY, ReadContext(municipalities))}
+    context = ReadContext(municipalities, school_matcher(home))
+    for kind in (ASSESSMENT, SCHOOL_LISTS, MENTORS):
+        summaries[kind.name] = _ingest(home, kind, context)
+    return summaries
+
+
+def validate_pending(home: DataHome) -> dict:
+    """Run the rows of every file read since the last validation through its kind's GX suite, one GX run
+    per kind; accept or reject each file as a whole on its own rows."""
+    summary = {"validated": 0, "accepted": 0, "rejected": 0}
+    with warehouse.connect(home.warehouse) as con:
+        pending = con.execute(
+            f"select source_sha256, source_kind, archived_path from {warehouse.FILES_TABLE} "
+            "where status = 'read' order by received_at"
+        ).fetchall()
+        for kind_name in dict.fromkeys(kind for _, kind, _ in pending):
+            kind = SOURCE_KINDS[kind_name]
+            files = [(sha256, archived) for sha256, file_kind, archived in pending if file_kind == kind_name]
+            rows = con.execute(f"select * from {kind.table} where source_sha256 in (select unnest(?)) "
+                               "order by source_sha256, source_row", [[sha256 for sha256, _ in files]]).fetchdf()
+            outcomes, result_json = validate_files(rows, kind.suite)
+            save_result(result_json, home.validation, kind.suite, batch_id([sha256 for sha256, _ in files]))
+            for sha256, archived in files:
+                outcome = outcomes.get(sha256, ValidationOutcome(kind.suite, True))
+                warehouse.replace_validation_results(con, sha256, kind.suite, outcome.results)
+                warehouse.replace_errors(con, sha256, "validate", outcome.cell_errors)
+                warehouse.set_file_status(con, sha256, "accepted" if outcome.success else "rejected")
+                summary["validated"] += 1
+                summary["accepted" if outcome.success else "rejected"] += 1
+                if not outcome.success:
+                    quarantine_file(home, Path(archived), sha256, outcome.cell_errors)
+    return summary
+
+
+def batch_id(sha256s: list[str]) -> str:
+    """A validation run's name: the digest of the files it covered, so a rerun of the same files overwrites it."""
+    return hashlib.sha256("".join(sorted(sha256s)).encode()).hexdigest()

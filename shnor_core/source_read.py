@@ -1,0 +1,77 @@
+"""The one result type of every reader: typed rows with lineage, the errors that refuse the file, the
+names left for a person to review, and what the file says about itself (municipality, monitoring, year).
+
+"Accepted at reading" has one definition here, for every source kind: no error and at least one row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from shnor_core.reference import Municipality
+
+
+@dataclass
+class CellError:
+    """One reason a file is refused, in words a municipal specialist can act on."""
+
+    file: str
+    sheet: str
+    cell: str
+    indicator: str
+    value: str
+    rule: str
+
+
+@dataclass
+class SourceRead:
+    file: Path
+    sha256: str
+    kind: str  # a source kind of shnor_core.sources.SOURCE_KINDS
+    rows: pd.DataFrame
+    layout: str = ""  # which layout of the kind the file was read as
+    errors: list[CellError] = field(default_factory=list)
+    unmatched: list[dict] = field(default_factory=list)  # names not matched with certainty: audit.name_review
+    people: pd.DataFrame | None = None  # personal data (names): for the restricted schema only
+    is_demo: bool = False
+    monitoring_id: str | None = None
+    municipality: Municipality | None = None
+    year: int | None = None  # the data year the file states (ОО-1); else the years of its rows
+    notes: list[str] = field(default_factory=list)
+    details: dict[str, str] = field(default_factory=dict)  # reader-specific facts: sheet, written names, metadata
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors and not self.rows.empty
+
+    @property
+    def years(self) -> list[int]:
+        if self.year is not None:
+            return [self.year]
+        if "year" not in self.rows:
+            return []
+        return sorted(int(y) for y in self.rows["year"].dropna().unique())
+
+    def file_fields(self) -> dict:
+        """What the file registry (raw.files) records of this file besides its name and hash."""
+        return {"monitoring_id": self.monitoring_id,
+                "municipality_oktmo": self.municipality.oktmo if self.municipality else None,
+                "data_year": min(self.years) if self.years else None}
+
+    def errors_as_dicts(self) -> list[dict[str, str]]:
+        return [asdict(error) for error in self.errors]
+
+
+def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
+    """No rows, with the columns and types of a raw table (see shnor_core.sources)."""
+    return pd.DataFrame({column: pd.Series(dtype=kind) for column, kind in columns.items()})
+
+
+def typed_frame(records: list[dict], columns: dict[str, str]) -> pd.DataFrame:
+    """Records as a frame with exactly a raw table's columns and types."""
+    if not records:
+        return empty_frame(columns)
+    return pd.DataFrame.from_records(records).reindex(columns=list(columns)).astype(columns)

@@ -1,0 +1,97 @@
+"""The registry of source kinds: for every kind of file the warehouse takes in, the landing folder it
+arrives in, the raw table its rows go to (with the column types every reader of that kind produces) and
+the Great Expectations suite that checks them. The pipeline, the checkers and the readers all use this
+one registry, so a file's kind and its table's shape are decided in one place.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from shnor_core.settings import FORMS_DIR, DataHome
+
+LINEAGE_TYPES = {"source_file": "string", "source_sha256": "string", "source_sheet": "string", "source_row": "int64"}
+
+# The hidden sheet of our templates holds what a reader can trust: form, monitoring, municipality code.
+TEMPLATE_META_SHEET = "_meta"
+
+SUBMISSION_COLUMNS = {
+    "monitoring_id": "string", "form_id": "string", "municipality_oktmo": "string", "section_code": "string",
+    "indicator_code": "string", "indicator_number": "int64", "item_number": "int64", "unit_label": "string",
+    "kind": "string", "value": "float64", "raw_value": "string", "not_applicable": "bool",
+    **LINEAGE_TYPES, "source_cell": "string",
+}
+REGISTRY_COLUMNS = {"school_code": "string", "school_name": "string", "municipality_oktmo": "string", "inn": "string",
+                    "ogrn": "string", **LINEAGE_TYPES}
+RESULT_COLUMNS = {
+    "procedure": "string", "year": "int64", "subject": "string", "grade": "Int64",
+    "municipality_oktmo": "string", "municipality_name_raw": "string", "school_name_raw": "string",
+    "school_code": "string", "school_ogrn": "string", "match_score": "float64",
+    "metric": "string", "value": "float64", **LINEAGE_TYPES, "source_cell": "string",
+}
+LIST_COLUMNS = {"list_kind": "string", "year": "Int64", "municipality_oktmo": "string", "school_name_raw": "string",
+                "school_code": "string", "match_score": "float64", **LINEAGE_TYPES}
+ASSIGNMENT_COLUMNS = {"person_id": "string", "role": "string", "year": "Int64", "municipality_oktmo": "string",
+                      "school_name_raw": "string", "school_code": "string", "match_score": "float64",
+                      **LINEAGE_TYPES}
+PEOPLE_TABLE = "restricted.people"  # names of people: no dbt model, mart or BI role reads it
+PEOPLE_COLUMNS = {"person_id": "string", "full_name": "string", "position": "string", "source_sha256": "string"}
+
+
+@dataclass(frozen=True)
+class ContextColumn:
+    """A column of the flat ОО-1 extract (forms/context/oo1_flat.csv)."""
+
+    variable: str
+    label: str
+    dtype: str
+    description: str
+
+
+_CONTEXT_TYPES = {"string": "string", "int": "Int64", "bool": "boolean"}
+
+
+@cache
+def context_columns(path: Path = FORMS_DIR / "context" / "oo1_flat.csv") -> tuple[ContextColumn, ...]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return tuple(ContextColumn(**row) for row in csv.DictReader(handle))
+
+
+def context_dtypes() -> dict[str, str]:
+    return {"year": "int64", **{c.variable: _CONTEXT_TYPES[c.dtype] for c in context_columns()}, **LINEAGE_TYPES}
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    name: str
+    title: str  # what a person calls it
+    landing: str  # folder under $SHNOR_HOME/landing (submissions: one subfolder per monitoring)
+    table: str
+    suite: str
+    columns: dict[str, str]
+
+
+SUBMISSION = SourceKind("submission", "муниципальная форма мониторинга", "submissions", "raw.submission_values",
+                        "raw_submission_values", SUBMISSION_COLUMNS)
+OO1_CONTEXT = SourceKind("oo1_context", "контекстные данные ОО-1", "context", "raw.oo1_context", "raw_oo1_context",
+                         context_dtypes())
+SCHOOL_REGISTRY = SourceKind("school_registry", "реестр школ", "reference", "raw.schools", "raw_schools",
+                             REGISTRY_COLUMNS)
+ASSESSMENT = SourceKind("assessment_results", "результаты ВПР, ОГЭ, ЕГЭ", "results", "raw.assessment_results",
+                        "raw_assessment_results", RESULT_COLUMNS)
+SCHOOL_LISTS = SourceKind("school_lists", "списки школ", "lists", "raw.school_lists", "raw_school_lists", LIST_COLUMNS)
+MENTORS = SourceKind("mentor_assignments", "закрепление кураторов и наставников", "mentors", "raw.mentor_assignments",
+                     "raw_mentor_assignments", ASSIGNMENT_COLUMNS)
+SOURCE_KINDS = {kind.name: kind for kind in (SUBMISSION, OO1_CONTEXT, SCHOOL_REGISTRY, ASSESSMENT, SCHOOL_LISTS, MENTORS)}
+
+
+def landing_folder(home: DataHome, kind: SourceKind, monitoring_id: str | None = None) -> Path:
+    """Where files of a kind land: ``landing/<kind folder>``, municipal forms in one folder per monitoring."""
+    if kind is SUBMISSION:
+        if not monitoring_id:
+            raise ValueError("municipal forms land in a folder per monitoring: monitoring_id is required")
+        return home.submissions_landing(monitoring_id)
+    return home.landing / kind.landing

@@ -1,0 +1,21 @@
+"""Text as people type it, reduced for tolerant comparison: one normalisation for every reader."""
+
+from __future__ import annotations
+
+import html
+import re
+
+
+def normalize_text(text: object) -> str:
+    """Lower-case, ё→е, HTML entities and non-breaking spaces resolved, runs of white space folded."""
+    value = html.unescape(str(text or "")).replace("\xa0", " ").replace("ё", "е").replace("Ё", "Е")
+    return re.sub(r"\s+", " ", value).strip().lower()
+
+
+def fold(text: object) -> str:
+    """Text reduced to letters and digits, for tolerant comparison of labels."""
+    return re.sub(r"[^\w]", "", normalize_text(text))
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
