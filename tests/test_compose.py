@@ -18,6 +18,7 @@ import sys
 
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 
 from shnor_core.settings import PROJECT_ROOT
 
@@ -302,8 +303,6 @@ def test_api_server_admin_password_comes_from_the_environment_only(tmp_path):
 
 def throwaway_env() -> dict[str, str]:
     """A .env as an operator makes it from .env.example: every secret generated, the rest as given."""
-    from cryptography.fernet import Fernet
-
     values = {}
     for name, value in env_example().items():
         if name == "AIRFLOW_FERNET_KEY":
