@@ -1,5 +1,5 @@
 -- Each indicator's score per municipality and cycle: the mean over units scored of the sum of its
--- sub-items, against the maximum taken from the number of sub-items.
+-- sub-items, against the maximum taken from the number of sub-items (scoring: macros/form_scores.sql).
 with unit_scores as (
     select * from {{ ref('int_unit_indicator_scores') }}
 ),
@@ -13,17 +13,7 @@ municipalities as (
 ),
 
 scored as (
-    select
-        monitoring_id,
-        form_id,
-        municipality_oktmo,
-        indicator_code,
-        source_sha256,
-        is_demo,
-        count(*) as units_scored,
-        avg(cast(unit_score as double precision)) as score
-    from unit_scores
-    group by monitoring_id, form_id, municipality_oktmo, indicator_code, source_sha256, is_demo
+    {{ indicator_scores('unit_scores', carry=['is_demo']) }}
 )
 
 select

@@ -1,0 +1,10 @@
+-- Each indicator's score per municipality and cycle, against the region (mean, median, rank,
+-- quartile) and against the municipality's previous cycle of the same form.
+with scores as (
+    select * from {{ ref('int_indicator_scores') }}
+)
+
+{{ with_region_and_previous_cycle(
+    'scores', by=['indicator_code'], value='score',
+    region={'municipalities_scored': 'count(*)', 'region_mean': 'avg(score)', 'region_median': median('score')},
+    previous_id='previous_monitoring_id', previous_value='previous_score', change='score_change') }}
