@@ -34,7 +34,9 @@ def registry_matcher(registry: Path | None) -> SchoolMatcher:
     if registry is None:
         return SchoolMatcher([])
     rows = read_source(registry, ReadContext(load_municipalities()), SCHOOL_REGISTRY.name).rows
-    return SchoolMatcher([SchoolRef(r.school_code, r.school_name, r.municipality_oktmo) for r in rows.itertuples()])
+    rows = rows.astype(object).where(rows.notna(), None)
+    return SchoolMatcher([SchoolRef(r.school_code, r.school_name, r.municipality_oktmo, r.school_login)
+                          for r in rows.itertuples()])
 
 
 def check_file(path: Path, kind: str | None = None, monitoring_id: str | None = None,

@@ -114,7 +114,7 @@ def school_matcher(home: DataHome) -> SchoolMatcher:
         exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
                              "and table_name = 'schools'").fetchall()[0][0]
         rows = con.execute(
-            "select school_code, school_name, municipality_oktmo from raw.schools where source_sha256 = ("
+            "select school_code, school_name, municipality_oktmo, school_login from raw.schools where source_sha256 = ("
             f"select source_sha256 from {warehouse.FILES_TABLE} where source_kind = 'school_registry' "
             "and status <> 'rejected' order by received_at desc limit 1)").fetchall() if exists else []
     return SchoolMatcher([SchoolRef(*row) for row in rows])
