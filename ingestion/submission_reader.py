@@ -82,7 +82,8 @@ def find_form_table(rows: list[tuple]) -> _Layout | None:
     for index, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
         folded = [fold(cell) for cell in row]
         count = next((i for i, text in enumerate(folded) if text.startswith("количеств")), None)
-        points = [i for i, text in enumerate(folded) if "балл" in text and i != count]
+        points = [i for i, text in enumerate(folded) if i != count and (
+            text.startswith("балл") or "(балл" in normalize_text(row[i]))]  # "Баллы…", "МБОУ СОШ №5 (баллы)"
         if count is None or not points:
             continue
         number = next((i for i, text in enumerate(folded) if text.startswith("пп") or "№" in str(row[i] or "")), 0)

@@ -108,9 +108,9 @@ def ingest_context(home: DataHome) -> dict:
     return _ingest(home, OO1_CONTEXT, ReadContext(load_municipalities()))
 
 
-def school_matcher(home: DataHome) -> SchoolMatcher:
+def school_matcher(home: DataHome, read_only: bool = False) -> SchoolMatcher:
     """School names are matched against the latest registry file that was not refused."""
-    with warehouse.connect(home.warehouse) as con:
+    with warehouse.connect(home.warehouse, read_only=read_only) as con:
         exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
                              "and table_name = 'schools'").fetchall()[0][0]
         rows = con.execute(

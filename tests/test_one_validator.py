@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sample_region.generator import write_context_extract
 from shnor import ingest
 from shnor.checker import check_file
 from shnor_core import warehouse
@@ -23,7 +24,6 @@ from tests.test_real_layouts import REGISTRY, write_fis_oko_vpr, write_list, wri
 from tests.test_seed_004_layout import fill_seed_form
 from tests.test_submission_variants import per_unit_form
 from tests.workbooks import MONITORING_ID, form_values, save_as_xls, write_submission
-from sample_region.generator import write_context_extract
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -8,9 +8,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 
 from ingestion.detect import ReadContext, read_source
+from ingestion.infer import infer_layout
+from ingestion.layout_spec import layout_named, parse_layout
 from ingestion.school_names import SchoolMatcher, SchoolRef
+from ingestion.table_reader import read_with_layout
+from ingestion.workbook_source import load_table_source
 
 ABINSK, SLAVYANSK, SOCHI = "03601000", "03645000", "03726000"
 REGISTRY = SchoolMatcher([
@@ -265,3 +270,21 @@ def test_a_statistics_export_is_refused_with_the_closest_layouts(tmp_path, munic
     [error] = result.errors
     assert error.rule.startswith("вид файла не распознан: ни один известный макет не подходит; ближе всего: ")
     assert "regional_exam_per_school" in error.rule and "нет: «Образовательная организация»" in error.rule
+
+
+# --- a draft layout for an unknown export ------------------------------------------------------------
+
+def test_layouts_infer_drafts_a_usable_layout_for_the_ege_workbook(tmp_path, municipalities):
+    """With its layout file set aside, the ЕГЭ workbook gets a draft that reads it exactly as the real one."""
+    path = write_regional_ege(tmp_path / "ege_po_shkolam.xlsx")
+    draft_text = infer_layout(path, name="draft_ege")
+    draft = parse_layout(tmp_path / "draft_ege.yaml", yaml.safe_load(draft_text))
+    assert draft.kind == "assessment_results" and draft.header_levels == (3,)
+    assert [c.field for c in draft.columns] == ["municipality", "school"] and draft.block_fact == "subject"
+    sheets = load_table_source(path)
+    by_draft = read_with_layout(draft, path, "sha", sheets, municipalities, REGISTRY)
+    by_layout = read_with_layout(layout_named("regional_exam_per_school"), path, "sha", sheets, municipalities, REGISTRY)
+    assert by_draft.errors == [] and len(by_draft.rows) == 38
+    columns = ["procedure", "year", "subject", "grade", "school_code", "metric", "value", "source_cell"]
+    assert by_draft.rows[columns].sort_values(columns).reset_index(drop=True).equals(
+        by_layout.rows[columns].sort_values(columns).reset_index(drop=True))
