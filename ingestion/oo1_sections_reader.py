@@ -16,7 +16,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from ingestion.workbook_source import load_sheets
+from ingestion.workbook_source import SheetRows, load_sheets
 from shnor_core.demo import mentions_demo
 from shnor_core.lineage import file_sha256
 from shnor_core.settings import FORMS_DIR
@@ -66,11 +66,11 @@ def _header_value(rows: list[tuple], label: str) -> str | None:
     return None
 
 
-def read_oo1_sections(path: Path, sha256: str | None = None) -> SourceRead:
+def read_oo1_sections(path: Path, sha256: str | None = None, sheets: list[SheetRows] | None = None) -> SourceRead:
     path = Path(path)
     result = SourceRead(path, sha256 or file_sha256(path), OO1_CONTEXT.name, empty_frame(context_dtypes()),
                         layout="oo1_sections")
-    sheets = load_sheets(path)
+    sheets = sheets if sheets is not None else load_sheets(path)
     cells: dict[tuple[str, str, int], tuple[object, str, int]] = {}
     for sheet in sheets:
         section = section_of(sheet.title)

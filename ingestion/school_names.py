@@ -35,6 +35,7 @@ def school_key(name: object) -> tuple[str | None, str | None]:
     """(kind, number) of a written school name; either may be None when the name does not say."""
     text = normalize_text(name)
     text = re.sub(r"^\s*\([^)]*\)", " ", text)  # ФИС ОКО's login prefix: "(sch233050) МБОУ СОШ № 5"
+    text = re.sub(r"\bsch\d{4,}\b", " ", text)  # the same login without brackets
     text = re.sub(r"\b(им\.?|имени)\b.*$", " ", text)  # honorary names come last and vary
     text = re.sub(r"[\"'«»“”„]", " ", text)
     text = _LEGAL_FORMS.sub(" ", text)
@@ -48,6 +49,7 @@ class SchoolRef:
     code: str
     name: str
     municipality_oktmo: str
+    login: str | None = None  # the school's login in ФИС ОКО ("sch233012"), where the registry gives it
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class SchoolMatch:
 
 
 _CODE_PREFIX = re.compile(r"^\s*\(\s*([0-9A-Za-z_]+)\s*\)")  # "(23001005) МБОУ СОШ № 5", as ФИС ОКО writes
+_LOGIN = re.compile(r"\b(sch\d{4,})\b", re.IGNORECASE)  # ФИС ОКО's school login, with or without brackets
 
 
 class SchoolMatcher:
@@ -67,6 +70,7 @@ class SchoolMatcher:
     def __init__(self, schools: list[SchoolRef]):
         self.by_municipality: dict[str, list[tuple[tuple, SchoolRef]]] = {}
         self.by_code = {school.code: school for school in schools}
+        self.by_login = {school.login.lower(): school for school in schools if school.login}
         for school in schools:
             self.by_municipality.setdefault(school.municipality_oktmo, []).append((school_key(school.name), school))
 
@@ -76,6 +80,10 @@ class SchoolMatcher:
         if school and municipality_oktmo in (None, school.municipality_oktmo) \
                 and school_key(name) == school_key(school.name):
             return SchoolMatch(school, 1.0, "совпали код ОО в скобках и название")
+        login = _LOGIN.search(str(name or ""))
+        school = self.by_login.get(login.group(1).lower()) if login else None
+        if school and municipality_oktmo in (None, school.municipality_oktmo):
+            return SchoolMatch(school, 1.0, "совпал логин ОО в ФИС ОКО")
         kind, number = school_key(name)
         pool = (self.by_municipality.get(municipality_oktmo, []) if municipality_oktmo
                 else [entry for entries in self.by_municipality.values() for entry in entries])

@@ -14,8 +14,10 @@ import duckdb
 import pandas as pd
 
 from ingestion.school_names import SchoolMatcher
+from ingestion.workbook_source import decode_text
 from shnor_core.demo import mentions_demo
 from shnor_core.lineage import file_sha256
+from shnor_core.safety import UnsafeWorkbook
 from shnor_core.source_read import CellError, SourceRead, empty_frame
 from shnor_core.sources import ASSESSMENT, RESULT_COLUMNS
 
@@ -25,8 +27,13 @@ MAX_ERRORS = 20  # a broken export lists its first errors, not a million
 
 
 def is_student_results(path: Path) -> bool:
-    with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        return "Код участника" in handle.readline()
+    """A CSV whose header line names the participant code (in UTF-8 or Windows-1251)."""
+    with open(path, "rb") as handle:
+        head = handle.readline(65536)
+    try:
+        return "код участника" in decode_text(head).lower()
+    except UnsafeWorkbook:
+        return False
 
 
 def read_student_results(path: Path, matcher: SchoolMatcher, sha256: str | None = None) -> SourceRead:

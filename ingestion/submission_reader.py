@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from ingestion.cells import BLANK_RULE, parse_number_cell, parse_value
+from ingestion.people import person_id
 from ingestion.workbook_source import SheetRows, load_sheets, read_meta
 from shnor_core.demo import mentions_demo
 from shnor_core.lineage import file_sha256
@@ -30,8 +31,8 @@ from shnor_core.names import match_municipality
 from shnor_core.reference import Form, FormIndicator, Municipality, get_monitoring, load_municipalities
 from shnor_core.safety import UnsafeWorkbook
 from shnor_core.source_read import CellError, SourceRead, empty_frame, typed_frame
-from shnor_core.sources import SUBMISSION, SUBMISSION_COLUMNS
-from shnor_core.text import fold, is_blank, normalize_text
+from shnor_core.sources import PEOPLE_COLUMNS, SUBMISSION, SUBMISSION_COLUMNS
+from shnor_core.text import clean_text, fold, is_blank, normalize_text
 
 WHOLE_MUNICIPALITY = "МО"
 _DASHES = ("-", "–", "—", "•")
@@ -49,24 +50,63 @@ class _Layout:
     first_data_row: int
 
 
-def _find_layout(rows: list[tuple]) -> _Layout | None:
+_POINTS_IN_PARENS = re.compile(r"\(\s*балл\w*\s*\)", re.IGNORECASE)  # "МБОУ СОШ №5 (баллы)"
+_POINTS = re.compile(r"балл\w*\s*(\([^)]*\))?", re.IGNORECASE)  # "Баллы (наличие-1, отсутствие -0)", "Баллы:"
+_SEPARATORS = "\t :;,-–—"
+_YES_NO = {"да", "нет", "х", "x", "*"}
+
+
+def _unit_label(text: object) -> str:
+    """The unit a value column scores, from its header: "Баллы: МБОУ СОШ № 5", "МБОУ СОШ №5 (баллы)",
+    "5 (баллы)"; "" for the plain "Баллы (наличие-1, отсутствие -0)" of a form scored as a whole."""
+    label = _POINTS.sub(" ", _POINTS_IN_PARENS.sub(" ", "" if is_blank(text) else clean_text(text)))
+    return " ".join(label.split()).strip(_SEPARATORS)
+
+
+def _is_unit_name(value: object) -> bool:
+    """A unit's name in a header row (a school, a mentor, "№ 5"), not a value typed in a data row."""
+    text = "" if is_blank(value) else clean_text(value)
+    if not text or normalize_text(text) in _YES_NO:
+        return False
+    return bool(re.search(r"[A-Za-zА-Яа-яЁё]", text)) or bool(re.fullmatch(r"№\s*\d{1,4}", text))
+
+
+def find_form_table(rows: list[tuple]) -> _Layout | None:
+    """Where the form's table starts in a sheet and which columns hold values of which unit.
+
+    The header row has a "Количественные показатели" column and one or more "Баллы" columns. A form
+    scored as a whole has one; a form with a column per unit (a ШНОР, a mentor) names the unit in the
+    "Баллы" cell itself (``Баллы: МБОУ СОШ № 5``, ``МБОУ СОШ №5 (баллы)``), above it (a two-row header
+    with the unit over "баллы"), or in a row of unit names under one merged "Баллы".
+    """
     for index, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
         folded = [fold(cell) for cell in row]
-        presence = next((i for i, text in enumerate(folded) if text.startswith("балл")), None)
         count = next((i for i, text in enumerate(folded) if text.startswith("количеств")), None)
-        if presence is None or count is None:
+        points = [i for i, text in enumerate(folded) if i != count and (
+            text.startswith("балл") or "(балл" in normalize_text(row[i]))]  # "Баллы…", "МБОУ СОШ №5 (баллы)"
+        if count is None or not points:
             continue
         number = next((i for i, text in enumerate(folded) if text.startswith("пп") or "№" in str(row[i] or "")), 0)
         label = next((i for i, text in enumerate(folded) if text.startswith("наименован")), number + 1)
-        units = [(presence, WHOLE_MUNICIPALITY)]
-        first_data_row = index + 1
+        above = rows[index - 1] if index > 0 else ()
         below = rows[index + 1] if index + 1 < len(rows) else ()
-        end = count if count > presence else len(below)
-        named = [(c, str(below[c]).strip()) for c in range(presence, min(end, len(below))) if not is_blank(below[c])]
-        if named and all(parse_number_cell(v) is None for _, v in named):  # a row of unit names under "Баллы"
-            units = named
-            first_data_row = index + 2
-        return _Layout(index, number, label, count, units, first_data_row)
+        start = min(points)
+        end = count if count > start else max(len(row), len(below))
+        typed_below = [(c, below[c]) for c in range(start, min(end, len(below))) if not is_blank(below[c])]
+        if len(points) == 1 and typed_below and all(_is_unit_name(v) for _, v in typed_below):
+            units = [(c, _unit_label(v)) for c, v in typed_below]  # a row of unit names under one "Баллы"
+            return _Layout(index, number, label, count, units, index + 2)
+        units = []
+        for column in points:
+            unit = _unit_label(row[column])
+            if not unit and len(points) > 1 and column < len(above) and _is_unit_name(above[column]):
+                unit = _unit_label(above[column])  # the unit written above "баллы"
+            units.append((column, unit))
+        if len(units) == 1 and not units[0][1]:
+            units = [(units[0][0], WHOLE_MUNICIPALITY)]
+        else:
+            units = [(column, unit or f"единица {n}") for n, (column, unit) in enumerate(units, start=1)]
+        return _Layout(index, number, label, count, units, index + 1)
     return None
 
 
@@ -232,7 +272,7 @@ def _merge_occurrences(occurrences, add_error, notes) -> list[dict]:
 
 def _pick_table_sheet(sheets: list[SheetRows]) -> tuple[SheetRows, _Layout] | None:
     for sheet in sorted(sheets, key=lambda s: not s.visible):
-        layout = _find_layout(sheet.rows)
+        layout = find_form_table(sheet.rows)
         if layout is not None:
             return sheet, layout
     return None
@@ -276,6 +316,9 @@ def read_submission(
         add_error("", "", "", "", "в книге не найдена таблица формы (строка заголовка «Баллы» / «Количественные показатели»)")
         return result
     sheet, layout = picked
+    layout, people = _pseudonymise_units(layout, result.sha256)
+    if people:
+        result.people = typed_frame(people, PEOPLE_COLUMNS)
     municipality_text = _find_municipality_text(sheet.rows, layout.header_row)
     result.details.update(sheet=sheet.title, municipality_text=municipality_text)
     result.is_demo = mentions_demo(c for row in sheet.rows[:layout.header_row] for c in row)
@@ -322,14 +365,38 @@ def _explain_uncached_formulas(path: Path, sheet_title: str, errors: list[CellEr
 
 def _resolve_municipality(meta: dict, municipality_text: str, sheet: str, path: Path, municipalities,
                           add_error) -> Municipality | None:
-    """The template's hidden metadata first, then the header, then the file name."""
+    """The template's hidden metadata first, then the form's header, the sheet's name, the file name.
+    A name that none of them settles is refused with the closest municipalities, never guessed."""
     by_code = {m.oktmo: m for m in municipalities}
     if meta.get("municipality_oktmo") in by_code:
         return by_code[meta["municipality_oktmo"]]
-    for written in (municipality_text, path.stem):
+    closest: tuple[str, ...] = ()
+    for written in (municipality_text, sheet, path.stem):
         match = match_municipality(written, municipalities) if written else None
         if match and match.municipality:
             return match.municipality
+        closest = closest or (match.candidates if match else ())
+    hint = f"; ближе всего: {', '.join(closest)}" if closest else ""
     add_error(sheet, "", "", municipality_text or path.stem,
-              "муниципальное образование не распознано ни в заголовке формы, ни в имени файла")
+              "муниципальное образование не распознано ни в заголовке формы, ни в имени листа или файла" + hint)
     return None
+
+
+_PERSON = re.compile(r"^(?:(?P<role>(?i:наставник|тьютор|куратор))\w*\s*[:\-–—]?\s*)?"
+                     r"(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+(?:[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+|[А-ЯЁ]\.\s?[А-ЯЁ]\.))$")
+
+
+def _pseudonymise_units(layout: _Layout, sha256: str) -> tuple[_Layout, list[dict]]:
+    """Units named by a person (a mentor's full name in a column header) are personal data: they are
+    numbered ("Наставник 1") and their names handed on for the restricted schema only."""
+    units, people = [], []
+    for column, unit in layout.unit_cols:
+        person = _PERSON.match(unit)
+        if person is None:
+            units.append((column, unit))
+            continue
+        role = (person["role"] or "наставник").lower()
+        units.append((column, f"{role.capitalize()} {len(people) + 1}"))
+        people.append({"person_id": person_id(person["name"]), "full_name": person["name"], "position": role,
+                       "source_sha256": sha256})
+    return replace(layout, unit_cols=units), people

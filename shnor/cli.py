@@ -84,6 +84,8 @@ def cmd_check_submission(args) -> int:
     report = {
         "file": str(args.path),
         "municipality": read.municipality.name if read.municipality else None,
+        "layout": read.layout, "sheet": read.details.get("sheet"),
+        "units": sorted(read.rows["unit_label"].unique().tolist()) if not read.rows.empty else [],
         "indicators": indicators,
         "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors],
     }
@@ -91,6 +93,9 @@ def cmd_check_submission(args) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
         print(f"Файл: {report['file']}\nМО: {report['municipality'] or 'не распознано'}")
+        if report["sheet"]:
+            print(f"Прочитано по каталогу формы ({read.layout}), лист «{report['sheet']}»; единицы оценки: "
+                  f"{', '.join(report['units']) or '—'}")
         for item in indicators:
             maximum = f" из {item['max']}" if item["max"] is not None else ""
             print(f"  {item['code']:8} {item['score']:g}{maximum}   {item['section']}, показатель {item['number']}")
@@ -101,17 +106,21 @@ def cmd_check_submission(args) -> int:
 
 def cmd_check_results(args) -> int:
     """What a context, results, list or registry file would load, without loading it."""
-    verdict = check_file(Path(args.path), registry=Path(args.registry) if args.registry else None)
+    verdict = check_file(Path(args.path), registry=Path(args.registry) if args.registry else None, home=_home(args))
     read = verdict.read
     rows = json.loads(read.rows.to_json(orient="records", force_ascii=False))
-    report = {"file": str(args.path), "kind": read.kind, "layout": read.layout, "years": read.years, "rows": rows,
+    report = {"file": str(args.path), "kind": read.kind, "layout": read.layout, "detection": read.details.get("detection"),
+              "registry": verdict.registry, "held_for_review": read.held_reason, "years": read.years, "rows": rows,
               "unmatched": read.unmatched,
               "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors]}
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
     else:
-        print(f"Файл: {report['file']}\nВид: {SOURCE_KINDS[read.kind].title} (макет {read.layout or '—'}); "
-              f"годы: {', '.join(map(str, read.years)) or '—'}; строк: {len(rows)}")
+        print(f"Файл: {report['file']}\nВид: {SOURCE_KINDS[read.kind].title}; годы: "
+              f"{', '.join(map(str, read.years)) or '—'}; строк: {len(rows)}")
+        if report["detection"]:
+            print(f"Макет: {report['detection']}")
+        print(f"Реестр школ: {verdict.registry}")
         for row in rows[:10]:
             print("  " + "; ".join(f"{k}={v}" for k, v in row.items() if v is not None and not k.startswith("source_")))
         if len(rows) > 10:
@@ -119,7 +128,8 @@ def cmd_check_results(args) -> int:
         for item in report["unmatched"]:
             print(f"  НЕ СОПОСТАВЛЕНО строка {item['source_row']}: «{item['written_name']}» — {item['reason']}")
         print("\n".join(_error_lines(report["errors"])))
-        print("Файл принят" if verdict.accepted else "Файл отклонён")
+        print("Файл принят" if verdict.accepted else
+              f"Файл отложен для проверки человеком: {read.held_reason}" if read.held_reason else "Файл отклонён")
     return 0 if verdict.accepted else 1
 
 

@@ -108,13 +108,13 @@ def ingest_context(home: DataHome) -> dict:
     return _ingest(home, OO1_CONTEXT, ReadContext(load_municipalities()))
 
 
-def school_matcher(home: DataHome) -> SchoolMatcher:
+def school_matcher(home: DataHome, read_only: bool = False) -> SchoolMatcher:
     """School names are matched against the latest registry file that was not refused."""
-    with warehouse.connect(home.warehouse) as con:
+    with warehouse.connect(home.warehouse, read_only=read_only) as con:
         exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
                              "and table_name = 'schools'").fetchall()[0][0]
         rows = con.execute(
-            "select school_code, school_name, municipality_oktmo from raw.schools where source_sha256 = ("
+            "select school_code, school_name, municipality_oktmo, school_login from raw.schools where source_sha256 = ("
             f"select source_sha256 from {warehouse.FILES_TABLE} where source_kind = 'school_registry' "
             "and status <> 'rejected' order by received_at desc limit 1)").fetchall() if exists else []
     return SchoolMatcher([SchoolRef(*row) for row in rows])

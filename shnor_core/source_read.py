@@ -42,10 +42,11 @@ class SourceRead:
     year: int | None = None  # the data year the file states (ОО-1); else the years of its rows
     notes: list[str] = field(default_factory=list)
     details: dict[str, str] = field(default_factory=dict)  # reader-specific facts: sheet, written names, metadata
+    held_reason: str | None = None  # read, but not understood well enough to load: a person must look first
 
     @property
     def accepted(self) -> bool:
-        return not self.errors and not self.rows.empty
+        return not self.errors and not self.rows.empty and self.held_reason is None
 
     @property
     def years(self) -> list[int]:

@@ -25,7 +25,7 @@ SUBMISSION_COLUMNS = {
     **LINEAGE_TYPES, "source_cell": "string",
 }
 REGISTRY_COLUMNS = {"school_code": "string", "school_name": "string", "municipality_oktmo": "string", "inn": "string",
-                    "ogrn": "string", **LINEAGE_TYPES}
+                    "ogrn": "string", "school_login": "string", **LINEAGE_TYPES}
 RESULT_COLUMNS = {
     "procedure": "string", "year": "int64", "subject": "string", "grade": "Int64",
     "municipality_oktmo": "string", "municipality_name_raw": "string", "school_name_raw": "string",

@@ -12,6 +12,14 @@ def normalize_text(text: object) -> str:
     return re.sub(r"\s+", " ", value).strip().lower()
 
 
+def clean_text(value: object) -> str:
+    """A cell's text as stored: HTML entities (``&quot;``) resolved, non-breaking spaces and line breaks
+    made spaces, runs of white space folded; case kept."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", " ", html.unescape(str(value)).replace("\xa0", " ")).strip()
+
+
 def fold(text: object) -> str:
     """Text reduced to letters and digits, for tolerant comparison of labels."""
     return re.sub(r"[^\w]", "", normalize_text(text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 
-from ingestion.context_reader import read_context_extract
+from ingestion.detect import ReadContext, read_source
 from sample_region.generator import write_context_extract
 from shnor_core.sources import context_columns
 
@@ -15,6 +15,10 @@ SCHOOL = {
     "teachers_total": 31, "teacher_vacancies": 2, "computers_total": 45, "has_internet": "да", "class_sets": 0,
     "teachers_higher_category": 8, "teachers_first_category": 10, "teachers_under_35": 4, "teachers_60_plus": 6,
 }
+
+
+def read_context_extract(path):
+    return read_source(path, ReadContext([]), "oo1_context")
 
 
 def test_flat_extract_rows_and_lineage(tmp_path):
