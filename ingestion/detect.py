@@ -67,7 +67,7 @@ class Detection:
     def explanation(self) -> str:
         if self.layout is not None:
             best = self.candidates[0]
-            return f"макет {best.layout.name} «{best.layout.title}»: " + (
+            return f"{best.layout.name} «{best.layout.title}»: " + (
                 f"найдены столбцы {'; '.join(best.found[:8])}" if best.found else "узнан по устройству файла")
         near = [c for c in self.candidates if c.score > 0][:CLOSEST]
         if not near:

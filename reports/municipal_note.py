@@ -48,9 +48,10 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
     if sections.empty:
         note.add(Paragraph("Принятой формы нет: баллы не рассчитаны."))
         return
+    scored = int(marts.totals["municipalities_scored"].iloc[0])
     note.add(Table(["Раздел", "Доля от максимума", "В среднем по региону", "Место в регионе", "Изменение"],
                    [[row.section_title, percent(row.section_share), percent(row.region_mean_share),
-                     f"{int(row.region_rank)} из {len(marts.totals)}", CHANGE_RU[row.change_direction]]
+                     f"{int(row.region_rank)} из {scored}", CHANGE_RU[row.change_direction]]
                     for row in sections.itertuples()], widths=[4, 1.3, 1.3, 1.2, 1.3]))
     indicators = marts.indicators[(marts.indicators["municipality_oktmo"] == oktmo)
                                   & (marts.indicators["indicator_kind"] == "presence")]

@@ -61,11 +61,9 @@ class CycleMarts:
 
     @cached_property
     def totals(self) -> pd.DataFrame:
-        """Each municipality's total: presence scores summed over sections against the summed maxima."""
-        totals = self.sections.groupby(["municipality_oktmo", "municipality_name"], as_index=False)[
-            ["section_score", "section_max"]].sum()
-        totals["share"] = totals["section_score"] / totals["section_max"]
-        return totals.sort_values("share", ascending=False)
+        """Each municipality's total (mart_municipality_totals), best first."""
+        return self.query("select * from marts.mart_municipality_totals where monitoring_id = ? "
+                          "order by region_rank, municipality_name", [self.monitoring_id])
 
 
 def charts_dir(home: DataHome, monitoring_id: str) -> Path:
@@ -120,24 +118,24 @@ def _results(note: Document, marts: CycleMarts) -> None:
     if totals.empty:
         note.add(Paragraph("Принятых форм нет: результаты не рассчитываются."))
         return
-    region_share = totals["section_score"].sum() / totals["section_max"].sum()
+    region_share = totals["region_mean_share"].iloc[0]
     folder = charts_dir(marts.home, marts.monitoring_id)
     note.add(Paragraph(
         f"Итоговый балл муниципального образования — сумма баллов показателей наличия по всем разделам формы "
         f"от максимально возможного. В среднем по региону — {percent(region_share)}; наибольший результат — "
-        f"{percent(totals['share'].max())} ({totals.iloc[0]['municipality_name']}), наименьший — "
-        f"{percent(totals['share'].min())} ({totals.iloc[-1]['municipality_name']})."))
-    note.add(Figure(charts.shares_by_name(folder / "totals.png", list(totals["municipality_name"]), list(totals["share"]),
+        f"{percent(totals['total_share'].max())} ({totals.iloc[0]['municipality_name']}), наименьший — "
+        f"{percent(totals['total_share'].min())} ({totals.iloc[-1]['municipality_name']})."))
+    note.add(Figure(charts.shares_by_name(folder / "totals.png", list(totals["municipality_name"]), list(totals["total_share"]),
                                           region_share, "по региону", "Итоговый балл, % от максимального",
                                           weak_below=0.5),
                     "Рисунок 1. Итоговый балл по муниципальным образованиям (оранжевым — ниже 50 %)"))
-    note.add(Figure(charts.distribution(folder / "distribution.png", list(totals["share"]),
+    note.add(Figure(charts.distribution(folder / "distribution.png", list(totals["total_share"]),
                                         "Итоговый балл, % от максимального", "Число МО"),
                     "Рисунок 2. Распределение муниципальных образований по итоговому баллу"))
     section_titles = marts.sections.drop_duplicates("section_code").sort_values("section_order")
     pivot = marts.sections.pivot_table(index="municipality_name", columns="section_code", values="section_share")
     rows = [[name] + [percent(pivot.loc[name, code]) for code in section_titles["section_code"]]
-            + [percent(totals.set_index("municipality_name").loc[name, "share"])] for name in pivot.index]
+            + [percent(totals.set_index("municipality_name").loc[name, "total_share"])] for name in pivot.index]
     means = marts.sections.groupby("section_code")["region_mean_share"].first()
     rows.append(["В среднем по региону"] + [percent(means[code]) for code in section_titles["section_code"]]
                 + [percent(region_share)])

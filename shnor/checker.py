@@ -13,9 +13,10 @@ import duckdb
 
 from ingestion.detect import ReadContext, read_source
 from ingestion.school_names import SchoolMatcher, SchoolRef
+from shnor.form_scoring import indicator_scores
 from shnor.ingest import school_matcher
 from shnor.validation import ValidationOutcome, validate_frame
-from shnor_core.reference import Form, get_monitoring, load_form, load_municipalities
+from shnor_core.reference import get_monitoring, load_form, load_municipalities
 from shnor_core.settings import DataHome
 from shnor_core.source_read import SourceRead
 from shnor_core.sources import SCHOOL_REGISTRY, SOURCE_KINDS, SUBMISSION
@@ -68,20 +69,6 @@ def check_file(path: Path, kind: str | None = None, monitoring_id: str | None = 
         verdict.validation = validate_frame(read.rows, SOURCE_KINDS[read.kind].suite)
         verdict.errors += verdict.validation.cell_errors
     if kind == SUBMISSION.name:
-        verdict.indicators = indicator_scores(read, context.form)
+        verdict.indicators = indicator_scores(read.rows, context.form)
     return verdict
 
-
-def indicator_scores(read: SourceRead, form: Form) -> list[dict]:
-    """Each indicator's score (the mean over units of the sum of its sub-items) against its maximum."""
-    indicators = []
-    if read.rows.empty:
-        return indicators
-    grouped = read.rows.groupby(["section_code", "indicator_code", "indicator_number", "unit_label"], sort=False)
-    unit_sums = grouped["value"].sum().reset_index()
-    for (section_code, code, number), units in unit_sums.groupby(["section_code", "indicator_code", "indicator_number"],
-                                                                 sort=False):
-        indicator = form.sections[section_code].indicators[number]
-        indicators.append({"section": form.sections[section_code].title, "number": int(number), "code": code,
-                           "score": float(units["value"].mean()), "max": indicator.max_score})
-    return indicators

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from benchmarks.benchmark import ScalePoint
 from benchmarks.benchmark import main as run_benchmark
+from ingestion.infer import infer_layout
+from ingestion.layout_spec import load_layouts
 from reports.templates import issue_templates
 from sample_region.generator import generate_sample_region
 from shnor.airflow_local import run_cycle
@@ -32,6 +34,7 @@ from shnor.cycle import build_reports
 from shnor.dbt_runner import dbt_build
 from shnor.docs_site import build_docs
 from shnor_core.reference import load_calendar
+from shnor_core.safety import UnsafeWorkbook
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS, SUBMISSION
 
@@ -133,6 +136,28 @@ def cmd_check_results(args) -> int:
     return 0 if verdict.accepted else 1
 
 
+def cmd_layouts_list(args) -> int:
+    """Every known layout, by source kind."""
+    for layout in sorted(load_layouts(), key=lambda layout: (layout.kind, layout.name)):
+        print(f"  {layout.kind:20} {layout.name:28} {layout.title}")
+    return 0
+
+
+def cmd_layouts_infer(args) -> int:
+    """A draft layout for an export no layout knows, for an operator to review and commit."""
+    try:
+        draft = infer_layout(Path(args.path), args.name)
+    except (ValueError, UnsafeWorkbook) as error:
+        print(f"shnor: {error}", file=sys.stderr)
+        return 1
+    if args.output:
+        Path(args.output).write_text(draft, encoding="utf-8")
+        print(f"Черновик макета записан в {args.output}: проверьте его (docs/layouts.md)")
+    else:
+        print(draft)
+    return 0
+
+
 def cmd_templates(args) -> int:
     paths = issue_templates(_home(args), args.monitoring)
     print(f"Шаблонов: {len(paths)} в {paths[0].parent}")
@@ -225,6 +250,14 @@ def build_parser() -> argparse.ArgumentParser:
     results.add_argument("path")
     results.add_argument("--registry", help="реестр школ (CSV/xlsx) для сопоставления наименований")
     results.add_argument("--json", action="store_true")
+    layouts = commands.add_parser("layouts", help="макеты источников (docs/layouts.md)").add_subparsers(
+        dest="layouts_command", required=True)
+    layouts.add_parser("list", help="все известные макеты").set_defaults(handler=cmd_layouts_list)
+    infer = layouts.add_parser("infer", help="черновик макета для незнакомой выгрузки")
+    infer.set_defaults(handler=cmd_layouts_infer)
+    infer.add_argument("path")
+    infer.add_argument("--name", help="имя макета (по умолчанию — по имени файла)")
+    infer.add_argument("--output", help="записать черновик в файл")
     add("templates", cmd_templates, "шаблоны форм окна мониторинга").add_argument("--monitoring", default=DEFAULT_MONITORING)
     backfill = add("backfill", cmd_backfill, "пересобрать все окна года (из архива)")
     backfill.add_argument("--year", type=int, required=True)

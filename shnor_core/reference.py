@@ -34,12 +34,7 @@ class FormIndicator:
     label: str
     kind: str
     printed_max: str = ""
-    items: list[FormItem] = field(default_factory=list)
-
-    @property
-    def max_score(self) -> int | None:
-        """The maximum is the number of 0/1 sub-items, never the form's printed "от 0 до N" label."""
-        return len(self.items) if self.kind == "presence" else None
+    items: list[FormItem] = field(default_factory=list)  # maxima come from these in dbt (macros/form_scores.sql)
 
 
 @dataclass
