@@ -38,6 +38,20 @@ WHOLE_MUNICIPALITY = "МО"
 _DASHES = ("-", "–", "—", "•")
 _SEGMENT_SPLIT = re.compile(r";\s*[-–—]\s*")
 _HEADER_SCAN_ROWS = 40
+# A form has a known size: its catalogue's sections, indicators and sub-items, each a row or two, printed
+# twice at most (seed 004 reprints a section), with notes and blank rows around. A sheet of more rows than
+# FORM_ROWS_PER_LINE × those lines + FORM_EXTRA_ROWS (or more cells than FORM_COLUMNS columns of them) is
+# not a filled form: it is refused before it is parsed, so it never keeps the window busy.
+FORM_ROWS_PER_LINE = 4
+FORM_EXTRA_ROWS = 100
+FORM_COLUMNS = 64
+
+
+def form_bounds(form: Form) -> tuple[int, int]:
+    """The most rows and cells a sheet of this form can hold."""
+    lines = len(form.sections) + sum(len(s.indicators) for s in form.sections.values()) + len(form.items())
+    rows = FORM_ROWS_PER_LINE * lines + FORM_EXTRA_ROWS
+    return rows, rows * FORM_COLUMNS
 
 
 @dataclass
@@ -298,7 +312,8 @@ def read_submission(
     result = SourceRead(path, sha256 or file_sha256(path), SUBMISSION.name, empty_frame(SUBMISSION_COLUMNS),
                         layout=f"form:{form.form_id}", errors=errors, notes=notes, monitoring_id=monitoring_id)
     try:
-        sheets = load_sheets(path)
+        max_rows, max_cells = form_bounds(form)
+        sheets = load_sheets(path, max_rows, max_cells, what=f"в форме «{form.form_id}»")
     except UnsafeWorkbook as refusal:
         add_error("", "", "", "", str(refusal))
         return result

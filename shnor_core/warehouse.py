@@ -138,12 +138,17 @@ def set_file_status(con: duckdb.DuckDBPyConnection, sha256: str, status: str) ->
 
 
 def _replace_file_entries(con: duckdb.DuckDBPyConnection, table: str, key: dict, rows: list[list]) -> None:
-    """Replace one file's entries in an audit table: ``key`` names the file (and stage or suite)."""
+    """Replace one file's entries in an audit table (``key`` names the file, and stage or suite), in one
+    bulk insert rather than a statement per row."""
     condition = " and ".join(f"{column} = ?" for column in key)
     con.execute(f"delete from {table} where {condition}", list(key.values()))
     if rows:
-        placeholders = ", ".join("?" for _ in rows[0])
-        con.executemany(f"insert into {table} values ({placeholders})", rows)
+        columns = [row[0] for row in con.execute(f"describe {table}").fetchall()]
+        con.register("entries", pd.DataFrame(rows, columns=columns[:len(rows[0])]))
+        try:
+            con.execute(f"insert into {table} by name select * from entries")
+        finally:
+            con.unregister("entries")
 
 
 def replace_errors(con: duckdb.DuckDBPyConnection, sha256: str, stage: str, errors: list[dict]) -> None:
