@@ -21,7 +21,7 @@ from shnor.validation import ValidationOutcome, save_result, validate_files
 from shnor_core import warehouse
 from shnor_core.lineage import file_sha256
 from shnor_core.reference import get_monitoring, load_calendar, load_form, load_municipalities, read_form_rows
-from shnor_core.settings import FORMS_DIR, DataHome
+from shnor_core.settings import FORMS_DIR, DataHome, pseudonym_key
 from shnor_core.source_read import empty_frame
 from shnor_core.sources import (
     ASSESSMENT,
@@ -103,7 +103,7 @@ def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
     if not monitoring.form_id:
         return {"kind": SUBMISSION.name, "skipped": f"в мониторинге {monitoring_id} муниципальные формы не собираются"}
     context = ReadContext(load_municipalities(monitoring.region_code), monitoring_id=monitoring_id,
-                         form=load_form(monitoring.form_id))
+                         form=load_form(monitoring.form_id), pseudonym_key=pseudonym_key(home))
     summary = _ingest(home, SUBMISSION, context, monitoring_id)
     summary["not_current"] = versions_not_current(home, monitoring_id, summary["new_files"])
     for line in summary["not_current"]:
@@ -132,12 +132,12 @@ def versions_not_current(home: DataHome, monitoring_id: str, new_files: list[str
 
 
 def ingest_context(home: DataHome) -> dict:
-    return _ingest(home, OO1_CONTEXT, ReadContext(load_municipalities()))
+    return _ingest(home, OO1_CONTEXT, ReadContext(load_municipalities(), pseudonym_key=pseudonym_key(home)))
 
 
-def school_matcher(home: DataHome, read_only: bool = False) -> SchoolMatcher:
+def school_matcher(home: DataHome, read_only: bool = False, wait: float | None = None) -> SchoolMatcher:
     """School names are matched against the latest registry file that was not refused."""
-    with warehouse.connect(home.warehouse, read_only=read_only) as con:
+    with warehouse.connect(home.warehouse, read_only=read_only, wait=wait) as con:
         exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
                              "and table_name = 'schools'").fetchall()[0][0]
         rows = con.execute(
@@ -149,9 +149,9 @@ def school_matcher(home: DataHome, read_only: bool = False) -> SchoolMatcher:
 
 def ingest_school_data(home: DataHome) -> dict:
     """The region's school registry first, then results, lists and mentors matched against it."""
-    municipalities = load_municipalities()
-    summaries = {"registry": _ingest(home, SCHOOL_REGISTRY, ReadContext(municipalities))}
-    context = ReadContext(municipalities, school_matcher(home))
+    municipalities, key = load_municipalities(), pseudonym_key(home)
+    summaries = {"registry": _ingest(home, SCHOOL_REGISTRY, ReadContext(municipalities, pseudonym_key=key))}
+    context = ReadContext(municipalities, school_matcher(home), pseudonym_key=key)
     for kind in (ASSESSMENT, SCHOOL_LISTS, MENTORS):
         summaries[kind.name] = _ingest(home, kind, context)
     return summaries

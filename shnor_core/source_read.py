@@ -44,6 +44,7 @@ class SourceRead:
     notes: list[str] = field(default_factory=list)
     details: dict[str, str] = field(default_factory=dict)  # reader-specific facts: sheet, written names, metadata
     held_reason: str | None = None  # read, but not understood well enough to load: a person must look first
+    unreadable: bool = False  # not opened at all (missing, a folder, broken, hostile, encrypted): not "refused"
 
     @property
     def accepted(self) -> bool:
