@@ -11,6 +11,7 @@ import math
 import re
 import time
 from datetime import datetime, timezone
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -23,8 +24,12 @@ LOGIN_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 MIN_PASSWORD_CHARS = 10
 
 _hasher = PasswordHasher()
-# Verified when the login is unknown, so a wrong login takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the login is unknown, so a wrong login takes as long as a wrong password."""
+    return _hasher.hash("not a password of anyone")
 
 
 class AccountError(ValueError):
@@ -89,7 +94,7 @@ def authenticate(store: Store, settings: WebSettings, login: str, password: str,
             raise TooManyAttempts(retry)
     account = store.account(login)
     try:
-        _hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
+        _hasher.verify(account.password_hash if account else _dummy_hash(), password)
         verified = account is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         verified = False
