@@ -4,8 +4,13 @@ limits and defences, what lands where, and the statuses shown."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -32,6 +37,7 @@ from tests.web_support import (
     PASSWORD,
     client_for,
     csrf_of,
+    free_port,
     make_app,
     sign_in,
     upload,
@@ -46,8 +52,8 @@ def good_form(folder: Path, login: str = "abinsk", name: str | None = None, **ov
 
 
 def bad_form(folder: Path, login: str = "abinsk") -> Path:
-    # "?" in a 0/1 cell (refused at reading) and a 2 in a 0/1 cell (refused by the GX suite's rule)
-    return write_submission(folder / f"{login}-bad.xlsx", NAMES[login], form_values(MTKP_2=[1, "?", 0], MNC_3=[2, 1, 0]))
+    # "?" in a 0/1 cell: refused at reading, before the GX suite (whose rules the browser test's bad form breaks)
+    return write_submission(folder / f"{login}-bad.xlsx", NAMES[login], form_values(MTKP_2=[1, "?", 0]))
 
 
 def landed(home: DataHome) -> list[Path]:
@@ -478,3 +484,57 @@ def test_sign_in_page_and_windows_list(app):
     sign_in(client, "abinsk")
     page = client.get("/").text
     assert "Абинский муниципальный район" in page and "не сдана" in page and "идёт приём" in page
+
+
+# --- the commands ------------------------------------------------------------------------------------
+
+SHNOR = str(Path(sys.executable).with_name("shnor"))
+
+
+def shnor(home: Path, *args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([SHNOR, "--home", str(home), *args], input=stdin, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_users_commands(tmp_path):
+    added = shnor(tmp_path, "users", "add", "abinsk", "--municipality", ABINSK, "--password-stdin",
+                  stdin="a long enough password\n")
+    assert added.returncode == 0 and "Абинский муниципальный район" in added.stdout, added.stderr
+    assert shnor(tmp_path, "users", "add", "region", "--region", "--password-stdin", stdin="another long one\n").returncode == 0
+    again = shnor(tmp_path, "users", "add", "abinsk", "--municipality", ABINSK, "--password-stdin", stdin="x" * 12)
+    assert again.returncode == 1 and "уже есть" in again.stderr
+    assert shnor(tmp_path, "users", "disable", "abinsk").returncode == 0
+    listed = shnor(tmp_path, "users", "list").stdout
+    assert "abinsk" in listed and "отключён" in listed and "region" in listed
+    assert shnor(tmp_path, "users", "disable", "nobody").returncode == 1
+    store = Store(DataHome(tmp_path))
+    assert store.account("abinsk").disabled and not store.account("region").disabled
+
+
+def test_serve_needs_a_secret_outside_the_demo_and_starts(tmp_path):
+    env = {"SHNOR_WEB_SECRET": ""}
+    refused = shnor(tmp_path, "serve", env=env)
+    assert refused.returncode == 2 and "SHNOR_WEB_SECRET" in refused.stderr
+    short = shnor(tmp_path, "serve", env={"SHNOR_WEB_SECRET": "short"})
+    assert short.returncode == 2 and "слишком короткий" in short.stderr
+    port = free_port()
+    process = subprocess.Popen([SHNOR, "--home", str(tmp_path), "serve", "--demo", "--port", str(port)],
+                               env={**os.environ, **env, "SHNOR_WEB_TODAY": "2025-06-05"},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert json.loads(response.read())["status"] == "ok"
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        secret = tmp_path / "web" / "secret"
+        assert oct(secret.stat().st_mode & 0o777) == "0o600" and len(secret.read_text()) >= 32
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert "05.06.2025" in output and "shnor users add" in output
