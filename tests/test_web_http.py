@@ -3,6 +3,7 @@ limits and defences, what lands where, and the statuses shown."""
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import os
@@ -38,6 +39,7 @@ from tests.web_support import (
     client_for,
     csrf_of,
     free_port,
+    live_server,
     make_app,
     sign_in,
     upload,
@@ -232,6 +234,7 @@ def test_login_is_rate_limited_per_login(app):
         assert response.status_code == 401 and "Неверный логин или пароль" in response.text
     limited = attempt("abinsk", PASSWORD)  # even the right password, once the limit is reached
     assert limited.status_code == 429 and "Слишком много неудачных попыток" in limited.text
+    assert 0 < int(limited.headers["retry-after"]) <= 15 * 60
     assert "login" not in client.cookies.get("shnor_session", "")
     assert attempt("gelendzhik", PASSWORD).status_code == 303  # other logins are not locked out
     with sqlite3.connect(app.state.store.path) as con:
@@ -337,6 +340,9 @@ def test_the_sent_name_is_never_a_path(app, tmp_path):
     assert all("evil" not in f for f in files)
     assert not (tmp_path / "etc").exists()
     assert client.get(f"/uploads/{record.id}").text.count("evil name.xlsx") == 1  # shown, as text
+    response = upload(client, token, ABINSK, good_form(tmp_path, MNC_1=[0]), name='<img src=x onerror="alert(1)">.xlsx')
+    page = client.get(f"/uploads/{response.json()['upload_id']}").text
+    assert "<img src=x" not in page and "&lt;img src=x onerror=" in page  # escaped: text, never markup
 
 
 # --- what an upload produces ---------------------------------------------------------------------------
@@ -538,3 +544,46 @@ def test_serve_needs_a_secret_outside_the_demo_and_starts(tmp_path):
         process.terminate()
         output = process.communicate(timeout=30)[0]
     assert "05.06.2025" in output and "shnor users add" in output
+
+
+def test_a_second_upload_while_one_is_under_way_gets_409_through_the_server(tmp_path):
+    """Through uvicorn: the first upload has sent half its file; a second one of the same municipality and
+    window is refused at once, and the first then completes."""
+    app = make_app(DataHome(tmp_path / "home"))
+    client, token = client_for(app, "abinsk")
+    cookie = f"shnor_session={client.cookies['shnor_session']}"
+    path = f"{WINDOW}/municipalities/{ABINSK}/uploads"
+    boundary = "----shnor-test-boundary"
+    content = good_form(tmp_path).read_bytes()
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"workbook\"; filename=\"a.xlsx\"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(len(body)),
+               "Cookie": cookie, "X-CSRF-Token": token, "Accept": "application/json"}
+
+    def held() -> bool:
+        try:
+            with intake.upload_slot(app.state.home, MONITORING, ABINSK):
+                return False
+        except intake.UploadRefused:
+            return True
+
+    with live_server(app) as base:
+        host, port = base.removeprefix("http://").split(":")
+        first = http.client.HTTPConnection(host, int(port), timeout=30)
+        first.putrequest("POST", path)
+        for name, value in headers.items():
+            first.putheader(name, value)
+        first.endheaders()
+        first.send(body[:len(body) // 2])
+        deadline = time.monotonic() + 10
+        while not held():
+            assert time.monotonic() < deadline, "the first upload never took its slot"
+            time.sleep(0.05)
+        second = http.client.HTTPConnection(host, int(port), timeout=30)
+        second.request("POST", path, body=body, headers=headers)
+        refused = second.getresponse()
+        assert refused.status == 409 and "уже загружается" in json.loads(refused.read())["error"]
+        first.send(body[len(body) // 2:])
+        accepted = first.getresponse()
+        assert accepted.status == 200 and "redirect" in json.loads(accepted.read())
+    assert len(landed(app.state.home)) == 1

@@ -257,19 +257,20 @@ def create_app(home: DataHome, settings: WebSettings, warm_up: bool = True) -> F
             return endpoint
         return register
 
-    def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    def render(request: Request, name: str, status_code: int = 200, headers: dict | None = None,
+               **context) -> HTMLResponse:
         context = {"csrf": csrf_token(request), "account": None, "today": settings.current_date(),
                    "fixed_today": settings.today is not None, **context}
         account = context["account"]
         if account is not None:
             municipality = None if account.is_region else municipality_by_oktmo(account.municipality_oktmo)
             context["account_name"] = municipality.name if municipality else "Сотрудник региона"
-        return templates.TemplateResponse(request, name, context, status_code=status_code)
+        return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
 
     def failure(request: Request, status_code: int, message: str, headers: dict | None = None) -> Response:
         if wants_json(request):
             return JSONResponse({"error": message}, status_code=status_code, headers=headers)
-        return render(request, "error.html", status_code, message=message, status=status_code)
+        return render(request, "error.html", status_code, headers, message=message, status=status_code)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, _error: NotSignedIn):
@@ -301,7 +302,8 @@ def create_app(home: DataHome, settings: WebSettings, warm_up: bool = True) -> F
 
     @route("GET", "/login", Access.PUBLIC)
     def login_page(request: Request, next_page: str = Query("/", alias="next")):
-        if request.session.get("login") and store.account(request.session["login"]):
+        signed = store.account(request.session["login"]) if request.session.get("login") else None
+        if signed is not None and not signed.disabled:
             return RedirectResponse(local_target(next_page), status_code=303)
         return render(request, "login.html", next=local_target(next_page))
 
@@ -315,7 +317,8 @@ def create_app(home: DataHome, settings: WebSettings, warm_up: bool = True) -> F
             account = await run_in_threadpool(authenticate, store, settings, login_name, password, client)
         except TooManyAttempts as limited:
             minutes = -(-limited.retry_after_seconds // 60)
-            return render(request, "login.html", 429, next=target, login=login_name,
+            return render(request, "login.html", 429, {"Retry-After": str(limited.retry_after_seconds)},
+                          next=target, login=login_name,
                           error=f"Слишком много неудачных попыток входа. Повторите через {minutes} мин.")
         if account is None:
             return render(request, "login.html", 401, next=target, login=login_name,

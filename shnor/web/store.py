@@ -181,8 +181,8 @@ class Store:
         fields = dict(fields)
         fields["uploaded_at"] = fields["uploaded_at"].isoformat()
         fields["accepted"] = int(fields["accepted"])
-        fields["errors_json"] = json.dumps(fields.pop("errors"), ensure_ascii=False)
-        fields["indicators_json"] = json.dumps(fields.pop("indicators"), ensure_ascii=False)
+        fields["errors_json"] = json.dumps(fields.pop("errors"), ensure_ascii=False, default=str)
+        fields["indicators_json"] = json.dumps(fields.pop("indicators"), ensure_ascii=False, default=str)
         columns = ", ".join(fields)
         with self.connect() as con:
             cursor = con.execute(f"insert into uploads ({columns}) values ({', '.join('?' for _ in fields)})",
