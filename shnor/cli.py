@@ -11,6 +11,8 @@
     shnor build                       dbt build on the warehouse
     shnor report [--monitoring ID]    rebuild the cycle's reports from the marts (notes, workbooks)
     shnor benchmark [--regions 1 4 16] [--national] [--runs N] [--output BENCHMARKS.md]
+    shnor users add LOGIN --municipality ОКТМО|--region   accounts of the upload page (disable, list)
+    shnor serve [--host 127.0.0.1] [--port 8081] [--demo] the upload page
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from shnor.cycle import build_reports
 from shnor.dbt_runner import dbt_build
 from shnor.docs_site import build_docs
 from shnor.run_lock import LOCK_FILE, HomeBusy, run_lock
+from shnor.web.commands import add_web_commands
 from shnor_core.reference import load_calendar
 from shnor_core.safety import UnsafeWorkbook
 from shnor_core.settings import DataHome
@@ -299,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=3)
     bench.add_argument("--no-baseline", action="store_true", help="без наивного варианта")
     bench.add_argument("--output", type=Path, help="дописать результаты в этот файл (BENCHMARKS.md)")
+    add_web_commands(commands)
     return parser
 
 
