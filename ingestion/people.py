@@ -21,4 +21,4 @@ PROCESS_KEY = secrets.token_bytes(32)
 def person_id(full_name: str, key: bytes | None = None) -> str:
     """Pseudonymous id of a person under the installation's key."""
     normalized = " ".join(normalize_text(full_name).split())
-    return "P" + hmac.new(key or PROCESS_KEY, normalized.encode(), hashlib.sha256).hexdigest()[:16]
+    return "P" + hmac.new(key or PROCESS_KEY, normalized.encode(), hashlib.sha256).hexdigest()[:12]

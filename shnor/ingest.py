@@ -56,13 +56,16 @@ def load_reference(home: DataHome) -> dict:
     return {"form_items": len(forms), "forms": int(forms["form_id"].nunique()), "monitoring_windows": len(calendar)}
 
 
-def _ingest(home: DataHome, kind: SourceKind, context: ReadContext, monitoring_id: str | None = None) -> dict:
+def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
+            monitoring_id: str | None = None) -> tuple[dict, list[str]]:
     """Archive, read and record each landed file of a kind once.
 
     The landed files are joined by the archive's files of the same kind and monitoring, so a window
-    rerun on a fresh warehouse (a backfill) reads its files back from the archive.
+    rerun on a fresh warehouse (a backfill) reads its files back from the archive. Returns the counts and
+    the files new to the warehouse.
     """
-    summary = {"kind": kind.name, "files": 0, "new": 0, "already_known": 0, "read_errors": 0, "new_files": []}
+    summary = {"kind": kind.name, "files": 0, "new": 0, "already_known": 0, "read_errors": 0}
+    new_files: list[str] = []
     seen: set[str] = set()
     with warehouse.connect(home.warehouse) as con:
         for path in landed_workbooks(landing_folder(home, kind, monitoring_id)) + archived_files(home, kind, monitoring_id):
@@ -90,12 +93,12 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext, monitoring_i
                 status="read" if result.accepted else "rejected", **result.file_fields(),
             )
             summary["new"] += 1
-            summary["new_files"].append(sha256)
+            new_files.append(sha256)
             if not result.accepted:
                 summary["read_errors"] += 1
                 quarantine_file(home, archived, sha256, result.errors_as_dicts())
                 log.warning("%s refused at reading: %d errors", path.name, len(result.errors))
-    return summary
+    return summary, new_files
 
 
 def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
@@ -104,11 +107,11 @@ def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
         return {"kind": SUBMISSION.name, "skipped": f"в мониторинге {monitoring_id} муниципальные формы не собираются"}
     context = ReadContext(load_municipalities(monitoring.region_code), monitoring_id=monitoring_id,
                          form=load_form(monitoring.form_id), pseudonym_key=pseudonym_key(home))
-    summary = _ingest(home, SUBMISSION, context, monitoring_id)
-    summary["not_current"] = versions_not_current(home, monitoring_id, summary["new_files"])
-    for line in summary["not_current"]:
+    summary, new_files = _ingest(home, SUBMISSION, context, monitoring_id)
+    not_current = versions_not_current(home, monitoring_id, new_files)
+    for line in not_current:
         log.warning(line)
-    return summary
+    return {**summary, "not_current": not_current} if not_current else summary
 
 
 def versions_not_current(home: DataHome, monitoring_id: str, new_files: list[str]) -> list[str]:
@@ -132,7 +135,7 @@ def versions_not_current(home: DataHome, monitoring_id: str, new_files: list[str
 
 
 def ingest_context(home: DataHome) -> dict:
-    return _ingest(home, OO1_CONTEXT, ReadContext(load_municipalities(), pseudonym_key=pseudonym_key(home)))
+    return _ingest(home, OO1_CONTEXT, ReadContext(load_municipalities(), pseudonym_key=pseudonym_key(home)))[0]
 
 
 def school_matcher(home: DataHome, read_only: bool = False, wait: float | None = None) -> SchoolMatcher:
@@ -150,10 +153,10 @@ def school_matcher(home: DataHome, read_only: bool = False, wait: float | None =
 def ingest_school_data(home: DataHome) -> dict:
     """The region's school registry first, then results, lists and mentors matched against it."""
     municipalities, key = load_municipalities(), pseudonym_key(home)
-    summaries = {"registry": _ingest(home, SCHOOL_REGISTRY, ReadContext(municipalities, pseudonym_key=key))}
+    summaries = {"registry": _ingest(home, SCHOOL_REGISTRY, ReadContext(municipalities, pseudonym_key=key))[0]}
     context = ReadContext(municipalities, school_matcher(home), pseudonym_key=key)
     for kind in (ASSESSMENT, SCHOOL_LISTS, MENTORS):
-        summaries[kind.name] = _ingest(home, kind, context)
+        summaries[kind.name] = _ingest(home, kind, context)[0]
     return summaries
 
 
