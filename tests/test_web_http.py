@@ -27,7 +27,7 @@ from starlette.routing import Mount
 from shnor.archive import landed_workbooks, received
 from shnor.publish import published_marts
 from shnor.web import accounts, intake
-from shnor.web.settings import uploads_folder
+from shnor.web.settings import DISPLAY_ZONE, uploads_folder
 from shnor.web.store import Store
 from shnor_core.arrivals import arrival
 from shnor_core.settings import DataHome
@@ -355,13 +355,14 @@ def test_accepted_upload_lands_like_a_file_placed_by_hand(app, tmp_path):
     record = app.state.store.upload(int(response.headers["location"].rsplit("/", 1)[1]))
     [file] = landed(app.state.home)
     assert file.name == Path(record.landed_file).name
-    assert file.name.startswith(f"{ABINSK}_МО_Абинский_район_20250605T")
+    stamp = record.uploaded_at.astimezone(timezone.utc)  # the name carries the UTC moment of the upload
+    assert file.name.startswith(f"{ABINSK}_МО_Абинский_район_{stamp:%Y%m%dT%H%M%S}Z")
     assert file.name.endswith(f"_{record.sha256[:12]}.xlsx")
     assert file.read_bytes() == (tmp_path / "abinsk.xlsx").read_bytes()
     received_at, received_by = arrival(file)  # the pipeline's "received": the upload time, never the mtime
     assert abs(received_at.replace(tzinfo=timezone.utc).timestamp() - record.uploaded_at.timestamp()) < 1
     assert received_by == "страница приёма форм: abinsk"
-    assert record.uploaded_at.date() == date(2025, 6, 5) and record.login == "abinsk"
+    assert record.uploaded_at.astimezone(DISPLAY_ZONE).date() == date(2025, 6, 5) and record.login == "abinsk"
     assert record.original_name == "abinsk.xlsx" and record.accepted and record.errors == []
     page = client.get(response.headers["location"]).text
     assert "Форма принята" in page and "Баллы по показателям" in page and "MNC-3" in page
@@ -472,7 +473,7 @@ def test_received_time_is_the_upload_time_for_the_pipeline(app, tmp_path):
     [file] = landed(app.state.home)
     uploaded = record.uploaded_at.astimezone(timezone.utc).replace(tzinfo=None)
     assert abs((received(file)[0] - uploaded).total_seconds()) < 1  # what shnor.ingest records as received_at
-    assert uploaded.date() == date(2025, 6, 5) < datetime.now(timezone.utc).date()
+    assert record.uploaded_at.astimezone(DISPLAY_ZONE).date() == date(2025, 6, 5) < datetime.now(timezone.utc).date()
 
 
 def test_passwords_are_stored_as_argon2id_hashes_with_the_recommended_parameters(tmp_path, monkeypatch):

@@ -17,7 +17,6 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,7 +31,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from reports.templates import issue_template, template_path
 from shnor.web import intake
 from shnor.web.accounts import TooManyAttempts, authenticate, municipality_by_oktmo
-from shnor.web.settings import WebSettings, uploads_folder
+from shnor.web.settings import DISPLAY_ZONE, WebSettings, uploads_folder
 from shnor.web.status import (
     ACCEPTED,
     MISSING,
@@ -55,7 +54,6 @@ from shnor_core.settings import DataHome
 log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).resolve().parent
-DISPLAY_ZONE = ZoneInfo("Europe/Moscow")
 SESSION_COOKIE = "shnor_session"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SECURITY_HEADERS = {

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from shnor_core.safety import MAX_FILE_BYTES
 from shnor_core.settings import DataHome
@@ -15,6 +16,7 @@ SECRET_ENV = "SHNOR_WEB_SECRET"
 TODAY_ENV = "SHNOR_WEB_TODAY"
 HTTPS_ENV = "SHNOR_WEB_HTTPS_ONLY"
 MIN_SECRET_CHARS = 32
+DISPLAY_ZONE = ZoneInfo("Europe/Moscow")  # the region's clock: deadlines, "today" and times shown
 
 
 class WebSettingsError(RuntimeError):
@@ -43,13 +45,16 @@ class WebSettings:
     login_window_minutes: int = 15
 
     def now(self) -> datetime:
-        """The current UTC time; with a fixed "today", that day at the current time of day, so uploads of
-        the demo are recorded (and landed) as if made on that day."""
+        """The current UTC time; with a fixed "today", that day (on the region's clock) at the current time
+        of day, so uploads of the demo are recorded (and landed) as if made on that day at any hour."""
         real = datetime.now(timezone.utc)
-        return real if self.today is None else datetime.combine(self.today, real.timetz())
+        if self.today is None:
+            return real
+        return datetime.combine(self.today, real.astimezone(DISPLAY_ZONE).timetz()).astimezone(timezone.utc)
 
     def current_date(self) -> date:
-        return self.now().date()
+        """Today on the region's clock (a window closes at the end of its day in Moscow, not in UTC)."""
+        return self.now().astimezone(DISPLAY_ZONE).date()
 
 
 def _parse_today(value: str | None) -> date | None:
