@@ -168,8 +168,17 @@ def test_published_marts_and_docs_sites(cycle):
     assert description in dbt_docs or json.dumps(description)[1:-1] in dbt_docs
     gx_docs = cycle.root / "docs" / "gx"
     assert "raw_submission_values" in (gx_docs / "index.html").read_text(encoding="utf-8")
-    # one GX run per kind: forms, ОО-1, school registry, results (ВПР of two years, ЕГЭ), lists, curators
-    assert len(list((gx_docs / "validations").rglob("*.html"))) == 6
+    # one GX run per kind (forms, ОО-1, school registry, results, lists, curators), shown as one page per file
+    validated = warehouse.query(cycle.warehouse, "select distinct source_sha256 from audit.validation_results")
+    pages = list((gx_docs / "validations").rglob("*.html"))
+    assert sorted(page.stem for page in pages) == sorted(validated["source_sha256"])
+    assert len(pages) == 43 + 7  # the 43 forms that came, and 7 files of school data
+    korenovsk = warehouse.query(cycle.warehouse, "select source_sha256 from raw.files where municipality_oktmo = ?",
+                                [KORENOVSK]).iloc[0]["source_sha256"]
+    page = next(page for page in pages if page.stem == korenovsk).read_text(encoding="utf-8")
+    assert "Кореновский" in page and "Балл наличия должен быть 0 или 1 (столбец value)" in page  # the rule, in Russian
+    overview = (cycle.root / "docs" / "proverki.html").read_text(encoding="utf-8")
+    assert overview.count("не пройдена") == 1 and "Проверено файлов: 50" in overview
 
 
 def test_rerun_is_idempotent(cycle):
