@@ -102,6 +102,7 @@ def build_gx_data_docs(home: DataHome) -> tuple[str, list[FileValidation]]:
         context.suites.add(gx.ExpectationSuite(**load_suite_definition(suite)))
     for validation in validations:
         single = validation.result
+        single["meta"]["run_id"] = {"run_name": validation.source_file, "run_time": validation.validated_at or None}
         single["meta"]["active_batch_definition"] = {
             **single["meta"].get("active_batch_definition", {}), "data_asset_name": validation.source_file,
             "batch_identifiers": {"sha256": validation.source_sha256[:12]}}

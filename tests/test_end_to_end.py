@@ -101,7 +101,7 @@ def test_bad_municipality_is_quarantined_and_does_not_block_others(cycle):
     assert list(cycle.archive.glob(f"*/{sha256}/*.xlsx"))
     feedback = openpyxl.load_workbook(quarantined / "Ошибки - Мониторинг МНЦ МТКП МО Кореновский район.xlsx")
     assert list(feedback["Ошибки"].iter_rows(min_row=2, values_only=True)) == [
-        ("Мониторинг", cell, "MNC-2", "2.0", "балл наличия должен быть 0 или 1")]
+        ("Мониторинг", cell, "МНЦ-2", "2.0", "балл наличия должен быть 0 или 1")]  # the code as the form names it
 
 
 def status(home):
@@ -149,9 +149,9 @@ def test_report_shows_the_mart_numbers(cycle):
     by_name = {row[0]: row for row in rows[6:]}
     assert len(by_name) == 42
     abinsk = by_name["Абинский муниципальный район"]
-    assert abinsk[header.index("MNC-3 (из 3)")] == 2
-    assert abinsk[header.index("MTKP-4 (из 4)")] == 2
-    assert by_name["город-курорт Геленджик"][header.index("MNC-5 (из 8)")] == 4
+    assert abinsk[header.index("МНЦ-3 (из 3)")] == 2
+    assert abinsk[header.index("МТКП-4 (из 4)")] == 2
+    assert by_name["город-курорт Геленджик"][header.index("МНЦ-5 (из 8)")] == 4
     assert "Кореновский муниципальный район" not in by_name
     submitted = list(openpyxl.load_workbook(summary_path(cycle, MONITORING_ID))["Сдача форм"].iter_rows(values_only=True))
     assert submitted[1][:2] == ("Щербиновский муниципальный район", "не сдана")

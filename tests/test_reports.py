@@ -46,7 +46,7 @@ def test_regional_note_tables_match_the_marts(sample_cycle, folder):
 
     sections = marts(sample_cycle, "select * from marts.mart_section_scores where monitoring_id = ?", [MONITORING_ID])
     totals = sections.groupby("municipality_name")[["section_score", "section_max"]].sum()
-    table = table_after(word, "Таблица 1")
+    table = table_after(word, "Таблица П1")  # the shares behind the heatmap (figure 3), in the appendix
     rows = {row.cells[0].text: [cell.text for cell in row.cells[1:]] for row in table.rows[1:]}
     assert len(rows) == 45  # 44 municipalities and the region
     for name, values in rows.items():

@@ -136,7 +136,7 @@ def test_feedback_workbook_highlights_cells_and_lists_errors(tmp_path, form, mun
     assert workbook.sheetnames[0] == ERRORS_SHEET
     listed = list(workbook[ERRORS_SHEET].iter_rows(values_only=True))
     assert listed[0] == ("Лист", "Ячейка", "Показатель", "Значение", "Правило")
-    assert listed[1][1] == error.cell and listed[1][2] == "MNC-2"
+    assert listed[1][1] == error.cell and listed[1][2] == "МНЦ-2"  # the code as the form names it
     value_cell = workbook[ERRORS_SHEET].cell(2, 4)
     assert value_cell.value == "=1+1" and value_cell.data_type == "s"  # submitted text never becomes a formula
     highlighted = workbook["Мониторинг"][error.cell]
