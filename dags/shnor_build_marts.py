@@ -24,7 +24,7 @@ from shnor import tasks
     params={"monitoring_id": Param("", type="string", description="Для ручного запуска: мониторинг для отчётов")},
 )
 def shnor_build_marts():
-    tasks.publish_marts(tasks.dbt_build()) >> tasks.build_docs()
+    tasks.publish_marts(tasks.dbt_build())
 
 
 shnor_build_marts()

@@ -1,4 +1,5 @@
-"""Airflow DAG ``shnor_publish_reports``: the reports of every monitoring whose marts changed.
+"""Airflow DAG ``shnor_publish_reports``: the reports of every monitoring whose marts changed, then the
+documentation sites (dbt docs, GX Data Docs) — after the reports, so they never delay them.
 
 Triggered by the asset ``shnor_marts``; reads marts only.
 """
@@ -22,7 +23,7 @@ from shnor import tasks
     params={"monitoring_id": Param("", type="string", description="Для ручного запуска: мониторинг")},
 )
 def shnor_publish_reports():
-    tasks.build_reports()
+    tasks.build_reports() >> tasks.build_docs()  # documentation off the cycle's critical path: after reports
 
 
 shnor_publish_reports()

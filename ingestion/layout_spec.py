@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -31,14 +31,21 @@ class LayoutError(ValueError):
     """A layout file that cannot be used: the message names the file and the key."""
 
 
+_NUMBERING = re.compile(r"^\s*\d+(\.\d+)*[.)]\s+")
+_UNITS = re.compile(r"\b(чел|человек|ед|шт)\b\.?")
+_NOT_WORD = re.compile(r"[^\w]")
+
+
+@lru_cache(maxsize=200_000)
 def header_key(text: object) -> str:
     """A header cell reduced for comparison: case, ё/е, spaces, line breaks, punctuation, numbering and
-    units ("чел.", "человек", "ед.") ignored; "%" kept as a word, since it tells a share from a count."""
+    units ("чел.", "человек", "ед.") ignored; "%" kept as a word, since it tells a share from a count.
+    Remembered: detection compares every layout's aliases with the same few header texts many times."""
     value = normalize_text(text)
-    value = re.sub(r"^\s*\d+(\.\d+)*[.)]\s+", "", value)  # "1. ", "2) "
+    value = _NUMBERING.sub("", value)  # "1. ", "2) "
     value = value.replace("%", " процент ")
-    value = re.sub(r"\b(чел|человек|ед|шт)\b\.?", " ", value)
-    return re.sub(r"[^\w]", "", value)
+    value = _UNITS.sub(" ", value)
+    return _NOT_WORD.sub("", value)
 
 
 @dataclass(frozen=True)
@@ -56,18 +63,21 @@ class ColumnSpec:
     scale: float = 1.0  # e.g. 0.01: percent in the file, share in the warehouse
     value_pattern: re.Pattern | None = None  # the part of the cell to keep (its first group)
 
+    @cached_property
+    def alias_keys(self) -> tuple[str, ...]:
+        return tuple(header_key(alias) for alias in self.aliases)
+
     def matches(self, name: str) -> bool:
         key = header_key(name)
         if not key:
             return False
-        if any(p.search(normalize_text(name)) for p in self.patterns):
+        if self.patterns and any(p.search(normalize_text(name)) for p in self.patterns):
             return True
-        for alias in self.aliases:
-            wanted = header_key(alias)
-            if key == wanted or (self.match == "start" and key.startswith(wanted)) or \
-                    (self.match == "contains" and wanted in key):
-                return True
-        return False
+        if self.match == "exact":
+            return key in self.alias_keys
+        if self.match == "start":
+            return key.startswith(self.alias_keys)
+        return any(wanted in key for wanted in self.alias_keys)
 
 
 @dataclass(frozen=True)

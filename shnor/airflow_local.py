@@ -1,10 +1,10 @@
 """Running the project's DAGs on the embedded default: Airflow on SQLite under the data home.
 
 ``airflow dags test`` runs a whole DAG in one process without a scheduler, which is what a laptop,
-the demo and the end-to-end test need. The home's ``airflow.cfg`` names the project's DAG and plugin
-folders and the SQLite database, so plain ``airflow …`` commands with only ``AIRFLOW_HOME`` set see
-the same Airflow, and ``shnor airflow`` (:func:`serve_airflow`) opens its UI: ``airflow standalone``
-on that home, where the demo's runs show.
+the demo and the end-to-end test need; ``shnor.dag_runner`` does the same for the cycle's three DAGs in
+one process. The home's ``airflow.cfg`` names the project's DAG and plugin folders and the SQLite database,
+so plain ``airflow …`` commands with only ``AIRFLOW_HOME`` set see the same Airflow, and ``shnor airflow``
+(:func:`serve_airflow`) opens its UI: ``airflow standalone`` on that home, where the demo's runs show.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
@@ -115,20 +117,13 @@ def airflow_environment(home: DataHome) -> dict[str, str]:
     }
 
 
-def _airflow(home: DataHome, *args: str, log: Path | None = None) -> subprocess.CompletedProcess:
-    command = [str(Path(sys.executable).with_name("airflow")), *args]
-    if log is None:
-        return subprocess.run(command, env=airflow_environment(home), capture_output=True, text=True)
-    with open(log, "w", encoding="utf-8") as handle:
-        return subprocess.run(command, env=airflow_environment(home), stdout=handle, stderr=subprocess.STDOUT, text=True)
-
-
 def ensure_metadata_db(home: DataHome) -> None:
     """``airflow db migrate`` once per metadata database and Airflow version (it takes seconds)."""
     marker = home.airflow_home / f".migrated-{version('apache-airflow')}"
     if marker.exists():
         return
-    completed = _airflow(home, "db", "migrate")
+    completed = subprocess.run([str(Path(sys.executable).with_name("airflow")), "db", "migrate"],
+                               env=airflow_environment(home), capture_output=True, text=True)
     if completed.returncode != 0:
         raise RuntimeError(f"airflow db migrate failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
     marker.touch()
@@ -147,12 +142,63 @@ def run_state_from_log(log: Path, dag_id: str) -> str | None:
 CYCLE_DAGS = ("shnor_ingest_window", "shnor_build_marts", "shnor_publish_reports")
 
 
-def run_cycle(home: DataHome, monitoring_id: str) -> list[Path]:
+@dataclass(frozen=True)
+class TaskDone:
+    """A task of the cycle that has finished, as Airflow recorded it."""
+
+    dag_id: str
+    task_id: str
+    state: str
+    seconds: float
+
+
+def run_cycle(home: DataHome, monitoring_id: str, progress: Callable[[TaskDone], None] | None = None) -> list[Path]:
     """One monitoring window through the DAGs that the asset chain runs one after another under a
-    scheduler: ingestion, marts, reports (``airflow dags test`` runs no downstream DAGs itself)."""
+    scheduler: ingestion, marts, reports, in one Airflow process (``shnor.dag_runner``). Each task that
+    finishes is reported to ``progress`` as it finishes (read from Airflow's own records)."""
     ensure_metadata_db(home)
     fail_interrupted_runs(home)
-    return [run_dag(home, dag_id, {"monitoring_id": monitoring_id}, migrate=False) for dag_id in CYCLE_DAGS]
+    return [run_dags(home, CYCLE_DAGS, {"monitoring_id": monitoring_id}, progress)]
+
+
+def run_dags(home: DataHome, dag_ids: tuple[str, ...], conf: dict,
+             progress: Callable[[TaskDone], None] | None = None) -> Path:
+    """Run DAGs end to end in one process; raises with the log's path unless every run succeeded."""
+    runs_folder(home).mkdir(parents=True, exist_ok=True)
+    started = datetime.now(timezone.utc)
+    log = runs_folder(home) / f"{started:%Y%m%dT%H%M%S%f}_{'+'.join(dag_ids)}.log"
+    command = [sys.executable, "-m", "shnor.dag_runner", *dag_ids, "--conf", json.dumps(conf)]
+    with open(log, "w", encoding="utf-8") as handle:
+        child = subprocess.Popen(command, env=airflow_environment(home), stdout=handle, stderr=subprocess.STDOUT)
+        seen: set[tuple[str, str, str]] = set()
+        while child.poll() is None:
+            _report(home, started, seen, progress)
+            time.sleep(0.5)
+        _report(home, started, seen, progress)
+    states = {dag_id: run_state_from_log(log, dag_id) for dag_id in dag_ids}
+    if child.returncode != 0 or any(state != "success" for state in states.values()):
+        failed = next((d for d, state in states.items() if state != "success"), dag_ids[-1])
+        raise RuntimeError(f"DAG {failed} не выполнен (код {child.returncode}, состояние {states[failed]}); "
+                           f"журнал: {log}")
+    return log
+
+
+def _report(home: DataHome, since: datetime, seen: set, progress) -> None:
+    if progress is None:
+        return
+    database = home.airflow_home / "airflow.db"
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as con:
+            rows = con.execute(
+                "select dag_id, run_id, task_id, state, (julianday(end_date) - julianday(start_date)) * 86400 "
+                "from task_instance where end_date is not null and start_date >= ? order by end_date",
+                [since.strftime("%Y-%m-%d %H:%M:%S")]).fetchall()
+    except sqlite3.Error:  # Airflow is writing: the next poll sees it
+        return
+    for dag_id, run_id, task_id, state, seconds in rows:
+        if (dag_id, run_id, task_id) not in seen:
+            seen.add((dag_id, run_id, task_id))
+            progress(TaskDone(dag_id, task_id, state, seconds or 0.0))
 
 
 def runs_folder(home: DataHome) -> Path:
@@ -197,13 +243,7 @@ def run_dag(home: DataHome, dag_id: str, conf: dict, migrate: bool = True) -> Pa
     if migrate:
         ensure_metadata_db(home)
         fail_interrupted_runs(home)
-    runs_folder(home).mkdir(parents=True, exist_ok=True)
-    log = runs_folder(home) / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}_{dag_id}.log"
-    completed = _airflow(home, "dags", "test", dag_id, "--conf", json.dumps(conf), log=log)
-    state = run_state_from_log(log, dag_id)
-    if completed.returncode != 0 or state != "success":
-        raise RuntimeError(f"DAG {dag_id} did not succeed (exit {completed.returncode}, state {state}); log: {log}")
-    return log
+    return run_dags(home, (dag_id,), conf)
 
 
 def admin_password(home: DataHome, timeout: float = 0) -> str | None:

@@ -31,14 +31,16 @@ from ingestion.infer import infer_layout
 from ingestion.layout_spec import load_layouts
 from reports.templates import issue_templates
 from sample_region.generator import generate_sample_region
+from shnor import cli_russian
 from shnor.airflow_local import DEFAULT_PORT, run_cycle, serve_airflow
 from shnor.checker import check_file
 from shnor.cycle import build_reports
 from shnor.dbt_runner import dbt_build
 from shnor.docs_site import build_docs
 from shnor.run_lock import LOCK_FILE, HomeBusy, run_lock
+from shnor.run_report import cycle_summary, print_progress, print_summary
 from shnor.web.commands import add_web_commands
-from shnor_core.reference import load_calendar
+from shnor_core.reference import get_monitoring, load_calendar
 from shnor_core.safety import UnsafeWorkbook
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS, SUBMISSION
@@ -60,9 +62,12 @@ def cmd_sample_region(args) -> int:
 
 def cmd_run(args) -> int:
     home = _home(args)
+    get_monitoring(args.monitoring)  # a wrong id is answered at once, with the valid ones
+    print(f"Цикл мониторинга {args.monitoring}: приём → витрины → отчёты (DAG Airflow на SQLite)", file=sys.stderr,
+          flush=True)
     started = time.monotonic()
-    logs = run_cycle(home, args.monitoring)
-    _print_outputs(home, args.monitoring, time.monotonic() - started, logs[0].parent)
+    [log] = run_cycle(home, args.monitoring, progress=print_progress)
+    print_summary(cycle_summary(home, args.monitoring, time.monotonic() - started, log), args.json)
     return 0
 
 
@@ -73,14 +78,6 @@ def cmd_demo(args) -> int:
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     cmd_sample_region(args)
     return cmd_run(args)
-
-
-def _print_outputs(home: DataHome, monitoring_id: str, seconds: float, log: Path) -> None:
-    print(f"Цикл мониторинга {monitoring_id} выполнен за {seconds:.0f} с")
-    print(f"  хранилище (DuckDB): {home.warehouse}")
-    print(f"  отчёты:             {home.reports / monitoring_id} (справка .docx и .pdf, справки МО, книги Excel)")
-    print(f"  проверки GX:        {home.validation}")
-    print(f"  журналы Airflow:    {log}")
 
 
 def _error_lines(errors: list[dict]) -> list[str]:
@@ -251,64 +248,83 @@ def cmd_report(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="shnor", description="Хранилище мониторингов ШНОР")
+    cli_russian.install()
+    parser = argparse.ArgumentParser(prog="shnor", description="Хранилище мониторингов ШНОР: приём форм и данных, "
+                                     "проверки, витрины и отчёты. Коды выхода: 0 — готово (файл принят), "
+                                     "1 — файл отклонён, 2 — ошибка или файл не прочитан, 3 — каталог данных занят "
+                                     "другим прогоном.")
     parser.add_argument("--home", help="каталог данных (по умолчанию $SHNOR_HOME или ./var)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА")
 
-    def add(name, handler, help_text):
-        command = commands.add_parser(name, help=help_text)
+    def add(name, handler, help_text, container=commands):
+        command = container.add_parser(name, help=help_text, description=help_text)
         command.set_defaults(handler=handler)
         return command
 
+    def monitoring(command):
+        command.add_argument("--monitoring", default=DEFAULT_MONITORING,
+                             help=f"идентификатор мониторинга из календаря (по умолчанию {DEFAULT_MONITORING})")
+
+    def as_json(command, what: str = "итог"):
+        command.add_argument("--json", action="store_true", help=f"{what} в формате JSON (для программ)")
+
     for name, handler, help_text in [
-        ("demo", cmd_demo, "демонстрационный регион и полный прогон DAG"),
-        ("sample-region", cmd_sample_region, "создать файлы демонстрационного региона"),
+        ("demo", cmd_demo, "демонстрационный регион и полный прогон цикла через DAG Airflow"),
+        ("sample-region", cmd_sample_region, "только создать файлы демонстрационного региона в landing/"),
     ]:
         command = add(name, handler, help_text)
-        command.add_argument("--monitoring", default=DEFAULT_MONITORING)
-        command.add_argument("--seed", type=int, default=20250611)
-    add("run", cmd_run, "прогон DAG цикла мониторинга").add_argument("--monitoring", default=DEFAULT_MONITORING)
-    check = add("check-submission", cmd_check_submission, "проверить одну форму без загрузки")
-    check.add_argument("path")
-    check.add_argument("--monitoring", default=DEFAULT_MONITORING)
-    check.add_argument("--json", action="store_true")
-    results = add("check-results", cmd_check_results, "проверить файл ОО-1, результатов или списков без загрузки")
-    results.add_argument("path")
-    results.add_argument("--registry", help="реестр школ (CSV/xlsx) для сопоставления наименований")
-    results.add_argument("--json", action="store_true")
+        monitoring(command)
+        command.add_argument("--seed", type=int, default=20250611, help="зерно генератора (те же файлы при том же)")
+        if name == "demo":
+            as_json(command, "итог прогона")
+    run = add("run", cmd_run, "прогон одного окна через DAG цикла: приём → витрины → отчёты")
+    monitoring(run)
+    as_json(run, "итог прогона")
+    check = add("check-submission", cmd_check_submission, "проверить одну форму МО без загрузки (те же проверки, что "
+                "в конвейере)")
+    check.add_argument("path", metavar="ФАЙЛ", help="книга .xlsx или .xls")
+    monitoring(check)
+    as_json(check, "результат проверки")
+    results = add("check-results", cmd_check_results, "проверить файл ОО-1, результатов, списков, реестра или "
+                  "кураторов без загрузки")
+    results.add_argument("path", metavar="ФАЙЛ", help="книга или CSV")
+    results.add_argument("--registry", metavar="РЕЕСТР", help="реестр школ (CSV/xlsx) для сопоставления названий; "
+                         "по умолчанию — реестр хранилища")
+    as_json(results, "результат проверки")
     layouts = commands.add_parser("layouts", help="макеты источников (docs/layouts.md)").add_subparsers(
-        dest="layouts_command", required=True)
-    layouts.add_parser("list", help="все известные макеты").set_defaults(handler=cmd_layouts_list)
-    infer = layouts.add_parser("infer", help="черновик макета для незнакомой выгрузки")
-    infer.set_defaults(handler=cmd_layouts_infer)
-    infer.add_argument("path")
+        dest="layouts_command", required=True, metavar="ДЕЙСТВИЕ")
+    add("list", cmd_layouts_list, "все известные макеты", layouts)
+    infer = add("infer", cmd_layouts_infer, "черновик макета для незнакомой выгрузки", layouts)
+    infer.add_argument("path", metavar="ФАЙЛ", help="выгрузка, для которой нужен макет")
     infer.add_argument("--name", help="имя макета (по умолчанию — по имени файла)")
-    infer.add_argument("--output", help="записать черновик в файл")
-    add("templates", cmd_templates, "шаблоны форм окна мониторинга").add_argument("--monitoring", default=DEFAULT_MONITORING)
-    backfill = add("backfill", cmd_backfill, "пересобрать все окна года (из архива)")
-    backfill.add_argument("--year", type=int, required=True)
-    backfill.add_argument("--region")
-    calendar = commands.add_parser("calendar", help="календарь мониторингов").add_subparsers(dest="calendar_command",
-                                                                                         required=True)
-    show = calendar.add_parser("show", help="какие запуски даст календарь")
-    show.set_defaults(handler=cmd_calendar_show)
-    show.add_argument("--region")
-    show.add_argument("--year", type=int)
-    show.add_argument("--event", choices=["close", "open", "reminder"], default="close")
+    infer.add_argument("--output", metavar="YAML", help="записать черновик в файл, а не на экран")
+    templates = add("templates", cmd_templates, "шаблоны формы окна для всех МО региона")
+    monitoring(templates)
+    backfill = add("backfill", cmd_backfill, "пересобрать все окна года (файлы, которых нет в landing, — из архива)")
+    backfill.add_argument("--year", type=int, required=True, help="год окон")
+    backfill.add_argument("--region", help="код региона (по умолчанию все)")
+    calendar = commands.add_parser("calendar", help="календарь мониторингов").add_subparsers(
+        dest="calendar_command", required=True, metavar="ДЕЙСТВИЕ")
+    show = add("show", cmd_calendar_show, "какие запуски даст календарь", calendar)
+    show.add_argument("--region", help="код региона (по умолчанию все)")
+    show.add_argument("--year", type=int, help="год (по умолчанию все)")
+    show.add_argument("--event", choices=["close", "open", "reminder"], default="close",
+                      help="момент запуска: close — обработка окна, open — шаблоны, reminder — напоминание")
     show.add_argument("--file", help="проверить файл календаря до развёртывания")
-    show.add_argument("--json", action="store_true")
+    as_json(show, "запуски")
     add("airflow", cmd_airflow, "веб-интерфейс Airflow на каталоге данных (airflow standalone)").add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"порт веб-интерфейса (по умолчанию {DEFAULT_PORT})")
-    add("build", cmd_build, "dbt build")
+    add("build", cmd_build, "dbt build по хранилищу")
     add("docs", cmd_docs, "документация: dbt docs и GX Data Docs")
-    add("report", cmd_report, "отчёты цикла по витринам: справки и книги Excel").add_argument("--monitoring", default=DEFAULT_MONITORING)
-    bench = add("benchmark", cmd_benchmark, "замеры этапов цикла на синтетических регионах и наивный базовый вариант")
+    report = add("report", cmd_report, "пересобрать отчёты цикла по витринам: справки и книги Excel")
+    monitoring(report)
+    bench = add("benchmark", cmd_benchmark, "замеры этапов цикла на синтетических регионах и базовый вариант")
     bench.add_argument("--regions", type=int, nargs="*", default=[1], help="число регионов по 44 МО (1 4 16 — рост)")
     bench.add_argument("--schools", type=int, default=25, help="школ в МО (регион: 44 × 25 = 1100)")
     bench.add_argument("--national", action="store_true", help="ещё и масштаб страны: 57 регионов, ~40 000 школ")
     bench.add_argument("--students", type=int, default=10_000_000, help="строк результатов участников для страны")
-    bench.add_argument("--runs", type=int, default=3)
-    bench.add_argument("--no-baseline", action="store_true", help="без наивного варианта")
+    bench.add_argument("--runs", type=int, default=3, help="повторов каждого замера (медиана)")
+    bench.add_argument("--no-baseline", action="store_true", help="без базового варианта")
     bench.add_argument("--output", type=Path, help="дописать результаты в этот файл (BENCHMARKS.md)")
     add_web_commands(commands)
     return parser
@@ -339,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shnor: {busy}", file=sys.stderr)
         return EXIT_BUSY
     except (RuntimeError, KeyError, FileNotFoundError) as error:
-        print(f"shnor: {error}", file=sys.stderr)
+        print(f"shnor: {error.args[0] if isinstance(error, KeyError) and error.args else error}", file=sys.stderr)
         return EXIT_ERROR
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from shnor.fingerprints import dbt_inputs, remember, unchanged
 from shnor.postgres import copy_raw_tables, ensure_access_model
 from shnor_core.settings import DBT_PROJECT_DIR, DataHome
 
@@ -33,14 +34,23 @@ def dbt_target(target: str | None = None) -> str:
     return target or os.environ.get("SHNOR_DBT_TARGET", "duckdb")
 
 
-def dbt_build(home: DataHome, target: str | None = None) -> dict:
+def build_record(home: DataHome) -> Path:
+    return home.dbt_artifacts / "last_build.json"
+
+
+def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = False) -> dict:
     """``dbt build`` in its own process.
 
     A separate process keeps dbt's DuckDB connection out of the caller, which matters under
     ``airflow dags test`` where every task shares one process. With the ``postgres`` target
-    (``SHNOR_DBT_TARGET=postgres``) the raw tables are first copied to PostgreSQL.
+    (``SHNOR_DBT_TARGET=postgres``) the raw tables are first copied to PostgreSQL. With
+    ``skip_unchanged`` (the cycle's DAG), a build whose inputs are those of the last successful build is
+    not run again: the marts are already what it would make.
     """
     target = dbt_target(target)
+    fingerprint = dbt_inputs(home, target)
+    if skip_unchanged and unchanged(build_record(home), fingerprint):
+        return {"dbt_results": {}, "unchanged": True}
     if target == "postgres":
         copy_raw_tables(home)
         ensure_access_model()
@@ -54,4 +64,5 @@ def dbt_build(home: DataHome, target: str | None = None) -> dict:
             statuses[result["status"]] = statuses.get(result["status"], 0) + 1
     if completed.returncode != 0:
         raise RuntimeError(f"dbt build failed ({statuses}):\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}")
+    remember(build_record(home), fingerprint)
     return {"dbt_results": statuses}

@@ -29,10 +29,9 @@ def _home() -> DataHome:
 def _stages():
     """The modules whose functions the tasks call (imported when a task runs, not when a DAG parses)."""
     from reports import templates  # noqa: PLC0415 - heavy: see the module docstring
-    from shnor import cycle, dbt_runner, docs_site, ingest, reminders  # noqa: PLC0415
+    from shnor import cycle, dbt_runner, ingest, reminders  # noqa: PLC0415
 
-    return SimpleNamespace(cycle=cycle, dbt_runner=dbt_runner, docs_site=docs_site, ingest=ingest,
-                           reminders=reminders, templates=templates)
+    return SimpleNamespace(cycle=cycle, dbt_runner=dbt_runner, ingest=ingest, reminders=reminders, templates=templates)
 
 
 def _monitoring_of_run(params, data_interval_start, data_interval_end) -> str:
@@ -89,28 +88,31 @@ def validate_before_reminder() -> dict:
 
 
 @task
-def dbt_build(params=None, triggering_asset_events=None) -> list[str]:
-    """Builds and tests the dbt project; returns the monitorings whose data changed."""
-    _stages().dbt_runner.dbt_build(_home())
-    return _monitorings_of_events(params, triggering_asset_events)
+def dbt_build(params=None, triggering_asset_events=None) -> dict:
+    """Builds and tests the dbt project (not again when nothing it reads has changed since the last
+    build); returns the monitorings whose data changed and whether the marts did."""
+    result = _stages().dbt_runner.dbt_build(_home(), skip_unchanged=True)
+    return {"monitoring_ids": _monitorings_of_events(params, triggering_asset_events),
+            "marts_unchanged": bool(result.get("unchanged"))}
 
 
 @task(outlets=[MARTS])
-def publish_marts(monitoring_ids: list[str], outlet_events=None) -> dict:
-    summary = _stages().cycle.publish_marts(_home())
-    outlet_events[MARTS].extra = {"monitoring_ids": monitoring_ids}
+def publish_marts(built: dict, outlet_events=None) -> dict:
+    summary = ({"published": "без изменений: витрины те же, что опубликованы"} if built["marts_unchanged"]
+               else _stages().cycle.publish_marts(_home()))
+    outlet_events[MARTS].extra = {"monitoring_ids": built["monitoring_ids"]}
     return summary
 
 
 @task
 def build_docs() -> dict:
-    return _stages().docs_site.build_docs(_home())
+    return _stages().cycle.build_docs(_home(), skip_unchanged=True)
 
 
 @task
 def build_reports(params=None, triggering_asset_events=None) -> dict:
     build_reports = _stages().cycle.build_reports
-    return {monitoring_id: build_reports(_home(), monitoring_id)
+    return {monitoring_id: build_reports(_home(), monitoring_id, skip_unchanged=True)
             for monitoring_id in _monitorings_of_events(params, triggering_asset_events)}
 
 

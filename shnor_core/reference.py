@@ -165,7 +165,9 @@ def load_calendar(source: Path = CALENDARS_DIR) -> dict[str, Monitoring]:
 def get_monitoring(monitoring_id: str) -> Monitoring:
     windows = load_calendar()
     if monitoring_id not in windows:
-        raise KeyError(f"Мониторинг «{monitoring_id}» отсутствует в календаре мониторингов (calendars/)")
+        known = ", ".join(sorted(windows))
+        raise KeyError(f"Мониторинг «{monitoring_id}» отсутствует в календаре мониторингов (calendars/); "
+                       f"есть: {known}")
     return windows[monitoring_id]
 
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 import html
 import re
 
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^\w]")
+
 
 def normalize_text(text: object) -> str:
     """Lower-case, ё→е, HTML entities and non-breaking spaces resolved, runs of white space folded."""
-    value = html.unescape(str(text or "")).replace("\xa0", " ").replace("ё", "е").replace("Ё", "Е")
-    return re.sub(r"\s+", " ", value).strip().lower()
+    value = str(text or "")
+    if "&" in value:
+        value = html.unescape(value)
+    value = value.replace("\xa0", " ").replace("ё", "е").replace("Ё", "Е")
+    return _SPACES.sub(" ", value).strip().lower()
 
 
 def clean_text(value: object) -> str:
@@ -17,12 +23,15 @@ def clean_text(value: object) -> str:
     made spaces, runs of white space folded; case kept."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", html.unescape(str(value)).replace("\xa0", " ")).strip()
+    value = str(value)
+    if "&" in value:
+        value = html.unescape(value)
+    return _SPACES.sub(" ", value.replace("\xa0", " ")).strip()
 
 
 def fold(text: object) -> str:
     """Text reduced to letters and digits, for tolerant comparison of labels."""
-    return re.sub(r"[^\w]", "", normalize_text(text))
+    return _NOT_WORD.sub("", normalize_text(text))
 
 
 def is_blank(value: object) -> bool:

@@ -122,11 +122,19 @@ def connect(path: Path, read_only: bool = False, wait: float | None = None) -> I
             con.execute(_DDL)
         yield con
     finally:
+        for key in [k for k in _KNOWN_COLUMNS if k[0] == id(con)]:
+            del _KNOWN_COLUMNS[key]
         con.close()
 
 
+_KNOWN_COLUMNS: dict[tuple[int, str], frozenset[str]] = {}  # per open connection: columns a table has
+
+
 def ensure_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Create ``table`` with the frame's column types, or add the columns a reader has gained since."""
+    """Create ``table`` with the frame's column types, or add the columns a reader has gained since
+    (looked up once per connection and table: every file of a kind brings the same columns)."""
+    if set(frame.columns) <= _KNOWN_COLUMNS.get((id(con), table), frozenset()):
+        return
     con.register("incoming", frame)
     try:
         con.execute(f"create table if not exists {table} as select * from incoming limit 0")
@@ -137,6 +145,8 @@ def ensure_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
         for column, kind in con.execute("select column_name, column_type from (describe select * from incoming)").fetchall():
             if column not in existing:
                 con.execute(f'alter table {table} add column "{column}" {kind}')
+                existing.add(column)
+        _KNOWN_COLUMNS[(id(con), table)] = frozenset(existing)
     finally:
         con.unregister("incoming")
 

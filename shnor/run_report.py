@@ -1,0 +1,80 @@
+"""What a cycle did, in words an operator reads: each task as it finishes, then what was accepted,
+refused (with where the file and its reasons are), late and missing. The same as JSON for machines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from shnor.airflow_local import TaskDone
+from shnor_core import warehouse
+from shnor_core.settings import DataHome
+
+TASK_TITLES = {
+    "resolve_monitoring": "мониторинг запуска определён",
+    "load_reference": "справочники форм и календарь загружены",
+    "ingest_submissions": "формы МО приняты в архив и прочитаны",
+    "ingest_context": "ОО-1 прочитаны",
+    "ingest_school_data": "реестр школ, результаты, списки и кураторы прочитаны",
+    "validate_new_files": "проверки Great Expectations выполнены",
+    "dbt_build": "витрины построены и проверены (dbt build)",
+    "publish_marts": "витрины опубликованы для BI",
+    "build_docs": "документация dbt и GX собрана",
+    "build_reports": "отчёты сформированы",
+}
+STAGES = {"shnor_ingest_window": "приём", "shnor_build_marts": "витрины", "shnor_publish_reports": "отчёты"}
+STATE_RU = {"success": "готово", "failed": "ОШИБКА", "skipped": "пропущено", "upstream_failed": "не выполнено"}
+
+
+def print_progress(task: TaskDone, stream=sys.stderr) -> None:
+    stage = STAGES.get(task.dag_id, task.dag_id)
+    print(f"  [{stage}] {TASK_TITLES.get(task.task_id, task.task_id)} — {STATE_RU.get(task.state, task.state)}, "
+          f"{task.seconds:.1f} с", file=stream, flush=True)
+
+
+def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path) -> dict:
+    """Accepted, refused (file, quarantine folder, first reasons), late and missing forms of the cycle,
+    and the other files the run took in."""
+    status = warehouse.query(home.warehouse, "select municipality_name, submission_status, is_late, current_file "
+                                             "from marts.mart_submission_status where monitoring_id = ? "
+                                             "order by municipality_name", [monitoring_id])
+    refused = warehouse.query(home.warehouse, f"""
+        select f.source_file, f.source_kind, f.source_sha256,
+               list(e.rule order by e.stage, e.cell)[1:3] as rules, count(e.rule) as errors
+        from {warehouse.FILES_TABLE} f left join {warehouse.ERRORS_TABLE} e using (source_sha256)
+        where f.status = 'rejected' and (f.monitoring_id = ? or f.source_kind <> 'submission')
+        group by all order by f.source_kind, f.source_file""", [monitoring_id])
+    files = warehouse.query(home.warehouse, f"select source_kind, status, count(*) as n from {warehouse.FILES_TABLE} "
+                                            "group by all order by 1, 2")
+    return {
+        "monitoring_id": monitoring_id, "seconds": round(seconds, 1),
+        "accepted": list(status.loc[status["submission_status"] == "accepted", "municipality_name"]),
+        "late": list(status.loc[status["is_late"].astype(bool), "municipality_name"]),
+        "missing": list(status.loc[status["submission_status"] == "missing", "municipality_name"]),
+        "refused": [{"file": r.source_file, "kind": r.source_kind, "errors": int(r.errors),
+                     "first_reasons": [rule for rule in r.rules if rule],
+                     "quarantine": str(home.quarantine / r.source_sha256)} for r in refused.itertuples()],
+        "files": {f"{r.source_kind}:{r.status}": int(r.n) for r in files.itertuples()},
+        "warehouse": str(home.warehouse), "reports": str(home.reports / monitoring_id),
+        "validation": str(home.validation), "log": str(log),
+    }
+
+
+def print_summary(summary: dict, as_json: bool = False) -> None:
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        return
+    names = lambda items: ", ".join(items) if items else "—"  # noqa: E731
+    print(f"Цикл мониторинга {summary['monitoring_id']} выполнен за {summary['seconds']:.0f} с")
+    print(f"  формы МО: принято {len(summary['accepted'])}, отклонено "
+          f"{sum(1 for r in summary['refused'] if r['kind'] == 'submission')}, с опозданием {len(summary['late'])} "
+          f"({names(summary['late'])}), не сдано {len(summary['missing'])} ({names(summary['missing'])})")
+    for refused in summary["refused"]:
+        reasons = "; ".join(refused["first_reasons"])
+        more = f" (всего ошибок: {refused['errors']})" if refused["errors"] > len(refused["first_reasons"]) else ""
+        print(f"  ОТКЛОНЁН {refused['file']}: {reasons}{more}\n    карантин: {refused['quarantine']}")
+    print(f"  хранилище (DuckDB): {summary['warehouse']}")
+    print(f"  отчёты:             {summary['reports']} (справка .docx и .pdf, справки МО, книги Excel)")
+    print(f"  проверки GX:        {summary['validation']}")
+    print(f"  журнал Airflow:     {summary['log']}")
