@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lock clean
+.PHONY: install demo airflow test lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	SHNOR_HOME=$(CURDIR)/var/demo $(BIN)/shnor demo
+
+# The Airflow UI on the demo home (after `make demo`): the URL and the login are printed; Ctrl+C stops it.
+airflow: $(STAMP)
+	SHNOR_HOME=$(CURDIR)/var/demo $(BIN)/shnor airflow
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -4,6 +4,7 @@ the report is composed, never in a renderer."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,18 @@ class Table:
     rows: list[list[str]]
     widths: list[float] | None = None  # relative column widths; equal when None
     caption: str | None = None
+    numeric: list[bool] | None = None  # right-aligned columns; None: those whose every cell is a number or «—»
+
+    def numeric_columns(self) -> list[bool]:
+        if self.numeric is not None:
+            return self.numeric
+        columns = list(zip(*self.rows)) if self.rows else [() for _ in self.columns]
+        return [bool(values) and all(_NUMBER.match(v) or v in ("—", "") for v in values)
+                and any(_NUMBER.match(v) for v in values) for values in columns]
+
+
+# "56 %", "7,3", "−0,25", "774 689", "12 из 44": what a cell holding a number looks like once formatted
+_NUMBER = re.compile(r"^[−-]?\d[\d\u00a0 ]*(,\d+)?(\u00a0?%| %)?( из \d+)?$")
 
 
 @dataclass
@@ -49,9 +62,22 @@ class Document:
     blocks: list = field(default_factory=list)
     footer: str = ""
     mark: str | None = None  # «демонстрационные данные» on every page when set
+    author: str = ""  # the institution that issues it: the file's author (docx core properties, PDF metadata)
 
     def add(self, *blocks) -> Document:
         self.blocks.extend(blocks)
+        return self
+
+    def number_captions(self) -> Document:
+        """Tables and figures numbered in the order they appear («Таблица 1.», «Рисунок 2.»), whoever wrote
+        them and however they were numbered; appendix captions («Таблица П1.») keep their own."""
+        counters = {"Таблица": 0, "Рисунок": 0}
+        for block in self.blocks:
+            if isinstance(block, (Table, Figure)) and block.caption:
+                match = _CAPTION.match(block.caption)
+                if match:
+                    counters[match["kind"]] += 1
+                    block.caption = f"{match['kind']} {counters[match['kind']]}. {block.caption[match.end():]}"
         return self
 
     def text(self) -> str:
@@ -69,15 +95,29 @@ class Document:
         return "\n".join(parts)
 
 
+_CAPTION = re.compile(r"^(?P<kind>Таблица|Рисунок)(\s+\d+)?\.\s*")
+
+
+# One-letter words that must not end a line (a preposition or conjunction stays with the next word), and «№».
+_SHORT_WORD = re.compile(r"(?<![\w\-])([ВвКкСсУуОоИиАаЯя]|№)[ \t]+(?=\S)")
+_DASH = re.compile(r"[ \t]+(—)")
+
+
+def keep_short_words(text: str) -> str:
+    """Russian typography: a no-break space after «в, к, с, у, о, и, а, я» and «№», and before a dash, so none
+    of them hangs at a line's end (a line never ends with «в» or starts with «—»)."""
+    return _DASH.sub("\u00a0\\1", _SHORT_WORD.sub("\\1\u00a0", text))
+
+
 def _missing(value) -> bool:
     return value is None or bool(pd.isna(value))
 
 
 def percent(share: float | None, digits: int = 0) -> str:
-    """0.563 → "56 %" (Russian typography: a space before the sign, a comma for decimals)."""
+    """0.563 → "56 %" (Russian typography: a no-break space before the sign, a comma for decimals)."""
     if _missing(share):
         return "—"
-    return f"{share * 100:.{digits}f}".replace(".", ",") + " %"
+    return f"{share * 100:.{digits}f}".replace(".", ",") + "\u00a0%"
 
 
 def number(value: float | None, digits: int = 1) -> str:

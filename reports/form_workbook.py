@@ -2,7 +2,9 @@
 
 Templates carry what the reader can trust in a hidden ``_meta`` sheet (form, monitoring,
 municipality code, template version), data validation on every value cell (0/1 lists for presence,
-whole numbers ≥ 0 for counts), and locked labels: only the value cells can be edited.
+whole numbers ≥ 0 for counts) with an input prompt saying what to type, and locked labels: only the value
+cells can be edited. Above the table, the deadline (the window's close), where to send the form (the
+calendar's ``submission_address``) and an instruction block: how to fill (0/1, counts, «*»), what not to change.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reports.document import ru_date
-from reports.excel import put_text
+from reports.excel import mark_sheet, put_text
 from shnor_core.demo import DEMO_MARK
 from shnor_core.reference import Form, Monitoring, Municipality
 from shnor_core.sources import TEMPLATE_META_SHEET
@@ -29,6 +31,19 @@ HEADER = (
 )
 NOT_APPLICABLE = "*"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+NO_ADDRESS = "в соответствии с письмом о проведении мониторинга"
+# What a person filling the template must know; no line starts with «Баллы» or «Количеств…» (those words
+# open the form's header row, which the reader looks for).
+INSTRUCTIONS = (
+    "Как заполнить форму:",
+    "1. Заполняются только жёлтые ячейки; остальные защищены от изменения.",
+    "2. Показатель наличия: в столбце «Баллы» поставьте 1, если мероприятие, документ или раздел сайта есть, и 0, "
+    "если нет. Если у показателя несколько подпунктов, отметьте каждый.",
+    "3. Количественный показатель: в столбце «Количественные показатели» укажите целое число (0 и больше).",
+    "4. Звёздочка «*» означает, что ячейка в этой строке не заполняется (заполняется соседний столбец).",
+    "5. Не меняйте наименования показателей, порядок строк и листы книги, не добавляйте строк и столбцов: "
+    "форма читается автоматически. Сохраните книгу в формате .xlsx.",
+)
 
 ItemKey = tuple[str, int, int]  # (section_code, indicator_number, item_number)
 
@@ -58,12 +73,24 @@ def write_form_workbook(
     header += [("Период проведения:", f"{ru_date(monitoring.window_open)} – {ru_date(monitoring.window_close)}")]
     if municipality is not None:
         header.append(("Версия шаблона:", TEMPLATE_VERSION))
+        header.append(("Срок представления:", f"до {ru_date(monitoring.window_close)} включительно"))
+        header.append(("Куда направить:", monitoring.submission_address or NO_ADDRESS))
     for row, (label, value) in enumerate(header, start=2):
         put_text(sheet.cell(row, 1), label)
         put_text(sheet.cell(row, 2), value)
+    for label in ("Срок представления:", "Куда направить:"):
+        if label in dict(header):
+            sheet.cell(2 + [h[0] for h in header].index(label), 2).font = Font(bold=True)
     row = len(header) + 2
     if demo:
         put_text(sheet.cell(row, 1), DEMO_MARK)
+    if municipality is not None:
+        for line in INSTRUCTIONS:
+            row += 1
+            put_text(sheet.cell(row, 1), line).font = Font(bold=line.endswith(":"), italic=not line.endswith(":"))
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+            sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.row_dimensions[row].height = 15 * (1 + len(line) // 120)
     row += 2
     for column, text in enumerate(HEADER, start=1):
         put_text(sheet.cell(row, column), text).font = Font(bold=True)
@@ -108,18 +135,23 @@ def write_form_workbook(
     for cells in sheet.iter_rows(min_row=header_row, min_col=2, max_col=2):
         cells[0].alignment = Alignment(wrap_text=True, vertical="top")
     if municipality is not None:
-        _make_template(workbook, sheet, form, monitoring, municipality, presence_cells, count_cells)
+        _make_template(workbook, sheet, form, monitoring, municipality, presence_cells, count_cells, demo)
+    if demo:
+        mark_sheet(sheet, DEMO_MARK, column=6)  # beside the table too, and on every printed page
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
 
 
-def _make_template(workbook, sheet, form, monitoring, municipality, presence_cells, count_cells) -> None:
+def _make_template(workbook, sheet, form, monitoring, municipality, presence_cells, count_cells, demo) -> None:
     presence = DataValidation(type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True,
-                              errorTitle="Недопустимое значение", error="Введите 1 (есть) или 0 (нет)")
+                              errorTitle="Недопустимое значение", error="Введите 1 (есть) или 0 (нет)",
+                              showInputMessage=True, promptTitle="Наличие: 1 или 0",
+                              prompt="1 — есть (мероприятие, документ, раздел сайта), 0 — нет")
     count = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                            showErrorMessage=True, errorTitle="Недопустимое значение",
-                           error="Введите целое число не меньше 0")
+                           error="Введите целое число не меньше 0", showInputMessage=True,
+                           promptTitle="Количество", prompt="Целое число: 0 и больше")
     for validation, cells in ((presence, presence_cells), (count, count_cells)):
         if cells:
             for cell in cells:
@@ -135,6 +167,7 @@ def _make_template(workbook, sheet, form, monitoring, municipality, presence_cel
         "municipality_oktmo": municipality.oktmo, "municipality_name": municipality.name,
         "template_version": TEMPLATE_VERSION,
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "deadline": monitoring.window_close, "is_demo": "true" if demo else "false",
     }.items():
         meta.append([key, value])
     meta.sheet_state = "veryHidden"

@@ -13,7 +13,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.excel import put_text, style_header
+from reports.excel import mark_sheet, put_text, style_header
 from reports.provenance import Provenance
 from reports.regional_note import CycleMarts
 
@@ -39,7 +39,7 @@ class Sheet:
 SHEETS = (
     Sheet("Показатели", "indicators", (
         Column("municipality_name", "Муниципальное образование"), Column("section_title", "Раздел"),
-        Column("indicator_code", "Код"), Column("indicator_label", "Показатель"),
+        Column("indicator_display_code", "Код"), Column("indicator_label", "Показатель"),
         Column("score", "Балл", DECIMAL), Column("max_score", "Максимум", WHOLE),
         Column("share_of_max", "Доля от максимума", PERCENT, weak_below=0.5),
         Column("region_mean", "Среднее по региону", DECIMAL), Column("region_rank", "Место", WHOLE),
@@ -95,6 +95,8 @@ def write_mart_export(marts: CycleMarts, origin: Provenance) -> Path:
     for spec in SHEETS:
         _write_sheet(workbook.create_sheet(spec.title), spec, getattr(marts, spec.frame))
     _write_provenance(workbook.create_sheet("Источники"), origin)
+    for sheet in workbook.worksheets:  # every sheet of a demo cycle says so
+        mark_sheet(sheet, origin.mark)
     path = export_path(marts.home, marts.monitoring_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)

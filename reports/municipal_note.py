@@ -14,6 +14,7 @@ import pandas as pd
 from reports import charts
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent, ru_date
 from reports.docx_writer import write_docx
+from reports.pdf_writer import write_pdf
 from reports.provenance import STATUS_RU, Provenance
 from reports.regional_note import CycleMarts, charts_dir
 
@@ -27,7 +28,7 @@ def municipal_note(marts: CycleMarts, origin: Provenance, oktmo: str) -> Documen
     note = Document(title=f"Аналитическая справка: {name}",
                     subtitle=[f"по результатам мониторинга: {monitoring.title}",
                               f"{origin.region}; окно сбора данных {origin.window()}"],
-                    footer=origin.footer(), mark=origin.mark)
+                    footer=origin.footer(), mark=origin.mark, author=origin.institution)
     note.add(Heading("1. Представление формы"))
     line = f"Статус формы: {STATUS_RU[status['submission_status']]}; получено версий: {int(status['versions_received'])}"
     if status["versions_rejected"]:
@@ -56,13 +57,14 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
     indicators = marts.indicators[(marts.indicators["municipality_oktmo"] == oktmo)
                                   & (marts.indicators["indicator_kind"] == "presence")]
     folder = charts_dir(marts.home, marts.monitoring_id) / "municipalities"
-    note.add(Figure(charts.shares_by_name(folder / f"{oktmo}.png", list(indicators["indicator_code"]),
-                                          list(indicators["share_of_max"]), float(sections["region_mean_share"].mean()),
-                                          "среднее по региону (разделы)", "Балл показателя, % от максимального",
-                                          weak_below=0.5),
-                    f"Рисунок. Показатели: {name} (оранжевым — ниже 50 % от максимума)"))
+    note.add(Figure(charts.shares_against_region(
+        folder / f"{oktmo}.png", list(indicators["indicator_display_code"]), list(indicators["share_of_max"]),
+        [None if pd.isna(v) else float(v) for v in indicators["region_mean_share"]], name,
+        "среднее по региону (по показателю)", "Балл показателя, % от максимального", weak_below=0.5),
+        f"Рисунок. Показатели наличия: {name} и среднее по региону у каждого показателя "
+        f"(оранжевым — ниже 50 % от максимума)"))
     note.add(Table(["Показатель", "Балл", "Максимум", "Среднее по региону", "Изменение"],
-                   [[f"{row.indicator_code}. {row.indicator_label}", number(row.score), number(row.max_score, 0),
+                   [[f"{row.indicator_display_code}. {row.indicator_label}", number(row.score), number(row.max_score, 0),
                      number(row.region_mean), CHANGE_RU[row.change_direction]]
                     for row in marts.indicators[marts.indicators["municipality_oktmo"] == oktmo].itertuples()],
                    widths=[5, 0.9, 0.9, 1.1, 1.2]))
@@ -128,7 +130,13 @@ def _roadmap(note: Document, marts: CycleMarts, oktmo: str) -> None:
 
 
 def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]]) -> list[Path]:
-    return [write_docx(municipal_note(marts, origin, oktmo), path) for oktmo, path in jobs]
+    """Each note as .docx and, beside it, as PDF; returns the .docx paths."""
+    written = []
+    for oktmo, path in jobs:
+        note = municipal_note(marts, origin, oktmo)
+        written.append(write_docx(note, path))
+        write_pdf(note, path.with_suffix(".pdf"))
+    return written
 
 
 @cache
@@ -139,8 +147,8 @@ def _note_writers(workers: int) -> ProcessPoolExecutor:
 
 
 def write_municipal_notes(home, monitoring_id: str, marts: CycleMarts, origin: Provenance) -> list[Path]:
-    """One .docx per municipality of the cycle's region. Notes are independent and each costs a chart, so
-    they are shared among as many processes as there are cores."""
+    """One note per municipality of the cycle's region, .docx and PDF. Notes are independent and each costs a
+    chart, so they are shared among as many processes as there are cores."""
     folder = home.reports / monitoring_id / "municipalities"
     jobs = [(row.municipality_oktmo, folder / f"{row.municipality_oktmo} {row.municipality_name}.docx")
             for row in origin.submissions.itertuples()]

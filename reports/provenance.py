@@ -13,7 +13,7 @@ import pandas as pd
 from reports.document import ru_date
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
-from shnor_core.reference import Monitoring, get_monitoring, region_name
+from shnor_core.reference import Monitoring, get_monitoring, region_institution, region_name
 from shnor_core.settings import PROJECT_ROOT, DataHome
 
 STATUS_RU = {"accepted": "принята", "rejected": "отклонена", "missing": "не сдана"}
@@ -38,6 +38,7 @@ class Provenance:
     generated_at: datetime
     version: str
     is_demo: bool
+    institution: str = ""  # who issues the reports (the region reference's institution)
 
     @property
     def mark(self) -> str | None:
@@ -76,4 +77,4 @@ def provenance(home: DataHome, monitoring_id: str) -> Provenance:
     demo = warehouse.query(home.warehouse, "select count(*) as n from marts.mart_indicator_scores "
                                            "where monitoring_id = ? and is_demo", [monitoring_id]).iloc[0]["n"]
     return Provenance(monitoring, region_name(monitoring.region_code), submissions, datetime.now(timezone.utc),
-                      code_version(), bool(demo))
+                      code_version(), bool(demo), region_institution(monitoring.region_code))

@@ -76,20 +76,21 @@ def regional_note(marts: CycleMarts, origin: Provenance) -> Document:
         title="Аналитическая справка",
         subtitle=[f"о результатах мониторинга: {monitoring.title}",
                   f"{origin.region}; окно сбора данных {origin.window()}"],
-        footer=origin.footer(), mark=origin.mark)
+        footer=origin.footer(), mark=origin.mark, author=origin.institution)
     texts = marts.texts
     note.add(Heading("1. Цель и период мониторинга"))
     note.add(*[Paragraph(text) for text in texts[texts["text_kind"] == "purpose"]["text"]])
     note.add(Paragraph(f"Период: сведения, представленные муниципальными образованиями в окне мониторинга "
                        f"{origin.window()}."))
     _sources(note, marts, origin)
-    _results(note, marts)
+    appendix = _results(note, marts)
     _schools(note, marts)
     _recommendations(note, marts)
     _measures(note, marts)
     note.add(Heading("Приложение. Использованные формы"),
              Table(["Муниципальное образование", "Статус", "Учтённая версия (файл, SHA-256)", "Версий"],
                    origin.files_table(), widths=[3, 1.6, 4.4, 0.8]))
+    note.add(*appendix)
     return note
 
 
@@ -112,12 +113,19 @@ def _sources(note: Document, marts: CycleMarts, origin: Provenance) -> None:
     note.add(Bullets(items))
 
 
-def _results(note: Document, marts: CycleMarts) -> None:
+def section_abbreviations(marts: CycleMarts) -> dict[str, str]:
+    """Each section's short name, the prefix of its indicators' Cyrillic codes (ИП, МНЦ, МТКП)."""
+    codes = marts.indicators.drop_duplicates("section_code")
+    return {row.section_code: str(row.indicator_display_code).rsplit("-", 1)[0] for row in codes.itertuples()}
+
+
+def _results(note: Document, marts: CycleMarts) -> list:
+    """Section 3; returns the blocks it puts in the appendix (the shares table behind the heatmap)."""
     note.add(Heading("3. Основные результаты"))
     totals = marts.totals
     if totals.empty:
         note.add(Paragraph("Принятых форм нет: результаты не рассчитываются."))
-        return
+        return []
     region_share = totals["region_mean_share"].iloc[0]
     folder = charts_dir(marts.home, marts.monitoring_id)
     note.add(Paragraph(
@@ -133,20 +141,32 @@ def _results(note: Document, marts: CycleMarts) -> None:
                                         "Итоговый балл, % от максимального", "Число МО"),
                     "Рисунок 2. Распределение муниципальных образований по итоговому баллу"))
     section_titles = marts.sections.drop_duplicates("section_code").sort_values("section_order")
+    short = section_abbreviations(marts)
     pivot = marts.sections.pivot_table(index="municipality_name", columns="section_code", values="section_share")
-    rows = [[name] + [percent(pivot.loc[name, code]) for code in section_titles["section_code"]]
-            + [percent(totals.set_index("municipality_name").loc[name, "total_share"])] for name in pivot.index]
+    total_of = totals.set_index("municipality_name")["total_share"]
     means = marts.sections.groupby("section_code")["region_mean_share"].first()
-    rows.append(["В среднем по региону"] + [percent(means[code]) for code in section_titles["section_code"]]
-                + [percent(region_share)])
-    note.add(Table(["Муниципальное образование"] + list(section_titles["section_title"]) + ["Итого"], rows,
-                   widths=[2.6] + [1.6] * len(section_titles) + [1], caption="Таблица 1. Доля от максимального балла по разделам"))
+    codes = list(section_titles["section_code"])
+    shares = [[pivot.loc[name, code] for code in codes] + [total_of[name]] for name in pivot.index]
+    shares.append([means[code] for code in codes] + [region_share])
+    names = [*pivot.index, "В среднем по региону"]
+    note.add(Paragraph("Доля от максимального балла по разделам формы — на рисунке 3 (разделы: " + "; ".join(
+        f"{short[row.section_code]} — «{row.section_title}»" for row in section_titles.itertuples())
+        + "); таблица значений — в приложении к разделу 3."))
+    note.add(Figure(charts.heatmap(folder / "sections.png", names, [short[code] for code in codes] + ["Итого"],
+                                   [[None if pd.isna(v) else float(v) for v in row] for row in shares],
+                                   "Доля от максимального балла", highlight_last_row=True),
+                    "Рисунок 3. Доля от максимального балла по разделам, % (зелёным — выше, красным — ниже)"))
     indicators = marts.indicators.drop_duplicates("indicator_code")
     note.add(Table(["Показатель", "Максимум", "Среднее по региону", "Медиана"],
-                   [[f"{row.indicator_code}. {row.indicator_label}", number(row.max_score, 0),
+                   [[f"{row.indicator_display_code}. {row.indicator_label}", number(row.max_score, 0),
                      number(row.region_mean), number(row.region_median)] for row in indicators.itertuples()],
-                   widths=[5.5, 1, 1.2, 1], caption="Таблица 2. Показатели формы: средний балл и медиана по региону"))
+                   widths=[5.5, 1, 1.2, 1], caption="Таблица 1. Показатели формы: средний балл и медиана по региону"))
     _changes(note, marts, folder)
+    return [Heading("Приложение к разделу 3. Доля от максимального балла по разделам"),
+            Table(["Муниципальное образование"] + list(section_titles["section_title"]) + ["Итого"],
+                  [[name] + [percent(value) for value in row] for name, row in zip(names, shares)],
+                  widths=[2.6] + [1.6] * len(section_titles) + [1],
+                  caption="Таблица П1. Доля от максимального балла по разделам (к рисунку 3)")]
 
 
 def _changes(note: Document, marts: CycleMarts, folder: Path) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reports.excel import put_text, style_header
+from reports.excel import mark_sheet, put_text, style_header
 from reports.provenance import STATUS_RU, code_version
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
@@ -30,7 +30,7 @@ def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
         "order by municipality_name, section_order, indicator_number",
         [monitoring_id],
     )
-    indicators = (scores[["section_order", "indicator_number", "indicator_code", "section_title",
+    indicators = (scores[["section_order", "indicator_number", "indicator_code", "indicator_display_code", "section_title",
                           "indicator_label", "indicator_kind", "max_score"]]
                   .drop_duplicates("indicator_code").sort_values(["section_order", "indicator_number"]))
     is_demo = bool(scores["is_demo"].any()) if not scores.empty else False
@@ -42,8 +42,6 @@ def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
     put_text(sheet["A2"], f"Окно мониторинга: {monitoring.window_open} – {monitoring.window_close}; "
                           f"форм учтено: {scores['municipality_oktmo'].nunique()}")
     put_text(sheet["A3"], f"Сформировано {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, версия {code_version()}")
-    if is_demo:
-        put_text(sheet["A4"], DEMO_MARK.upper()).font = Font(bold=True, color="C00000")
 
     header_row = 6
     put_text(sheet.cell(header_row, 1), "Муниципальное образование")
@@ -51,7 +49,7 @@ def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
     columns = {}
     for offset, row in enumerate(indicators.itertuples(), start=3):
         maximum = "" if pd.isna(row.max_score) else f" (из {int(row.max_score)})"
-        put_text(sheet.cell(header_row, offset), f"{row.indicator_code}{maximum}")
+        put_text(sheet.cell(header_row, offset), f"{row.indicator_display_code}{maximum}")
         columns[row.indicator_code] = offset
     style_header(sheet[header_row])
 
@@ -73,7 +71,7 @@ def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
         put_text(legend.cell(1, column), title)
     style_header(legend[1])
     for index, row in enumerate(indicators.itertuples(), start=2):
-        put_text(legend.cell(index, 1), row.indicator_code)
+        put_text(legend.cell(index, 1), row.indicator_display_code)
         put_text(legend.cell(index, 2), row.section_title)
         put_text(legend.cell(index, 3), row.indicator_label)
         put_text(legend.cell(index, 4), "наличие (0/1)" if row.indicator_kind == "presence" else "количество")
@@ -94,6 +92,10 @@ def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
             put_text(sources.cell(index, column), value)
 
     _write_submission_status(workbook.create_sheet("Сдача форм"), home, monitoring_id)
+    for other in workbook.worksheets[1:]:  # the first sheet carries the mark in its title rows (A4)
+        mark_sheet(other, DEMO_MARK if is_demo else None)
+    if is_demo:
+        mark_sheet(sheet, DEMO_MARK, row=4, column=1)
 
     path = summary_path(home, monitoring_id)
     path.parent.mkdir(parents=True, exist_ok=True)

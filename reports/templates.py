@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from reports.form_workbook import write_form_workbook
+from shnor_core.demo import holds_demo_data
 from shnor_core.names import display_name
 from shnor_core.reference import Municipality, get_monitoring, load_form, load_municipalities, region_name
 from shnor_core.settings import DataHome
@@ -20,10 +21,12 @@ def template_path(home: DataHome, monitoring_id: str, oktmo: str) -> Path:
     return templates_folder(home, monitoring_id) / f"{monitoring_id}_{oktmo}.xlsx"
 
 
-def issue_template(home: DataHome, monitoring_id: str, municipality: Municipality, demo: bool = False) -> Path:
+def issue_template(home: DataHome, monitoring_id: str, municipality: Municipality, demo: bool | None = None) -> Path:
     """One municipality's blank template, written whole under a temporary name and then renamed, so a
-    reader (the upload page's download) never sees half a workbook."""
+    reader (the upload page's download) never sees half a workbook. A home that holds the demo region's data
+    issues templates marked as demo (``demo`` None: as the home says)."""
     monitoring = get_monitoring(monitoring_id)
+    demo = holds_demo_data(home) if demo is None else demo
     target = template_path(home, monitoring_id, municipality.oktmo)
     staged = target.with_name(f".{target.stem}.{os.getpid()}.{threading.get_ident()}.xlsx")
     write_form_workbook(staged, load_form(monitoring.form_id), monitoring, region_name(monitoring.region_code),
@@ -32,6 +35,7 @@ def issue_template(home: DataHome, monitoring_id: str, municipality: Municipalit
     return target
 
 
-def issue_templates(home: DataHome, monitoring_id: str, demo: bool = False) -> list[Path]:
+def issue_templates(home: DataHome, monitoring_id: str, demo: bool | None = None) -> list[Path]:
     monitoring = get_monitoring(monitoring_id)
+    demo = holds_demo_data(home) if demo is None else demo
     return [issue_template(home, monitoring_id, m, demo) for m in load_municipalities(monitoring.region_code)]

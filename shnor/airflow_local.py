@@ -2,14 +2,19 @@
 
 ``airflow dags test`` runs a whole DAG in one process without a scheduler, which is what a laptop,
 the demo and the end-to-end test need; ``shnor.dag_runner`` does the same for the cycle's three DAGs in
-one process.
+one process. The home's ``airflow.cfg`` names the project's DAG and plugin folders and the SQLite database,
+so plain ``airflow …`` commands with only ``AIRFLOW_HOME`` set see the same Airflow, and ``shnor airflow``
+(:func:`serve_airflow`) opens its UI: ``airflow standalone`` on that home, where the demo's runs show.
 """
 
 from __future__ import annotations
 
+import base64
+import configparser
 import json
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -22,9 +27,83 @@ from pathlib import Path
 
 from shnor_core.settings import DAGS_DIR, PLUGINS_DIR, DataHome
 
+DEFAULT_PORT = 8080
+SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+ADMIN_USER = "admin"
+
+
+def airflow_config_path(home: DataHome) -> Path:
+    return home.airflow_home / "airflow.cfg"
+
+
+def passwords_file(home: DataHome) -> Path:
+    """Where Airflow's simple auth manager keeps the password it generates for each user (as JSON)."""
+    return home.airflow_home / "simple_auth_manager_passwords.json.generated"
+
+
+def _generated_secrets() -> dict[tuple[str, str], str]:
+    from cryptography.fernet import Fernet  # noqa: PLC0415 - only when a home's Airflow config is first written
+
+    return {("core", "fernet_key"): Fernet.generate_key().decode(),
+            ("api_auth", "jwt_secret"): base64.b64encode(os.urandom(16)).decode()}
+
+
+def airflow_settings(home: DataHome, port: int = DEFAULT_PORT) -> dict[tuple[str, str], str]:
+    """What the home's ``airflow.cfg`` must say so that any Airflow process started with only
+    ``AIRFLOW_HOME`` set runs this project: its DAGs and plugins (the calendar timetable), the home's
+    SQLite database, no example DAGs, the standalone's executor and auth manager, and the execution API
+    on the UI's port (the workers of a LocalExecutor report there)."""
+    return {
+        ("core", "dags_folder"): str(DAGS_DIR),
+        ("core", "plugins_folder"): str(PLUGINS_DIR),
+        ("core", "load_examples"): "False",
+        ("core", "unit_test_mode"): "False",
+        ("core", "executor"): "LocalExecutor",
+        ("core", "parallelism"): "4",  # the LocalExecutor starts this many workers: 32 by default, a laptop needs few
+        ("core", "dags_are_paused_at_creation"): "True",  # the UI shows the calendar; nothing runs until unpaused
+        ("core", "auth_manager"): SIMPLE_AUTH_MANAGER,
+        ("core", "simple_auth_manager_users"): f"{ADMIN_USER}:admin",
+        ("core", "execution_api_server_url"): f"http://localhost:{port}/execution/",
+        ("database", "sql_alchemy_conn"): f"sqlite:///{home.airflow_home / 'airflow.db'}",
+        ("api", "host"): "127.0.0.1",
+        ("api", "port"): str(port),
+        ("cosmos", "enable_telemetry"): "False",
+    }
+
+
+def write_airflow_config(home: DataHome, port: int | None = None) -> Path:
+    """Write (or bring up to date) the home's ``airflow.cfg``; settings it holds besides ours are kept,
+    and so are its secrets (Fernet key, JWT secret), made once per home. ``port`` None keeps the port
+    the file names (8080 at first)."""
+    path = airflow_config_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    config = configparser.ConfigParser(interpolation=None)
+    config.optionxform = str  # keys as written
+    if path.exists():
+        config.read(path, encoding="utf-8")
+    if port is None:
+        port = int(config.get("api", "port", fallback=str(DEFAULT_PORT)))
+    wanted = airflow_settings(home, port)
+    if not (config.get("core", "fernet_key", fallback="") and config.get("api_auth", "jwt_secret", fallback="")):
+        wanted = {**_generated_secrets(), **wanted}
+    changed = False
+    for (section, key), value in wanted.items():
+        if not config.has_section(section):
+            config.add_section(section)
+        if config.get(section, key, fallback=None) != value:
+            config.set(section, key, value)
+            changed = True
+    if changed:
+        staged = path.with_name(f".{path.name}.{os.getpid()}")
+        with open(staged, "w", encoding="utf-8") as handle:
+            config.write(handle)
+        staged.chmod(0o600)  # it holds the home's secrets
+        os.replace(staged, path)
+    return path
+
 
 def airflow_environment(home: DataHome) -> dict[str, str]:
-    home.airflow_home.mkdir(parents=True, exist_ok=True)
+    write_airflow_config(home)
     return {
         **os.environ,
         "SHNOR_HOME": str(home.root),
@@ -165,3 +244,109 @@ def run_dag(home: DataHome, dag_id: str, conf: dict, migrate: bool = True) -> Pa
         ensure_metadata_db(home)
         fail_interrupted_runs(home)
     return run_dags(home, (dag_id,), conf)
+
+
+def admin_password(home: DataHome, timeout: float = 0) -> str | None:
+    """The password Airflow's simple auth manager generated for ``admin`` (``airflow standalone`` writes it
+    into the home at its first start); None if it has not yet been written."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            password = json.loads(passwords_file(home).read_text(encoding="utf-8")).get(ADMIN_USER)
+        except (FileNotFoundError, json.JSONDecodeError):
+            password = None
+        if password or time.monotonic() >= deadline:
+            return password
+        time.sleep(0.5)
+
+
+def start_standalone(home: DataHome, port: int = DEFAULT_PORT, log: Path | None = None) -> subprocess.Popen:
+    """``airflow standalone`` (scheduler, DAG processor, triggerer, API server and UI) on the home, in a
+    process group of its own: its components are its children and :func:`stop_standalone` ends them all."""
+    write_airflow_config(home, port)
+    ensure_metadata_db(home)
+    environment = {**airflow_environment(home), "AIRFLOW__API__PORT": str(port),
+                   "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{port}/execution/"}
+    output = open(log, "w", encoding="utf-8") if log is not None else None  # noqa: SIM115 - the child holds it
+    try:
+        return subprocess.Popen([str(Path(sys.executable).with_name("airflow")), "standalone"], env=environment,
+                                stdout=output, stderr=subprocess.STDOUT if output else None, start_new_session=True)
+    finally:
+        if output is not None:
+            output.close()
+
+
+def stop_standalone(process: subprocess.Popen, grace: float = 10) -> None:
+    """Stop every process of the standalone's group (stopping the standalone alone leaves its components
+    running): a terminate first (each component shuts down), then, after ``grace`` seconds, a kill for
+    whatever still runs (the LocalExecutor's idle workers may not exit on their own)."""
+    group = process.pid  # start_new_session: the group is led by the standalone itself
+    for sent in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(group, sent)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and _group_alive(group):
+            process.poll()
+            time.sleep(0.2)
+        if not _group_alive(group):
+            break
+    process.wait(timeout=grace)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 180) -> None:
+    """Until the UI answers on the port (or the standalone ended, or the time ran out)."""
+    import urllib.error  # noqa: PLC0415 - only while waiting for a UI
+    import urllib.request  # noqa: PLC0415
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"airflow standalone завершился с кодом {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/monitor/health", timeout=3):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(1)
+    raise TimeoutError(f"Airflow не ответил на порту {port} за {timeout:.0f} с")
+
+
+def serve_airflow(home: DataHome, port: int = DEFAULT_PORT, say=print) -> int:
+    """``shnor airflow``: the Airflow UI on the home until Ctrl+C (or SIGTERM), with the address and the
+    login printed; on the way out every component of the standalone is stopped."""
+    log = home.airflow_home / "standalone.log"
+    process = start_standalone(home, port, log)
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        say(f"Запускается Airflow (журнал: {log}) …")
+        wait_until_serving(port, process)
+        password = admin_password(home, timeout=30)
+        say(f"Airflow: http://localhost:{port}/")
+        say(f"  вход: {ADMIN_USER} / {password or 'см. ' + str(passwords_file(home))}")
+        say(f"  пароль хранится в {passwords_file(home)}")
+        say(f"  каталог Airflow: {home.airflow_home} (для команд airflow: export AIRFLOW_HOME={home.airflow_home})")
+        say("  DAG на паузе: календарь и прошедшие запуски видны, новые запуски — только после снятия с паузы")
+        say("Остановить: Ctrl+C")
+        process.wait()
+        return process.returncode or 0
+    except KeyboardInterrupt:
+        say("Останавливается Airflow …")
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stop_standalone(process)

@@ -13,6 +13,7 @@
     shnor benchmark [--regions 1 4 16] [--national] [--runs N] [--output BENCHMARKS.md]
     shnor users add LOGIN --municipality ОКТМО|--region   accounts of the upload page (disable, list)
     shnor serve [--host 127.0.0.1] [--port 8081] [--demo] the upload page
+    shnor airflow [--port 8080]       the Airflow UI on the home (airflow standalone), login printed
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from ingestion.layout_spec import load_layouts
 from reports.templates import issue_templates
 from sample_region.generator import generate_sample_region
 from shnor import cli_russian
-from shnor.airflow_local import run_cycle
+from shnor.airflow_local import DEFAULT_PORT, run_cycle, serve_airflow
 from shnor.checker import check_file
 from shnor.cycle import build_reports
 from shnor.dbt_runner import dbt_build
@@ -231,6 +232,11 @@ def cmd_docs(args) -> int:
     return 0
 
 
+def cmd_airflow(args) -> int:
+    """The Airflow UI on the home (airflow standalone) until Ctrl+C."""
+    return serve_airflow(_home(args), args.port)
+
+
 def cmd_build(args) -> int:
     print(dbt_build(_home(args)))
     return 0
@@ -306,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="момент запуска: close — обработка окна, open — шаблоны, reminder — напоминание")
     show.add_argument("--file", help="проверить файл календаря до развёртывания")
     as_json(show, "запуски")
+    add("airflow", cmd_airflow, "веб-интерфейс Airflow на каталоге данных (airflow standalone)").add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"порт веб-интерфейса (по умолчанию {DEFAULT_PORT})")
     add("build", cmd_build, "dbt build по хранилищу")
     add("docs", cmd_docs, "документация: dbt docs и GX Data Docs")
     report = add("report", cmd_report, "пересобрать отчёты цикла по витринам: справки и книги Excel")

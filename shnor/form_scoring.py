@@ -38,7 +38,7 @@ def scoring_sql() -> str:
     maxima = macros.form_indicator_maxima(f"({staged_items})")
     return f"""
         select maxima.section_code, maxima.section_title, maxima.indicator_number, maxima.indicator_code,
-               scores.score, maxima.max_score
+               scores.score, maxima.max_score, maxima.indicator_display_code
         from ({scores}) as scores
         inner join ({maxima}) as maxima
             on scores.form_id = maxima.form_id and scores.indicator_code = maxima.indicator_code
@@ -58,5 +58,6 @@ def indicator_scores(values: pd.DataFrame, form: Form) -> list[dict]:
         rows = con.execute(scoring_sql()).fetchall()
     finally:
         con.close()
-    return [{"section": title, "number": int(number), "code": code, "score": float(score),
-             "max": None if maximum is None else int(maximum)} for _, title, number, code, score, maximum in rows]
+    return [{"section": title, "number": int(number), "code": code, "display_code": display, "score": float(score),
+             "max": None if maximum is None else int(maximum)}
+            for _, title, number, code, score, maximum, display in rows]

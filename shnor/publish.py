@@ -5,11 +5,14 @@ After each build the marts are copied into a new DuckDB file and exported as Par
 in with one atomic rename (``published/shnor_marts.duckdb``) and one atomic symlink switch
 (``published/parquet``). A reader that opened the previous file keeps reading that consistent
 snapshot; the next reader gets the new one. The warehouse file itself is never opened by BI tools,
-so DuckDB's single-writer lock never stands between a reader and a build.
+so DuckDB's single-writer lock never stands between a reader and a build. Every table and column keeps
+its Russian description (the comments dbt writes from the models' YAML), in the DuckDB copy as comments
+and in each Parquet file's key-value metadata.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from datetime import datetime, timezone
@@ -56,9 +59,15 @@ def publish_marts(home: DataHome) -> dict:
             "select table_name from information_schema.tables where table_catalog = 'warehouse' "
             "and table_schema = 'marts' order by table_name").fetchall()]
         con.execute("create schema marts")
+        comments = _comments(con)
         for table in tables:
             con.execute(f"create table marts.{table} as select * from warehouse.marts.{table}")
-            con.execute(f"copy marts.{table} to '{staged_parquet / (table + '.parquet')}' (format parquet)")
+            described = comments.get(table, {})
+            for column, comment in described.items():  # the marts' Russian descriptions (dbt persist_docs)
+                target = f"table marts.{table}" if column is None else f'column marts.{table}."{column}"'
+                con.execute(f"comment on {target} is {_literal(comment)}")
+            con.execute(f"copy marts.{table} to '{staged_parquet / (table + '.parquet')}' (format parquet, "
+                        f"kv_metadata {_parquet_metadata(described)})")
         con.execute("detach warehouse")
     finally:
         con.close()
@@ -75,6 +84,32 @@ def publish_marts(home: DataHome) -> dict:
             shutil.rmtree(old, ignore_errors=True)
     return {"published": str(published_marts(home)), "tables": len(tables), "parquet": str(link),
             "cleaned": cleaned}
+
+
+def _comments(con) -> dict[str, dict[str | None, str]]:
+    """The comments dbt wrote on the warehouse's marts (``persist_docs``): per table, None → the table's own,
+    a column name → the column's. ``create table … as select`` does not carry them over."""
+    described: dict[str, dict[str | None, str]] = {}
+    for table, comment in con.execute("select table_name, comment from duckdb_tables() where database_name = 'warehouse' "
+                                      "and schema_name = 'marts' and comment is not null").fetchall():
+        described.setdefault(table, {})[None] = comment.strip()
+    for table, column, comment in con.execute(
+            "select table_name, column_name, comment from duckdb_columns() where database_name = 'warehouse' "
+            "and schema_name = 'marts' and comment is not null").fetchall():
+        described.setdefault(table, {})[column] = comment.strip()
+    return described
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _parquet_metadata(described: dict[str | None, str]) -> str:
+    """The descriptions in the Parquet file's key-value metadata too: ``description`` (the table's) and
+    ``column_descriptions`` (JSON, column → description), for tools that read Parquet directly."""
+    columns = {column: text for column, text in described.items() if column is not None}
+    return ("{description: " + _literal(described.get(None, "")) + ", column_descriptions: "
+            + _literal(json.dumps(columns, ensure_ascii=False)) + "}")
 
 
 def _recent(folder: Path, keep: int) -> set[str]:

@@ -16,8 +16,9 @@ from datetime import datetime, timezone
 import openpyxl
 from airflow.sdk import BaseNotifier
 
-from reports.excel import put_text, style_header
+from reports.excel import mark_sheet, put_text, style_header
 from shnor_core import warehouse
+from shnor_core.demo import DEMO_MARK, holds_demo_data
 from shnor_core.reference import get_monitoring, load_municipalities
 from shnor_core.settings import DataHome
 
@@ -77,6 +78,7 @@ def send_reminder(home: DataHome, monitoring_id: str) -> dict:
         for column, key in enumerate(["oktmo", "name", "state"], start=1):
             put_text(sheet.cell(row, column), item[key])
     sheet.column_dimensions["B"].width = 45
+    mark_sheet(sheet, DEMO_MARK if holds_demo_data(home) else None)
     path = home.reports / monitoring_id / f"napominanie_{monitoring_id}.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)

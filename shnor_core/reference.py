@@ -35,6 +35,7 @@ class FormIndicator:
     kind: str
     printed_max: str = ""
     items: list[FormItem] = field(default_factory=list)  # maxima come from these in dbt (macros/form_scores.sql)
+    display_code: str = ""  # as people read it (МНЦ-3); ``code`` (MNC-3) stays the key
 
 
 @dataclass
@@ -75,13 +76,20 @@ def load_form(form_id: str, forms_dir: Path = FORMS_DIR) -> Form:
         indicator = section.indicators.setdefault(
             number,
             FormIndicator(row["section_code"], number, row["indicator_code"], row["indicator_label"], row["kind"],
-                          row["printed_max"]),
+                          row["printed_max"], display_code=row.get("display_code") or row["indicator_code"]),
         )
         indicator.items.append(
             FormItem(row["section_code"], number, row["indicator_code"], int(row["item_number"]),
                      row["item_label"], row["kind"])
         )
     return Form(form_id, sections, path)
+
+
+@cache
+def display_codes(forms_dir: Path = FORMS_DIR) -> dict[str, str]:
+    """Every form's indicator codes as people read them: MNC-3 → МНЦ-3 (the catalogues' ``display_code``)."""
+    return {row["indicator_code"]: row.get("display_code") or row["indicator_code"]
+            for path in sorted(forms_dir.glob("*.csv")) for row in read_form_rows(path)}
 
 
 PERIOD_MONTHS = {"": 0, "once": 0, "quarterly": 3, "half_year": 6}
@@ -101,6 +109,7 @@ class Monitoring:
     grace_days: int
     level: str
     source_file: str = ""
+    submission_address: str = ""  # where municipalities send the filled form (printed in the templates)
 
     @property
     def year(self) -> int:
@@ -123,7 +132,7 @@ def _expand(row: dict[str, str], source_file: str) -> list[Monitoring]:
         raise ValueError(f"{source_file}: мониторинг «{row['monitoring_id']}»: окно закрывается раньше, чем открывается")
     common = {"region_code": row["region_code"], "track": row["track"], "title": row["title"],
               "form_id": row["form_id"] or "", "grace_days": int(row["grace_days"] or 0), "level": row["level"],
-              "source_file": source_file}
+              "source_file": source_file, "submission_address": (row.get("submission_address") or "").strip()}
     step = PERIOD_MONTHS[periodicity]
     if not step:
         return [Monitoring(row["monitoring_id"], window_open=opens.isoformat(), window_close=closes.isoformat(), **common)]
@@ -197,3 +206,8 @@ def oktmo_prefix(region_code: str) -> str:
 
 def region_name(region_code: str) -> str:
     return _region(region_code)["region_name"]
+
+
+def region_institution(region_code: str) -> str:
+    """The institution that runs the region's monitorings and issues its notes (the reports' author)."""
+    return _region(region_code).get("institution") or ""

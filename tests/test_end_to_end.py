@@ -101,7 +101,7 @@ def test_bad_municipality_is_quarantined_and_does_not_block_others(cycle):
     assert list(cycle.archive.glob(f"*/{sha256}/*.xlsx"))
     feedback = openpyxl.load_workbook(quarantined / "Ошибки - Мониторинг МНЦ МТКП МО Кореновский район.xlsx")
     assert list(feedback["Ошибки"].iter_rows(min_row=2, values_only=True)) == [
-        ("Мониторинг", cell, "MNC-2", "2.0", "балл наличия должен быть 0 или 1")]
+        ("Мониторинг", cell, "МНЦ-2", "2.0", "балл наличия должен быть 0 или 1")]  # the code as the form names it
 
 
 def status(home):
@@ -150,9 +150,9 @@ def test_report_shows_the_mart_numbers(cycle):
     by_name = {row[0]: row for row in rows[6:]}
     assert len(by_name) == 42
     abinsk = by_name["Абинский муниципальный район"]
-    assert abinsk[header.index("MNC-3 (из 3)")] == 2
-    assert abinsk[header.index("MTKP-4 (из 4)")] == 2
-    assert by_name["город-курорт Геленджик"][header.index("MNC-5 (из 8)")] == 4
+    assert abinsk[header.index("МНЦ-3 (из 3)")] == 2
+    assert abinsk[header.index("МТКП-4 (из 4)")] == 2
+    assert by_name["город-курорт Геленджик"][header.index("МНЦ-5 (из 8)")] == 4
     assert "Кореновский муниципальный район" not in by_name
     submitted = list(openpyxl.load_workbook(summary_path(cycle, MONITORING_ID))["Сдача форм"].iter_rows(values_only=True))
     assert submitted[1][:2] == ("Щербиновский муниципальный район", "не сдана")
@@ -169,8 +169,17 @@ def test_published_marts_and_docs_sites(cycle):
     assert description in dbt_docs or json.dumps(description)[1:-1] in dbt_docs
     gx_docs = cycle.root / "docs" / "gx"
     assert "raw_submission_values" in (gx_docs / "index.html").read_text(encoding="utf-8")
-    # one GX run per kind: forms, ОО-1, school registry, results (ВПР of two years, ЕГЭ), lists, curators
-    assert len(list((gx_docs / "validations").rglob("*.html"))) == 6
+    # one GX run per kind (forms, ОО-1, school registry, results, lists, curators), shown as one page per file
+    validated = warehouse.query(cycle.warehouse, "select distinct source_sha256 from audit.validation_results")
+    pages = list((gx_docs / "validations").rglob("*.html"))
+    assert sorted(page.stem for page in pages) == sorted(validated["source_sha256"])
+    assert len(pages) == 43 + 7  # the 43 forms that came, and 7 files of school data
+    korenovsk = warehouse.query(cycle.warehouse, "select source_sha256 from raw.files where municipality_oktmo = ?",
+                                [KORENOVSK]).iloc[0]["source_sha256"]
+    page = next(page for page in pages if page.stem == korenovsk).read_text(encoding="utf-8")
+    assert "Кореновский" in page and "Балл наличия должен быть 0 или 1 (столбец value)" in page  # the rule, in Russian
+    overview = (cycle.root / "docs" / "proverki.html").read_text(encoding="utf-8")
+    assert overview.count("не пройдена") == 1 and "Проверено файлов: 50" in overview
 
 
 def test_rerun_is_idempotent(cycle):

@@ -15,6 +15,7 @@ from shnor.dbt_runner import dbt_build
 from shnor.postgres import BI_READER, add_municipal_user, connect
 from shnor_core import warehouse
 from shnor_core.settings import DataHome
+from tests.test_bi_docs import documented
 from tests.workbooks import MONITORING_ID
 
 pytestmark = pytest.mark.slow
@@ -113,3 +114,23 @@ def test_every_mart_has_row_level_security_and_its_declared_policy(built):
     assert texts > 0 and texts == as_role("shnor_test_bi", "bi", "select count(*) from marts.mart_report_texts")[0][0]
     assert as_role("shnor_test_sochi", "mo", "select distinct municipality_oktmo from marts.mart_municipality_totals") == [
         (SOCHI,)]
+
+
+def test_every_mart_and_column_carries_its_description_on_postgres(built):
+    """persist_docs on PostgreSQL: a BI tool connected to the production database shows each table's and
+    column's Russian description (COMMENT ON, read back through obj_description / col_description)."""
+    with connect() as con:
+        cursor = con.cursor()
+        cursor.execute("select c.relname, obj_description(c.oid, 'pg_class'), a.attname, col_description(c.oid, a.attnum) "
+                       "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+                       "join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped "
+                       "where n.nspname = 'marts' and c.relkind = 'r' order by 1, a.attnum")
+        rows = cursor.fetchall()
+    models = documented()
+    assert {table for table, *_ in rows} == set(models)
+    assert [(t, c) for t, _, c, comment in rows if not (comment or "").strip()] == []
+    for table, table_comment, column, comment in rows:
+        assert table_comment.strip() == models[table]["description"], table
+        assert comment.strip() == models[table]["columns"][column], (table, column)
+    guide = as_role("shnor_test_sochi", "mo", "select mart_name, question from marts.mart_guide order by guide_order")
+    assert {name for name, _ in guide} == set(models) and all(question for _, question in guide)

@@ -11,10 +11,14 @@ from docx import Document as WordDocument
 from openpyxl import load_workbook
 
 from reports.document import Document, Paragraph, percent
+from reports.feedback import write_feedback_workbook
 from reports.pdf_writer import MissingGlyphs, write_pdf
+from reports.templates import issue_template
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
-from tests.workbooks import MONITORING_ID
+from shnor_core.reference import load_municipalities
+from shnor_core.settings import PROJECT_ROOT
+from tests.workbooks import MONITORING_ID, form_values, write_submission
 
 pytestmark = pytest.mark.slow
 
@@ -22,6 +26,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def folder(sample_cycle):
     return sample_cycle.reports / MONITORING_ID
+
+
+def plain(text: str) -> str:
+    """Text as a reader sees it: the no-break spaces that keep «в», «№» or «—» with their neighbour are spaces."""
+    return text.replace("\u00a0", " ")
 
 
 def marts(home, sql, params=None):
@@ -40,14 +49,14 @@ def table_after(word, caption: str):
 
 def test_regional_note_tables_match_the_marts(sample_cycle, folder):
     word = WordDocument(folder / f"spravka_{MONITORING_ID}.docx")
-    text = "\n".join(p.text for p in word.paragraphs)
+    text = plain("\n".join(p.text for p in word.paragraphs))
     assert "Аналитическая справка" in text and "Краснодарский край" in text
     assert DEMO_MARK.upper() in word.sections[0].header.paragraphs[0].text
 
     sections = marts(sample_cycle, "select * from marts.mart_section_scores where monitoring_id = ?", [MONITORING_ID])
     totals = sections.groupby("municipality_name")[["section_score", "section_max"]].sum()
-    table = table_after(word, "Таблица 1")
-    rows = {row.cells[0].text: [cell.text for cell in row.cells[1:]] for row in table.rows[1:]}
+    table = table_after(word, "Таблица П1")  # the shares behind the heatmap (figure 3), in the appendix
+    rows = {plain(row.cells[0].text): [cell.text for cell in row.cells[1:]] for row in table.rows[1:]}
     assert len(rows) == 45  # 44 municipalities and the region
     for name, values in rows.items():
         if name == "В среднем по региону":
@@ -65,27 +74,31 @@ def test_regional_note_recommendation_groups_are_the_marts(sample_cycle, folder)
     word = WordDocument(folder / f"spravka_{MONITORING_ID}.docx")
     rules = marts(sample_cycle, "select * from marts.mart_recommendations where monitoring_id = ? order by rule_order",
                   [MONITORING_ID])
-    paragraphs = [p.text for p in word.paragraphs if p.style.name == "List Number"]
+    paragraphs = [plain(p.text) for p in word.paragraphs if p.style.name == "List Number"]
     for wording, group in rules.groupby("wording", sort=False):
-        line = next(text for text in paragraphs if text.endswith(f" — {wording}."))
-        assert set(line[: -len(f" — {wording}.")].split(", ")) == set(group["municipality_name"])
+        line = next(text for text in paragraphs if text.endswith(f" — {plain(wording)}."))
+        assert set(line[: -len(f" — {plain(wording)}.")].split(", ")) == set(group["municipality_name"])
     measures = marts(sample_cycle, "select * from marts.mart_report_texts where monitoring_id = ? and text_kind = 'measure'",
                      [MONITORING_ID])
     for row in measures.itertuples():
-        assert any(text.startswith(row.text) and text.endswith(f"до {row.due_date:%d.%m.%Y}.") for text in paragraphs)
+        assert any(text.startswith(plain(row.text)) and text.endswith(f"до {row.due_date:%d.%m.%Y}.") for text in paragraphs)
     # window closes 11.06.2025; the first measure is due two months later
     assert measures.sort_values("text_order").iloc[0]["due_date"].strftime("%d.%m.%Y") == "11.08.2025"
 
 
-def test_regional_note_pdf_renders_with_cyrillic(folder, tmp_path):
+ARTEFACTS = PROJECT_ROOT / "var" / "test-artefacts" / "reports"  # the pages as PNG, to look at
+
+
+def test_regional_note_pdf_renders_with_cyrillic(folder):
     pdfium = pytest.importorskip("pypdfium2")
     pdf = pdfium.PdfDocument(folder / f"spravka_{MONITORING_ID}.pdf")
     assert len(pdf) >= 5
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
     text = ""
     for index in range(len(pdf)):
         page = pdf[index]
         image = page.render(scale=1).to_pil().convert("L")
-        image.save(tmp_path / f"page_{index + 1}.png")
+        page.render(scale=1.5).to_pil().save(ARTEFACTS / f"spravka_page_{index + 1}.png")
         dark = sum(image.histogram()[:128])
         assert dark > 1000, f"page {index + 1} is blank"
         text += page.get_textpage().get_text_range()
@@ -105,7 +118,7 @@ def test_a_character_the_font_lacks_is_refused(tmp_path):
 def test_municipal_note_of_one_municipality(sample_cycle, folder):
     oktmo, name = "03701000", "город Краснодар"
     word = WordDocument(folder / "municipalities" / f"{oktmo} {name}.docx")
-    text = "\n".join(p.text for p in word.paragraphs)
+    text = plain("\n".join(p.text for p in word.paragraphs))
     assert f"Аналитическая справка: {name}" in text and "Статус формы: принята" in text
     sections = marts(sample_cycle, "select * from marts.mart_section_scores where monitoring_id = ? and "
                                    "municipality_oktmo = ? order by section_order", [MONITORING_ID, oktmo])
@@ -114,11 +127,11 @@ def test_municipal_note_of_one_municipality(sample_cycle, folder):
     schools = marts(sample_cycle, "select school_name from marts.mart_school_identification where municipality_oktmo = ? "
                                   "and result_year = 2025 and (is_regional_shnor or is_federal_shnor)", [oktmo])
     shnor_table = next(t for t in word.tables if t.rows[0].cells[0].text == "Школа")
-    assert sorted(row.cells[0].text for row in shnor_table.rows[1:]) == sorted(schools["school_name"])
+    assert sorted(plain(row.cells[0].text) for row in shnor_table.rows[1:]) == sorted(schools["school_name"])
     own = marts(sample_cycle, "select wording from marts.mart_recommendations where monitoring_id = ? "
                               "and municipality_oktmo = ?", [MONITORING_ID, oktmo])
     for wording in own["wording"]:
-        assert wording[1:] in text
+        assert plain(wording[1:]) in text
     assert len(list((folder / "municipalities").glob("*.docx"))) == 44
 
 
@@ -147,3 +160,124 @@ def test_export_names_the_versions_used(sample_cycle, folder):
                                  "where monitoring_id = ? and current_file is not null", [MONITORING_ID])
     assert sorted(used) == sorted(f"{r.current_file} ({r.current_sha256[:12]})" for r in status.itertuples())
     assert not pd.isna(status["current_sha256"]).any()
+
+
+# --- typography, codes, charts, marks: what a methodologist checks on the page -----------------------------
+
+ONE_LETTER_WORDS = ("в", "к", "с", "у", "о", "и", "а", "В", "К", "С", "У", "О", "И", "А", "№")
+
+
+def pdf_lines(path, hyphens: bool = False) -> list[str]:
+    """The PDF's text lines; a word hyphenated across two lines comes whole (its break marked if ``hyphens``)."""
+    pdfium = pytest.importorskip("pypdfium2")
+    pdf = pdfium.PdfDocument(path)
+    lines = []
+    for index in range(len(pdf)):
+        text = pdf[index].get_textpage().get_text_range().replace("\r", "")
+        lines += (text if hyphens else text.replace("\ufffe", "")).split("\n")
+    return lines
+
+
+def test_pdf_is_hyphenated_and_no_one_letter_word_ends_a_line(folder):
+    lines = [line.strip() for line in pdf_lines(folder / f"spravka_{MONITORING_ID}.pdf", hyphens=True) if line.strip()]
+    hanging = [line for line in lines if line.split()[-1] in ONE_LETTER_WORDS]
+    assert hanging == []
+    # pdfium joins a word broken at a line's end and marks the break with U+FFFE
+    hyphenated = [line for line in lines if re.search("[а-яё]\ufffe[а-яё]", line)]
+    assert len(hyphenated) >= 5, "the justified paragraphs break long words"
+    assert not [line for line in lines if re.match(r"—\s*[А-Яа-яЁё]", line)]  # a dash in a sentence never starts a line
+
+
+def test_documents_carry_title_author_and_language(folder):
+    pdfium = pytest.importorskip("pypdfium2")
+    metadata = pdfium.PdfDocument(folder / f"spravka_{MONITORING_ID}.pdf").get_metadata_dict()
+    assert metadata["Title"].startswith("Аналитическая справка") and metadata["Author"] == "ГБОУ ИРО Краснодарского края"
+    word = WordDocument(folder / f"spravka_{MONITORING_ID}.docx")
+    assert word.core_properties.author == "ГБОУ ИРО Краснодарского края"
+    assert word.core_properties.title.startswith("Аналитическая справка") and word.core_properties.language == "ru-RU"
+    settings = word.settings.element.xml
+    assert 'autoHyphenation w:val="true"' in settings.replace("w:autoHyphenation", "autoHyphenation")
+    municipal = WordDocument(folder / "municipalities" / "03601000 Абинский муниципальный район.docx")
+    assert municipal.core_properties.author == "ГБОУ ИРО Краснодарского края"
+
+
+def test_numbers_are_right_aligned_and_captions_keep_with_their_tables(folder):
+    word = WordDocument(folder / f"spravka_{MONITORING_ID}.docx")
+    indicators = table_after(word, "Таблица 1")
+    header, first = indicators.rows[0], indicators.rows[1]
+    assert first.cells[0].text.startswith("ИП-1. ")  # Cyrillic codes, as the form's sections are named
+    assert first.cells[0].paragraphs[0].alignment is None  # text: left
+    assert all(cell.paragraphs[0].alignment == 2 for cell in first.cells[1:])  # numbers: right (WD_ALIGN 2)
+    assert all(cell.paragraphs[0].alignment == 1 for cell in header.cells[1:])  # their headings centred
+    body = list(word.element.body)
+    captions = [p for p in word.paragraphs if re.match(r"Таблица (П?\d+)\.", p.text)]
+    assert len(captions) >= 4
+    for caption in captions:
+        assert caption.paragraph_format.keep_with_next  # never alone at a page's foot
+        assert body[body.index(caption._p) + 1].tag.endswith("}tbl")
+    numbers = [int(m[1]) for p in captions if (m := re.match(r"Таблица (\d+)\.", p.text))]
+    assert numbers == list(range(1, len(numbers) + 1))  # numbered in order, whoever wrote which
+    figures = [int(m[1]) for p in word.paragraphs if (m := re.match(r"Рисунок (\d+)\.", p.text))]
+    assert figures == list(range(1, len(figures) + 1)) and len(figures) >= 3
+
+
+def test_section_shares_are_a_heatmap_and_the_table_is_in_the_appendix(sample_cycle, folder):
+    word = WordDocument(folder / f"spravka_{MONITORING_ID}.docx")
+    heatmap = next(p for p in word.paragraphs if p.text.startswith("Рисунок 3. Доля от максимального балла по разделам"))
+    body = list(word.element.body)
+    assert body[body.index(heatmap._p) - 1].xpath(".//pic:pic")  # the picture right above its caption
+    assert (folder / "charts" / "sections.png").stat().st_size > 30_000
+    appendix = next(p for p in word.paragraphs if plain(p.text).startswith("Приложение к разделу 3"))
+    assert body.index(appendix._p) > body.index(heatmap._p)
+    assert table_after(word, "Таблица П1") is not None
+
+
+def test_no_english_indicator_code_in_what_people_read(sample_cycle, folder):
+    codes = re.compile(r"\b(MPH|MNC|MTKP)-\d")
+    word = WordDocument(folder / "municipalities" / "03601000 Абинский муниципальный район.docx")
+    texts = [p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows for c in r.cells]
+    assert not [t for t in texts if codes.search(t)]
+    assert "МНЦ-3" in "\n".join(texts)
+    assert not [line for line in pdf_lines(folder / f"spravka_{MONITORING_ID}.pdf") if codes.search(line)]
+    for name in (f"vygruzka_{MONITORING_ID}.xlsx", f"svodka_{MONITORING_ID}.xlsx"):
+        workbook = load_workbook(folder / name)
+        shown = [c for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for c in row
+                 if isinstance(c, str) and codes.search(c)]
+        assert shown == [], name
+
+
+def test_municipal_notes_come_as_pdf_too(folder):
+    pdfs = sorted((folder / "municipalities").glob("*.pdf"))
+    assert len(pdfs) == 44 == len(list((folder / "municipalities").glob("*.docx")))
+    lines = pdf_lines(folder / "municipalities" / "03601000 Абинский муниципальный район.pdf")
+    assert any("Аналитическая справка: Абинский" in line for line in lines)
+    assert any("среднее по региону (по показателю)" in line or "Рисунок 1." in line for line in lines)
+
+
+def every_sheet_marked(path) -> list[str]:
+    """The sheets of a workbook that do not show the demo mark (in a cell, and in the printed header)."""
+    workbook = load_workbook(path)
+    unmarked = []
+    for sheet in workbook.worksheets:
+        if sheet.sheet_state == "veryHidden":
+            continue  # the template's machine metadata: it records is_demo instead
+        cells = [str(c).upper() for row in sheet.iter_rows(values_only=True) for c in row if c]
+        if DEMO_MARK.upper() not in cells and DEMO_MARK not in [c.lower() for c in cells]:
+            unmarked.append(sheet.title)
+        elif DEMO_MARK.upper() not in (sheet.oddHeader.right.text or ""):
+            unmarked.append(f"{sheet.title} (печать)")
+    return unmarked
+
+
+def test_the_demo_mark_is_on_every_sheet_of_every_workbook(sample_cycle, folder, tmp_path):
+    workbooks = sorted(folder.glob("*.xlsx"))
+    assert {p.name for p in workbooks} >= {f"vygruzka_{MONITORING_ID}.xlsx", f"svodka_{MONITORING_ID}.xlsx"}
+    template = issue_template(sample_cycle, MONITORING_ID, load_municipalities("23")[0])  # a demo home: marked
+    submitted = write_submission(tmp_path / "f.xlsx", "МО Абинский район", form_values(MNC_2=[2, 1]))
+    feedback = write_feedback_workbook(submitted, [{"sheet": "Мониторинг", "cell": "C20", "indicator": "MNC-2",
+                                                    "value": "2", "rule": "балл наличия должен быть 0 или 1"}],
+                                       tmp_path / "feedback.xlsx")
+    for path in [*workbooks, template, feedback]:
+        assert every_sheet_marked(path) == [], path.name
+    meta = dict(load_workbook(template)["_meta"].iter_rows(values_only=True))
+    assert meta["is_demo"] == "true"

@@ -53,6 +53,25 @@ def test_one_template_per_municipality_with_header_validation_and_locks(template
     assert monitoring.form_id == dict(meta.iter_rows(values_only=True))["form_id"]
 
 
+def test_template_says_how_to_fill_by_when_and_where_to_send(templates):
+    workbook = openpyxl.load_workbook(next(p for p in templates if "03601000" in p.name))
+    sheet = workbook["Мониторинг"]
+    header = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(2, 10)}
+    assert header["Срок представления:"] == "до 11.06.2025 включительно"  # the window's close
+    assert header["Куда направить:"] == get_monitoring(MONITORING_ID).submission_address != ""
+    texts = [sheet.cell(r, 1).value or "" for r in range(1, 25)]
+    start = texts.index("Как заполнить форму:")
+    instructions = " ".join(texts[start:start + 6])
+    for words in ("поставьте 1", "и 0, если нет", "целое число", "«*»", "Не меняйте наименования показателей"):
+        assert words in instructions
+    assert "A" + str(start + 2) in {str(r).split(":")[0] for r in sheet.merged_cells.ranges}  # a line across the table
+    rules = {dv.type: dv for dv in sheet.data_validations.dataValidation}
+    assert rules["list"].showInputMessage and rules["list"].promptTitle == "Наличие: 1 или 0"
+    assert "1 — есть" in rules["list"].prompt and "0 — нет" in rules["list"].prompt
+    assert rules["whole"].showInputMessage and rules["whole"].prompt == "Целое число: 0 и больше"
+    assert dict(workbook["_meta"].iter_rows(values_only=True))["deadline"] == "2025-06-11"
+
+
 def test_filled_template_is_read_and_trusts_its_metadata(templates, tmp_path, form, municipalities):
     geleznik = next(p for p in templates if "03708000" in p.name)
     target, cells = fill_template(geleznik, tmp_path / "заполнено.xlsx", [1] * 55)
@@ -136,7 +155,7 @@ def test_feedback_workbook_highlights_cells_and_lists_errors(tmp_path, form, mun
     assert workbook.sheetnames[0] == ERRORS_SHEET
     listed = list(workbook[ERRORS_SHEET].iter_rows(values_only=True))
     assert listed[0] == ("Лист", "Ячейка", "Показатель", "Значение", "Правило")
-    assert listed[1][1] == error.cell and listed[1][2] == "MNC-2"
+    assert listed[1][1] == error.cell and listed[1][2] == "МНЦ-2"  # the code as the form names it
     value_cell = workbook[ERRORS_SHEET].cell(2, 4)
     assert value_cell.value == "=1+1" and value_cell.data_type == "s"  # submitted text never becomes a formula
     highlighted = workbook["Мониторинг"][error.cell]

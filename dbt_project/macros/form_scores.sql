@@ -16,9 +16,10 @@
     number of its sub-items and its maximum: a presence indicator's maximum is the number of its 0/1
     sub-items, never the form's printed "от 0 до N" label; a count indicator has none (null).
     form_items: one row per sub-item, with form_id, section_code, section_order, section_title, indicator_code,
-    indicator_number, indicator_label, indicator_kind ('presence' | 'count') — as stg_form_items.
-    Returns form_id, section_code, section_order, section_title, indicator_code, indicator_number,
-    indicator_label, indicator_kind, item_count, max_score. -#}
+    indicator_display_code, indicator_number, indicator_label, indicator_kind ('presence' | 'count') — as
+    stg_form_items.
+    Returns form_id, section_code, section_order, section_title, indicator_code, indicator_display_code,
+    indicator_number, indicator_label, indicator_kind, item_count, max_score. -#}
 {% macro form_indicator_maxima(form_items) -%}
 select
     form_id,
@@ -26,6 +27,7 @@ select
     min(section_order) as section_order,
     min(section_title) as section_title,
     indicator_code,
+    min(indicator_display_code) as indicator_display_code,
     indicator_number,
     min(indicator_label) as indicator_label,
     min(indicator_kind) as indicator_kind,

@@ -25,6 +25,7 @@ select
     indicators.section_order,
     indicators.section_title,
     indicators.indicator_code,
+    indicators.indicator_display_code,
     indicators.indicator_number,
     indicators.indicator_label,
     indicators.indicator_kind,

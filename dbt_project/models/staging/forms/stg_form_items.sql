@@ -5,6 +5,7 @@ select
     section_title,
     indicator_number,
     indicator_code,
+    display_code as indicator_display_code,
     indicator_label,
     item_number,
     item_label,
