@@ -2,7 +2,8 @@
 -- Over the rule's evidence sub-items, a municipality is strong in a sub-item when its share is at or above the
 -- rule's threshold (the strong line) and above the region's mean share of that sub-item; its advantage is the
 -- difference. The practice score is the sum of its advantages (rare practices weigh more than common ones); the
--- fields named «в части» are its letter_practice_fields largest advantages (form order breaks ties).
+-- fields named «в части» are its letter_practice_fields largest advantages (form order breaks ties). The score is
+-- rounded to 1e-9 (stable_round) so equal practices tie on every engine, and the rule's ordering decides.
 with rules as (
     select * from {{ ref('recommendation_rules') }} where rule_kind = 'practice'
 ),
@@ -46,10 +47,11 @@ strong as (
         labels.field_label,
         items.item_share,
         region.region_share,
-        items.item_share - region.region_share as advantage,
+        {{ stable_round('items.item_share - region.region_share') }} as advantage,
         row_number() over (
             partition by items.rule_code, items.monitoring_id, items.municipality_oktmo
-            order by items.item_share - region.region_share desc, labels.section_order, labels.indicator_number,
+            order by {{ stable_round('items.item_share - region.region_share') }} desc, labels.section_order,
+                     labels.indicator_number,
                      items.item_number
         ) as field_rank
     from items
@@ -82,5 +84,5 @@ select
     advantage,
     field_rank,
     field_rank <= {{ letter_threshold('letter_practice_fields') }} as is_named,
-    sum(advantage) over (partition by rule_code, monitoring_id, municipality_oktmo) as practice_score
+    {{ stable_round('sum(advantage) over (partition by rule_code, monitoring_id, municipality_oktmo)') }} as practice_score
 from strong

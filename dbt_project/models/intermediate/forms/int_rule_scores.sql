@@ -78,7 +78,8 @@ combined as (
         count(*) as subjects,
         sum(case when subject_meets then 1 else 0 end) as subjects_meeting,
         sum(value_sum) / nullif(sum(values_counted), 0) as mean_value,
-        string_agg(subject_text, '; ' order by evidence_order, subject_key) as evidence
+        string_agg(subject_text, '; ' order by evidence_order, subject_key) as evidence,
+        string_agg(why, '; ' order by evidence_order, subject_key) as evidence_subjects
     from judged
     group by rule_code, monitoring_id, municipality_oktmo
 ),
@@ -118,5 +119,6 @@ select
     decided.rule_value_unit as value_unit,
     coalesce(decided.meets_condition, false) as meets_condition,
     decided.evidence,
+    decided.evidence_subjects,
     avg(decided.rule_value) over (partition by decided.rule_code, decided.monitoring_id) as region_mean_value
 from decided

@@ -21,6 +21,7 @@ served as (
         scores.municipality_oktmo,
         cast(null as varchar) as school_code,
         cast(null as varchar) as school_name,
+        scores.indicator_code as subject_code,
         scores.indicator_code || '. ' || scores.indicator_label as subject,
         cast(scores.score as double precision) as reported_value,
         cast(lists.schools as double precision) as reference_value,
@@ -76,6 +77,8 @@ participants as (
         enrolment.school_code,
         enrolment.school_name,
         enrolment.assessment_procedure || ' ' || enrolment.subject || ', ' || cast(enrolment.grade as varchar) || ' кл.'
+            as subject_code,
+        enrolment.assessment_procedure || ' ' || enrolment.subject || ', ' || cast(enrolment.grade as varchar) || ' кл.'
             as subject,
         cast(enrolment.participants as double precision) as reported_value,
         cast(enrolment.band_pupils as double precision) as reference_value,
@@ -125,6 +128,7 @@ without_oo1 as (
         listed_by_list.municipality_oktmo,
         cast(null as varchar) as school_code,
         cast(null as varchar) as school_name,
+        listed_by_list.list_code as subject_code,
         min(lists.list_label) as subject,
         cast(count(*) as double precision) as reported_value,
         cast(sum(case when has_oo1 then 1 else 0 end) as double precision) as reference_value,
@@ -154,6 +158,7 @@ select
     municipalities.municipality_name,
     found.school_code,
     found.school_name,
+    found.subject_code,
     found.subject,
     found.reported_value,
     checks.reported_source,
