@@ -133,14 +133,14 @@ def condition_text(row: pd.Series) -> str:
 
 def rules_table(recommendation: pd.DataFrame) -> list[list[str]]:
     """One row per rule of the cycle: where it goes in the letter, what it compares with which threshold, the
-    region's mean, how many municipalities met it and how many the letter names."""
+    region's mean, how many municipalities it judged, how many met it and how many the letter names."""
     rows = []
     for _, rule in recommendation.groupby(["rule_order", "rule_code"], sort=True):
         first = rule.sort_values("subjects", na_position="first").iloc[-1]
         where = str(int(first["item_number"])) if _present(first["item_number"]) else \
             (f"мера {int(first['measure_number'])}" if _present(first["measure_number"]) else "—")
         rows.append([where, first["title"], _text(first["evidence_subjects"]), condition_text(first),
-                     _text(first["region_mean_text"]), str(int(rule["meets_condition"].sum())),
+                     _text(first["region_mean_text"]), str(len(rule)), str(int(rule["meets_condition"].sum())),
                      str(int(rule["in_letter"].sum()))])
     return rows
 

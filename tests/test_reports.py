@@ -155,7 +155,7 @@ def test_municipal_note_of_one_municipality(sample_cycle, folder):
     shnor_table = next(t for t in word.tables if t.rows[0].cells[0].text == "Школа")
     assert sorted(row.cells[0].text for row in shnor_table.rows[1:]) == sorted(schools["school_name"])
     own = marts(sample_cycle, "select evidence, threshold_text from marts.mart_recommendation where monitoring_id = ? "
-                              "and municipality_oktmo = ? and (scope = 'municipality' or not meets_condition)",
+                              "and municipality_oktmo = ? and (scope = 'municipality') = meets_condition",
                 [MONITORING_ID, oktmo])
     holding = marts(sample_cycle, "select count(*) as n from marts.mart_recommendation where monitoring_id = ? and "
                                   "municipality_oktmo = ? and statement_holds", [MONITORING_ID, oktmo]).iloc[0]["n"]

@@ -2,9 +2,9 @@
 -- (seed recommendation_rules) with the values that decided it. A methodologist reads and changes the rules
 -- (condition, template, measure, deadline, cap and ordering) and the named thresholds (dbt vars); every
 -- sentence of the letter is the rule's template filled with these rows.
---   municipality rules: the municipalities meeting the condition, ranked by the rule's ordering; in_letter when
---     within the rule's cap and the group names at least letter_min_group_size municipalities (otherwise the
---     recommendation stays in the municipality's own note);
+--   municipality rules: every municipality the rule could judge (with its values), meets_condition for those
+--     meeting it, ranked by the rule's ordering; in_letter when within the rule's cap and the group names at least
+--     letter_min_group_size municipalities (otherwise the recommendation stays in the municipality's own note);
 --   region rules (items 1–2): every municipality of the monitoring's region; the statement holds when all meet the
 --     condition, otherwise the letter names those that fall short (in_letter), a missing form included;
 --   practice rules (item 9): also the fields «в части» and the practice score (int_practice_fields);
@@ -70,12 +70,33 @@ evaluated as (
         on rules.rule_code = scores.rule_code
        and expected.monitoring_id = scores.monitoring_id
        and expected.municipality_oktmo = scores.municipality_oktmo
-    where rules.scope = 'region' or scores.meets_condition
+    where rules.scope = 'region' or scores.rule_value is not null
 ),
 
 enriched as (
     select
-        evaluated.*,
+        evaluated.rule_code,
+        evaluated.monitoring_id,
+        evaluated.municipality_oktmo,
+        evaluated.municipality_name,
+        evaluated.submission_status,
+        evaluated.combine,
+        evaluated.comparison,
+        evaluated.min_subjects,
+        evaluated.evidence_subjects,
+        evaluated.threshold_name,
+        evaluated.threshold_value,
+        evaluated.threshold_unit,
+        evaluated.list_code,
+        evaluated.subjects,
+        evaluated.subjects_meeting,
+        evaluated.rule_value,
+        evaluated.value_unit,
+        -- a practice rule's municipality must also be strong in at least one field of its own
+        evaluated.meets_condition and (rules.rule_kind <> 'practice' or practices.practice_fields is not null)
+            as meets_condition,
+        evaluated.evidence,
+        evaluated.region_mean_value,
         rules.item_number,
         rules.rule_order,
         rules.rule_kind,
@@ -119,8 +140,6 @@ enriched as (
     left join {{ ref('int_municipality_clusters') }} as clusters
         on evaluated.municipality_oktmo = clusters.municipality_oktmo
        and years.school_year = clusters.result_year
-    -- a practice rule names only municipalities with at least one strong field
-    where rules.rule_kind <> 'practice' or practices.practice_fields is not null
 ),
 
 ranked as (
