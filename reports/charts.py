@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
-BAR, REFERENCE, WEAK = "#4472C4", "#C00000", "#ED7D31"
+BAR, REFERENCE, WEAK, REGION = "#4472C4", "#C00000", "#ED7D31", "#A5A5A5"
 DPI = 110  # sharp enough in print at the notes' 17 cm width; larger only costs time
 
 
@@ -134,5 +134,38 @@ def changes(path: Path, names: list[str], improved: list[int], worsened: list[in
     axes.axvline(0, color="black", linewidth=0.8)
     axes.set_xlabel(axis_title, fontsize=9)
     axes.legend(loc="lower right", fontsize=8)
+    axes.grid(axis="x", alpha=0.3)
+    return _save(figure, path)
+
+
+def beside_region(path: Path, labels: list[str], own: list[float], region: list[float], own_label: str,
+                  region_label: str, axis_title: str, as_share: bool = True, weak_below: float | None = None) -> Path:
+    """Two horizontal bars per label (first on top): the municipality's value and the region's beside it, value
+    labels on both; with as_share the axis is a percentage of the maximum and the municipality's bars under
+    weak_below are coloured."""
+    figure, axes = plt.subplots(figsize=(7.5, max(2.4, 0.42 * len(labels) + 1.0)))
+    positions = list(range(len(labels)))[::-1]
+    height = 0.38
+    colours = [WEAK if weak_below is not None and value < weak_below else BAR for value in own]
+    axes.barh([p + height / 2 for p in positions], own, height=height, color=colours, label=own_label)
+    axes.barh([p - height / 2 for p in positions], region, height=height, color=REGION, label=region_label)
+    axes.set_yticks(positions, labels, fontsize=7.5)
+    top = max([*own, *region, 0]) or 1
+    for position, value, shift in [*zip(positions, own, [height / 2] * len(own)),
+                                   *zip(positions, region, [-height / 2] * len(region))]:
+        text = f"{value * 100:.0f} %" if as_share else (f"{value:.0f}" if float(value).is_integer()
+                                                        else f"{value:.1f}".replace(".", ","))
+        axes.text(value + top * 0.01, position + shift, text, va="center", fontsize=6.5)
+    handles = [Patch(color=BAR, label=own_label)]
+    if WEAK in colours:
+        handles.append(Patch(color=WEAK, label=f"{own_label}: ниже линии"))
+    handles.append(Patch(color=REGION, label=region_label))
+    if as_share:
+        axes.set_xlim(0, 1.15)
+        axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    else:
+        axes.set_xlim(0, top * 1.18)
+    axes.set_xlabel(axis_title, fontsize=9)
+    axes.legend(handles=handles, loc="lower right", fontsize=8)
     axes.grid(axis="x", alpha=0.3)
     return _save(figure, path)

@@ -1,5 +1,6 @@
 """The cycle's marts as formatted sheets for methodologists, one workbook per cycle: Russian headers,
-frozen header row, filters, number formats, weak values coloured, and the provenance on a sheet of its own."""
+frozen header row, filters, number formats, weak values coloured (below a named threshold of the letter, read
+from mart_letter_thresholds, or below zero / below full), and the provenance on a sheet of its own."""
 
 from __future__ import annotations
 
@@ -21,12 +22,18 @@ WEAK_FILL = PatternFill("solid", fgColor="F8CBAD")
 PERCENT, DECIMAL, WHOLE, INDEX = "0%", "0.0", "0", "0.00"
 
 
+# Colouring that needs no threshold: an index below zero is below the region's mean (ИОР is standardised), a
+# coverage below one is incomplete.
+NEGATIVE, INCOMPLETE = "negative", "incomplete"
+LIMITS = {NEGATIVE: 0, INCOMPLETE: 1}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     title: str
     number_format: str | None = None  # None: text
-    weak_below: float | None = None  # values under this are coloured
+    weak_below: str | None = None  # values under this are coloured: a threshold's name (mart_letter_thresholds) or LIMITS
 
 
 @dataclass(frozen=True)
@@ -41,25 +48,28 @@ SHEETS = (
         Column("municipality_name", "Муниципальное образование"), Column("section_title", "Раздел"),
         Column("indicator_display_code", "Код"), Column("indicator_label", "Показатель"),
         Column("score", "Балл", DECIMAL), Column("max_score", "Максимум", WHOLE),
-        Column("share_of_max", "Доля от максимума", PERCENT, weak_below=0.5),
+        Column("share_of_max", "Доля от максимума", PERCENT, weak_below="letter_weak_line"),
         Column("region_mean", "Среднее по региону", DECIMAL), Column("region_rank", "Место", WHOLE),
         Column("previous_score", "Балл в прошлом цикле", DECIMAL), Column("change_direction", "Изменение"))),
     Sheet("Разделы", "sections", (
         Column("municipality_name", "Муниципальное образование"), Column("section_title", "Раздел"),
         Column("section_score", "Балл", DECIMAL), Column("section_max", "Максимум", WHOLE),
-        Column("section_share", "Доля от максимума", PERCENT, weak_below=0.5),
+        Column("section_share", "Доля от максимума", PERCENT, weak_below="letter_weak_line"),
         Column("region_mean_share", "Среднее по региону", PERCENT), Column("region_rank", "Место", WHOLE),
         Column("region_quartile", "Квартиль", WHOLE), Column("change_direction", "Изменение"))),
-    Sheet("Рекомендации", "recommendations", (
-        Column("rule_order", "№ группы", WHOLE), Column("area_title", "Направление"),
-        Column("municipality_name", "Муниципальное образование"), Column("wording", "Рекомендация"),
-        Column("evidence_share", "Доля выполненных подпунктов", PERCENT, weak_below=0.5),
-        Column("region_mean_share", "Среднее по региону", PERCENT))),
+    Sheet("Рекомендации", "recommendation", (
+        Column("item_number", "Пункт письма", WHOLE), Column("title", "Направление"),
+        Column("municipality_name", "Муниципальное образование"), Column("meets_condition", "Условие выполнено"),
+        Column("in_letter", "Названо в письме"), Column("rank_in_rule", "Место в группе", WHOLE),
+        Column("value_text", "Значение"), Column("threshold_text", "Порог"),
+        Column("region_mean_text", "Среднее по региону"), Column("evidence", "Значения свидетельств"),
+        Column("practice_fields", "В части (практики)"), Column("partner_name", "МО-партнёр"),
+        Column("list_label", "Какой список"), Column("measure_wording", "Мера"), Column("due_date", "Срок меры"))),
     Sheet("ШНОР", "schools", (
         Column("municipality_name", "Муниципальное образование"), Column("school_name", "Школа"),
         Column("school_code", "Код ОО"), Column("is_federal_shnor", "ШНОР (ФИОКО)"),
-        Column("is_regional_shnor", "ШНОР (регион)"), Column("ior", "ИОР", INDEX, weak_below=0),
-        Column("ior_change", "Изменение ИОР", INDEX, weak_below=0), Column("cluster_name", "Контекстный кластер"),
+        Column("is_regional_shnor", "ШНОР (регион)"), Column("ior", "ИОР", INDEX, weak_below=NEGATIVE),
+        Column("ior_change", "Изменение ИОР", INDEX, weak_below=NEGATIVE), Column("cluster_name", "Контекстный кластер"),
         Column("is_sscu", "ШССУ"), Column("is_biased_results", "Необъективные результаты"),
         Column("mentors_assigned", "Наставников", WHOLE), Column("reasons", "Основания"))),
     Sheet("Сравнение списков", "comparison", (
@@ -67,7 +77,7 @@ SHEETS = (
         Column("regional_schools", "ШНОР (регион)", WHOLE), Column("in_both", "В обоих", WHOLE),
         Column("only_federal", "Только ФИОКО", WHOLE), Column("only_regional", "Только регион", WHOLE),
         Column("biased_schools", "Необъективные результаты", WHOLE),
-        Column("has_no_shnor_and_no_biased", "Нет ШНОР и необъективных"))),
+        Column("has_no_federal_listed_school", "Нет школ в списках ФИОКО"))),
     Sheet("Динамика списков", "shnor_dynamics", (
         Column("municipality_name", "Муниципальное образование"), Column("methodology", "Методика"),
         Column("previous_schools", "В прошлом году", WHOLE), Column("current_schools", "В этом году", WHOLE),
@@ -76,11 +86,28 @@ SHEETS = (
         Column("municipality_name", "Муниципальное образование"), Column("list_kind", "Список"),
         Column("listed_schools", "Школ", WHOLE), Column("schools_with_mentor", "С наставником", WHOLE),
         Column("schools_without_mentor", "Без наставника", WHOLE),
-        Column("coverage_share", "Охват", PERCENT, weak_below=1.0))),
+        Column("coverage_share", "Охват", PERCENT, weak_below=INCOMPLETE))),
     Sheet("Дорожная карта", "roadmap", (
         Column("municipality_name", "Муниципальное образование"), Column("activity_number", "№", WHOLE),
         Column("activity", "Мероприятие"), Column("due_date", "Срок"), Column("responsible_service", "Ответственные"),
         Column("evidence_status", "Подтверждение"))),
+    Sheet("Вход и выход из списка", "list_changes", (
+        Column("municipality_name", "Муниципальное образование"), Column("result_year", "Год", WHOLE),
+        Column("on_list", "В расчётном списке", WHOLE), Column("identified", "Выявлены в году", WHOLE),
+        Column("kept_by_exit_rule", "Удерживаются правилом выхода", WHOLE), Column("entered", "Вошли", WHOLE),
+        Column("persisting", "Остались", WHOLE), Column("exited", "Вышли", WHOLE),
+        Column("cusp_schools", "Близкие к низким результатам", WHOLE))),
+    Sheet("Списки опубл. и расчёт", "list_comparison", (
+        Column("municipality_name", "Муниципальное образование"), Column("school_name", "Школа"),
+        Column("school_code", "Код ОО"), Column("is_published", "В опубликованном"), Column("is_computed", "В расчётном"),
+        Column("ior", "ИОР", INDEX, weak_below=NEGATIVE), Column("distance_to_threshold", "Выше порога на", INDEX),
+        Column("is_cusp", "Близкая к низким"), Column("reason", "Причина"))),
+    Sheet("Качество данных", "data_quality", (
+        Column("check_title", "Проверка"), Column("municipality_name", "Муниципальное образование"),
+        Column("school_name", "Школа"), Column("subject", "Показатель, процедура или список"),
+        Column("reported_value", "Проверяемое число", WHOLE), Column("reported_source", "Источник"),
+        Column("reference_value", "Число для сверки", WHOLE), Column("reference_source", "Источник сверки"),
+        Column("detail", "Пояснение"))),
 )
 YES_NO = {True: "да", False: "нет"}
 
@@ -93,7 +120,7 @@ def write_mart_export(marts: CycleMarts, origin: Provenance) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for spec in SHEETS:
-        _write_sheet(workbook.create_sheet(spec.title), spec, getattr(marts, spec.frame))
+        _write_sheet(workbook.create_sheet(spec.title), spec, getattr(marts, spec.frame), marts)
     _write_provenance(workbook.create_sheet("Источники"), origin)
     for sheet in workbook.worksheets:  # every sheet of a demo cycle says so
         mark_sheet(sheet, origin.mark)
@@ -103,7 +130,11 @@ def write_mart_export(marts: CycleMarts, origin: Provenance) -> Path:
     return path
 
 
-def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame) -> None:
+def _limit(name: str, marts: CycleMarts) -> float:
+    return LIMITS[name] if name in LIMITS else marts.threshold(name)
+
+
+def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame, marts: CycleMarts) -> None:
     for index, column in enumerate(spec.columns, start=1):
         put_text(sheet.cell(1, index), column.title)
         sheet.column_dimensions[get_column_letter(index)].width = 14 if column.number_format else 36
@@ -126,7 +157,7 @@ def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame) -> None:
         if column.weak_below is not None:
             letter = get_column_letter(index)
             sheet.conditional_formatting.add(f"{letter}2:{letter}{last}", CellIsRule(
-                operator="lessThan", formula=[str(column.weak_below)], fill=WEAK_FILL))
+                operator="lessThan", formula=[f"{_limit(column.weak_below, marts):g}"], fill=WEAK_FILL))
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}{last}"
 

@@ -1,5 +1,6 @@
-"""One note per municipality of a cycle: its scores against the region, its dynamics, its ШНОР with their
-context and risk profile, its recommendations, its roadmap and whether its form came, late or not."""
+"""One note per municipality of a cycle: its scores against the region (every indicator beside the region's
+value), its dynamics, its ШНОР with their context and risk profile and its place in the computed list, its own
+recommendations with their evidence and measures, its roadmap and whether its form came, late or not."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports import charts
+from reports import charts, letter
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent, ru_date
 from reports.docx_writer import write_docx
 from reports.pdf_writer import write_pdf
@@ -54,15 +55,21 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
                    [[row.section_title, percent(row.section_share), percent(row.region_mean_share),
                      f"{int(row.region_rank)} из {scored}", CHANGE_RU[row.change_direction]]
                     for row in sections.itertuples()], widths=[4, 1.3, 1.3, 1.2, 1.3]))
-    indicators = marts.indicators[(marts.indicators["municipality_oktmo"] == oktmo)
-                                  & (marts.indicators["indicator_kind"] == "presence")]
+    own = marts.indicators[marts.indicators["municipality_oktmo"] == oktmo]
+    presence, counts = own[own["indicator_kind"] == "presence"], own[own["indicator_kind"] == "count"]
     folder = charts_dir(marts.home, marts.monitoring_id) / "municipalities"
+    weak_line = marts.threshold("letter_weak_line")
     note.add(Figure(charts.shares_against_region(
-        folder / f"{oktmo}.png", list(indicators["indicator_display_code"]), list(indicators["share_of_max"]),
-        [None if pd.isna(v) else float(v) for v in indicators["region_mean_share"]], name,
-        "среднее по региону (по показателю)", "Балл показателя, % от максимального", weak_below=0.5),
+        folder / f"{oktmo}.png", list(presence["indicator_display_code"]), list(presence["share_of_max"]),
+        [None if pd.isna(v) else float(v) for v in presence["region_mean_share"]], name,
+        "среднее по региону (по показателю)", "Балл показателя, % от максимального", weak_below=weak_line),
         f"Рисунок. Показатели наличия: {name} и среднее по региону у каждого показателя "
-        f"(оранжевым — ниже 50 % от максимума)"))
+        f"(оранжевым — ниже {percent(weak_line)} от максимума)"))
+    if not counts.empty:
+        note.add(Figure(charts.beside_region(folder / f"{oktmo}_counts.png", list(counts["indicator_display_code"]),
+                                             list(counts["score"]), list(counts["region_mean"]), name,
+                                             "в среднем по региону", "Количество", as_share=False),
+                        f"Рисунок. Показатели-количества: {name} и в среднем по региону"))
     note.add(Table(["Показатель", "Балл", "Максимум", "Среднее по региону", "Изменение"],
                    [[f"{row.indicator_display_code}. {row.indicator_label}", number(row.score), number(row.max_score, 0),
                      number(row.region_mean), CHANGE_RU[row.change_direction]]
@@ -88,6 +95,18 @@ def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
         list_name = "Федеральный" if row.methodology == "federal" else "Региональный"
         note.add(Paragraph(f"{list_name} список к предыдущему году: остались {row.stayed}, вошли {row.entered}, "
                            f"вышли {row.left_list}."))
+    for row in marts.list_changes[(marts.list_changes["municipality_oktmo"] == oktmo)
+                                  & (marts.list_changes["result_year"] == marts.results_year)].itertuples():
+        moves = "" if pd.isna(row.entered) else (f" (вошли {int(row.entered)}, остались {int(row.persisting)}, "
+                                                 f"вышли {int(row.exited)})")
+        note.add(Paragraph(f"Расчётный список ШНОР по региональной методике с правилом выхода: {row.on_list} школ{moves}, "
+                           f"из них удерживаются правилом выхода — {row.kept_by_exit_rule}; близких к низким результатам "
+                           f"— {row.cusp_schools}."))
+    cusp = marts.list_status[(marts.list_status["municipality_oktmo"] == oktmo) & marts.list_status["is_cusp"]]
+    if not cusp.empty:
+        note.add(Bullets([f"{row.school_name} — близкая к низким результатам: ИОР {number(row.ior, 2)}, выше порога "
+                          f"выявления кластера «{row.cluster_name}» ({number(row.threshold_ior, 2)}) на "
+                          f"{number(row.distance_to_threshold, 2)}" for row in cusp.itertuples()]))
     if schools.empty:
         note.add(Paragraph("ШНОР в муниципальном образовании нет."))
         return
@@ -105,17 +124,11 @@ def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
 
 def _recommendations(note: Document, marts: CycleMarts, oktmo: str) -> None:
     note.add(Heading("4. Рекомендации"))
-    own = marts.recommendations[marts.recommendations["municipality_oktmo"] == oktmo]
-    practices = marts.practices[marts.practices["municipality_oktmo"] == oktmo]
-    if own.empty:
+    lines = letter.own_recommendations(marts.recommendation, oktmo)
+    if not lines:
         note.add(Paragraph("Адресных рекомендаций по итогам цикла нет."))
-    else:
-        note.add(Bullets([f"{row.wording[:1].upper()}{row.wording[1:]} (доля выполненных подпунктов "
-                          f"{percent(row.evidence_share)} при среднем по региону {percent(row.region_mean_share)})."
-                          for row in own.itertuples()], numbered=True))
-    if not practices.empty:
-        note.add(Paragraph("Практики муниципального образования рекомендованы к использованию: "
-                           + "; ".join(practices["area_title"]) + "."))
+        return
+    note.add(Bullets(lines, numbered=True))
 
 
 def _roadmap(note: Document, marts: CycleMarts, oktmo: str) -> None:

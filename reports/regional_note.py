@@ -1,17 +1,20 @@
 """The regional analytical note of a cycle, after seed 000: purpose and period, sources, main results with
-tables and charts, the recommendation groups with their municipalities and evidence, recommended
-practices, measures with deadlines, and where every number came from. Words come from the rule and text
-seeds (through the marts), numbers from the marts only."""
+tables and charts, the ШНОР lists (federal, published and computed, with the exit rule and schools close to low
+results), the letter's numbered recommendations with their municipalities and evidence, the measures the rules
+triggered with their deadlines, a data-quality annex, the published and computed regional lists side by side,
+and where every number came from. Words come from the rule and text seeds (through the marts), numbers and
+thresholds from the marts only."""
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from reports import charts
-from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent, ru_date
+from reports import charts, letter
+from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent
 from reports.docx_writer import write_docx
 from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
@@ -32,8 +35,9 @@ class CycleMarts:
         self.sections = cycle("mart_section_scores", "section_order, municipality_name")
         self.indicators = cycle("mart_indicator_scores", "section_order, indicator_number, municipality_name")
         self.dynamics = cycle("mart_municipality_dynamics", "municipality_name")
-        self.recommendations = cycle("mart_recommendations", "rule_order, municipality_name")
-        self.practices = cycle("mart_recommended_practices", "rule_order, municipality_name")
+        self.recommendation = cycle("mart_recommendation", "rule_order, rank_in_rule, municipality_name")
+        self.data_quality = cycle("mart_data_quality_checks", "check_order, municipality_name, subject, school_name")
+        self.thresholds = self.query("select * from marts.mart_letter_thresholds").set_index("threshold_name")
         self.texts = cycle("mart_report_texts", "text_kind, text_order")
         self.roadmap = cycle("mart_roadmap_status", "municipality_name, activity_number, due_date")
         region = [oktmo_prefix(get_monitoring(monitoring_id).region_code) + "%"]  # school marts: this region only
@@ -55,9 +59,20 @@ class CycleMarts:
                                         "where p.result_year = ? and p.municipality_oktmo like ?", year)
         self.coverage = self.query("select * from marts.mart_mentoring_coverage where result_year = ? "
                                    "and municipality_oktmo like ?", year)
+        self.list_changes = self.query("select * from marts.mart_shnor_list_changes where municipality_oktmo like ? "
+                                       "order by result_year, municipality_name", region)
+        self.list_status = self.query("select * from marts.mart_shnor_list_status where result_year = ? and "
+                                      "municipality_oktmo like ? and (is_on_list or is_cusp or list_status is not null) "
+                                      "order by municipality_name, school_name", year)
+        self.list_comparison = self.query("select * from marts.mart_regional_list_comparison where result_year = ? "
+                                          "and municipality_oktmo like ? order by municipality_name, school_name", year)
 
     def query(self, sql: str, params=None) -> pd.DataFrame:
         return warehouse.query(self.home.warehouse, sql, params)
+
+    def threshold(self, name: str) -> float:
+        """A named threshold of the letter (a dbt var, through mart_letter_thresholds)."""
+        return float(self.thresholds.loc[name, "threshold_value"])
 
     @cached_property
     def totals(self) -> pd.DataFrame:
@@ -87,7 +102,9 @@ def regional_note(marts: CycleMarts, origin: Provenance) -> Document:
     _schools(note, marts)
     _recommendations(note, marts)
     _measures(note, marts)
-    note.add(Heading("Приложение. Использованные формы"),
+    _data_quality(note, marts)
+    _list_comparison(note, marts)
+    note.add(Heading("Приложение 3. Использованные формы"),
              Table(["Муниципальное образование", "Статус", "Учтённая версия (файл, SHA-256)", "Версий"],
                    origin.files_table(), widths=[3, 1.6, 4.4, 0.8]))
     note.add(*appendix)
@@ -127,6 +144,7 @@ def _results(note: Document, marts: CycleMarts) -> list:
         note.add(Paragraph("Принятых форм нет: результаты не рассчитываются."))
         return []
     region_share = totals["region_mean_share"].iloc[0]
+    weak_line = marts.threshold("letter_weak_line")
     folder = charts_dir(marts.home, marts.monitoring_id)
     note.add(Paragraph(
         f"Итоговый балл муниципального образования — сумма баллов показателей наличия по всем разделам формы "
@@ -135,8 +153,8 @@ def _results(note: Document, marts: CycleMarts) -> list:
         f"{percent(totals['total_share'].min())} ({totals.iloc[-1]['municipality_name']})."))
     note.add(Figure(charts.shares_by_name(folder / "totals.png", list(totals["municipality_name"]), list(totals["total_share"]),
                                           region_share, "по региону", "Итоговый балл, % от максимального",
-                                          weak_below=0.5),
-                    "Рисунок 1. Итоговый балл по муниципальным образованиям (оранжевым — ниже 50 %)"))
+                                          weak_below=weak_line),
+                    f"Рисунок 1. Итоговый балл по муниципальным образованиям (оранжевым — ниже {percent(weak_line)})"))
     note.add(Figure(charts.distribution(folder / "distribution.png", list(totals["total_share"]),
                                         "Итоговый балл, % от максимального", "Число МО"),
                     "Рисунок 2. Распределение муниципальных образований по итоговому баллу"))
@@ -151,7 +169,7 @@ def _results(note: Document, marts: CycleMarts) -> list:
     names = [*pivot.index, "В среднем по региону"]
     note.add(Paragraph("Доля от максимального балла по разделам формы — на рисунке 3 (разделы: " + "; ".join(
         f"{short[row.section_code]} — «{row.section_title}»" for row in section_titles.itertuples())
-        + "); таблица значений — в приложении к разделу 3."))
+        + "); таблица значений — в приложении 4."))
     note.add(Figure(charts.heatmap(folder / "sections.png", names, [short[code] for code in codes] + ["Итого"],
                                    [[None if pd.isna(v) else float(v) for v in row] for row in shares],
                                    "Доля от максимального балла", highlight_last_row=True),
@@ -162,11 +180,11 @@ def _results(note: Document, marts: CycleMarts) -> list:
                      number(row.region_mean), number(row.region_median)] for row in indicators.itertuples()],
                    widths=[5.5, 1, 1.2, 1], caption="Таблица 1. Показатели формы: средний балл и медиана по региону"))
     _changes(note, marts, folder)
-    return [Heading("Приложение к разделу 3. Доля от максимального балла по разделам"),
+    return [Heading("Приложение 4. Доля от максимального балла по разделам"),
             Table(["Муниципальное образование"] + list(section_titles["section_title"]) + ["Итого"],
                   [[name] + [percent(value) for value in row] for name, row in zip(names, shares)],
                   widths=[2.6] + [1.6] * len(section_titles) + [1],
-                  caption="Таблица П1. Доля от максимального балла по разделам (к рисунку 3)")]
+                  caption="Таблица П4. Доля от максимального балла по разделам (к рисунку 3)")]
 
 
 def _changes(note: Document, marts: CycleMarts, folder: Path) -> None:
@@ -190,48 +208,178 @@ def _schools(note: Document, marts: CycleMarts) -> None:
     year = int(marts.results_year)
     c = marts.comparison
     note.add(Heading(f"4. ШНОР и школы в сложных социальных условиях ({year} год)"))
+    published = int(marts.list_comparison["is_published"].sum()) if not marts.list_comparison.empty else None
+    on_list = marts.list_changes[marts.list_changes["result_year"] == year]
     note.add(Paragraph(
-        f"По федеральной методике (ФИОКО) ШНОР — {int(c['federal_schools'].sum())}, по региональной методике — "
-        f"{int(c['regional_schools'].sum())}; в обоих списках — {int(c['in_both'].sum())}, только в федеральном — "
-        f"{int(c['only_federal'].sum())}, только в региональном — {int(c['only_regional'].sum())}. Школ с признаками "
-        f"необъективных результатов — {int(c['biased_schools'].sum())}. Муниципальных образований без ШНОР и без "
-        f"необъективных результатов — {int(c['has_no_shnor_and_no_biased'].sum())}."))
+        f"По федеральному списку ШНОР (ФИОКО) — {int(c['federal_schools'].sum())} школ, выявлено по региональной методике "
+        f"в {year} году — {int(c['regional_schools'].sum())}; в обоих — {int(c['in_both'].sum())}, только в федеральном — "
+        f"{int(c['only_federal'].sum())}, только в региональном — {int(c['only_regional'].sum())}. Школ из списка ФИОКО с "
+        f"признаками необъективных результатов — {int(c['biased_schools'].sum())}."
+        + (f" В опубликованном регионом списке ШНОР — {published} школ." if published is not None else "")
+        + (f" В расчётном списке по региональной методике (с правилом выхода) — {int(on_list['on_list'].sum())}."
+           if not on_list.empty else "")))
+    free = c[c["has_no_federal_listed_school"]]
+    if free.empty:
+        note.add(Paragraph("Муниципальных образований, в которых нет школ из списков ФИОКО (федеральный список ШНОР и "
+                           "список с признаками необъективных результатов), нет."))
+    else:
+        note.add(Paragraph(f"Нет ни одной школы в списках ФИОКО (федеральный список ШНОР и список школ с признаками "
+                           f"необъективных результатов за {year} год) — {len(free)} МО: "
+                           f"{', '.join(free['municipality_name'])}."))
     moved = marts.shnor_dynamics.groupby("methodology")[["stayed", "entered", "left_list"]].sum()
     if not moved.empty:
-        names = {"federal": "федеральный", "regional": "региональный"}
-        note.add(Bullets([f"{names[m]} список к {year - 1} году: остались {int(r.stayed)}, вошли {int(r.entered)}, "
+        names = {"federal": "федеральный список (ФИОКО)", "regional": "выявленные по региональной методике"}
+        note.add(Bullets([f"{names[m]} к {year - 1} году: остались {int(r.stayed)}, вошли {int(r.entered)}, "
                           f"вышли {int(r.left_list)}" for m, r in moved.iterrows()]))
     coverage = marts.coverage.groupby("list_kind")[["listed_schools", "schools_without_mentor"]].sum()
     lists = {"project_500": "проект «500+»", "shnor_federal": "ШНОР (ФИОКО)", "shnor_regional": "ШНОР (региональная методика)"}
     note.add(Table(["Список", "Школ", "Без наставника или куратора"],
                    [[lists[k], str(int(r.listed_schools)), str(int(r.schools_without_mentor))] for k, r in coverage.iterrows()],
                    widths=[3, 1, 2], caption="Таблица 3. Охват наставничеством"))
+    _list_transitions(note, marts, year)
+
+
+def _count(value) -> str:
+    return "—" if pd.isna(value) else str(int(value))
+
+
+def _list_transitions(note: Document, marts: CycleMarts, year: int) -> None:
+    """The computed list with its exit rule: entered, exited, persisting and cusp, per year and per municipality."""
+    changes = marts.list_changes
+    if changes.empty:
+        return
+    exit_cycles, band = int(marts.threshold("shnor_exit_cycles")), marts.threshold("shnor_cusp_band")
+    note.add(Heading("Расчётный список ШНОР: вход, выход и школы, близкие к низким результатам", level=2))
+    note.add(Paragraph(
+        f"Школа входит в расчётный список ШНОР в год, когда её выявляет региональная методика, и выходит из него, только "
+        f"пробыв выше порога выявления {exit_cycles} г. подряд. Школа вне списка, ИОР которой выше порога выявления своего "
+        f"контекстного кластера не более чем на {number(band, 2)}, — «близкая к низким результатам»."))
+    columns = ["on_list", "identified", "kept_by_exit_rule", "entered", "persisting", "exited", "cusp_schools"]
+    headers = ["В списке", "Выявлены в году", "Удержаны правилом выхода", "Вошли", "Остались", "Вышли",
+               "Близкие к низким"]
+    by_year = changes.groupby("result_year")[columns].sum(min_count=1)
+    note.add(Table(["Год", *headers], [[str(int(y)), *(_count(r[c]) for c in columns)] for y, r in by_year.iterrows()],
+                   widths=[0.8] + [1] * len(columns), caption="Таблица 4. Расчётный список ШНОР по годам"))
+    current = changes[(changes["result_year"] == year) & (changes[columns].fillna(0).sum(axis=1) > 0)]
+    if not current.empty:
+        note.add(Table(["Муниципальное образование", *headers],
+                       [[row.municipality_name, *(_count(getattr(row, c)) for c in columns)] for row in current.itertuples()],
+                       widths=[2.6] + [0.9] * len(columns), caption=f"Таблица 5. Расчётный список ШНОР по МО, {year} год"))
+    cusp = marts.list_status[marts.list_status["is_cusp"]]
+    if not cusp.empty:
+        note.add(Table(["Муниципальное образование", "Школа", "Кластер", "ИОР", "Порог выявления", "Выше порога на"],
+                       [[row.municipality_name, row.school_name, row.cluster_name, number(row.ior, 2),
+                         number(row.threshold_ior, 2), number(row.distance_to_threshold, 2)] for row in cusp.itertuples()],
+                       widths=[2.2, 1.6, 2, 0.8, 1, 1],
+                       caption=f"Таблица 6. Школы, близкие к низким результатам, {year} год"))
 
 
 def _recommendations(note: Document, marts: CycleMarts) -> None:
     note.add(Heading("5. Адресные рекомендации"))
-    groups = marts.recommendations.groupby(["rule_order", "rule_code", "wording"], sort=True)
-    items = [f"{', '.join(group['municipality_name'])} — {wording}." for (_, _, wording), group in groups]
+    recommendation = marts.recommendation
+    items = letter.letter_items(recommendation)
     if not items:
         note.add(Paragraph("Муниципальных образований, которым требуются адресные рекомендации, нет."))
-    note.add(Bullets(items, numbered=True))
-    evidence = [[group["area_title"].iloc[0], name, percent(share), percent(group["region_mean_share"].iloc[0])]
-                for _, group in groups for name, share in zip(group["municipality_name"], group["evidence_share"])]
-    if evidence:
-        note.add(Table(["Направление", "Муниципальное образование", "Доля выполненных подпунктов", "В среднем по региону"],
-                       evidence, widths=[2.6, 3, 1.4, 1.4], caption="Таблица 4. Основания рекомендаций"))
-    if not marts.practices.empty:
-        note.add(Heading("Рекомендуемые к использованию практики", level=2))
-        note.add(Bullets([f"{area}: {', '.join(group['municipality_name'])}."
-                          for (_, area), group in marts.practices.groupby(["rule_order", "area_title"])]))
+        return
+    note.add(Paragraph("Анализ данных мониторинга по выделенным показателям позволяет сформировать следующие адресные "
+                       "рекомендации (в скобках — значения, по которым МО названо; основания — в таблице 7):"))
+    for item in items:
+        note.add(Paragraph(f"{item.number}. {item.text}"))
+        if item.lines:
+            note.add(Bullets(item.lines))
+    silent = letter.silent_rules(recommendation)
+    if silent:
+        note.add(Paragraph("Проверены и не назвали ни одного МО правила: " + "; ".join(f"«{t}»" for t in silent) + "."))
+    note.add(Table(["Пункт", "Правило", "Что сравнивается", "Условие", "В среднем по региону", "Оценено",
+                    "Выполнили", "Названы"], letter.rules_table(recommendation), widths=[0.7, 1.9, 2.6, 1.5, 1.3, 0.9, 1.1, 0.9],
+                   caption="Таблица 7. Основания рекомендаций: правила, пороги, число МО (для пунктов 1–2 названы не "
+                           "выполнившие условие)"))
 
 
 def _measures(note: Document, marts: CycleMarts) -> None:
-    measures = marts.texts[marts.texts["text_kind"] == "measure"]
-    if measures.empty:
+    measures = letter.measures(marts.recommendation)
+    if not measures:
         return
     note.add(Heading("6. Меры, мероприятия, управленческие решения"))
-    note.add(Bullets([f"{row.text} Срок — до {ru_date(row.due_date)}." for row in measures.itertuples()], numbered=True))
+    for measure in measures:
+        note.add(Paragraph(f"{measure.number}. {letter.measure_text(measure)}"))
+        note.add(Bullets([f"Основание — {ground}." for ground in measure.grounds]))
+
+
+def _data_quality(note: Document, marts: CycleMarts) -> None:
+    """Counts that contradict other sources, with the municipality and both numbers."""
+    note.add(Heading("Приложение 1. Качество данных: числа, противоречащие другим источникам"))
+    checks = marts.data_quality
+    if checks.empty:
+        note.add(Paragraph("Противоречий между формами, результатами оценочных процедур, списками и ОО-1 не выявлено."))
+        return
+    for index, ((_, title), rows) in enumerate(checks.groupby(["check_order", "check_title"], sort=True), start=1):
+        first = rows.iloc[0]
+        caption = (f"Таблица П1.{index}. {title}: слева — {first['reported_source']}, справа — "
+                   f"{first['reference_source']}")
+        note.add(Heading(f"{title} — {rows['municipality_oktmo'].nunique()} МО", level=2))
+        if rows["school_code"].notna().any():
+            table = []
+            for name, group in rows.groupby("municipality_name", sort=True):
+                worst = group.loc[(group["reported_value"] - group["reference_value"]).idxmax()]
+                table.append([name, str(group["school_code"].nunique()), str(len(group)),
+                              f"{worst['school_name']}, {worst['subject']}: {number(worst['reported_value'], 0)} при "
+                              f"{number(worst['reference_value'], 0)} ({worst['detail']})"])
+            note.add(Table(["Муниципальное образование", "Школ", "Случаев", "Наибольшее расхождение"], table,
+                           widths=[2.4, 0.7, 0.8, 5], caption=caption))
+        else:
+            codes = sorted(set(rows["subject_code"]), key=_natural)
+            labels = dict(zip(rows["subject_code"], rows["subject"]))
+            details = list(dict.fromkeys(rows["detail"]))
+            note.add(Paragraph("; ".join(labels[code] for code in codes) + "."
+                               + (f" Сверено: {details[0]}." if len(details) == 1 else "")))
+            values = rows.pivot_table(index="municipality_name", columns="subject_code", values="reported_value",
+                                      aggfunc="first")
+            reference = rows.groupby(["municipality_name", "subject_code"])["reference_value"].first()
+            explained = rows.groupby("municipality_name")["detail"].apply(lambda d: "; ".join(dict.fromkeys(d)))
+            table = [[name, *(f"{number(values.loc[name, code], 0)} при {number(reference[(name, code)], 0)}"
+                             if not pd.isna(values.loc[name, code]) else "—" for code in codes)]
+                     + ([explained[name]] if len(details) > 1 else []) for name in values.index]
+            headers = ["Муниципальное образование", *codes] + (["Пояснение"] if len(details) > 1 else [])
+            note.add(Table(headers, table, widths=[2.6, *([4.6 / len(codes)] * len(codes))]
+                           + ([2.4] if len(details) > 1 else []), caption=caption))
+
+
+def _natural(code: str) -> list:
+    """MPH-8 before MPH-10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
+
+
+def _list_comparison(note: Document, marts: CycleMarts) -> None:
+    """The region's published list beside the computed one, each difference with its reason."""
+    compared = marts.list_comparison
+    note.add(Heading("Приложение 2. Региональный список ШНОР: опубликованный и расчётный"))
+    if compared.empty:
+        note.add(Paragraph("Опубликованного регионом списка ШНОР за год нет: сравнивать не с чем."))
+        return
+    year = int(compared["result_year"].iloc[0])
+    summary = compared.groupby("municipality_name").agg(
+        published=("is_published", "sum"), computed=("is_computed", "sum"),
+        both=("difference", lambda d: int((d == "both").sum())),
+        only_published=("difference", lambda d: int((d == "only_published").sum())),
+        only_computed=("difference", lambda d: int((d == "only_computed").sum())))
+    note.add(Paragraph(
+        f"Опубликованный регионом список ШНОР за {year} год — {int(compared['is_published'].sum())} школ; список, "
+        f"рассчитанный по региональной методике (с правилом выхода), — {int(compared['is_computed'].sum())}; в обоих — "
+        f"{int((compared['difference'] == 'both').sum())}, только в опубликованном — "
+        f"{int((compared['difference'] == 'only_published').sum())}, только в расчётном — "
+        f"{int((compared['difference'] == 'only_computed').sum())}."))
+    note.add(Table(["Муниципальное образование", "Опубликованный", "Расчётный", "В обоих", "Только в опубликованном",
+                    "Только в расчётном"],
+                   [[name, *(str(int(v)) for v in row)] for name, row in summary.iterrows()],
+                   widths=[2.6, 1.1, 1, 0.8, 1.3, 1.2], caption="Таблица П2.1. Списки по МО"))
+    differences = compared[compared["difference"] != "both"]
+    if not differences.empty:
+        labels = {"only_published": "только в опубликованном", "only_computed": "только в расчётном"}
+        grouped = differences.groupby(["municipality_name", "difference", "reason"], sort=True)["school_name"]
+        note.add(Table(["Муниципальное образование", "Где", "Причина", "Школы"],
+                       [[name, labels[where], reason, ", ".join(schools)] for (name, where, reason), schools in grouped],
+                       widths=[2, 1.3, 3.8, 2.2], caption="Таблица П2.2. Различия списков и их причины"))
 
 
 def write_regional_note(marts: CycleMarts, origin: Provenance) -> dict[str, Path]:

@@ -165,7 +165,7 @@ def test_published_marts_and_docs_sites(cycle):
     assert published == 42 * 25
     dbt_docs = (cycle.root / "docs" / "dbt" / "static_index.html").read_text(encoding="utf-8")
     description = "Доля от максимального балла"  # the page embeds the manifest as JSON, maybe \u-escaped
-    assert "mart_recommendations" in dbt_docs
+    assert "mart_recommendation" in dbt_docs
     assert description in dbt_docs or json.dumps(description)[1:-1] in dbt_docs
     gx_docs = cycle.root / "docs" / "gx"
     assert "raw_submission_values" in (gx_docs / "index.html").read_text(encoding="utf-8")

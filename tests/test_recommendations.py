@@ -76,8 +76,8 @@ def rows(home, sql, params):
 
 def test_each_group_lists_exactly_the_letters_municipalities(region):
     home, named = region
-    selected = rows(home, "select rule_code, municipality_oktmo from marts.mart_recommendations where monitoring_id = ?",
-                    [CYCLE_1])
+    selected = rows(home, "select rule_code, municipality_oktmo from marts.mart_recommendation where monitoring_id = ? "
+                    "and in_letter and rule_code in (select unnest(?))", [CYCLE_1, list(LETTER)])
     found = {rule: set(group["municipality_oktmo"]) for rule, group in selected.groupby("rule_code")}
     assert found == named
 
@@ -90,8 +90,9 @@ def test_evidence_shows_the_values_that_selected_each(region):
                     "order by item_number", [CYCLE_1, sochi])
     assert list(evidence.itertuples(index=False, name=None)) == [
         ("MTKP-4", 1, 0.0), ("MTKP-4", 2, 0.0), ("MTKP-4", 3, 0.0), ("MTKP-4", 4, 1.0)]
-    share = rows(home, "select evidence_share, region_mean_share from marts.mart_recommendations where monitoring_id = ? "
-                 "and rule_code = 'tutor_interaction' and municipality_oktmo = ?", [CYCLE_1, sochi]).iloc[0]
+    share = rows(home, "select rule_value as evidence_share, region_mean_value as region_mean_share "
+                 "from marts.mart_recommendation where monitoring_id = ? and rule_code = 'tutor_interaction' "
+                 "and municipality_oktmo = ?", [CYCLE_1, sochi]).iloc[0]
     assert share["evidence_share"] == 0.25
     # 7 municipalities at 0.25, 37 at 1.0: (7 · 0.25 + 37) / 44
     assert share["region_mean_share"] == pytest.approx((7 * 0.25 + 37) / 44)
@@ -100,7 +101,7 @@ def test_evidence_shows_the_values_that_selected_each(region):
 def test_practices_come_from_municipalities_strong_in_the_area(region):
     home, named = region
     practices = rows(home, "select rule_code, municipality_oktmo from marts.mart_recommended_practices "
-                     "where monitoring_id = ?", [CYCLE_1])
+                     "where monitoring_id = ? and rule_code in (select unnest(?))", [CYCLE_1, list(LETTER)])
     for rule, group in practices.groupby("rule_code"):
         assert set(group["municipality_oktmo"]) == {m.oktmo for m in load_municipalities("23")} - named[rule]
 

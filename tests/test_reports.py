@@ -18,6 +18,7 @@ from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
 from shnor_core.reference import load_municipalities
 from shnor_core.settings import PROJECT_ROOT
+from tests.notes import named_in, note_items, plain
 from tests.workbooks import MONITORING_ID, form_values, write_submission
 
 pytestmark = pytest.mark.slow
@@ -26,11 +27,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def folder(sample_cycle):
     return sample_cycle.reports / MONITORING_ID
-
-
-def plain(text: str) -> str:
-    """Text as a reader sees it: the no-break spaces that keep «в», «№» or «—» with their neighbour are spaces."""
-    return text.replace("\u00a0", " ")
 
 
 def marts(home, sql, params=None):
@@ -55,7 +51,7 @@ def test_regional_note_tables_match_the_marts(sample_cycle, folder):
 
     sections = marts(sample_cycle, "select * from marts.mart_section_scores where monitoring_id = ?", [MONITORING_ID])
     totals = sections.groupby("municipality_name")[["section_score", "section_max"]].sum()
-    table = table_after(word, "Таблица П1")  # the shares behind the heatmap (figure 3), in the appendix
+    table = table_after(word, "Таблица П4")  # the shares behind the heatmap (figure 3), in appendix 4
     rows = {plain(row.cells[0].text): [cell.text for cell in row.cells[1:]] for row in table.rows[1:]}
     assert len(rows) == 45  # 44 municipalities and the region
     for name, values in rows.items():
@@ -72,18 +68,56 @@ def test_regional_note_tables_match_the_marts(sample_cycle, folder):
 
 def test_regional_note_recommendation_groups_are_the_marts(sample_cycle, folder):
     word = WordDocument(folder / f"spravka_{MONITORING_ID}.docx")
-    rules = marts(sample_cycle, "select * from marts.mart_recommendations where monitoring_id = ? order by rule_order",
-                  [MONITORING_ID])
-    paragraphs = [plain(p.text) for p in word.paragraphs if p.style.name == "List Number"]
-    for wording, group in rules.groupby("wording", sort=False):
-        line = next(text for text in paragraphs if text.endswith(f" — {plain(wording)}."))
-        assert set(line[: -len(f" — {plain(wording)}.")].split(", ")) == set(group["municipality_name"])
-    measures = marts(sample_cycle, "select * from marts.mart_report_texts where monitoring_id = ? and text_kind = 'measure'",
-                     [MONITORING_ID])
+    rules = marts(sample_cycle, "select * from marts.mart_recommendation where monitoring_id = ? and item_number is not null "
+                  "order by rule_order", [MONITORING_ID])
+    items = note_items(word)
+    everyone = set(rules["municipality_name"]) | set(rules["partner_name"].dropna())
+    for number, group in rules.groupby("item_number"):
+        named = set(group.loc[group["in_letter"], "municipality_name"]) | set(group.loc[group["in_letter"], "partner_name"].dropna())
+        if group["scope"].iloc[0] == "municipality" and not named:
+            assert int(number) not in items
+            continue
+        assert named_in(items[int(number)], everyone) == named, f"пункт {number}"
+    paragraphs = [plain(p.text) for p in word.paragraphs]
+    measures = marts(sample_cycle, "select measure_number, min(measure_wording) as wording, min(due_date) as due_date "
+                     "from marts.mart_recommendation where monitoring_id = ? and measure_code is not null and in_letter "
+                     "group by measure_number order by measure_number", [MONITORING_ID])
     for row in measures.itertuples():
-        assert any(text.startswith(plain(row.text)) and text.endswith(f"до {row.due_date:%d.%m.%Y}.") for text in paragraphs)
-    # window closes 11.06.2025; the first measure is due two months later
-    assert measures.sort_values("text_order").iloc[0]["due_date"].strftime("%d.%m.%Y") == "11.08.2025"
+        assert f"{row.measure_number}. {row.wording} (до {row.due_date:%d.%m.%Y})." in paragraphs
+    # window closes 11.06.2025; measure 1 (internships, triggered by item 12) is due 91 days later by its rule
+    assert measures.iloc[0]["due_date"].strftime("%d.%m.%Y") == "10.09.2025"
+
+
+def test_regional_note_shows_the_computed_list_the_checks_and_the_published_list(sample_cycle, folder):
+    word = WordDocument(folder / f"spravka_{MONITORING_ID}.docx")
+    changes = marts(sample_cycle, "select result_year, sum(on_list) as on_list, sum(entered) as entered, "
+                                  "sum(exited) as exited, sum(persisting) as persisting, sum(cusp_schools) as cusp "
+                                  "from marts.mart_shnor_list_changes group by 1 order by 1")
+    by_year = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in table_after(word, "Таблица 4").rows[1:]}
+    for row in changes.itertuples():
+        cells = by_year[str(row.result_year)]
+        assert (cells[0], cells[6]) == (str(int(row.on_list)), str(int(row.cusp)))
+        assert cells[3:6] == (["—"] * 3 if pd.isna(row.entered) else
+                              [str(int(row.entered)), str(int(row.persisting)), str(int(row.exited))])
+    cusp = marts(sample_cycle, "select school_name from marts.mart_shnor_list_status where result_year = 2025 and is_cusp")
+    assert sorted(r.cells[1].text for r in table_after(word, "Таблица 6").rows[1:]) == sorted(cusp["school_name"])
+    # the data-quality annex: ШНОР served above ШНОР listed, with both numbers, per municipality
+    served = marts(sample_cycle, "select municipality_name, subject_code, reported_value, reference_value from "
+                                 "marts.mart_data_quality_checks where monitoring_id = ? and check_code = "
+                                 "'served_above_listed'", [MONITORING_ID])
+    table = table_after(word, "Таблица П1.1")
+    header = [c.text for c in table.rows[0].cells]
+    shown = {(row.cells[0].text, header[i]): cell.text for row in table.rows[1:]
+             for i, cell in enumerate(row.cells) if i and cell.text != "—"}
+    assert shown == {(r.municipality_name, r.subject_code): f"{int(r.reported_value)} при {int(r.reference_value)}"
+                     for r in served.itertuples()}
+    assert served["municipality_name"].nunique() == 41  # the issue's count on the demo region
+    # published and computed regional lists side by side: every difference with its reason
+    compared = marts(sample_cycle, "select municipality_name, school_name, reason from marts.mart_regional_list_comparison "
+                                   "where result_year = 2025 and difference <> 'both'")
+    listed = {(r.cells[0].text, r.cells[2].text, school) for r in table_after(word, "Таблица П2.2").rows[1:]
+              for school in r.cells[3].text.split(", ")}
+    assert listed == {(r.municipality_name, r.reason, r.school_name) for r in compared.itertuples()}
 
 
 ARTEFACTS = PROJECT_ROOT / "var" / "test-artefacts" / "reports"  # the pages as PNG, to look at
@@ -128,17 +162,23 @@ def test_municipal_note_of_one_municipality(sample_cycle, folder):
                                   "and result_year = 2025 and (is_regional_shnor or is_federal_shnor)", [oktmo])
     shnor_table = next(t for t in word.tables if t.rows[0].cells[0].text == "Школа")
     assert sorted(plain(row.cells[0].text) for row in shnor_table.rows[1:]) == sorted(schools["school_name"])
-    own = marts(sample_cycle, "select wording from marts.mart_recommendations where monitoring_id = ? "
-                              "and municipality_oktmo = ?", [MONITORING_ID, oktmo])
-    for wording in own["wording"]:
-        assert plain(wording[1:]) in text
+    own = marts(sample_cycle, "select evidence, threshold_text from marts.mart_recommendation where monitoring_id = ? "
+                              "and municipality_oktmo = ? and (scope = 'municipality') = meets_condition",
+                [MONITORING_ID, oktmo])
+    holding = marts(sample_cycle, "select count(*) as n from marts.mart_recommendation where monitoring_id = ? and "
+                                  "municipality_oktmo = ? and statement_holds", [MONITORING_ID, oktmo]).iloc[0]["n"]
+    lines = [plain(p.text) for p in word.paragraphs if p.style.name == "List Number"]
+    assert len(own) + holding == len(lines) > 0  # a region-wide statement that holds is one more line
+    for row in own.itertuples():
+        assert any(f"Значения: {row.evidence}; порог — {row.threshold_text}" in line for line in lines)
     assert len(list((folder / "municipalities").glob("*.docx"))) == 44
 
 
 def test_marts_export_is_formatted(sample_cycle, folder):
     workbook = load_workbook(folder / f"vygruzka_{MONITORING_ID}.xlsx")
     assert workbook.sheetnames == ["Показатели", "Разделы", "Рекомендации", "ШНОР", "Сравнение списков",
-                                   "Динамика списков", "Наставничество", "Дорожная карта", "Источники"]
+                                   "Динамика списков", "Наставничество", "Дорожная карта", "Вход и выход из списка",
+                                   "Списки опубл. и расчёт", "Качество данных", "Источники"]
     sheet = workbook["Показатели"]
     scores = marts(sample_cycle, "select * from marts.mart_indicator_scores where monitoring_id = ? "
                                  "order by section_order, indicator_number, municipality_name", [MONITORING_ID])
@@ -227,9 +267,9 @@ def test_section_shares_are_a_heatmap_and_the_table_is_in_the_appendix(sample_cy
     body = list(word.element.body)
     assert body[body.index(heatmap._p) - 1].xpath(".//pic:pic")  # the picture right above its caption
     assert (folder / "charts" / "sections.png").stat().st_size > 30_000
-    appendix = next(p for p in word.paragraphs if plain(p.text).startswith("Приложение к разделу 3"))
+    appendix = next(p for p in word.paragraphs if plain(p.text).startswith("Приложение 4. Доля"))
     assert body.index(appendix._p) > body.index(heatmap._p)
-    assert table_after(word, "Таблица П1") is not None
+    assert table_after(word, "Таблица П4") is not None
 
 
 def test_no_english_indicator_code_in_what_people_read(sample_cycle, folder):

@@ -20,3 +20,13 @@
 {% macro stable_round(value) -%}
     cast(round(cast({{ value }} as numeric(28, 12)), 9) as double precision)
 {%- endmacro %}
+
+{#- A value as people read it in the letter: a share as a whole percent ("45 %", a no-break space before the sign), a count as a whole number, an
+    index with two decimals. Rounding through numeric, so DuckDB and PostgreSQL print the same. -#}
+{% macro value_text(value, unit) -%}
+    case
+        when {{ unit }} = 'share' then cast(cast(round(cast({{ value }} * 100 as numeric(18, 6))) as integer) as varchar) || ' %'
+        when {{ unit }} = 'index' then {{ number_text(value) }}
+        else cast(cast(round(cast({{ value }} as numeric(18, 6))) as integer) as varchar)
+    end
+{%- endmacro %}

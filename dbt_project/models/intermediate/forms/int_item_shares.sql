@@ -4,6 +4,7 @@ select
     v.monitoring_id,
     v.form_id,
     v.municipality_oktmo,
+    v.section_code,
     v.indicator_code,
     v.item_number,
     count(*) as units_scored,
@@ -12,4 +13,4 @@ from {{ ref('stg_submission_values') }} as v
 inner join {{ ref('int_current_submissions') }} as c
     on v.source_sha256 = c.source_sha256
 where v.indicator_kind = 'presence'
-group by v.monitoring_id, v.form_id, v.municipality_oktmo, v.indicator_code, v.item_number
+group by v.monitoring_id, v.form_id, v.municipality_oktmo, v.section_code, v.indicator_code, v.item_number

@@ -1,0 +1,205 @@
+"""The regional letter's items and measures in words, from mart_recommendation alone: each rule's template
+(seed recommendation_rules) filled with the municipalities the mart names and the values it holds. Wording and
+layout only — which municipality is named, with which value, against which threshold, is decided in dbt."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from reports.document import ru_date
+
+
+class TemplateError(ValueError):
+    """A rule's template names a field the letter does not fill."""
+
+
+@dataclass
+class LetterItem:
+    number: int | None  # the letter's item (None: a rule that only triggers a measure)
+    rule_code: str
+    title: str
+    text: str
+    lines: list[str] = field(default_factory=list)  # members printed on lines of their own (layouts list, pairs)
+    municipalities: list[str] = field(default_factory=list)  # every municipality the item names
+
+
+@dataclass
+class Measure:
+    number: int
+    wording: str
+    due: pd.Timestamp
+    grounds: list[str]  # one per rule that triggered it: the rule and its municipalities
+    municipalities: list[str]
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA
+
+
+def fill(template: str, rule_code: str, **values) -> str:
+    """The template with its {fields}; a field the template names and the letter lacks is an error."""
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    missing = names - values.keys()
+    if missing:
+        raise TemplateError(f"шаблон правила {rule_code}: неизвестные поля {sorted(missing)}")
+    return template.format(**{name: values[name] for name in names})
+
+
+def _text(value) -> str:
+    if not _present(value):
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def member(row) -> str:
+    """How one named municipality is written: the rule's member template with the row's values."""
+    return fill(row.member_template, row.rule_code, municipality=row.municipality_name, value=_text(row.value_text),
+                evidence=_text(row.evidence), fields=_text(row.practice_fields), partner=_text(row.partner_name),
+                cluster=_text(row.cluster_name))
+
+
+def _group_values(rows: pd.DataFrame, municipalities: str) -> dict:
+    first = rows.iloc[0]
+    return {"municipalities": municipalities, "threshold": _text(first["threshold_text"]),
+            "cap": _text(first["cap_value"]), "evaluated": _text(first["evaluated_count"]),
+            "year": _text(first["school_year"]), "next_year": _text(first["next_year"]),
+            "list": _text(first["list_label"])}
+
+
+def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.sort_values(["rank_in_rule", "municipality_name"], na_position="last")
+
+
+def letter_items(recommendation: pd.DataFrame) -> list[LetterItem]:
+    """The numbered items of the letter in the rules' order; a group that names nobody is left out."""
+    items = []
+    numbered = recommendation[recommendation["item_number"].notna()]
+    for (_, rule_code), rows in numbered.groupby(["rule_order", "rule_code"], sort=True):
+        first = rows.iloc[0]
+        number, title = int(first["item_number"]), first["title"]
+        if first["scope"] == "region":
+            if bool(first["statement_holds"]):
+                items.append(LetterItem(number, rule_code, title, fill(first["template"], rule_code,
+                                                                       **_group_values(rows, ""))))
+                continue
+            short = rows[rows["in_letter"]].sort_values("municipality_name")
+            members = [member(row) for row in short.itertuples()]
+            items.append(LetterItem(number, rule_code, title,
+                                    fill(first["template_unmet"], rule_code, **_group_values(rows, ", ".join(members))),
+                                    municipalities=list(short["municipality_name"])))
+            continue
+        named = _ordered(rows[rows["in_letter"]])
+        if named.empty:
+            continue
+        members = [member(row) for row in named.itertuples()]
+        text = fill(first["template"], rule_code, **_group_values(named, ", ".join(members)))
+        lines: list[str] = []
+        if first["layout"] == "list":
+            lines = members
+        elif first["layout"] == "pairs":
+            for partner, pair in named.groupby("partner_name", sort=False):
+                lines.append(f"{partner} — {', '.join(member(row) for row in pair.itertuples())}")
+        names = list(named["municipality_name"])
+        if first["layout"] == "pairs":
+            names += [name for name in dict.fromkeys(named["partner_name"]) if name not in names]
+        items.append(LetterItem(number, rule_code, title, text, lines, names))
+    return items
+
+
+def silent_rules(recommendation: pd.DataFrame) -> list[str]:
+    """Titles of the numbered group rules that named nobody this cycle (so the reader knows they were checked)."""
+    groups = recommendation[recommendation["item_number"].notna() & (recommendation["scope"] == "municipality")]
+    named = set(groups.loc[groups["in_letter"], "rule_code"])
+    return [title for code, title in dict(zip(groups["rule_code"], groups["title"])).items() if code not in named]
+
+
+COMPARISON_RU = {"below": "ниже", "at_or_above": "не ниже", "at_most": "не более", "above": "выше"}
+
+
+def condition_text(row: pd.Series) -> str:
+    """A rule's condition in words: «каждое не ниже 50 %», «не менее 2 из них не ниже 80 %»."""
+    limit = f"{COMPARISON_RU[row['comparison']]} {_text(row['threshold_text'])}"
+    if row["combine"] == "each":
+        return f"каждое {limit}"
+    if row["combine"] == "at_least":
+        return f"не менее {_text(row['min_subjects'])} из них {limit}"
+    return f"в среднем {limit}" if _present(row["subjects"]) and row["subjects"] > 1 else limit
+
+
+def rules_table(recommendation: pd.DataFrame) -> list[list[str]]:
+    """One row per rule of the cycle: where it goes in the letter, what it compares with which threshold, the
+    region's mean, how many municipalities it judged, how many met it and how many the letter names."""
+    rows = []
+    for _, rule in recommendation.groupby(["rule_order", "rule_code"], sort=True):
+        first = rule.sort_values("subjects", na_position="first").iloc[-1]
+        where = str(int(first["item_number"])) if _present(first["item_number"]) else \
+            (f"мера {int(first['measure_number'])}" if _present(first["measure_number"]) else "—")
+        rows.append([where, first["title"], _text(first["evidence_subjects"]), condition_text(first),
+                     _text(first["region_mean_text"]), str(len(rule)), str(int(rule["meets_condition"].sum())),
+                     str(int(rule["in_letter"].sum()))])
+    return rows
+
+
+def measures(recommendation: pd.DataFrame) -> list[Measure]:
+    """The measures some rule triggered, each with its earliest deadline and the rules and municipalities behind it;
+    a measure no rule triggers is not there."""
+    triggered = recommendation[recommendation["measure_code"].notna() & recommendation["in_letter"]]
+    found = []
+    for number, rows in triggered.groupby("measure_number", sort=True):
+        grounds = []
+        for _, rule in rows.groupby(["rule_order", "rule_code"], sort=True):
+            first = rule.iloc[0]
+            where = f"пункт {int(first['item_number'])} «{first['title']}»" if _present(first["item_number"]) \
+                else f"«{first['title']}»"
+            named = _ordered(rule)
+            grounds.append(f"{where}: {', '.join(member(row) for row in named.itertuples())}")
+        found.append(Measure(int(number), rows["measure_wording"].iloc[0], rows["due_date"].min(), grounds,
+                             sorted(set(rows["municipality_name"]))))
+    return found
+
+
+def measure_text(measure: Measure) -> str:
+    return f"{measure.wording} (до {ru_date(measure.due)})."
+
+
+def own_recommendations(recommendation: pd.DataFrame, oktmo: str) -> list[str]:
+    """A municipality's own lines: each rule it meets (or, for a region-wide statement, falls short of), worded as
+    the letter words it, with the values, the threshold, the region and the measure with its deadline."""
+    own = recommendation[recommendation["municipality_oktmo"] == oktmo]
+    lines = []
+    for row in own.sort_values("rule_order").itertuples():
+        region = row.scope == "region"
+        if region and row.statement_holds:
+            lines.append(fill(row.template, row.rule_code, **_group_values(own[own["rule_code"] == row.rule_code], "")))
+            continue
+        if region == bool(row.meets_condition):
+            continue
+        values = _group_values(own[own["rule_code"] == row.rule_code], member(row))
+        text = fill(row.template_unmet if region else row.template, row.rule_code, **values)
+        if row.layout == "list":
+            text += " " + member(row)
+        elif row.layout == "pairs":
+            text += f" {_text(row.partner_name)} — {member(row)}." if _present(row.partner_name) \
+                else " МО-партнёр не найден."
+        measure = _present(row.measure_code) and bool(row.in_letter)
+        values = f"Значения: {_text(row.evidence)}; порог — {_text(row.threshold_text)}"
+        if _present(row.region_mean_text):
+            values += f", в среднем по региону — {row.region_mean_text}"
+        if _present(row.item_number):
+            line = f"Пункт {int(row.item_number)}: {text} {values}."
+            if measure:
+                line += f" Мера {int(row.measure_number)}: {row.measure_wording} (до {ru_date(row.due_date)})."
+        elif measure:
+            line = (f"Мера {int(row.measure_number)}: {row.measure_wording} (до {ru_date(row.due_date)}). "
+                    f"Основание: {text} {values}.")
+        else:
+            line = f"{text} {values}."
+        if not region and not row.in_letter:
+            line += " В региональное письмо не вошло (ограничение числа МО в группе или слишком малая группа)."
+        lines.append(line)
+    return lines
