@@ -14,6 +14,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+from shnor.windows import close_dag_id
+from shnor_core.reference import get_monitoring
 from shnor_core.settings import DAGS_DIR, PLUGINS_DIR, DataHome
 
 
@@ -61,22 +63,32 @@ def run_state_from_log(log: Path, dag_id: str) -> str | None:
     return states[-1] if states else None
 
 
-CYCLE_DAGS = ("shnor_ingest_window", "shnor_build_marts", "shnor_publish_reports")
+ASSET_DAGS = ("shnor_build_marts", "shnor_publish_reports")
+
+
+def cycle_dags(monitoring_id: str) -> tuple[str, ...]:
+    """The DAGs that process a window one after another: its calendar row's close DAG, then marts, reports."""
+    return (close_dag_id(get_monitoring(monitoring_id)), *ASSET_DAGS)
 
 
 def run_cycle(home: DataHome, monitoring_id: str) -> list[Path]:
     """One monitoring window through the DAGs that the asset chain runs one after another under a
-    scheduler: ingestion, marts, reports (``airflow dags test`` runs no downstream DAGs itself)."""
+    scheduler: processing at close, marts, reports (``airflow dags test`` runs no downstream DAGs itself)."""
     ensure_metadata_db(home)
-    return [run_dag(home, dag_id, {"monitoring_id": monitoring_id}, migrate=False) for dag_id in CYCLE_DAGS]
+    return [run_dag(home, dag_id, {"monitoring_id": monitoring_id}, migrate=False) for dag_id in cycle_dags(monitoring_id)]
 
 
-def run_dag(home: DataHome, dag_id: str, conf: dict, migrate: bool = True) -> Path:
-    """Run one DAG end to end; raises with the log's path unless the run succeeded."""
+def run_dag(home: DataHome, dag_id: str, conf: dict | None = None, migrate: bool = True,
+            logical_date: str | None = None) -> Path:
+    """Run one DAG end to end (with ``conf``, or as its scheduled run at ``logical_date``: the window is then
+    found from the run's data interval); raises with the log's path unless the run succeeded."""
     if migrate:
         ensure_metadata_db(home)
     log = home.airflow_home / f"{dag_id}.last-run.log"
-    completed = _airflow(home, "dags", "test", dag_id, "--conf", json.dumps(conf), log=log)
+    arguments = [logical_date] if logical_date else []
+    if conf is not None:
+        arguments += ["--conf", json.dumps(conf)]
+    completed = _airflow(home, "dags", "test", dag_id, *arguments, log=log)
     state = run_state_from_log(log, dag_id)
     if completed.returncode != 0 or state != "success":
         raise RuntimeError(f"DAG {dag_id} did not succeed (exit {completed.returncode}, state {state}); log: {log}")

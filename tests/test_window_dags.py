@@ -15,14 +15,14 @@ pytestmark = pytest.mark.slow
 
 def test_window_open_issues_templates_and_reminder_lists_who_is_missing(tmp_path):
     home = DataHome(tmp_path / "home")
-    run_dag(home, "shnor_window_open", {"monitoring_id": MONITORING_ID})
+    run_dag(home, f"shnor_open__{MONITORING_ID}", {"monitoring_id": MONITORING_ID})
     assert len(list(templates_folder(home, MONITORING_ID).glob("*.xlsx"))) == 44
 
     landing = home.submissions_landing(MONITORING_ID)
     write_submission(landing / "Абинский.xlsx", "МО Абинский район", form_values())
     write_submission(landing / "Геленджик.xlsx", "г. Геленджик", form_values())
     write_submission(landing / "Кореновский.xlsx", "МО Кореновский район", form_values(MNC_2=[2, 1]))
-    run_dag(home, "shnor_window_reminder", {"monitoring_id": MONITORING_ID})
+    run_dag(home, f"shnor_reminder__{MONITORING_ID}", {"monitoring_id": MONITORING_ID})
 
     sheet = openpyxl.load_workbook(home.reports / MONITORING_ID / f"napominanie_{MONITORING_ID}.xlsx")["Не сдали"]
     listed = {row[1]: row[2] for row in sheet.iter_rows(min_row=4, values_only=True)}
