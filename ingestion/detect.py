@@ -127,7 +127,8 @@ def read_source(path: Path, context: ReadContext, kind: str | None = None, sha25
     sha256 = sha256 or file_sha256(path)
     expected = kind or ASSESSMENT.name  # the kind a refusal is filed under when none is given
     if kind == SUBMISSION.name:
-        return read_submission(path, context.form, context.monitoring_id, context.municipalities, sha256)
+        return read_submission(path, context.form, context.monitoring_id, context.municipalities, sha256,
+                               context.matcher)
     try:
         sheets = _load(path)
     except UnsafeWorkbook as refusal:

@@ -1,4 +1,5 @@
-"""Blank templates of a monitoring window: one workbook per municipality of the region."""
+"""Blank templates of a monitoring window: one workbook per municipality of the region, or — for a
+school-level form — one per school of the registry, in a folder per municipality."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ from pathlib import Path
 
 from reports.form_workbook import write_form_workbook
 from shnor_core.names import display_name
-from shnor_core.reference import get_monitoring, load_form, load_municipalities, region_name
+from shnor_core.reference import School, get_monitoring, load_form, load_municipalities, region_name
 from shnor_core.settings import DataHome
 
 
 def templates_folder(home: DataHome, monitoring_id: str) -> Path:
     return home.root / "templates" / monitoring_id
+
+
+def municipality_folder(home: DataHome, monitoring_id: str, oktmo: str, name: str) -> Path:
+    """A school-level window's templates of one municipality: ``templates/<window>/<ОКТМО> <МО>/``."""
+    return templates_folder(home, monitoring_id) / f"{oktmo} {name}"
 
 
 def issue_templates(home: DataHome, monitoring_id: str, demo: bool = False) -> list[Path]:
@@ -23,3 +29,21 @@ def issue_templates(home: DataHome, monitoring_id: str, demo: bool = False) -> l
                             display_name(m), demo=demo, municipality=m)
         for m in load_municipalities(monitoring.region_code)
     ]
+
+
+def issue_school_templates(home: DataHome, monitoring_id: str, schools: list[School], demo: bool = False) -> list[Path]:
+    """One template per school of the registry (``schools``), grouped in a folder per municipality, with
+    the school's code in the header and the hidden sheet: the municipality forwards each to its school."""
+    monitoring = get_monitoring(monitoring_id)
+    form = load_form(monitoring.form_id)
+    municipalities = {m.oktmo: m for m in load_municipalities(monitoring.region_code)}
+    region = region_name(monitoring.region_code)
+    paths = []
+    for school in schools:
+        municipality = municipalities.get(school.municipality_oktmo)
+        if municipality is None:  # a registry row outside the region's reference municipalities
+            continue
+        folder = municipality_folder(home, monitoring_id, municipality.oktmo, display_name(municipality))
+        paths.append(write_form_workbook(folder / f"{monitoring_id}_{school.code}.xlsx", form, monitoring, region,
+                                         display_name(municipality), demo=demo, municipality=municipality, school=school))
+    return paths

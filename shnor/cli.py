@@ -83,11 +83,13 @@ def _error_lines(errors: list[dict]) -> list[str]:
 
 
 def cmd_check_submission(args) -> int:
-    verdict = check_file(Path(args.path), SUBMISSION.name, args.monitoring)
+    verdict = check_file(Path(args.path), SUBMISSION.name, args.monitoring,
+                         registry=Path(args.registry) if args.registry else None, home=_home(args))
     read, indicators = verdict.read, verdict.indicators
     report = {
         "file": str(args.path),
         "municipality": read.municipality.name if read.municipality else None,
+        "school_code": read.school_code,
         "layout": read.layout, "sheet": read.details.get("sheet"),
         "units": sorted(read.rows["unit_label"].unique().tolist()) if not read.rows.empty else [],
         "indicators": indicators,
@@ -97,6 +99,9 @@ def cmd_check_submission(args) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
         print(f"Файл: {report['file']}\nМО: {report['municipality'] or 'не распознано'}")
+        if read.details.get("school_text") is not None or read.school_code:
+            print(f"ОО: {read.details.get('school_text') or '—'} (код {read.school_code or 'не распознан'}; "
+                  f"реестр: {verdict.registry})")
         if report["sheet"]:
             print(f"Прочитано по каталогу формы ({read.layout}), лист «{report['sheet']}»; единицы оценки: "
                   f"{', '.join(report['units']) or '—'}")
@@ -266,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = add("check-submission", cmd_check_submission, "проверить одну форму без загрузки")
     check.add_argument("path")
     check.add_argument("--monitoring", default=DEFAULT_MONITORING)
+    check.add_argument("--registry", help="школьная форма: реестр школ (CSV/xlsx); по умолчанию — реестр хранилища")
     check.add_argument("--json", action="store_true")
     results = add("check-results", cmd_check_results, "проверить файл ОО-1, результатов или списков без загрузки")
     results.add_argument("path")

@@ -20,7 +20,15 @@ from shnor.archive import archive_file, archived_files, landed_workbooks, quaran
 from shnor.validation import ValidationOutcome, save_result, validate_files
 from shnor_core import warehouse
 from shnor_core.lineage import file_sha256
-from shnor_core.reference import get_monitoring, load_calendar, load_form, load_municipalities, read_form_rows
+from shnor_core.reference import (
+    School,
+    get_monitoring,
+    load_calendar,
+    load_form,
+    load_municipalities,
+    oktmo_prefix,
+    read_form_rows,
+)
 from shnor_core.settings import FORMS_DIR, DataHome
 from shnor_core.source_read import empty_frame
 from shnor_core.sources import (
@@ -95,13 +103,20 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext, monitoring_i
     return summary
 
 
+def submission_context(home: DataHome, monitoring_id: str, read_only: bool = False) -> ReadContext:
+    """What a window's forms are read against: the region's municipalities, the form catalogue and, for a
+    school-level form, the registry's schools (each form names its school)."""
+    monitoring = get_monitoring(monitoring_id)
+    form = load_form(monitoring.form_id)
+    matcher = school_matcher(home, read_only) if form.level == "school" else SchoolMatcher([])
+    return ReadContext(load_municipalities(monitoring.region_code), matcher, monitoring_id=monitoring_id, form=form)
+
+
 def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
     monitoring = get_monitoring(monitoring_id)
     if not monitoring.form_id:
-        return {"kind": SUBMISSION.name, "skipped": f"в мониторинге {monitoring_id} муниципальные формы не собираются"}
-    context = ReadContext(load_municipalities(monitoring.region_code), monitoring_id=monitoring_id,
-                         form=load_form(monitoring.form_id))
-    return _ingest(home, SUBMISSION, context, monitoring_id)
+        return {"kind": SUBMISSION.name, "skipped": f"в мониторинге {monitoring_id} формы не собираются"}
+    return _ingest(home, SUBMISSION, submission_context(home, monitoring_id), monitoring_id)
 
 
 def ingest_context(home: DataHome) -> dict:
@@ -118,6 +133,18 @@ def school_matcher(home: DataHome, read_only: bool = False) -> SchoolMatcher:
             f"select source_sha256 from {warehouse.FILES_TABLE} where source_kind = 'school_registry' "
             "and status <> 'rejected' order by received_at desc limit 1)").fetchall() if exists else []
     return SchoolMatcher([SchoolRef(*row) for row in rows])
+
+
+def registry_schools(home: DataHome, region_code: str) -> list[School]:
+    """The schools of a region in the latest registry that was not refused (for school-level templates)."""
+    prefix = oktmo_prefix(region_code)
+    return sorted((School(s.code, s.name, s.municipality_oktmo) for s in school_matcher(home).by_code.values()
+                   if (s.municipality_oktmo or "").startswith(prefix)), key=lambda s: (s.municipality_oktmo, s.code))
+
+
+def ingest_registry(home: DataHome) -> dict:
+    """The landed school registry alone (a school-level window's templates name the registry's schools)."""
+    return _ingest(home, SCHOOL_REGISTRY, ReadContext(load_municipalities()))
 
 
 def ingest_school_data(home: DataHome) -> dict:

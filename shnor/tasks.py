@@ -47,8 +47,9 @@ def _monitorings_of_events(params, triggering_asset_events) -> list[str]:
     """Monitorings named by the asset events that triggered the run, else the run's own param."""
     monitoring_ids = sorted({monitoring_id for events in (triggering_asset_events or {}).values() for event in events
                              for monitoring_id in (event.extra or {}).get("monitoring_ids", [])})
-    if not monitoring_ids and (params or {}).get("monitoring_id"):
-        monitoring_ids = [params["monitoring_id"]]
+    if not monitoring_ids:  # a manual run: one window, or several (as a batch of asset events would carry)
+        monitoring_ids = list((params or {}).get("monitoring_ids") or []) or (
+            [params["monitoring_id"]] if (params or {}).get("monitoring_id") else [])
     return monitoring_ids
 
 
