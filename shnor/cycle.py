@@ -1,13 +1,20 @@
-"""A monitoring cycle's later stages (publishing marts, writing reports) and the whole cycle in one
-process without Airflow, for tests and benchmarks that measure the work itself. Under Airflow the same
-stages run as tasks of the cycle's DAGs (shnor.tasks)."""
+"""A monitoring cycle's stages that depend on the kind of window (templates, reports), the later stages
+(publishing marts, writing reports) and the whole cycle in one process without Airflow, for tests and
+benchmarks that measure the work itself. Under Airflow the same stages run as tasks of the calendar's DAGs
+(shnor.tasks)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reports.cycle_reports import write_cycle_reports
+from reports.monitoring_report import write_monitoring_report
+from reports.templates import issue_school_templates
+from reports.templates import issue_templates as issue_municipal_templates
 from shnor import ingest
 from shnor.dbt_runner import dbt_build, dbt_target
 from shnor.publish import publish_marts as publish_duckdb_marts
+from shnor_core.reference import get_monitoring
 from shnor_core.settings import DataHome
 
 
@@ -19,12 +26,26 @@ def publish_marts(home: DataHome) -> dict:
     return publish_duckdb_marts(home)
 
 
+def issue_templates(home: DataHome, monitoring_id: str) -> list[Path]:
+    """A window's blank templates: per municipality, or per school of the registry for a school-level form."""
+    monitoring = get_monitoring(monitoring_id)
+    if monitoring.level == "school":
+        return issue_school_templates(home, monitoring_id, ingest.registry_schools(home, monitoring.region_code))
+    return issue_municipal_templates(home, monitoring_id)
+
+
 def build_reports(home: DataHome, monitoring_id: str) -> dict:
-    return write_cycle_reports(home, monitoring_id)
+    """The reports of a window, by its kind: a municipal form's cycle reports (notes, workbooks); a school
+    form's, a computed window's and the two-year comparison's monitoring report (reports.monitoring_report)."""
+    kind = get_monitoring(monitoring_id).kind
+    reports = write_cycle_reports(home, monitoring_id) if kind in ("municipal_form", "municipal_two_year") else {}
+    if kind != "municipal_form":
+        reports.update(write_monitoring_report(home, monitoring_id))
+    return reports
 
 
 def run_window_in_process(home: DataHome, monitoring_id: str) -> dict:
-    """The stages of the ingest, marts and reports DAGs in this process, without Airflow."""
+    """The stages of a window's close DAG, the marts DAG and the reports DAG in this process, without Airflow."""
     return {
         "reference": ingest.load_reference(home),
         "submissions": ingest.ingest_submissions(home, monitoring_id),
