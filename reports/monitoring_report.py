@@ -34,6 +34,7 @@ from shnor_core.settings import DataHome
 
 STATUS_RU = {"accepted": "принята", "rejected": "отклонена, ждём исправленную", "missing": "не поступала"}
 METHODOLOGY_RU = {"federal": "федеральная методика (ФИОКО)", "regional": "региональная методика"}
+METHODOLOGY_SHORT = {"federal": "ФИОКО", "regional": "региональная"}
 CHANGE_RU = {"stayed": "осталась в перечне", "entered": "вошла в перечень", "left": "вышла из перечня"}
 
 
@@ -73,6 +74,10 @@ def _document(monitoring: Monitoring, title: str, is_demo: bool) -> Document:
                     footer=_footer(monitoring, is_demo), mark=DEMO_MARK if is_demo else None)
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _whole(value) -> str:
     return number(value, 0)
 
@@ -101,11 +106,12 @@ def school_form_report(home: DataHome, monitoring: Monitoring) -> Report:
         doc.add(Paragraph(f"Форму заполняет каждая школа реестра региона. Принято форм: "
                           f"{_whole(first.region_schools_accepted)} из {_whole(first.region_schools_expected)} "
                           f"({percent(first.region_accepted_share)})."))
-        header = ["Муниципальное образование", "Школ", "Принято", "Отклонено", "Не поступило", "С опозданием", "Доля принятых"]
+        header = ["Муниципальное образование", "Школ", "Принято", "Отклонены", "Не поступили", "С опозданием",
+                  "Доля принятых"]
         rows = [[r.municipality_name, _whole(r.schools_expected), _whole(r.schools_accepted), _whole(r.schools_rejected),
                  _whole(r.schools_missing), _whole(r.schools_late), percent(r.accepted_share)]
                 for r in completeness.itertuples()]
-        doc.add(Table(header, rows, widths=[3, 1, 1, 1, 1.2, 1.2, 1.2], caption="Таблица 1. Сдача форм по МО"))
+        doc.add(Table(header, rows, widths=[2.8, 0.7, 1, 1.2, 1.3, 1.4, 1.1], caption="Таблица 1. Сдача форм по МО"))
         sheets.append(Sheet("Полнота", header, rows))
     waiting = status[status["submission_status"] != "accepted"]
     doc.add(Heading("2. Школы, не сдавшие форму", level=2))
@@ -170,19 +176,19 @@ def dynamics_report(home: DataHome, monitoring: Monitoring) -> Report:
                       f"ячеек. Для МО — доля по школам группы, у которых есть результаты обоих лет."))
     if not schools.empty:
         rules = schools.drop_duplicates("change_direction").set_index("change_direction")
-        doc.add(Bullets([f"{rules.loc[d, 'direction_label'].capitalize()} — {rules.loc[d, 'rule_wording']}."
+        doc.add(Bullets([f"{_upper_first(rules.loc[d, 'direction_label'])} — {rules.loc[d, 'rule_wording'].rstrip('.')}."
                          for d in ("improvement", "decline", "stable", "no_data") if d in rules.index]))
     if schools.empty:
         doc.add(Paragraph("В группе нет школ или нет результатов оценочных процедур за эти годы: динамика не рассчитана."))
         return Report(doc, sheets)
     for number_, (procedure, part) in enumerate(municipalities.groupby("assessment_procedure", sort=True), start=2):
         doc.add(Heading(f"{number_}. {procedure}"))
-        header = ["Муниципальное образование", "Школ", "Улучшение", "Ухудшение", "Без изменений", "Нет данных",
+        header = ["Муниципальное образование", "Школ", "Лучше", "Хуже", "Без изменений", "Нет данных",
                   f"Доля низких {year - 1}", f"Доля низких {year}", "Изменение", "Оценка"]
         rows = [[r.municipality_name, _whole(r.schools_in_group), _whole(r.schools_improved), _whole(r.schools_declined),
                  _whole(r.schools_stable), _whole(r.schools_no_data), percent(r.previous_low_result_share, 1),
                  percent(r.low_result_share, 1), _points(r.low_share_change), r.direction_label] for r in part.itertuples()]
-        doc.add(Table(header, rows, widths=[2.6, 0.7, 0.9, 0.9, 0.9, 0.9, 1, 1, 1, 1.4],
+        doc.add(Table(header, rows, widths=[2.4, 0.7, 0.8, 0.8, 1.3, 1.0, 1.0, 1.0, 1.2, 1.5],
                       caption=f"Таблица {number_ - 1}. {procedure}: динамика по муниципальным образованиям"))
         sheets.append(Sheet(f"МО {procedure}", header, rows))
         header = ["Муниципальное образование", "Образовательная организация", f"Доля низких {year - 1}",
@@ -190,7 +196,7 @@ def dynamics_report(home: DataHome, monitoring: Monitoring) -> Report:
         rows = [[r.municipality_name, r.school_name, percent(r.previous_low_result_share, 1), percent(r.low_result_share, 1),
                  _points(r.low_share_change), r.direction_label]
                 for r in schools[schools["assessment_procedure"] == procedure].itertuples()]
-        doc.add(Table(header, rows, widths=[2.4, 3, 1.1, 1.1, 1.1, 1.6],
+        doc.add(Table(header, rows, widths=[2.4, 2.6, 1.1, 1.1, 1.3, 1.7],
                       caption=f"{procedure}: динамика по школам"))
         sheets.append(Sheet(f"Школы {procedure}", ["Код ОО", *header], [
             [r.school_code, *row] for r, row in zip(schools[schools["assessment_procedure"] == procedure].itertuples(), rows)]))
@@ -209,23 +215,23 @@ def two_year_report(home: DataHome, monitoring: Monitoring) -> Report:
                       f"опубликовали ФИОКО и регион; за год без опубликованного регионального перечня — по региональной "
                       f"методике хранилища."))
     header = ["Муниципальное образование", "Методика", f"ШНОР {year - 1}", f"ШНОР {year}", "Остались", "Вошли", "Вышли"]
-    rows = [[r.municipality_name, METHODOLOGY_RU[r.methodology], _whole(r.previous_schools), _whole(r.current_schools),
+    rows = [[r.municipality_name, METHODOLOGY_SHORT[r.methodology], _whole(r.previous_schools), _whole(r.current_schools),
              _whole(r.stayed), _whole(r.entered), _whole(r.left_list)] for r in dynamics.itertuples()]
     totals = dynamics.groupby("methodology")[["previous_schools", "current_schools", "stayed", "entered", "left_list"]].sum()
-    doc.add(Bullets([f"{METHODOLOGY_RU[m].capitalize()}: {year - 1} — {_whole(r.previous_schools)}, {year} — "
+    doc.add(Bullets([f"{_upper_first(METHODOLOGY_RU[m])}: {year - 1} — {_whole(r.previous_schools)}, {year} — "
                      f"{_whole(r.current_schools)}; остались {_whole(r.stayed)}, вошли {_whole(r.entered)}, вышли "
                      f"{_whole(r.left_list)}" for m, r in totals.iterrows()]))
     shown = [row for row, r in zip(rows, dynamics.itertuples()) if r.previous_schools or r.current_schools]
-    doc.add(Table(header, shown or [["—"] * len(header)], widths=[2.6, 2.2, 1, 1, 1, 1, 1],
+    doc.add(Table(header, shown or [["—"] * len(header)], widths=[3, 1.6, 1.1, 1.1, 1.2, 1, 1],
                   caption="Таблица 1. ШНОР по МО за два года (МО без ШНОР в оба года не показаны)"))
     sheets.append(Sheet("Количество", header, rows))
     doc.add(Heading("2. Федеральный и региональный перечни"))
-    header = ["Муниципальное образование", "Год", "Федеральный", "Региональный", "В обоих", "Только федеральный",
+    header = ["Муниципальное образование", "Год", "ФИОКО", "Региональный", "В обоих", "Только ФИОКО",
               "Только региональный"]
     rows = [[r.municipality_name, str(int(r.result_year)), _whole(r.federal_schools), _whole(r.regional_schools),
              _whole(r.in_both), _whole(r.only_federal), _whole(r.only_regional)] for r in lists.itertuples()]
     doc.add(Table(header, [row for row, r in zip(rows, lists.itertuples()) if r.federal_schools or r.regional_schools]
-                  or [["—"] * len(header)], widths=[2.6, 0.8, 1.1, 1.1, 1, 1.2, 1.2],
+                  or [["—"] * len(header)], widths=[2.8, 0.7, 0.9, 1.5, 0.9, 1.2, 1.5],
                   caption="Таблица 2. Совпадение перечней по МО"))
     sheets.append(Sheet("Перечни", header, rows))
     doc.add(Heading("3. Перечни по муниципальным образованиям"))

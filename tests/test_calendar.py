@@ -3,6 +3,10 @@ line, the row left out and the others kept."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from shnor import tasks
+from shnor.timetable import MonitoringCalendarTimetable
 from shnor.windows import calendar_plan
 from shnor_core.reference import check_calendar, load_calendar, load_form
 
@@ -100,3 +104,15 @@ def test_one_dag_per_row_and_event_of_its_kind(tmp_path):
         ("shnor_open__a", ["a"]), ("shnor_reminder__a", ["a"]), ("shnor_close__a", ["a"]), ("shnor_close__b", ["b"]),
         *[(f"shnor_{e}__q", ["q-01", "q-02", "q-03", "q-04"]) for e in ("open", "reminder", "close")]]
     assert plan.by_id()["shnor_close__q"].is_periodic and not plan.by_id()["shnor_close__a"].is_periodic
+
+
+def test_a_run_finds_its_window_from_its_own_dag(tmp_path):
+    path = tmp_path / "23_2025.csv"
+    path.write_text(HEADER + "q,23,3,Q,municipal_form,shnor_mph_v2021,,2025-01-10,2025-01-20,2,quarterly,2025-12-31\n",
+                    encoding="utf-8")
+    [spec] = [d for d in calendar_plan(path).dags if d.event == "close"]
+    dag = type("Dag", (), {"timetable": MonitoringCalendarTimetable("close", spec.windows)})()
+    utc = timezone.utc
+    assert tasks._monitoring_of_run({"monitoring_id": ""}, dag, datetime(2025, 4, 10, tzinfo=utc),
+                                    datetime(2025, 4, 21, tzinfo=utc)) == "q-02"
+    assert tasks._monitoring_of_run({"monitoring_id": "q-03"}, dag, None, None) == "q-03"  # a rerun names its window

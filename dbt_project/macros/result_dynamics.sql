@@ -11,7 +11,7 @@
     end
 {%- endmacro %}
 
-{#- The rule's words for a direction, with the threshold in percentage points put in its place. -#}
+{#- The rule's words for a direction, with the threshold in percentage points put in its place ("2,0"). -#}
 {% macro result_change_wording(rule_wording, step) -%}
-    replace({{ rule_wording }}, '{step}', {{ percent_text(step) }})
+    replace({{ rule_wording }}, '{step}', replace({{ percent_text(step) }}, '.', ','))
 {%- endmacro %}
