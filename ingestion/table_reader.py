@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ingestion.context import ReadContext
 from ingestion.layout_spec import Layout
 from ingestion.people import person_id
 from ingestion.school_names import SchoolMatcher
@@ -31,8 +32,10 @@ from shnor_core.sources import (
 class _Resolver:
     """Municipality and school names of one file, each resolved once."""
 
-    def __init__(self, municipalities: list[Municipality], matcher: SchoolMatcher, path: Path, review: list[dict]):
+    def __init__(self, municipalities: list[Municipality], matcher: SchoolMatcher, path: Path, review: list[dict],
+                 pseudonym_key: bytes | None):
         self.municipalities, self.matcher, self.path, self.review = municipalities, matcher, path, review
+        self.pseudonym_key = pseudonym_key
         self._municipalities: dict[str, Municipality | None] = {}
 
     def municipality(self, written: str) -> Municipality | None:
@@ -152,7 +155,7 @@ def emit_mentors(table: Table, read: SourceRead, resolver: _Resolver) -> list[di
     for row in table.rows:
         full_name = " ".join(str(_value(row, "person")).split())
         facts = row_facts(layout, table.sheet_facts[row.sheet], row, None)
-        identifier = person_id(full_name)
+        identifier = person_id(full_name, resolver.pseudonym_key)
         people[identifier] = {"person_id": identifier, "full_name": full_name, "source_sha256": read.sha256,
                               "position": _value(row, "position")}
         municipality, _ = _municipality_of(row, layout, resolver)
@@ -200,16 +203,17 @@ def _hold_if_unresolved(read: SourceRead, layout: Layout, matcher: SchoolMatcher
 
 
 def read_with_layout(layout: Layout, path: Path, sha256: str, sheets: list[SheetRows],
-                     municipalities: list[Municipality], matcher: SchoolMatcher) -> SourceRead:
+                     context: ReadContext) -> SourceRead:
     """Read a file by one layout into its kind's raw rows."""
     path = Path(path)
+    municipalities, matcher = context.municipalities, context.matcher
     kind = SOURCE_KINDS[layout.kind]
     read = SourceRead(path, sha256, kind.name, typed_frame([], kind.columns), layout=layout.name)
     table = read_table(layout, sheets, file_name_of(path), path.name, municipalities)
     read.errors += table.errors
     read.is_demo = table.is_demo
     emit, _ = EMITTERS[layout.kind]
-    records = emit(table, read, _Resolver(municipalities, matcher, path, read.unmatched))
+    records = emit(table, read, _Resolver(municipalities, matcher, path, read.unmatched, context.pseudonym_key))
     if layout.kind == "oo1_context" and records:
         read.year = records[0]["year"]
     _hold_if_unresolved(read, layout, matcher, records)

@@ -6,7 +6,6 @@ by hand from the values set here and there."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 
 import openpyxl
@@ -17,6 +16,7 @@ from reports.monitoring_report import report_stem
 from reports.templates import templates_folder
 from shnor.airflow_local import ensure_metadata_db, run_cycle, run_dag
 from shnor_core import warehouse
+from shnor_core.arrivals import record_arrival
 from shnor_core.settings import DataHome
 from tests.crimea_region import BAKHCHISARAY, SIMFEROPOL, YALTA, code, write_region
 from tests.workbooks import catalogue_values, fill_template
@@ -45,7 +45,8 @@ def identification_template(home, school):
 
 
 def land(path, when):
-    os.utime(path, (when, when))
+    """The file arrived at ``when`` (as the mail fetcher or the upload page records it)."""
+    record_arrival(path.parent, path.name, datetime.fromtimestamp(when, timezone.utc), "почта")
     return path
 
 
