@@ -26,16 +26,22 @@ def template_path(home: DataHome, monitoring_id: str, oktmo: str) -> Path:
     return templates_folder(home, monitoring_id) / f"{monitoring_id}_{oktmo}.xlsx"
 
 
-def issue_template(home: DataHome, monitoring_id: str, municipality: Municipality, demo: bool = False) -> Path:
-    """One municipality's blank template, written whole under a temporary name and then renamed, so a
-    reader (the upload page's download) never sees half a workbook."""
-    monitoring = get_monitoring(monitoring_id)
-    target = template_path(home, monitoring_id, municipality.oktmo)
+def _write_whole(target: Path, write) -> Path:
+    """Write a workbook under a temporary name and rename it, so a reader (the upload page's download) never
+    sees half a workbook."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     staged = target.with_name(f".{target.stem}.{os.getpid()}.{threading.get_ident()}.xlsx")
-    write_form_workbook(staged, load_form(monitoring.form_id), monitoring, region_name(monitoring.region_code),
-                        display_name(municipality), demo=demo, municipality=municipality)
+    write(staged)
     os.replace(staged, target)
     return target
+
+
+def issue_template(home: DataHome, monitoring_id: str, municipality: Municipality, demo: bool = False) -> Path:
+    """One municipality's blank template, written whole under a temporary name and then renamed."""
+    monitoring = get_monitoring(monitoring_id)
+    return _write_whole(template_path(home, monitoring_id, municipality.oktmo), lambda staged: write_form_workbook(
+        staged, load_form(monitoring.form_id), monitoring, region_name(monitoring.region_code),
+        display_name(municipality), demo=demo, municipality=municipality))
 
 
 def issue_templates(home: DataHome, monitoring_id: str, demo: bool = False) -> list[Path]:
@@ -56,6 +62,7 @@ def issue_school_templates(home: DataHome, monitoring_id: str, schools: list[Sch
         if municipality is None:  # a registry row outside the region's reference municipalities
             continue
         folder = municipality_folder(home, monitoring_id, municipality.oktmo, display_name(municipality))
-        paths.append(write_form_workbook(folder / f"{monitoring_id}_{school.code}.xlsx", form, monitoring, region,
-                                         display_name(municipality), demo=demo, municipality=municipality, school=school))
+        paths.append(_write_whole(folder / f"{monitoring_id}_{school.code}.xlsx", lambda staged: write_form_workbook(
+            staged, form, monitoring, region, display_name(municipality), demo=demo, municipality=municipality,
+            school=school)))
     return paths

@@ -29,6 +29,8 @@ def publish_marts(home: DataHome) -> dict:
 def issue_templates(home: DataHome, monitoring_id: str) -> list[Path]:
     """A window's blank templates: per municipality, or per school of the registry for a school-level form."""
     monitoring = get_monitoring(monitoring_id)
+    if not monitoring.form_id:
+        raise KeyError(f"Окно «{monitoring_id}» ({monitoring.window_kind.title}) форм не собирает: шаблонов нет")
     if monitoring.level == "school":
         return issue_school_templates(home, monitoring_id, ingest.registry_schools(home, monitoring.region_code))
     return issue_municipal_templates(home, monitoring_id)
