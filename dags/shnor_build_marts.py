@@ -21,7 +21,8 @@ from shnor import tasks
     max_active_runs=1,
     tags=["shnor", "dbt"],
     doc_md=__doc__,
-    params={"monitoring_id": Param("", type="string", description="Для ручного запуска: мониторинг для отчётов")},
+    params={"monitoring_id": Param("", type="string", description="Для ручного запуска: мониторинг для отчётов"),
+            "monitoring_ids": Param([], type="array", description="Для ручного запуска: несколько окон сразу")},
 )
 def shnor_build_marts():
     tasks.publish_marts(tasks.dbt_build())

@@ -20,7 +20,8 @@ from shnor import tasks
     max_active_runs=1,
     tags=["shnor", "reports"],
     doc_md=__doc__,
-    params={"monitoring_id": Param("", type="string", description="Для ручного запуска: мониторинг")},
+    params={"monitoring_id": Param("", type="string", description="Для ручного запуска: мониторинг"),
+            "monitoring_ids": Param([], type="array", description="Для ручного запуска: несколько окон сразу")},
 )
 def shnor_publish_reports():
     tasks.build_reports() >> tasks.build_docs()  # documentation off the cycle's critical path: after reports

@@ -119,7 +119,7 @@ def read_source(path: Path, context: ReadContext, kind: str | None = None, sha25
     sha256 = sha256 or file_sha256(path)
     if kind == SUBMISSION.name:
         return read_submission(path, context.form, context.monitoring_id, context.municipalities, sha256,
-                               context.pseudonym_key)
+                               context.pseudonym_key, context.matcher)
     try:
         sheets = _load(path)
     except UnsafeWorkbook as refusal:

@@ -1,4 +1,5 @@
-"""Reader of a municipal monitoring workbook (the form of seed 004 and forms of the same kind).
+"""Reader of a monitoring workbook (the municipal form of seed 004, and forms of the same kind filled by
+a municipality or by a school).
 
 The layout is found by text, never by fixed rows: the table header ("№ п/п", "Наименование…",
 "Баллы…", "Количественные…"), section titles from the form catalogue, indicator numbers in the
@@ -8,6 +9,12 @@ by hand: renamed sheets, blank and stray rows, merged cells, notes in extra colu
 as "1,0", "да", " 1 ", a section printed twice, two sub-items typed in one row, and a column per
 unit (per ШНОР or per mentor) under "Баллы". Parse problems become errors naming file, sheet, cell
 and rule; range and duplicate rules belong to the GX suite ``raw_submission_values``.
+
+A school-level form (``level`` school in its catalogue) is read the same way and names its school: by
+the school code in our template's hidden sheet, else by the code or name written in its header
+(«Образовательная организация: МБОУ СОШ № 5»), matched to the registry by ``SchoolMatcher`` within the
+municipality the header names — a name that does not match with certainty is refused with its
+candidates, never guessed.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from openpyxl.utils import get_column_letter
 
 from ingestion.cells import BLANK_RULE, parse_number_cell, parse_value
 from ingestion.people import person_id
+from ingestion.school_names import SchoolMatcher
 from ingestion.workbook_source import SheetRows, load_sheets, read_meta
 from shnor_core.demo import mentions_demo
 from shnor_core.lineage import file_sha256
@@ -141,11 +149,12 @@ def _match_section(label: str, form: Form) -> str | None:
     return None
 
 
-def _find_municipality_text(rows: list[tuple], stop: int) -> str:
+def _find_header_text(rows: list[tuple], stop: int, labels: tuple[str, ...]) -> str:
+    """The value written after a header label ("Муниципальное образование: …" or in the next cell)."""
     for row in rows[:stop]:
         for position, cell in enumerate(row):
             text = normalize_text(cell)
-            if text.startswith("муниципальное образование") or text.startswith("муниципалитет"):
+            if text.startswith(labels):
                 _, _, after = str(cell).partition(":")
                 if after.strip():
                     return after.strip()
@@ -153,6 +162,14 @@ def _find_municipality_text(rows: list[tuple], stop: int) -> str:
                 if following:
                     return str(following[0]).strip()
     return ""
+
+
+def _find_municipality_text(rows: list[tuple], stop: int) -> str:
+    return _find_header_text(rows, stop, ("муниципальное образование", "муниципалитет"))
+
+
+_SCHOOL_LABELS = ("образовательная организация", "общеобразовательная организация", "наименование оо", "школа:", "оо:")
+_SCHOOL_CODE_LABELS = ("код оо", "код образовательной организации")
 
 
 class _SectionReader:
@@ -299,8 +316,10 @@ def read_submission(
     municipalities: list[Municipality] | None = None,
     sha256: str | None = None,
     pseudonym_key: bytes | None = None,
+    schools: SchoolMatcher | None = None,
 ) -> SourceRead:
-    """Read one workbook into one row per catalogue item and unit, with lineage, plus its errors."""
+    """Read one workbook into one row per catalogue item and unit, with lineage, plus its errors. A
+    school-level form's school is matched against ``schools`` (the region's registry)."""
     path = Path(path)
     if municipalities is None:
         municipalities = load_municipalities(get_monitoring(monitoring_id).region_code)
@@ -329,6 +348,11 @@ def read_submission(
     if meta.get("form_id") and meta["form_id"] != form.form_id:
         add_error("", "", "", meta["form_id"], f"файл заполнен по другой форме: ожидается «{form.form_id}»")
         return result
+    if meta.get("monitoring_id") and monitoring_id and meta["monitoring_id"] != monitoring_id:
+        add_error("", "", "", meta["monitoring_id"],
+                  f"файл — шаблон окна «{meta['monitoring_id']}», а загружен в окно «{monitoring_id}»: положите его "
+                  f"в папку landing/submissions/{meta['monitoring_id']}/ (поздняя форма учитывается в своём окне)")
+        return result
     picked = _pick_table_sheet(sheets)
     if picked is None:
         add_error("", "", "", "", "в книге не найдена таблица формы (строка заголовка «Баллы» / «Количественные показатели»)")
@@ -352,10 +376,19 @@ def read_submission(
             add_error(sheet.title, "", item.indicator_code, "", f"в форме не найден подпункт {item.item_number}{label}")
 
     _explain_uncached_formulas(path, sheet.title, errors)
-    result.municipality = _resolve_municipality(meta, municipality_text, sheet.title, path, municipalities, add_error)
+    if form.level == "school":
+        school_text = _find_header_text(sheet.rows, layout.header_row, _SCHOOL_LABELS)
+        code_text = _find_header_text(sheet.rows, layout.header_row, _SCHOOL_CODE_LABELS)
+        result.details.update(school_text=school_text)
+        result.school_code, result.municipality = _resolve_school(
+            meta, school_text, code_text, municipality_text, sheet.title, path, municipalities,
+            schools or SchoolMatcher([]), add_error, result.unmatched)
+    else:
+        result.municipality = _resolve_municipality(meta, municipality_text, sheet.title, path, municipalities, add_error)
     oktmo = result.municipality.oktmo if result.municipality else None
     result.rows = typed_frame([{**record, "monitoring_id": monitoring_id, "form_id": form.form_id, "source_file": path.name,
-                                "source_sha256": result.sha256, "municipality_oktmo": oktmo} for record in records],
+                                "source_sha256": result.sha256, "municipality_oktmo": oktmo,
+                                "school_code": result.school_code} for record in records],
                               SUBMISSION_COLUMNS)
     return result
 
@@ -398,6 +431,37 @@ def _resolve_municipality(meta: dict, municipality_text: str, sheet: str, path: 
     add_error(sheet, "", "", municipality_text or path.stem,
               "муниципальное образование не распознано ни в заголовке формы, ни в имени листа или файла" + hint)
     return None
+
+
+def _resolve_school(meta: dict, school_text: str, code_text: str, municipality_text: str, sheet: str, path: Path,
+                    municipalities, schools: SchoolMatcher, add_error, review: list[dict]):
+    """(school code, municipality) of a school-level form: the template's hidden school code first, then the
+    code written in the header, then the name matched within the municipality the header names. Anything
+    short of a sure match is refused and left for review with its candidates."""
+    by_oktmo = {m.oktmo: m for m in municipalities}
+    for code in (meta.get("school_code"), code_text.strip()):
+        if code and code in schools.by_code and schools.by_code[code].municipality_oktmo in by_oktmo:
+            school = schools.by_code[code]
+            return school.code, by_oktmo[school.municipality_oktmo]
+    if meta.get("school_code"):
+        add_error(sheet, "", "", meta["school_code"], "кода школы из шаблона нет в реестре школ региона")
+        return None, None
+    if not school_text:
+        add_error(sheet, "", "", "", "в заголовке формы не указана образовательная организация "
+                                     "(строка «Образовательная организация: …» или «Код ОО: …»)")
+        return None, None
+    match = match_municipality(municipality_text, municipalities) if municipality_text else None
+    oktmo = match.municipality.oktmo if match and match.municipality else None
+    where = {"source_file": path.name, "source_sheet": sheet, "source_row": 0}
+    code, score = schools.resolve(school_text, oktmo, where, review)
+    if code is None or score < 1.0:
+        found = schools.match(school_text, oktmo)
+        hint = f"; ближе всего: {', '.join(found.candidates)}" if found.candidates else ""
+        add_error(sheet, "", "", school_text, f"образовательная организация не сопоставлена с реестром однозначно "
+                                              f"({found.reason}){hint}")
+        return None, None
+    school = schools.by_code[code]
+    return code, by_oktmo.get(school.municipality_oktmo)
 
 
 _PERSON = re.compile(r"^(?:(?P<role>(?i:наставник|тьютор|куратор))\w*\s*[:\-–—]?\s*)?"

@@ -1,10 +1,11 @@
 """The monitoring form as a workbook, laid out as seed 004: blank templates for a window, or filled forms.
 
 Templates carry what the reader can trust in a hidden ``_meta`` sheet (form, monitoring,
-municipality code, template version), data validation on every value cell (0/1 lists for presence,
-whole numbers ≥ 0 for counts) with an input prompt saying what to type, and locked labels: only the value
-cells can be edited. Above the table, the deadline (the window's close), where to send the form (the
-calendar's ``submission_address``) and an instruction block: how to fill (0/1, counts, «*»), what not to change.
+municipality code, for a school-level form the school's code, template version), data validation on every
+value cell (0/1 lists for presence, whole numbers ≥ 0 for counts) with an input prompt saying what to type, and
+locked labels: only the value cells can be edited. Above the table, the deadline (the window's close), where to
+send the form (the calendar's ``submission_address``) and an instruction block: how to fill (0/1, counts, «*»),
+what not to change.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from reports.document import ru_date
 from reports.excel import mark_sheet, put_text
 from shnor_core.demo import DEMO_MARK
-from shnor_core.reference import Form, Monitoring, Municipality
+from shnor_core.reference import Form, Monitoring, Municipality, School
 from shnor_core.sources import TEMPLATE_META_SHEET
 
 TEMPLATE_VERSION = "2025.1"
@@ -57,8 +58,10 @@ def write_form_workbook(
     values: dict[ItemKey, object] | None = None,
     demo: bool = True,
     municipality: Municipality | None = None,
+    school: School | None = None,
 ) -> Path:
-    """A municipality's form. With ``values`` every item is filled; without, it is a blank template.
+    """A municipality's (or, with ``school``, a school's) form. With ``values`` every item is filled;
+    without, it is a blank template.
 
     ``municipality`` (the reference entry) makes it a template: code in the header, hidden
     metadata, validation on value cells and locked labels.
@@ -70,6 +73,8 @@ def write_form_workbook(
     header = [("Регион:", region_name), ("Муниципальное образование:", municipality_written)]
     if municipality is not None:
         header.append(("Код ОКТМО:", municipality.oktmo))
+    if school is not None:
+        header += [("Образовательная организация:", school.name), ("Код ОО:", school.code)]
     header += [("Период проведения:", f"{ru_date(monitoring.window_open)} – {ru_date(monitoring.window_close)}")]
     if municipality is not None:
         header.append(("Версия шаблона:", TEMPLATE_VERSION))
@@ -135,7 +140,7 @@ def write_form_workbook(
     for cells in sheet.iter_rows(min_row=header_row, min_col=2, max_col=2):
         cells[0].alignment = Alignment(wrap_text=True, vertical="top")
     if municipality is not None:
-        _make_template(workbook, sheet, form, monitoring, municipality, presence_cells, count_cells, demo)
+        _make_template(workbook, sheet, form, monitoring, municipality, presence_cells, count_cells, demo, school)
     if demo:
         mark_sheet(sheet, DEMO_MARK, column=6)  # beside the table too, and on every printed page
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +148,8 @@ def write_form_workbook(
     return path
 
 
-def _make_template(workbook, sheet, form, monitoring, municipality, presence_cells, count_cells, demo) -> None:
+def _make_template(workbook, sheet, form, monitoring, municipality, presence_cells, count_cells, demo,
+                   school=None) -> None:
     presence = DataValidation(type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True,
                               errorTitle="Недопустимое значение", error="Введите 1 (есть) или 0 (нет)",
                               showInputMessage=True, promptTitle="Наличие: 1 или 0",
@@ -162,13 +168,13 @@ def _make_template(workbook, sheet, form, monitoring, municipality, presence_cel
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
     meta = workbook.create_sheet(TEMPLATE_META_SHEET)
-    for key, value in {
-        "form_id": form.form_id, "monitoring_id": monitoring.monitoring_id,
-        "municipality_oktmo": municipality.oktmo, "municipality_name": municipality.name,
-        "template_version": TEMPLATE_VERSION,
-        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "deadline": monitoring.window_close, "is_demo": "true" if demo else "false",
-    }.items():
+    entries = {"form_id": form.form_id, "monitoring_id": monitoring.monitoring_id,
+               "municipality_oktmo": municipality.oktmo, "municipality_name": municipality.name}
+    if school is not None:
+        entries.update(school_code=school.code, school_name=school.name)
+    entries.update(template_version=TEMPLATE_VERSION, generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                   deadline=monitoring.window_close, is_demo="true" if demo else "false")
+    for key, value in entries.items():
         meta.append([key, value])
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True

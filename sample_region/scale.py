@@ -25,8 +25,8 @@ from sample_region.school import School
 from sample_region.school_sources import RESULTS_YEAR, write_curators, write_ege, write_lists, write_registry, write_vpr
 from shnor_core.demo import DEMO_MARK
 from shnor_core.names import display_name
-from shnor_core.reference import Monitoring, Municipality, load_form
-from shnor_core.settings import CALENDARS_DIR, DBT_PROJECT_DIR, DataHome
+from shnor_core.reference import CALENDAR_COLUMNS, Monitoring, Municipality, load_form
+from shnor_core.settings import DBT_PROJECT_DIR, DataHome
 from shnor_core.sources import OO1_CONTEXT, landing_folder
 
 MUNICIPALITIES_PER_REGION = 44
@@ -97,12 +97,14 @@ def write_overlay(folder: Path, regions) -> Path:
         writer.writerows([prefix, name, prefix] for prefix, name, _ in regions)
     calendars = folder / "calendars"
     calendars.mkdir()
-    header = (CALENDARS_DIR / "23_2025.csv").read_text(encoding="utf-8").splitlines()[0]
     with open(calendars / "synthetic_2025.csv", "w", encoding="utf-8", newline="") as handle:
-        handle.write(header + "\n")
+        writer = csv.DictWriter(handle, CALENDAR_COLUMNS, restval="")
+        writer.writeheader()
         for prefix, _, _ in regions:
-            handle.write(f"mph-2025-{prefix},{prefix},1,Мониторинг результативности системы методической помощи ШНОР,"
-                         f"{FORM_ID},{WINDOW[0]},{WINDOW[1]},3,municipality,,\n")
+            writer.writerow({"monitoring_id": f"mph-2025-{prefix}", "region_code": prefix, "track": "1",
+                             "title": "Мониторинг результативности системы методической помощи ШНОР",
+                             "kind": "municipal_form", "form_id": FORM_ID, "window_open": WINDOW[0],
+                             "window_close": WINDOW[1], "grace_days": "3"})
     return folder
 
 

@@ -25,6 +25,8 @@ from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
+from shnor.windows import close_dag_id
+from shnor_core.reference import get_monitoring
 from shnor_core.settings import DAGS_DIR, PLUGINS_DIR, DataHome
 
 DEFAULT_PORT = 8080
@@ -139,7 +141,12 @@ def run_state_from_log(log: Path, dag_id: str) -> str | None:
     return states[-1] if states else None
 
 
-CYCLE_DAGS = ("shnor_ingest_window", "shnor_build_marts", "shnor_publish_reports")
+ASSET_DAGS = ("shnor_build_marts", "shnor_publish_reports")
+
+
+def cycle_dags(monitoring_id: str) -> tuple[str, ...]:
+    """The DAGs that process a window one after another: its calendar row's close DAG, then marts, reports."""
+    return (close_dag_id(get_monitoring(monitoring_id)), *ASSET_DAGS)
 
 
 @dataclass(frozen=True)
@@ -154,20 +161,25 @@ class TaskDone:
 
 def run_cycle(home: DataHome, monitoring_id: str, progress: Callable[[TaskDone], None] | None = None) -> list[Path]:
     """One monitoring window through the DAGs that the asset chain runs one after another under a
-    scheduler: ingestion, marts, reports, in one Airflow process (``shnor.dag_runner``). Each task that
+    scheduler: processing at close (the window's calendar-row DAG), marts, reports, in one Airflow process (``shnor.dag_runner``). Each task that
     finishes is reported to ``progress`` as it finishes (read from Airflow's own records)."""
     ensure_metadata_db(home)
     fail_interrupted_runs(home)
-    return [run_dags(home, CYCLE_DAGS, {"monitoring_id": monitoring_id}, progress)]
+    return [run_dags(home, cycle_dags(monitoring_id), {"monitoring_id": monitoring_id}, progress)]
 
 
-def run_dags(home: DataHome, dag_ids: tuple[str, ...], conf: dict,
-             progress: Callable[[TaskDone], None] | None = None) -> Path:
-    """Run DAGs end to end in one process; raises with the log's path unless every run succeeded."""
+def run_dags(home: DataHome, dag_ids: tuple[str, ...], conf: dict | None,
+             progress: Callable[[TaskDone], None] | None = None, logical_date: str | None = None) -> Path:
+    """Run DAGs end to end in one process (with ``conf``, or as their scheduled runs at ``logical_date``);
+    raises with the log's path unless every run succeeded."""
     runs_folder(home).mkdir(parents=True, exist_ok=True)
     started = datetime.now(timezone.utc)
     log = runs_folder(home) / f"{started:%Y%m%dT%H%M%S%f}_{'+'.join(dag_ids)}.log"
-    command = [sys.executable, "-m", "shnor.dag_runner", *dag_ids, "--conf", json.dumps(conf)]
+    command = [sys.executable, "-m", "shnor.dag_runner", *dag_ids]
+    if conf is not None:
+        command += ["--conf", json.dumps(conf)]
+    if logical_date:
+        command += ["--logical-date", logical_date]
     with open(log, "w", encoding="utf-8") as handle:
         child = subprocess.Popen(command, env=airflow_environment(home), stdout=handle, stderr=subprocess.STDOUT)
         seen: set[tuple[str, str, str]] = set()
@@ -238,12 +250,14 @@ def fail_interrupted_runs(home: DataHome) -> list[str]:
     return [line.split(" ", 1)[1] for line in completed.stdout.splitlines() if line.startswith("INTERRUPTED ")]
 
 
-def run_dag(home: DataHome, dag_id: str, conf: dict, migrate: bool = True) -> Path:
-    """Run one DAG end to end; raises with the log's path unless the run succeeded."""
+def run_dag(home: DataHome, dag_id: str, conf: dict | None = None, migrate: bool = True,
+            logical_date: str | None = None) -> Path:
+    """Run one DAG end to end (with ``conf``, or as its scheduled run at ``logical_date``: the window is then
+    found from the run's data interval); raises with the log's path unless the run succeeded."""
     if migrate:
         ensure_metadata_db(home)
         fail_interrupted_runs(home)
-    return run_dags(home, (dag_id,), conf)
+    return run_dags(home, (dag_id,), conf, logical_date=logical_date)
 
 
 def admin_password(home: DataHome, timeout: float = 0) -> str | None:

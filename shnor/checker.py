@@ -58,8 +58,12 @@ def check_file(path: Path, kind: str | None = None, monitoring_id: str | None = 
     key = pseudonym_key(home) if home is not None else None  # people keyed as the installation keys them
     if kind == SUBMISSION.name:
         monitoring = get_monitoring(monitoring_id)
-        context = ReadContext(load_municipalities(monitoring.region_code), monitoring_id=monitoring_id,
-                              form=load_form(monitoring.form_id), pseudonym_key=key)
+        form = load_form(monitoring.form_id)
+        matcher = SchoolMatcher([])
+        if form.level == "school":  # a school's form names its school: matched as the pipeline matches it
+            matcher, described = registry_matcher(registry, home)
+        context = ReadContext(load_municipalities(monitoring.region_code), matcher, monitoring_id=monitoring_id, form=form,
+                              pseudonym_key=key)
     else:
         matcher, described = registry_matcher(registry, home)
         context = ReadContext(load_municipalities(), matcher, pseudonym_key=key)

@@ -6,7 +6,7 @@
     shnor check-submission PATH       read one workbook without loading it
     shnor check-results PATH          read one context, results or list file without loading it
     shnor templates [--monitoring ID] blank templates of a window, one per municipality
-    shnor calendar show [--region R] [--year Y] [--json]   the runs a calendar yields
+    shnor calendar show [--region R] [--year Y] [--event E] [--file F] [--json]   the DAGs and runs a calendar yields
     shnor backfill --year Y [--region R]                  every window of a year again, from the archive
     shnor build                       dbt build on the warehouse
     shnor report [--monitoring ID]    rebuild the cycle's reports from the marts (notes, workbooks)
@@ -29,17 +29,18 @@ from benchmarks.benchmark import ScalePoint
 from benchmarks.benchmark import main as run_benchmark
 from ingestion.infer import infer_layout
 from ingestion.layout_spec import load_layouts
-from reports.templates import issue_templates
+from reports.templates import templates_folder
 from sample_region.generator import generate_sample_region
 from shnor import cli_russian
 from shnor.airflow_local import DEFAULT_PORT, run_cycle, serve_airflow
 from shnor.checker import check_file
-from shnor.cycle import build_reports
+from shnor.cycle import build_reports, issue_templates
 from shnor.dbt_runner import dbt_build
 from shnor.docs_site import build_docs
 from shnor.run_lock import LOCK_FILE, HomeBusy, run_lock
 from shnor.run_report import cycle_summary, print_progress, print_summary
 from shnor.web.commands import add_web_commands
+from shnor.windows import DAG_START, REMINDER_DAYS, CalendarPlan, calendar_plan
 from shnor_core.reference import get_monitoring, load_calendar
 from shnor_core.safety import UnsafeWorkbook
 from shnor_core.settings import DataHome
@@ -97,12 +98,14 @@ def _outcome(verdict) -> tuple[str, int]:
 
 
 def cmd_check_submission(args) -> int:
-    verdict = check_file(Path(args.path), SUBMISSION.name, args.monitoring, home=_home(args))
+    verdict = check_file(Path(args.path), SUBMISSION.name, args.monitoring,
+                         registry=Path(args.registry) if args.registry else None, home=_home(args))
     read, indicators = verdict.read, verdict.indicators
     status, code = _outcome(verdict)
     report = {
         "file": str(args.path), "status": status,
         "municipality": read.municipality.name if read.municipality else None,
+        "school_code": read.school_code,
         "layout": read.layout, "sheet": read.details.get("sheet"),
         "units": sorted(read.rows["unit_label"].unique().tolist()) if not read.rows.empty else [],
         "indicators": indicators,
@@ -112,6 +115,9 @@ def cmd_check_submission(args) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
         print(f"Файл: {report['file']}\nМО: {report['municipality'] or 'не распознано'}")
+        if read.details.get("school_text") is not None or read.school_code:
+            print(f"ОО: {read.details.get('school_text') or '—'} (код {read.school_code or 'не распознан'}; "
+                  f"реестр: {verdict.registry})")
         if report["sheet"]:
             print(f"Прочитано по каталогу формы ({read.layout}), лист «{report['sheet']}»; единицы оценки: "
                   f"{', '.join(report['units']) or '—'}")
@@ -178,7 +184,10 @@ def cmd_layouts_infer(args) -> int:
 
 def cmd_templates(args) -> int:
     paths = issue_templates(_home(args), args.monitoring)
-    print(f"Шаблонов: {len(paths)} в {paths[0].parent}")
+    if not paths:
+        print("Шаблонов нет: в реестре школ хранилища нет школ региона (загрузите реестр)", file=sys.stderr)
+        return 1
+    print(f"Шаблонов: {len(paths)} в {templates_folder(_home(args), args.monitoring)}")
     return 0
 
 
@@ -186,44 +195,61 @@ def cmd_backfill(args) -> int:
     """Every window of a year (of one region) again, each through the cycle's DAGs; files that are
     no longer in the landing folder are read back from the archive."""
     home = _home(args)
-    windows = [m for m in load_calendar().values() if m.year == args.year and m.form_id
+    windows = [m for m in load_calendar().values() if m.year == args.year
                and (args.region is None or m.region_code == args.region)]
     if not windows:
-        print(f"В календаре нет окон со сбором форм за {args.year} год", file=sys.stderr)
+        print(f"В календаре нет окон за {args.year} год", file=sys.stderr)
         return 1
-    for monitoring in sorted(windows, key=lambda m: m.window_open):
+    for monitoring in sorted(windows, key=lambda m: (m.window_close, m.monitoring_id)):
         started = time.monotonic()
         run_cycle(home, monitoring.monitoring_id)
         print(f"{monitoring.monitoring_id}: пересобрано за {time.monotonic() - started:.0f} с")
     return 0
 
 
-def cmd_calendar_show(args) -> int:
-    """The runs a calendar yields, so an operator can check a calendar before deploying it."""
-    from shnor.timetable import MonitoringCalendarTimetable  # noqa: PLC0415 - lazy: importing Airflow takes seconds
+def calendar_runs(plan: CalendarPlan, region: str | None = None, year: int | None = None,
+                  event: str | None = None) -> list[dict]:
+    """Every run the calendar's DAGs get from the scheduler (with catchup: every window), in firing order."""
+    from shnor.timetable import MonitoringCalendarTimetable, scheduled_runs  # noqa: PLC0415 - lazy: importing Airflow takes seconds
 
-    timetable = MonitoringCalendarTimetable(event=args.event, region_code=args.region,
-                                            calendar_source=str(Path(args.file).resolve()) if args.file else None)
-    try:
-        windows = timetable.windows()
-        timetable.validate()
-    except (ValueError, KeyError) as error:
-        print(f"Календарь с ошибкой: {error}", file=sys.stderr)
-        return 1
-    runs = [{
-        "monitoring_id": w.monitoring.monitoring_id, "region": w.monitoring.region_code, "track": w.monitoring.track,
-        "title": w.monitoring.title, "form_id": w.monitoring.form_id or None,
-        "data_interval_start": w.data_interval.start.isoformat(), "data_interval_end": w.data_interval.end.isoformat(),
-        "fires_at": w.fires_at.isoformat(),
-    } for w in windows if args.year is None or w.monitoring.year == args.year]
+    runs = []
+    for spec in plan.dags:
+        if (event and spec.event != event) or (region and spec.first.region_code != region):
+            continue
+        timetable = MonitoringCalendarTimetable(spec.event, spec.windows, REMINDER_DAYS)
+        windows = {w.monitoring_id: w for w in spec.windows}
+        for run_id, info in scheduled_runs(timetable, DAG_START):
+            monitoring = windows[timetable.window_of(info.data_interval).monitoring_id]
+            if year is not None and monitoring.year != year:
+                continue
+            runs.append({
+                "dag_id": spec.dag_id, "event": spec.event, "kind": monitoring.kind, "run_id": run_id,
+                "monitoring_id": monitoring.monitoring_id, "region": monitoring.region_code, "track": monitoring.track,
+                "title": monitoring.title, "form_id": monitoring.form_id or None,
+                "logical_date": info.logical_date.isoformat(),
+                "data_interval_start": info.data_interval.start.isoformat(),
+                "data_interval_end": info.data_interval.end.isoformat(), "fires_at": info.run_after.isoformat(),
+            })
+    return sorted(runs, key=lambda r: (r["fires_at"], r["dag_id"]))
+
+
+def cmd_calendar_show(args) -> int:
+    """The runs a calendar yields, so an operator can check a calendar before deploying it: every DAG the
+    calendar makes and each of its runs, and every row left out with its file, line and reason."""
+    plan = calendar_plan(Path(args.file).resolve() if args.file else None)
+    runs = calendar_runs(plan, args.region, args.year, args.event)
+    for problem in plan.problems:
+        print(f"Календарь с ошибкой: {problem} — строка не будет запланирована", file=sys.stderr)
     if args.json:
         print(json.dumps(runs, ensure_ascii=False, indent=1))
-        return 0
-    print(f"Запуски ({args.event}): {len(runs)}")
+        return 1 if plan.problems else 0
+    events = f" ({args.event})" if args.event else ""
+    print(f"Запуски{events}: {len(runs)}")
     for run in runs:
-        print(f"  {run['fires_at'][:16]}  {run['monitoring_id']:28} окно {run['data_interval_start'][:10]} — "
-              f"{run['data_interval_end'][:10]} (не включая)  трек {run['track']}  {run['title']}")
-    return 0
+        print(f"  {run['fires_at'][:16]}  {run['dag_id']:40} {run['monitoring_id']:28} окно "
+              f"{run['data_interval_start'][:10]} — {run['data_interval_end'][:10]} (не включая)  трек {run['track']}  "
+              f"{run['title']}")
+    return 1 if plan.problems else 0
 
 
 def cmd_docs(args) -> int:
@@ -280,10 +306,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = add("run", cmd_run, "прогон одного окна через DAG цикла: приём → витрины → отчёты")
     monitoring(run)
     as_json(run, "итог прогона")
-    check = add("check-submission", cmd_check_submission, "проверить одну форму МО без загрузки (те же проверки, что "
-                "в конвейере)")
+    check = add("check-submission", cmd_check_submission, "проверить одну форму МО или школы без загрузки (те же "
+                "проверки, что в конвейере)")
     check.add_argument("path", metavar="ФАЙЛ", help="книга .xlsx или .xls")
     monitoring(check)
+    check.add_argument("--registry", metavar="РЕЕСТР", help="школьная форма: реестр школ (CSV/xlsx); по умолчанию — "
+                       "реестр хранилища")
     as_json(check, "результат проверки")
     results = add("check-results", cmd_check_results, "проверить файл ОО-1, результатов, списков, реестра или "
                   "кураторов без загрузки")
@@ -298,7 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     infer.add_argument("path", metavar="ФАЙЛ", help="выгрузка, для которой нужен макет")
     infer.add_argument("--name", help="имя макета (по умолчанию — по имени файла)")
     infer.add_argument("--output", metavar="YAML", help="записать черновик в файл, а не на экран")
-    templates = add("templates", cmd_templates, "шаблоны формы окна для всех МО региона")
+    templates = add("templates", cmd_templates, "шаблоны формы окна: для каждого МО региона или для каждой школы "
+                    "(школьная форма, по папкам МО)")
     monitoring(templates)
     backfill = add("backfill", cmd_backfill, "пересобрать все окна года (файлы, которых нет в landing, — из архива)")
     backfill.add_argument("--year", type=int, required=True, help="год окон")
@@ -308,8 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
     show = add("show", cmd_calendar_show, "какие запуски даст календарь", calendar)
     show.add_argument("--region", help="код региона (по умолчанию все)")
     show.add_argument("--year", type=int, help="год (по умолчанию все)")
-    show.add_argument("--event", choices=["close", "open", "reminder"], default="close",
-                      help="момент запуска: close — обработка окна, open — шаблоны, reminder — напоминание")
+    show.add_argument("--event", choices=["close", "open", "reminder"],
+                      help="только одно событие окон: close — обработка окна, open — шаблоны, reminder — напоминание "
+                           "(по умолчанию все)")
     show.add_argument("--file", help="проверить файл календаря до развёртывания")
     as_json(show, "запуски")
     add("airflow", cmd_airflow, "веб-интерфейс Airflow на каталоге данных (airflow standalone)").add_argument(

@@ -1,18 +1,24 @@
-"""A monitoring cycle's later stages (publishing marts, writing reports) and the whole cycle in one
-process without Airflow, for tests and benchmarks that measure the work itself. Under Airflow the same
-stages run as tasks of the cycle's DAGs (shnor.tasks)."""
+"""A monitoring cycle's stages that depend on the kind of window (templates, reports), the later stages
+(publishing marts, writing reports) and the whole cycle in one process without Airflow, for tests and
+benchmarks that measure the work itself. Under Airflow the same stages run as tasks of the calendar's DAGs
+(shnor.tasks)."""
 
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from reports.cycle_reports import write_cycle_reports
+from reports.monitoring_report import write_monitoring_report
+from reports.templates import issue_school_templates
+from reports.templates import issue_templates as issue_municipal_templates
 from shnor import ingest
 from shnor.dbt_runner import build_record, dbt_build, dbt_target
 from shnor.docs_site import build_docs as write_docs
 from shnor.docs_site import docs_folder
 from shnor.fingerprints import code_inputs, remember, unchanged
 from shnor.publish import publish_marts as publish_duckdb_marts
+from shnor_core.reference import get_monitoring
 from shnor_core.settings import DataHome
 
 
@@ -24,15 +30,30 @@ def publish_marts(home: DataHome) -> dict:
     return publish_duckdb_marts(home)
 
 
+def issue_templates(home: DataHome, monitoring_id: str) -> list[Path]:
+    """A window's blank templates: per municipality, or per school of the registry for a school-level form."""
+    monitoring = get_monitoring(monitoring_id)
+    if not monitoring.form_id:
+        raise KeyError(f"Окно «{monitoring_id}» ({monitoring.window_kind.title}) форм не собирает: шаблонов нет")
+    if monitoring.level == "school":
+        return issue_school_templates(home, monitoring_id, ingest.registry_schools(home, monitoring.region_code))
+    return issue_municipal_templates(home, monitoring_id)
+
+
 def build_reports(home: DataHome, monitoring_id: str, skip_unchanged: bool = False) -> dict:
-    """All reports of a cycle. With ``skip_unchanged`` (the cycle's DAG), reports already written from the
-    same marts by the same code are kept as they are."""
+    """The reports of a window, by its kind: a municipal form's cycle reports (notes, workbooks); a school
+    form's, a computed window's and the two-year comparison's monitoring report (reports.monitoring_report).
+    With ``skip_unchanged`` (the cycle's DAG), reports already written from the same marts by the same code
+    are kept as they are."""
     record = home.reports / monitoring_id / ".inputs.json"
     marts = build_record(home).read_text(encoding="utf-8") if build_record(home).exists() else ""
     fingerprint = hashlib.sha256(f"{marts}|{code_inputs()}|{monitoring_id}".encode()).hexdigest()
     if skip_unchanged and marts and unchanged(record, fingerprint):
         return {"unchanged": True, "folder": str(record.parent)}
-    written = write_cycle_reports(home, monitoring_id)
+    kind = get_monitoring(monitoring_id).kind
+    written = write_cycle_reports(home, monitoring_id) if kind in ("municipal_form", "municipal_two_year") else {}
+    if kind != "municipal_form":
+        written.update(write_monitoring_report(home, monitoring_id))
     remember(record, fingerprint)
     return written
 
@@ -52,7 +73,7 @@ def build_docs(home: DataHome, skip_unchanged: bool = False) -> dict:
 
 
 def run_window_in_process(home: DataHome, monitoring_id: str) -> dict:
-    """The stages of the ingest, marts and reports DAGs in this process, without Airflow."""
+    """The stages of a window's close DAG, the marts DAG and the reports DAG in this process, without Airflow."""
     return {
         "reference": ingest.load_reference(home),
         "submissions": ingest.ingest_submissions(home, monitoring_id),

@@ -1,5 +1,5 @@
-"""The DAGs of a cycle, one after another, in ONE process (``python -m shnor.dag_runner DAG_ID… --conf
-JSON``): what ``airflow dags test`` does for one DAG, without paying Airflow's start-up and the DAG folder's
+"""The DAGs of a cycle, one after another, in ONE process (``python -m shnor.dag_runner DAG_ID… [--conf
+JSON] [--logical-date DATE]``): what ``airflow dags test`` does for one DAG, without paying Airflow's start-up and the DAG folder's
 parsing once per DAG. Run by ``shnor.airflow_local.run_cycle`` with the home's Airflow environment; its
 output is the run's log. Exits non-zero at the first DAG run that did not succeed.
 """
@@ -13,14 +13,18 @@ import sys
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="shnor.dag_runner")
     parser.add_argument("dag_ids", nargs="+")
-    parser.add_argument("--conf", default="{}")
+    parser.add_argument("--conf", default=None)
+    parser.add_argument("--logical-date", default=None, help="the runs' logical date (a scheduled run)")
     options = parser.parse_args(argv)
     # Airflow is imported here, in the child the runner is started as: the CLI process never imports it
+    from airflow._shared.timezones.timezone import parse  # noqa: PLC0415
     from airflow.cli.commands.dag_command import dag_test  # noqa: PLC0415
+
+    logical_date = parse(options.logical_date) if options.logical_date else None
 
     for dag_id in options.dag_ids:
         try:
-            dag_test(argparse.Namespace(conf=options.conf, logical_date=None, use_executor=False,
+            dag_test(argparse.Namespace(conf=options.conf, logical_date=logical_date, use_executor=False,
                                         mark_success_pattern=None, bundle_name=None, dag_id=dag_id, dagfile_path=None,
                                         show_dagrun=False, imgcat_dagrun=False, save_dagrun=None))
         except SystemExit as failed:  # "DagRun failed": the tasks' logs above say why

@@ -26,7 +26,15 @@ from shnor.archive import archive_file, archived_files, landed_workbooks, quaran
 from shnor.validation import ValidationOutcome, save_result, validate_files
 from shnor_core import warehouse
 from shnor_core.lineage import file_sha256
-from shnor_core.reference import get_monitoring, load_calendar, load_form, load_municipalities, read_form_rows
+from shnor_core.reference import (
+    School,
+    get_monitoring,
+    load_calendar,
+    load_form,
+    load_municipalities,
+    oktmo_prefix,
+    read_form_rows,
+)
 from shnor_core.settings import FORMS_DIR, DataHome, pseudonym_key
 from shnor_core.source_read import SourceRead, empty_frame
 from shnor_core.sources import (
@@ -144,13 +152,21 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
     return summary, new_files
 
 
+def submission_context(home: DataHome, monitoring_id: str, read_only: bool = False) -> ReadContext:
+    """What a window's forms are read against: the region's municipalities, the form catalogue and, for a
+    school-level form, the registry's schools (each form names its school)."""
+    monitoring = get_monitoring(monitoring_id)
+    form = load_form(monitoring.form_id)
+    matcher = school_matcher(home, read_only) if form.level == "school" else SchoolMatcher([])
+    return ReadContext(load_municipalities(monitoring.region_code), matcher, monitoring_id=monitoring_id, form=form,
+                       pseudonym_key=pseudonym_key(home))
+
+
 def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
     monitoring = get_monitoring(monitoring_id)
     if not monitoring.form_id:
-        return {"kind": SUBMISSION.name, "skipped": f"в мониторинге {monitoring_id} муниципальные формы не собираются"}
-    context = ReadContext(load_municipalities(monitoring.region_code), monitoring_id=monitoring_id,
-                         form=load_form(monitoring.form_id), pseudonym_key=pseudonym_key(home))
-    summary, new_files = _ingest(home, SUBMISSION, context, monitoring_id)
+        return {"kind": SUBMISSION.name, "skipped": f"в мониторинге {monitoring_id} формы не собираются"}
+    summary, new_files = _ingest(home, SUBMISSION, submission_context(home, monitoring_id), monitoring_id)
     not_current = versions_not_current(home, monitoring_id, new_files)
     for line in not_current:
         log.warning(line)
@@ -158,8 +174,9 @@ def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
 
 
 def versions_not_current(home: DataHome, monitoring_id: str, new_files: list[str]) -> list[str]:
-    """Versions read in this run that will not count: a version of the same municipality arrived later.
-    (The current version is the latest accepted by arrival — int_current_submissions.)"""
+    """Versions read in this run that will not count: a version of the same municipality (of the same school,
+    for a school-level form) arrived later. (The current version is the latest accepted by arrival —
+    int_current_submissions, int_current_school_submissions.)"""
     if not new_files:
         return []
     with warehouse.connect(home.warehouse) as con:
@@ -168,6 +185,7 @@ def versions_not_current(home: DataHome, monitoring_id: str, new_files: list[str
             from {warehouse.FILES_TABLE} as earlier
             join {warehouse.FILES_TABLE} as later
               on later.monitoring_id = earlier.monitoring_id and later.municipality_oktmo = earlier.municipality_oktmo
+             and coalesce(later.school_code, '') = coalesce(earlier.school_code, '')
              and later.received_at > earlier.received_at and later.status <> 'rejected'
             where earlier.source_kind = 'submission' and earlier.monitoring_id = ? and earlier.status <> 'rejected'
               and earlier.source_sha256 in (select unnest(?))
@@ -191,6 +209,18 @@ def school_matcher(home: DataHome, read_only: bool = False, wait: float | None =
             f"select source_sha256 from {warehouse.FILES_TABLE} where source_kind = 'school_registry' "
             "and status <> 'rejected' order by received_at desc limit 1)").fetchall() if exists else []
     return SchoolMatcher([SchoolRef(*row) for row in rows])
+
+
+def registry_schools(home: DataHome, region_code: str) -> list[School]:
+    """The schools of a region in the latest registry that was not refused (for school-level templates)."""
+    prefix = oktmo_prefix(region_code)
+    return sorted((School(s.code, s.name, s.municipality_oktmo) for s in school_matcher(home).by_code.values()
+                   if (s.municipality_oktmo or "").startswith(prefix)), key=lambda s: (s.municipality_oktmo, s.code))
+
+
+def ingest_registry(home: DataHome) -> dict:
+    """The landed school registry alone (a school-level window's templates name the registry's schools)."""
+    return _ingest(home, SCHOOL_REGISTRY, ReadContext(load_municipalities(), pseudonym_key=pseudonym_key(home)))[0]
 
 
 def ingest_school_data(home: DataHome) -> dict:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from shnor.airflow_local import TaskDone
+from shnor.windows import dag_id
 from shnor_core import warehouse
 from shnor_core.settings import DataHome
 
@@ -23,12 +24,12 @@ TASK_TITLES = {
     "build_docs": "документация dbt и GX собрана",
     "build_reports": "отчёты сформированы",
 }
-STAGES = {"shnor_ingest_window": "приём", "shnor_build_marts": "витрины", "shnor_publish_reports": "отчёты"}
+STAGES = {"shnor_build_marts": "витрины", "shnor_publish_reports": "отчёты"}  # and a window's close DAG: «приём»
 STATE_RU = {"success": "готово", "failed": "ОШИБКА", "skipped": "пропущено", "upstream_failed": "не выполнено"}
 
 
 def print_progress(task: TaskDone, stream=sys.stderr) -> None:
-    stage = STAGES.get(task.dag_id, task.dag_id)
+    stage = "приём" if task.dag_id.startswith(dag_id("close", "")) else STAGES.get(task.dag_id, task.dag_id)
     print(f"  [{stage}] {TASK_TITLES.get(task.task_id, task.task_id)} — {STATE_RU.get(task.state, task.state)}, "
           f"{task.seconds:.1f} с", file=stream, flush=True)
 

@@ -1,8 +1,9 @@
 """TaskFlow tasks the DAG files compose. Each is a thin call into a stage of ``shnor`` (ingest, dbt runner, cycle) or ``reports``.
 
-A run's monitoring comes from, in order: the run's ``monitoring_id`` param (manual runs, reruns),
-the asset events that triggered it (their ``extra``), or the calendar window equal to its data
-interval (scheduled runs).
+A run's monitoring comes from, in order: the run's ``monitoring_id`` param (manual runs, reruns; a
+calendar DAG of a single window has it as the default), the asset events that triggered it (their
+``extra``), or the window of the DAG's own timetable equal to its data interval (scheduled runs of a
+periodic row).
 
 DAG files must parse in milliseconds (Airflow's DAG processor re-parses them often), so the stages —
 which import pandas, DuckDB, the readers, Great Expectations and the report writers — are imported when
@@ -15,7 +16,6 @@ from types import SimpleNamespace
 
 from airflow.sdk import Asset, task
 
-from shnor.timetable import monitoring_for_interval
 from shnor_core.settings import DataHome
 
 RAW_TABLES = Asset(name="shnor_raw_tables", uri="file:///shnor/warehouse/raw")
@@ -28,14 +28,15 @@ def _home() -> DataHome:
 
 def _stages():
     """The modules whose functions the tasks call (imported when a task runs, not when a DAG parses)."""
-    from reports import templates  # noqa: PLC0415 - heavy: see the module docstring
-    from shnor import cycle, dbt_runner, ingest, reminders  # noqa: PLC0415
+    from shnor import cycle, dbt_runner, ingest, reminders  # noqa: PLC0415 - heavy: see the module docstring
 
-    return SimpleNamespace(cycle=cycle, dbt_runner=dbt_runner, ingest=ingest, reminders=reminders, templates=templates)
+    return SimpleNamespace(cycle=cycle, dbt_runner=dbt_runner, ingest=ingest, reminders=reminders)
 
 
-def _monitoring_of_run(params, data_interval_start, data_interval_end) -> str:
-    monitoring_id = (params or {}).get("monitoring_id") or monitoring_for_interval(data_interval_start, data_interval_end)
+def _monitoring_of_run(params, dag, data_interval_start, data_interval_end) -> str:
+    timetable = getattr(dag, "timetable", None)
+    monitoring_id = (params or {}).get("monitoring_id") or (
+        timetable.monitoring_of(data_interval_start, data_interval_end) if hasattr(timetable, "monitoring_of") else None)
     if not monitoring_id:
         raise ValueError("Не удалось определить мониторинг запуска: задайте monitoring_id в параметрах запуска")
     return monitoring_id
@@ -45,14 +46,15 @@ def _monitorings_of_events(params, triggering_asset_events) -> list[str]:
     """Monitorings named by the asset events that triggered the run, else the run's own param."""
     monitoring_ids = sorted({monitoring_id for events in (triggering_asset_events or {}).values() for event in events
                              for monitoring_id in (event.extra or {}).get("monitoring_ids", [])})
-    if not monitoring_ids and (params or {}).get("monitoring_id"):
-        monitoring_ids = [params["monitoring_id"]]
+    if not monitoring_ids:  # a manual run: one window, or several (as a batch of asset events would carry)
+        monitoring_ids = list((params or {}).get("monitoring_ids") or []) or (
+            [params["monitoring_id"]] if (params or {}).get("monitoring_id") else [])
     return monitoring_ids
 
 
 @task
-def resolve_monitoring(params=None, data_interval_start=None, data_interval_end=None) -> str:
-    return _monitoring_of_run(params, data_interval_start, data_interval_end)
+def resolve_monitoring(params=None, dag=None, data_interval_start=None, data_interval_end=None) -> str:
+    return _monitoring_of_run(params, dag, data_interval_start, data_interval_end)
 
 
 @task
@@ -63,6 +65,11 @@ def load_reference() -> dict:
 @task
 def ingest_submissions(monitoring_id: str) -> dict:
     return _stages().ingest.ingest_submissions(_home(), monitoring_id)
+
+
+@task
+def ingest_registry() -> dict:
+    return _stages().ingest.ingest_registry(_home())
 
 
 @task
@@ -118,8 +125,8 @@ def build_reports(params=None, triggering_asset_events=None) -> dict:
 
 @task
 def issue_templates(monitoring_id: str) -> dict:
-    paths = _stages().templates.issue_templates(_home(), monitoring_id)
-    return {"templates": len(paths), "folder": str(paths[0].parent) if paths else None}
+    paths = _stages().cycle.issue_templates(_home(), monitoring_id)
+    return {"templates": len(paths), "folders": sorted({str(path.parent) for path in paths})}
 
 
 @task

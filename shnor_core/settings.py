@@ -19,6 +19,12 @@ DBT_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 FORMS_DIR = PROJECT_ROOT / "forms"
 CALENDARS_DIR = Path(os.environ.get("SHNOR_CALENDARS_DIR", PROJECT_ROOT / "calendars"))
+
+
+def calendars_dir() -> Path:
+    """The calendars folder as the environment says now (a DAG file reads it each time it is parsed)."""
+    return Path(os.environ.get("SHNOR_CALENDARS_DIR", PROJECT_ROOT / "calendars"))
+
 PLUGINS_DIR = PROJECT_ROOT / "plugins"
 DAGS_DIR = PROJECT_ROOT / "dags"
 

@@ -40,6 +40,7 @@ class SourceRead:
     is_demo: bool = False
     monitoring_id: str | None = None
     municipality: Municipality | None = None
+    school_code: str | None = None  # a school-level form's school
     year: int | None = None  # the data year the file states (ОО-1); else the years of its rows
     notes: list[str] = field(default_factory=list)
     details: dict[str, str] = field(default_factory=dict)  # reader-specific facts: sheet, written names, metadata
@@ -62,6 +63,7 @@ class SourceRead:
         """What the file registry (raw.files) records of this file besides its name and hash."""
         return {"monitoring_id": self.monitoring_id,
                 "municipality_oktmo": self.municipality.oktmo if self.municipality else None,
+                "school_code": self.school_code,
                 "data_year": min(self.years) if self.years else None}
 
     def errors_as_dicts(self) -> list[dict[str, str]]:

@@ -23,6 +23,7 @@ SUBMISSION_COLUMNS = {
     "indicator_code": "string", "indicator_number": "int64", "item_number": "int64", "unit_label": "string",
     "kind": "string", "value": "float64", "raw_value": "string", "not_applicable": "bool",
     **LINEAGE_TYPES, "source_cell": "string",
+    "school_code": "string",  # school-level forms: the school that filled it; empty for a municipality's form
 }
 REGISTRY_COLUMNS = {"school_code": "string", "school_name": "string", "municipality_oktmo": "string", "inn": "string",
                     "ogrn": "string", "school_login": "string", **LINEAGE_TYPES}
@@ -74,7 +75,7 @@ class SourceKind:
     columns: dict[str, str]
 
 
-SUBMISSION = SourceKind("submission", "муниципальная форма мониторинга", "submissions", "raw.submission_values",
+SUBMISSION = SourceKind("submission", "форма мониторинга (муниципальная или школьная)", "submissions", "raw.submission_values",
                         "raw_submission_values", SUBMISSION_COLUMNS)
 OO1_CONTEXT = SourceKind("oo1_context", "контекстные данные ОО-1", "context", "raw.oo1_context", "raw_oo1_context",
                          context_dtypes())

@@ -40,6 +40,7 @@ create table if not exists {FILES_TABLE} (
     status varchar not null,               -- 'read' | 'accepted' | 'rejected'
     status_at timestamp not null
 );
+alter table {FILES_TABLE} add column if not exists school_code varchar;  -- a school-level form's school
 create table if not exists {ERRORS_TABLE} (
     source_sha256 varchar not null,
     stage varchar not null,                -- 'read' | 'validate'

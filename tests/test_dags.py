@@ -1,5 +1,6 @@
 """Every DAG file imports and serializes (import tests alone miss serialization failures in Airflow 3.3),
-and the DAGs are wired as the architecture says: calendar → ingestion → (asset) marts → (asset) reports."""
+and the DAGs are wired as the architecture says: calendar → processing at close → (asset) marts → (asset)
+reports, with one DAG per calendar row and event of its kind of window."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ from shnor.tasks import MARTS, RAW_TABLES
 from shnor.timetable import MonitoringCalendarTimetable
 from shnor_core.settings import DAGS_DIR
 
-DAG_IDS = {"shnor_ingest_window", "shnor_build_marts", "shnor_publish_reports", "shnor_window_open",
-           "shnor_window_reminder"}
+# By hand from the bundled calendars: each form window has open, reminder and close; a computed one, close.
+FORM_WINDOWS = ["mph-2025", "mnc-mtkp-2025", "shnor-identification-2024", "shnor-deficits-2024", "municipal-shnor-2024"]
+COMPUTED_WINDOWS = ["shnor-dynamics-2024", "risk-dynamics-2024"]
+DAG_IDS = {"shnor_build_marts", "shnor_publish_reports",
+           *(f"shnor_{event}__{m}" for m in FORM_WINDOWS for event in ("open", "reminder", "close")),
+           *(f"shnor_close__{m}" for m in COMPUTED_WINDOWS)}
+CLOSE_DAG = "shnor_close__mph-2025"
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +42,23 @@ def test_every_dag_serializes_and_comes_back(dag_bag):
 
 
 def test_calendar_dags_use_the_calendar_timetable(dag_bag):
-    events = {dag_id: dag_bag.dags[dag_id].timetable for dag_id in ("shnor_ingest_window", "shnor_window_open",
-                                                                     "shnor_window_reminder")}
-    assert all(isinstance(t, MonitoringCalendarTimetable) for t in events.values())
-    assert {dag_id: t.event for dag_id, t in events.items()} == {
-        "shnor_ingest_window": "close", "shnor_window_open": "open", "shnor_window_reminder": "reminder"}
+    calendar_dags = {dag_id: dag for dag_id, dag in dag_bag.dags.items() if "__" in dag_id}
+    assert all(isinstance(dag.timetable, MonitoringCalendarTimetable) for dag in calendar_dags.values())
+    assert {dag_id: dag.timetable.event for dag_id, dag in calendar_dags.items()} == {
+        dag_id: dag_id.split("__")[0].removeprefix("shnor_") for dag_id in calendar_dags}
+    # each DAG's timetable holds its own row's windows only
+    assert [w.monitoring_id for w in dag_bag.dags["shnor_close__shnor-dynamics-2024"].timetable.windows()] == [
+        "shnor-dynamics-2024"]
+
+
+def test_school_form_windows_read_the_registry_before_their_templates(dag_bag):
+    opening = dag_bag.dags["shnor_open__shnor-identification-2024"]
+    assert "ingest_registry" in opening.get_task("issue_templates").upstream_task_ids
+    assert "ingest_registry" not in dag_bag.dags["shnor_open__mph-2025"].task_ids
 
 
 def test_assets_chain_ingestion_marts_reports(dag_bag):
-    ingest = dag_bag.dags["shnor_ingest_window"]
+    ingest = dag_bag.dags[CLOSE_DAG]
     assert [a.name for a in ingest.get_task("validate_new_files").outlets] == [RAW_TABLES.name]
     assert [a.name for a in dag_bag.dags["shnor_build_marts"].get_task("publish_marts").outlets] == [MARTS.name]
     assert [a.name for a in dag_bag.dags["shnor_build_marts"].timetable.asset_condition.objects] == [RAW_TABLES.name]
@@ -52,8 +66,10 @@ def test_assets_chain_ingestion_marts_reports(dag_bag):
 
 
 def test_ingestion_runs_stages_in_order(dag_bag):
-    dag = dag_bag.dags["shnor_ingest_window"]
     order = ["load_reference", "ingest_submissions", "ingest_context", "ingest_school_data", "validate_new_files"]
-    for upstream, downstream in zip(order, order[1:]):
-        assert upstream in dag.get_task(downstream).upstream_task_ids
-    assert all(d.max_active_runs == 1 for d in dag_bag.dags.values() if d.dag_id != "shnor_window_open")
+    for dag_id in (CLOSE_DAG, "shnor_close__shnor-dynamics-2024"):  # a computed window's close takes in landed data too
+        dag = dag_bag.dags[dag_id]
+        for upstream, downstream in zip(order, order[1:]):
+            assert upstream in dag.get_task(downstream).upstream_task_ids
+        assert [a.name for a in dag.get_task("validate_new_files").outlets] == [RAW_TABLES.name]
+    assert all(d.max_active_runs == 1 for d in dag_bag.dags.values())

@@ -184,7 +184,7 @@ def test_a_publish_killed_midway_leaves_nothing_the_next_one_keeps(sample_cycle)
 def test_a_killed_airflow_run_is_marked_failed_on_the_next_start(tmp_path):
     home = DataHome(tmp_path / "home")
     ensure_metadata_db(home)
-    run = subprocess.Popen([str(Path(sys.executable).with_name("airflow")), "dags", "test", "shnor_window_open",
+    run = subprocess.Popen([str(Path(sys.executable).with_name("airflow")), "dags", "test", "shnor_open__mph-2025",
                             "--conf", json.dumps({"monitoring_id": MONITORING_ID})], env=airflow_environment(home),
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     database = home.airflow_home / "airflow.db"
@@ -198,7 +198,7 @@ def test_a_killed_airflow_run_is_marked_failed_on_the_next_start(tmp_path):
     run.wait()
     if not running:
         pytest.skip("the run finished before it could be killed")
-    assert [line.split()[0] for line in fail_interrupted_runs(home)] == ["shnor_window_open"]
+    assert [line.split()[0] for line in fail_interrupted_runs(home)] == ["shnor_open__mph-2025"]
     with sqlite3.connect(database) as con:
         assert con.execute("select state from dag_run").fetchall() == [("failed",)]
 

@@ -1,4 +1,7 @@
-"""The calendar timetable yields exactly the 2024 windows of seed 003 (Республика Крым)."""
+"""The calendar timetable yields exactly the 2024 windows of seed 003 (Республика Крым).
+
+A timetable holds the windows it schedules (a calendar row's); here one timetable over a region's windows
+checks the window arithmetic, as the rows' DAGs together yield the same runs (tests/test_calendar_schedule.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from airflow.timetables.base import DataInterval, TimeRestriction
 from airflow.utils.types import DagRunType
 from pendulum import instance
 
-from shnor.timetable import MonitoringCalendarTimetable, monitoring_for_interval
+from shnor.timetable import MonitoringCalendarTimetable
 from shnor_core.reference import Monitoring, load_calendar
 
 
@@ -33,6 +36,11 @@ CRIMEA_2024 = [
 ]
 
 
+def region_timetable(region_code: str, event: str = "close", reminder_days: int = 2) -> MonitoringCalendarTimetable:
+    windows = [w for w in load_calendar().values() if w.region_code == region_code]
+    return MonitoringCalendarTimetable(event, windows, reminder_days)
+
+
 def all_runs(timetable, restriction):
     runs, last = [], None
     while (info := timetable.next_dagrun_info(last_automated_data_interval=last, restriction=restriction)) is not None:
@@ -43,7 +51,7 @@ def all_runs(timetable, restriction):
 
 
 def test_yields_exactly_the_seed_003_windows_with_catchup():
-    timetable = MonitoringCalendarTimetable(region_code="35")
+    timetable = region_timetable("35")
     runs = all_runs(timetable, TimeRestriction(earliest=None, latest=None, catchup=True))
     assert [(r.data_interval.start, r.data_interval.end, r.run_after) for r in runs] == [
         (utc(start), utc(end), utc(fires)) for _, start, end, fires in CRIMEA_2024]
@@ -53,7 +61,7 @@ def test_yields_exactly_the_seed_003_windows_with_catchup():
 
 
 def test_nothing_between_windows_and_nothing_after_the_last():
-    timetable = MonitoringCalendarTimetable(region_code="35")
+    timetable = region_timetable("35")
     catchup = TimeRestriction(earliest=None, latest=None, catchup=True)
     after_last = DataInterval(utc("2024-11-11"), utc("2024-12-17"))
     assert timetable.next_dagrun_info(last_automated_data_interval=after_last, restriction=catchup) is None
@@ -64,20 +72,20 @@ def test_nothing_between_windows_and_nothing_after_the_last():
 
 
 def test_catchup_off_runs_only_the_latest_missed_window():
-    timetable = MonitoringCalendarTimetable(region_code="35")
+    timetable = region_timetable("35")
     runs = all_runs(timetable, TimeRestriction(earliest=None, latest=None, catchup=False))
-    assert [monitoring_for_interval(r.data_interval.start, r.data_interval.end) for r in runs] == ["municipal-shnor-2024"]
+    assert [timetable.monitoring_of(r.data_interval.start, r.data_interval.end) for r in runs] == ["municipal-shnor-2024"]
 
 
 def test_start_and_end_dates_bound_the_windows():
-    timetable = MonitoringCalendarTimetable(region_code="35")
+    timetable = region_timetable("35")
     runs = all_runs(timetable, TimeRestriction(earliest=utc("2024-10-01"), latest=utc("2024-10-31"), catchup=True))
     assert [r.data_interval.start for r in runs] == [utc("2024-10-07"), utc("2024-10-14")]
 
 
 def test_open_and_reminder_events():
-    opening = MonitoringCalendarTimetable(event="open", region_code="23")
-    reminder = MonitoringCalendarTimetable(event="reminder", region_code="23", reminder_days=2)
+    opening = region_timetable("23", "open")
+    reminder = region_timetable("23", "reminder", reminder_days=2)
     restriction = TimeRestriction(earliest=None, latest=None, catchup=True)
     assert [r.run_after for r in all_runs(opening, restriction)] == [utc("2025-06-01"), utc("2025-10-01")]
     # mph-2025 closes on 11.06 (interval ends 12.06 00:00): reminded two days before, 10.06 00:00
@@ -85,26 +93,33 @@ def test_open_and_reminder_events():
 
 
 def test_manual_runs_take_the_latest_opened_window():
-    timetable = MonitoringCalendarTimetable(region_code="35")
+    timetable = region_timetable("35")
     interval = timetable.infer_manual_data_interval(run_after=utc("2024-10-20"))
     assert interval == DataInterval(utc("2024-10-14"), utc("2024-11-01"))
     assert timetable.infer_manual_data_interval(run_after=utc("2024-01-01")).start == utc("2024-01-01")
 
 
-def test_calendars_are_valid_and_same_day_windows_are_refused(monkeypatch):
-    MonitoringCalendarTimetable().validate()
+def test_calendars_are_valid_and_same_day_windows_are_refused_in_one_timetable():
+    for region in ("23", "35"):
+        region_timetable(region).validate()
     twin = Monitoring("a", "23", "1", "A", "", "2025-03-01", "2025-03-10", 0, "school")
-    monkeypatch.setattr("shnor.timetable.load_calendar", lambda *a: {"a": twin, "b": Monitoring(**{**twin.__dict__, "monitoring_id": "b"})})
-    with pytest.raises(AirflowTimetableInvalid):
-        MonitoringCalendarTimetable().validate()
+    with pytest.raises(AirflowTimetableInvalid):  # one DAG cannot hold both: the calendar gives each row its own
+        MonitoringCalendarTimetable("close", [twin, Monitoring(**{**twin.__dict__, "monitoring_id": "b"})]).validate()
+
+
+def test_timetable_serializes_its_windows():
+    timetable = region_timetable("35", "reminder", reminder_days=3)
+    restored = MonitoringCalendarTimetable.deserialize(timetable.serialize())
+    assert restored == timetable and restored.reminder_days == 3
+    assert [w.monitoring_id for w in restored.windows()] == [m for m, *_ in CRIMEA_2024]
 
 
 def test_quarterly_and_half_year_rows_expand(tmp_path):
     path = tmp_path / "23_2025.csv"
     path.write_text(
-        "monitoring_id,region_code,track,title,form_id,window_open,window_close,grace_days,level,periodicity,repeat_until\n"
-        "roadmap-q,23,1,По итогам четверти,,2025-10-27,2025-11-07,2,municipality,quarterly,2026-06-01\n"
-        "roadmap-h,23,1,По итогам полугодия,,2025-12-25,2026-01-15,0,municipality,half_year,2026-06-30\n",
+        "monitoring_id,region_code,track,title,kind,form_id,school_group,window_open,window_close,grace_days,periodicity,repeat_until\n"
+        "roadmap-q,23,1,По итогам четверти,municipal_form,shnor_mph_v2021,,2025-10-27,2025-11-07,2,quarterly,2026-06-01\n"
+        "roadmap-h,23,1,По итогам полугодия,municipal_form,shnor_mph_v2021,,2025-12-25,2026-01-15,0,half_year,2026-06-30\n",
         encoding="utf-8")
     windows = load_calendar(path)
     assert [(w.monitoring_id, w.window_open, w.window_close) for w in windows.values()] == [
@@ -116,14 +131,14 @@ def test_quarterly_and_half_year_rows_expand(tmp_path):
 
 def test_calendar_show_prints_the_runs(tmp_path):
     shnor = str(Path(sys.executable).with_name("shnor"))
-    completed = subprocess.run([shnor, "calendar", "show", "--region", "35", "--year", "2024", "--json"],
+    completed = subprocess.run([shnor, "calendar", "show", "--region", "35", "--year", "2024", "--event", "close", "--json"],
                                capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr
     runs = json.loads(completed.stdout)
     assert [(r["monitoring_id"], r["data_interval_start"][:10], r["fires_at"][:10]) for r in runs] == [
         (m, start, fires) for m, start, _, fires in CRIMEA_2024]
     broken = tmp_path / "bad.csv"
-    broken.write_text("monitoring_id,region_code,track,title,form_id,window_open,window_close,grace_days,level,"
-                      "periodicity,repeat_until\nx,23,1,X,,2025-05-10,2025-05-01,0,school,,\n", encoding="utf-8")
+    broken.write_text("monitoring_id,region_code,track,title,kind,form_id,school_group,window_open,window_close,grace_days,"
+                      "periodicity,repeat_until\nx,23,1,X,computed,,all,2025-05-10,2025-05-01,0,,\n", encoding="utf-8")
     refused = subprocess.run([shnor, "calendar", "show", "--file", str(broken)], capture_output=True, text=True)
-    assert refused.returncode == 1 and "окно закрывается раньше" in refused.stderr
+    assert refused.returncode == 1 and "bad.csv, строка 2: мониторинг «x»: окно закрывается раньше" in refused.stderr

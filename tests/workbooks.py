@@ -80,3 +80,31 @@ def add_unit_columns(xlsx: Path, units: list[str], overrides: dict[str, list[lis
             sheet.cell(row, 3 + offset, unit_value)
     workbook.save(xlsx)
     return xlsx
+
+
+def catalogue_values(form_id: str, presence_default=0, count_default=0, **overrides):
+    """Every item of a form catalogue set to a default, with per-indicator overrides by code (as ``form_values``)."""
+    values = {}
+    for item in load_form(form_id).items():
+        values[(item.section_code, item.indicator_number, item.item_number)] = (
+            presence_default if item.kind == "presence" else count_default)
+    for code, items in overrides.items():
+        code = code.replace("_", "-")
+        for item in load_form(form_id).items():
+            if item.indicator_code == code:
+                values[(item.section_code, item.indicator_number, item.item_number)] = items[item.item_number - 1]
+    return values
+
+
+def fill_template(template: Path, target: Path, form_id: str, values: dict) -> Path:
+    """An issued template filled as a person fills it: the editable value cells, in the order of the form's items."""
+    workbook = openpyxl.load_workbook(template)
+    sheet = workbook["Мониторинг"]
+    editable = [cell for row in sheet.iter_rows() for cell in row if cell.protection.locked is False]
+    items = load_form(form_id).items()
+    assert len(editable) == len(items), (len(editable), len(items))
+    for cell, item in zip(editable, items):
+        cell.value = values[(item.section_code, item.indicator_number, item.item_number)]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    return target

@@ -37,7 +37,7 @@ class Screens:
     process_group: int = 0  # the standalone's, stopped when the screenshots are taken
 
 
-def take_screenshots(home: DataHome, port: int, folder: Path, dag_id: str = "shnor_ingest_window") -> Screens:
+def take_screenshots(home: DataHome, port: int, folder: Path, dag_id: str = "shnor_close__mph-2025") -> Screens:
     folder.mkdir(parents=True, exist_ok=True)
     process = start_standalone(home, port, home.airflow_home / "standalone.log")
     screens = Screens(process_group=process.pid)

@@ -397,7 +397,7 @@ def create_app(home: DataHome, settings: WebSettings, warm_up: bool = True) -> F
     @route("GET", "/windows/{monitoring_id}/municipalities/{oktmo}/template", Access.MUNICIPALITY)
     def template(window: Window = Depends(window_scope), municipality: Municipality = Depends(municipality_scope)):
         path = template_path(home, window.monitoring_id, municipality.oktmo)
-        if not path.exists():  # not issued yet by shnor_window_open: the same writer, for this one municipality
+        if not path.exists():  # not issued yet by the window's open DAG: the same writer, for this one municipality
             path = issue_template(home, window.monitoring_id, municipality)
         return FileResponse(path, media_type=XLSX,
                             filename=f"Шаблон {window.monitoring_id} {display_name(municipality)}.xlsx")

@@ -79,7 +79,8 @@ class Window:
 
 def form_windows() -> list[Monitoring]:
     """Calendar windows that collect a municipal form, newest first."""
-    return sorted((m for m in load_calendar().values() if m.form_id), key=lambda m: m.window_open, reverse=True)
+    return sorted((m for m in load_calendar().values() if m.form_id and m.level == "municipality"),
+                  key=lambda m: m.window_open, reverse=True)
 
 
 def in_region(monitoring: Monitoring, oktmo: str) -> bool:

@@ -1,10 +1,12 @@
--- The submission that counts for each municipality and monitoring: the latest accepted version.
+-- The municipal form that counts for each municipality and monitoring: the latest accepted version.
 -- Earlier versions stay in raw (full history); a rejected resubmission never replaces an accepted one.
+-- School-level forms (a school code on the file) count per school: int_current_school_submissions.
 with accepted as (
     select *
     from {{ ref('stg_files') }}
     where source_kind = 'submission'
       and file_status = 'accepted'
+      and school_code is null
 ),
 
 ranked as (

@@ -13,7 +13,7 @@ with calendar as (
             cast(make_date(cast(extract(year from window_close) as integer), 1, 1) as date) - 1
         ) as period_after
     from {{ ref('stg_monitoring_calendar') }}
-    where form_id is not null
+    where form_id is not null and monitoring_level = 'municipality'  -- windows of municipal forms
 ),
 
 activity_months as (

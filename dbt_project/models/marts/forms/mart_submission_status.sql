@@ -2,7 +2,7 @@
 -- its current (latest accepted) version, how many versions arrived, and whether it came late.
 with calendar as (
     select * from {{ ref('stg_monitoring_calendar') }}
-    where form_id is not null  -- monitorings without a municipal form expect no submissions
+    where form_id is not null and monitoring_level = 'municipality'  -- school forms: mart_school_submission_status
 ),
 
 regions as (
@@ -31,7 +31,7 @@ received as (
         sum(case when file_status = 'rejected' then 1 else 0 end) as versions_rejected,
         max(received_at) as last_received_at
     from {{ ref('stg_files') }}
-    where source_kind = 'submission'
+    where source_kind = 'submission' and school_code is null
     group by monitoring_id, municipality_oktmo
 )
 

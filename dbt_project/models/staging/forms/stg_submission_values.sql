@@ -2,6 +2,7 @@ select
     monitoring_id,
     form_id,
     municipality_oktmo,
+    school_code,
     section_code,
     indicator_code,
     indicator_number,

@@ -5,6 +5,7 @@ select
     received_at,
     monitoring_id,
     municipality_oktmo,
+    school_code,
     data_year,
     is_demo,
     status as file_status

@@ -8,5 +8,9 @@ select
     cast(window_close as date) as window_close,
     grace_days,
     level as monitoring_level,
-    source_file
+    kind as window_kind,
+    nullif(school_group, '') as school_group,
+    series_id,
+    source_file,
+    source_line
 from {{ source('raw', 'monitoring_calendar') }}

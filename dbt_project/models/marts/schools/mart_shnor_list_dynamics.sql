@@ -1,0 +1,55 @@
+-- The two-year comparison of seed 003 in numbers, for each window of the municipal-level monitoring over two
+-- years: per municipality of the region (zeros included) and methodology, ШНОР in the year before and in the
+-- window's year, how many stayed, entered and left (from mart_shnor_two_year_changes).
+with windows as (
+    select monitoring_id, region_code, cast(extract(year from window_open) as integer) as monitoring_year
+    from {{ ref('stg_monitoring_calendar') }}
+    where window_kind = 'municipal_two_year'
+),
+
+grid as (
+    select
+        windows.monitoring_id,
+        windows.monitoring_year,
+        municipalities.municipality_oktmo,
+        municipalities.municipality_name,
+        methodologies.methodology
+    from windows
+    inner join {{ ref('ref_regions') }} as regions
+        on windows.region_code = regions.region_code
+    inner join {{ ref('dim_municipality') }} as municipalities
+        on municipalities.oktmo_region_code = regions.oktmo_prefix
+    cross join (select 'federal' as methodology union all select 'regional') as methodologies
+),
+
+counts as (
+    select
+        monitoring_id,
+        municipality_oktmo,
+        methodology,
+        sum(case when was_on_list then 1 else 0 end) as previous_schools,
+        sum(case when is_on_list then 1 else 0 end) as current_schools,
+        sum(case when list_change = 'stayed' then 1 else 0 end) as stayed,
+        sum(case when list_change = 'entered' then 1 else 0 end) as entered,
+        sum(case when list_change = 'left' then 1 else 0 end) as left_list
+    from {{ ref('mart_shnor_two_year_changes') }}
+    group by monitoring_id, municipality_oktmo, methodology
+)
+
+select
+    grid.monitoring_id,
+    grid.monitoring_year,
+    grid.municipality_oktmo,
+    grid.municipality_name,
+    grid.methodology,
+    coalesce(counts.previous_schools, 0) as previous_schools,
+    coalesce(counts.current_schools, 0) as current_schools,
+    coalesce(counts.stayed, 0) as stayed,
+    coalesce(counts.entered, 0) as entered,
+    coalesce(counts.left_list, 0) as left_list,
+    coalesce(counts.current_schools, 0) - coalesce(counts.previous_schools, 0) as count_change
+from grid
+left join counts
+    on grid.monitoring_id = counts.monitoring_id
+   and grid.municipality_oktmo = counts.municipality_oktmo
+   and grid.methodology = counts.methodology

@@ -1,0 +1,281 @@
+"""The report of a window that is not a municipal form's cycle, from its marts only (numbers are computed in dbt):
+
+- a school-level form: how complete it is per municipality and which schools have not submitted, then what the
+  schools reported per indicator (resource deficits, risk factors) by municipality;
+- a computed window (dynamics of results): the region's rule, then per municipality and per school the share of
+  low results in the window's year and the year before, the change and what the rule calls it;
+- the municipal-level monitoring over two years: the federal and regional ШНОР lists of both years per
+  municipality, how many stayed, entered and left, and which schools (the municipal form itself gets the cycle
+  reports of reports.cycle_reports).
+
+Each is a ``document`` rendered to .docx and PDF (``reports/<window>/otchet_<window>.*``) and a workbook with the
+same tables (``otchet_<window>.xlsx``) for methodologists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from reports.document import Bullets, Document, Heading, Paragraph, Table, number, percent, ru_date
+from reports.docx_writer import write_docx
+from reports.excel import put_text, style_header
+from reports.pdf_writer import write_pdf
+from reports.provenance import code_version
+from shnor_core import warehouse
+from shnor_core.demo import DEMO_MARK
+from shnor_core.reference import SCHOOL_GROUPS, Monitoring, get_monitoring, region_name
+from shnor_core.settings import DataHome
+
+STATUS_RU = {"accepted": "принята", "rejected": "отклонена, ждём исправленную", "missing": "не поступала"}
+METHODOLOGY_RU = {"federal": "федеральная методика (ФИОКО)", "regional": "региональная методика"}
+METHODOLOGY_SHORT = {"federal": "ФИОКО", "regional": "региональная"}
+CHANGE_RU = {"stayed": "осталась в перечне", "entered": "вошла в перечень", "left": "вышла из перечня"}
+
+
+@dataclass
+class Sheet:
+    """A workbook sheet: a title row, then a header and rows of already formatted cells."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    document: Document
+    sheets: list[Sheet]
+
+
+def report_stem(home: DataHome, monitoring_id: str) -> Path:
+    return home.reports / monitoring_id / f"otchet_{monitoring_id}"
+
+
+def _marts(home: DataHome, table: str, monitoring_id: str, order: str) -> pd.DataFrame:
+    return warehouse.query(home.warehouse, f"select * from marts.{table} where monitoring_id = ? order by {order}",
+                           [monitoring_id])
+
+
+def _footer(monitoring: Monitoring, is_demo: bool) -> str:
+    text = (f"{monitoring.monitoring_id}: сформировано {datetime.now(timezone.utc):%d.%m.%Y %H:%M} UTC по витринам "
+            f"хранилища; версия {code_version()}")
+    return f"{text}; {DEMO_MARK}" if is_demo else text
+
+
+def _document(monitoring: Monitoring, title: str, is_demo: bool) -> Document:
+    return Document(title=title, subtitle=[monitoring.title, f"{region_name(monitoring.region_code)}; окно "
+                                           f"{ru_date(monitoring.window_open)} – {ru_date(monitoring.window_close)}"],
+                    footer=_footer(monitoring, is_demo), mark=DEMO_MARK if is_demo else None)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _whole(value) -> str:
+    return number(value, 0)
+
+
+def _points(change) -> str:
+    """A change of a share as percentage points: −0.1 → "−10,0 п. п."."""
+    return "—" if pd.isna(change) else number(change * 100, 1) + " п. п."
+
+
+def school_form_report(home: DataHome, monitoring: Monitoring) -> Report:
+    completeness = _marts(home, "mart_school_form_completeness", monitoring.monitoring_id, "municipality_name")
+    status = _marts(home, "mart_school_submission_status", monitoring.monitoring_id, "municipality_name, school_name")
+    summary = _marts(home, "mart_school_form_summary", monitoring.monitoring_id,
+                     "section_order, indicator_number, municipality_name")
+    values = _marts(home, "mart_school_form_values", monitoring.monitoring_id,
+                    "municipality_name, school_name, section_order, indicator_number")
+    is_demo = bool(status["is_demo"].any()) if not status.empty else False
+    doc = _document(monitoring, "Отчёт о школьной форме мониторинга", is_demo)
+    sheets = []
+
+    doc.add(Heading("1. Полнота сдачи форм"))
+    if completeness.empty:
+        doc.add(Paragraph("В реестре школ региона нет школ: форм не ожидается. Загрузите реестр школ."))
+    else:
+        first = completeness.iloc[0]
+        doc.add(Paragraph(f"Форму заполняет каждая школа реестра региона. Принято форм: "
+                          f"{_whole(first.region_schools_accepted)} из {_whole(first.region_schools_expected)} "
+                          f"({percent(first.region_accepted_share)})."))
+        header = ["Муниципальное образование", "Школ", "Принято", "Отклонены", "Не поступили", "С опозданием",
+                  "Доля принятых"]
+        rows = [[r.municipality_name, _whole(r.schools_expected), _whole(r.schools_accepted), _whole(r.schools_rejected),
+                 _whole(r.schools_missing), _whole(r.schools_late), percent(r.accepted_share)]
+                for r in completeness.itertuples()]
+        doc.add(Table(header, rows, widths=[2.8, 0.7, 1, 1.2, 1.3, 1.4, 1.1], caption="Таблица 1. Сдача форм по МО"))
+        sheets.append(Sheet("Полнота", header, rows))
+    waiting = status[status["submission_status"] != "accepted"]
+    doc.add(Heading("2. Школы, не сдавшие форму", level=2))
+    if waiting.empty:
+        doc.add(Paragraph("Все школы сдали принятую форму."))
+    else:
+        doc.add(Bullets([f"{name}: " + "; ".join(f"{r.school_name} — {STATUS_RU[r.submission_status]}" for r in group.itertuples())
+                         for name, group in waiting.groupby("municipality_name", sort=True)]))
+    header = ["Муниципальное образование", "Код ОО", "Образовательная организация", "Состояние", "Версий", "С опозданием"]
+    sheets.append(Sheet("Сдача форм", header, [
+        [r.municipality_name, r.school_code, r.school_name, STATUS_RU[r.submission_status] if r.submission_status != "accepted"
+         else "принята", _whole(r.versions_received), "да" if r.is_late else ""] for r in status.itertuples()]))
+
+    doc.add(Heading("3. Что сообщили школы"))
+    if summary.empty:
+        doc.add(Paragraph("Принятых форм нет: показатели не рассчитываются."))
+    else:
+        indicators = summary.drop_duplicates("indicator_code")
+        presence = indicators[indicators["indicator_kind"] == "presence"]
+        if not presence.empty:
+            doc.add(Table(["Показатель", "Школ отметили", "Доля от сдавших"],
+                          [[f"{r.indicator_code}. {r.indicator_label}", f"{_whole(r.region_schools_marked)} из "
+                            f"{_whole(r.region_schools_reporting)}", percent(r.region_marked_share)]
+                           for r in presence.itertuples()], widths=[5, 1.3, 1.3],
+                          caption="Таблица 2. Показатели наличия по региону (отмечен хотя бы один подпункт)"))
+        counts = indicators[indicators["indicator_kind"] == "count"]
+        if not counts.empty:
+            doc.add(Table(["Показатель", "Всего по региону", "Школ сдали"],
+                          [[f"{r.indicator_code}. {r.indicator_label}", number(r.region_value_total, 0),
+                            _whole(r.region_schools_reporting)] for r in counts.itertuples()], widths=[5, 1.3, 1.3],
+                          caption="Таблица 3. Количественные показатели по региону"))
+        pivot = summary[summary["indicator_kind"] == "presence"].pivot_table(
+            index="municipality_name", columns="indicator_code", values="schools_marked", aggfunc="sum")
+        if not pivot.empty:
+            codes = list(presence["indicator_code"])
+            reporting = summary.groupby("municipality_name")["schools_reporting"].max()
+            rows = [[name, _whole(reporting[name])] + [_whole(pivot.loc[name, code]) if code in pivot.columns else "—"
+                                                       for code in codes] for name in pivot.index]
+            doc.add(Table(["Муниципальное образование", "Сдали"] + codes, rows,
+                          widths=[3, 1] + [1] * len(codes), caption="Таблица 4. Школы, отметившие показатель, по МО"))
+            sheets.append(Sheet("По МО", ["Муниципальное образование", "Сдали"] + codes, rows))
+    header = ["Муниципальное образование", "Код ОО", "Образовательная организация", "Показатель", "Значение", "Максимум"]
+    sheets.append(Sheet("По школам", header, [
+        [r.municipality_name, r.school_code, r.school_name, f"{r.indicator_code}. {r.indicator_label}",
+         number(r.indicator_value, 0), "" if pd.isna(r.max_score) else _whole(r.max_score)] for r in values.itertuples()]))
+    return Report(doc, sheets)
+
+
+def dynamics_report(home: DataHome, monitoring: Monitoring) -> Report:
+    municipalities = _marts(home, "mart_municipality_result_dynamics", monitoring.monitoring_id,
+                            "assessment_procedure, municipality_name")
+    schools = _marts(home, "mart_school_result_dynamics", monitoring.monitoring_id,
+                     "assessment_procedure, municipality_name, school_name")
+    group = SCHOOL_GROUPS[monitoring.school_group]
+    doc = _document(monitoring, f"Динамика образовательных результатов: {group}", False)
+    sheets = []
+    year = monitoring.year
+    doc.add(Heading("1. Что сравнивается"))
+    doc.add(Paragraph(f"Школы группы «{group}» {year} года (по перечням, действующим в {year} году). Для каждой школы и "
+                      f"процедуры — доля участников с низким результатом (отметка «2» ВПР, ниже минимального порога "
+                      f"ОГЭ/ЕГЭ) в {year} году и в {year - 1} году по всем предметам и классам, кроме малочисленных "
+                      f"ячеек. Для МО — доля по школам группы, у которых есть результаты обоих лет."))
+    if not schools.empty:
+        rules = schools.drop_duplicates("change_direction").set_index("change_direction")
+        doc.add(Bullets([f"{_upper_first(rules.loc[d, 'direction_label'])} — {rules.loc[d, 'rule_wording'].rstrip('.')}."
+                         for d in ("improvement", "decline", "stable", "no_data") if d in rules.index]))
+    if schools.empty:
+        doc.add(Paragraph("В группе нет школ или нет результатов оценочных процедур за эти годы: динамика не рассчитана."))
+        return Report(doc, sheets)
+    for number_, (procedure, part) in enumerate(municipalities.groupby("assessment_procedure", sort=True), start=2):
+        doc.add(Heading(f"{number_}. {procedure}"))
+        header = ["Муниципальное образование", "Школ", "Лучше", "Хуже", "Без изменений", "Нет данных",
+                  f"Доля низких {year - 1}", f"Доля низких {year}", "Изменение", "Оценка"]
+        rows = [[r.municipality_name, _whole(r.schools_in_group), _whole(r.schools_improved), _whole(r.schools_declined),
+                 _whole(r.schools_stable), _whole(r.schools_no_data), percent(r.previous_low_result_share, 1),
+                 percent(r.low_result_share, 1), _points(r.low_share_change), r.direction_label] for r in part.itertuples()]
+        doc.add(Table(header, rows, widths=[2.4, 0.7, 0.8, 0.8, 1.3, 1.0, 1.0, 1.0, 1.2, 1.5],
+                      caption=f"Таблица {number_ - 1}. {procedure}: динамика по муниципальным образованиям"))
+        sheets.append(Sheet(f"МО {procedure}", header, rows))
+        header = ["Муниципальное образование", "Образовательная организация", f"Доля низких {year - 1}",
+                  f"Доля низких {year}", "Изменение", "Оценка"]
+        rows = [[r.municipality_name, r.school_name, percent(r.previous_low_result_share, 1), percent(r.low_result_share, 1),
+                 _points(r.low_share_change), r.direction_label]
+                for r in schools[schools["assessment_procedure"] == procedure].itertuples()]
+        doc.add(Table(header, rows, widths=[2.4, 2.6, 1.1, 1.1, 1.3, 1.7],
+                      caption=f"{procedure}: динамика по школам"))
+        sheets.append(Sheet(f"Школы {procedure}", ["Код ОО", *header], [
+            [r.school_code, *row] for r, row in zip(schools[schools["assessment_procedure"] == procedure].itertuples(), rows)]))
+    return Report(doc, sheets)
+
+
+def two_year_report(home: DataHome, monitoring: Monitoring) -> Report:
+    dynamics = _marts(home, "mart_shnor_list_dynamics", monitoring.monitoring_id, "municipality_name, methodology")
+    lists = _marts(home, "mart_shnor_lists_two_years", monitoring.monitoring_id, "municipality_name, result_year")
+    changes = _marts(home, "mart_shnor_two_year_changes", monitoring.monitoring_id, "municipality_name, methodology, school_name")
+    year = monitoring.year
+    doc = _document(monitoring, "Сопоставление перечней ШНОР за два года", False)
+    sheets = []
+    doc.add(Heading("1. Количество ШНОР по методикам"))
+    doc.add(Paragraph(f"Перечни ШНОР {year - 1} и {year} годов по федеральной (ФИОКО) и региональной методикам — как их "
+                      f"опубликовали ФИОКО и регион; за год без опубликованного регионального перечня — по региональной "
+                      f"методике хранилища."))
+    header = ["Муниципальное образование", "Методика", f"ШНОР {year - 1}", f"ШНОР {year}", "Остались", "Вошли", "Вышли"]
+    rows = [[r.municipality_name, METHODOLOGY_SHORT[r.methodology], _whole(r.previous_schools), _whole(r.current_schools),
+             _whole(r.stayed), _whole(r.entered), _whole(r.left_list)] for r in dynamics.itertuples()]
+    totals = dynamics.groupby("methodology")[["previous_schools", "current_schools", "stayed", "entered", "left_list"]].sum()
+    doc.add(Bullets([f"{_upper_first(METHODOLOGY_RU[m])}: {year - 1} — {_whole(r.previous_schools)}, {year} — "
+                     f"{_whole(r.current_schools)}; остались {_whole(r.stayed)}, вошли {_whole(r.entered)}, вышли "
+                     f"{_whole(r.left_list)}" for m, r in totals.iterrows()]))
+    shown = [row for row, r in zip(rows, dynamics.itertuples()) if r.previous_schools or r.current_schools]
+    doc.add(Table(header, shown or [["—"] * len(header)], widths=[3, 1.6, 1.1, 1.1, 1.2, 1, 1],
+                  caption="Таблица 1. ШНОР по МО за два года (МО без ШНОР в оба года не показаны)"))
+    sheets.append(Sheet("Количество", header, rows))
+    doc.add(Heading("2. Федеральный и региональный перечни"))
+    header = ["Муниципальное образование", "Год", "ФИОКО", "Региональный", "В обоих", "Только ФИОКО",
+              "Только региональный"]
+    rows = [[r.municipality_name, str(int(r.result_year)), _whole(r.federal_schools), _whole(r.regional_schools),
+             _whole(r.in_both), _whole(r.only_federal), _whole(r.only_regional)] for r in lists.itertuples()]
+    doc.add(Table(header, [row for row, r in zip(rows, lists.itertuples()) if r.federal_schools or r.regional_schools]
+                  or [["—"] * len(header)], widths=[2.8, 0.7, 0.9, 1.5, 0.9, 1.2, 1.5],
+                  caption="Таблица 2. Совпадение перечней по МО"))
+    sheets.append(Sheet("Перечни", header, rows))
+    doc.add(Heading("3. Перечни по муниципальным образованиям"))
+    for name, group in changes.groupby("municipality_name", sort=True):
+        doc.add(Heading(name, level=2))
+        doc.add(Bullets([f"{r.school_name or r.school_code} — {METHODOLOGY_RU[r.methodology]}: {CHANGE_RU[r.list_change]}"
+                         for r in group.itertuples()]))
+    header = ["Муниципальное образование", "Методика", "Код ОО", "Образовательная организация", f"В перечне {year - 1}",
+              f"В перечне {year}", "Изменение"]
+    sheets.append(Sheet("Школы", header, [
+        [r.municipality_name, METHODOLOGY_RU[r.methodology], r.school_code, r.school_name or "", "да" if r.was_on_list else "",
+         "да" if r.is_on_list else "", CHANGE_RU[r.list_change]] for r in changes.itertuples()]))
+    return Report(doc, sheets)
+
+
+BUILDERS = {"school_form": school_form_report, "computed": dynamics_report, "municipal_two_year": two_year_report}
+
+
+def write_workbook(path: Path, report: Report) -> Path:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for spec in report.sheets:
+        sheet = workbook.create_sheet(spec.title[:31])
+        put_text(sheet["A1"], f"{report.document.title}: {report.document.subtitle[0]}")
+        for column, title in enumerate(spec.columns, start=1):
+            put_text(sheet.cell(3, column), title)
+            sheet.column_dimensions[get_column_letter(column)].width = 40 if column <= 4 else 16
+        style_header(sheet[3])
+        for row, values in enumerate(spec.rows, start=4):
+            for column, value in enumerate(values, start=1):
+                put_text(sheet.cell(row, column), value)
+        sheet.freeze_panes = "A4"
+    if not report.sheets:
+        put_text(workbook.create_sheet("Отчёт")["A1"], report.document.title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def write_monitoring_report(home: DataHome, monitoring_id: str) -> dict:
+    monitoring = get_monitoring(monitoring_id)
+    report = BUILDERS[monitoring.kind](home, monitoring)
+    stem = report_stem(home, monitoring_id)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    return {"monitoring_report": str(write_docx(report.document, stem.with_suffix(".docx"))),
+            "monitoring_report_pdf": str(write_pdf(report.document, stem.with_suffix(".pdf"))),
+            "monitoring_workbook": str(write_workbook(stem.with_suffix(".xlsx"), report))}
