@@ -25,10 +25,14 @@ from shnor_core.settings import FORMS_DIR, DataHome
 from shnor_core.source_read import empty_frame
 from shnor_core.sources import (
     ASSESSMENT,
+    DEVELOPMENT,
     MENTORS,
     OO1_CONTEXT,
     PEOPLE_COLUMNS,
+    PEOPLE_REGISTRY,
     PEOPLE_TABLE,
+    ROADMAP,
+    ROADMAP_REPORT,
     SCHOOL_LISTS,
     SCHOOL_REGISTRY,
     SOURCE_KINDS,
@@ -121,11 +125,13 @@ def school_matcher(home: DataHome, read_only: bool = False) -> SchoolMatcher:
 
 
 def ingest_school_data(home: DataHome) -> dict:
-    """The region's school registry first, then results, lists and mentors matched against it."""
+    """The region's school registry first, then results, lists, mentors, the municipalities' roadmaps and
+    their execution reports, and the registries of people with their professional development, matched
+    against it."""
     municipalities = load_municipalities()
     summaries = {"registry": _ingest(home, SCHOOL_REGISTRY, ReadContext(municipalities))}
     context = ReadContext(municipalities, school_matcher(home))
-    for kind in (ASSESSMENT, SCHOOL_LISTS, MENTORS):
+    for kind in (ASSESSMENT, SCHOOL_LISTS, MENTORS, ROADMAP, ROADMAP_REPORT, PEOPLE_REGISTRY, DEVELOPMENT):
         summaries[kind.name] = _ingest(home, kind, context)
     return summaries
 

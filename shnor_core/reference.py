@@ -195,3 +195,21 @@ def oktmo_prefix(region_code: str) -> str:
 
 def region_name(region_code: str) -> str:
     return _region(region_code)["region_name"]
+
+
+@dataclass(frozen=True)
+class RoadmapActivity:
+    """An activity of the roadmap catalogue (dbt seed ``roadmap_catalogue``: the 25 of seed 001)."""
+
+    code: str
+    number: int
+    name: str
+    document_kind: str
+    periodicity: str
+
+
+@cache
+def load_roadmap_catalogue(path: Path = DBT_SEEDS_DIR / "roadmap_catalogue.csv") -> tuple[RoadmapActivity, ...]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return tuple(RoadmapActivity(r["activity_code"], int(r["activity_number"]), r["activity"], r["document_kind"],
+                                     r["periodicity"]) for r in csv.DictReader(handle))

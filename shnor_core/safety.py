@@ -48,30 +48,55 @@ def workbook_format(path: Path) -> str:
     return "xlsx"
 
 
-def _check_archive(path: Path) -> None:
+def document_format(path: Path) -> str:
+    """'docx' for a Word document that is safe to open (the same archive checks as a workbook's);
+    raises UnsafeWorkbook otherwise. A Word 97–2003 document (.doc) is refused with what to do."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise UnsafeWorkbook("файл пуст")
+    if size > MAX_FILE_BYTES:
+        raise UnsafeWorkbook(f"документ слишком велик ({size // 1024 // 1024} МБ, допустимо до "
+                             f"{MAX_FILE_BYTES // 1024 // 1024} МБ)")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head == OLE_MAGIC:
+        raise UnsafeWorkbook("документ Word 97–2003 (.doc) или зашифрованный документ не читается: сохраните его "
+                             "как .docx без пароля и отправьте повторно")
+    if head[:4] != ZIP_MAGIC:
+        raise UnsafeWorkbook("файл не является документом Word (.docx)")
+    _check_archive(path, "документа", "документом Word")
+    return "docx"
+
+
+def _check_archive(path: Path, of: str = "книги", as_what: str = "книгой Excel") -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_MEMBERS:
-                raise UnsafeWorkbook("архив книги содержит подозрительно много частей")
+                raise UnsafeWorkbook(f"архив {of} содержит подозрительно много частей")
             unpacked = sum(member.file_size for member in members)
             packed = sum(member.compress_size for member in members) or 1
             if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
-                raise UnsafeWorkbook("распакованный размер книги многократно превышает размер формы (похоже на «zip-бомбу»)")
+                raise UnsafeWorkbook(f"распакованный размер {of} многократно превышает размер формы (похоже на «zip-бомбу»)")
             names = {member.filename for member in members}
             if "[Content_Types].xml" not in names:
-                raise UnsafeWorkbook("архив не является книгой Excel: нет [Content_Types].xml")
+                raise UnsafeWorkbook(f"архив не является {as_what}: нет [Content_Types].xml")
             for member in members:
                 if member.filename.endswith((".xml", ".rels", ".vml")):
                     with archive.open(member) as part:
                         head = part.read(XML_HEAD_BYTES).upper()
                     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise UnsafeWorkbook(f"часть книги {member.filename} содержит объявления DTD/сущностей XML — "
+                        raise UnsafeWorkbook(f"часть {of} {member.filename} содержит объявления DTD/сущностей XML — "
                                              "такие файлы не принимаются")
             bad = archive.testzip()
             if bad is not None:
-                raise UnsafeWorkbook(f"архив книги повреждён (часть {bad})")
+                raise UnsafeWorkbook(f"архив {of} повреждён (часть {bad})")
     except zipfile.BadZipFile as error:
-        raise UnsafeWorkbook(f"книга повреждена или обрезана: {error}") from error
+        raise UnsafeWorkbook(f"{_broken(of)}: {error}") from error
     except (EOFError, zipfile.LargeZipFile, NotImplementedError) as error:
-        raise UnsafeWorkbook(f"книга повреждена или обрезана: {type(error).__name__}") from error
+        raise UnsafeWorkbook(f"{_broken(of)}: {type(error).__name__}") from error
+
+
+def _broken(of: str) -> str:
+    return "книга повреждена или обрезана" if of == "книги" else "документ повреждён или обрезан"
