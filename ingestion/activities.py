@@ -8,7 +8,8 @@ Wordings differ in inflection, order and abbreviation ("Стажировки у�
 reduced to sets of word stems (a light suffix stripper for Russian, "школ с низкими образовательными
 результатами" read as "ШНОР", function words dropped), compared by the Dice coefficient with each stem
 weighed by how rare it is in the catalogue ("стажировки" tells more than "организация"); a catalogue
-activity is also compared without the parenthesis that lists its parts. A wording
+activity is also compared without the parenthesis that lists its parts, and a wording that holds all of
+an activity's words and more (its seminars listed) scores by the share of the activity it holds. A wording
 matches the best catalogue activity when its score reaches ``accept`` and beats the next one by
 ``margin``; both thresholds are in the roadmap layouts (``settings.catalogue_match``).
 """
@@ -29,6 +30,7 @@ _FUNCTION_WORDS = {"для", "по", "в", "во", "и", "с", "со", "на", "
 _ENDINGS = sorted("""ами ями ого его ому ему ыми ими ых их ой ей ый ий ая яя ое ее ую юю ов ев ам ям ах ях ом ем
                   ия ие ию ией ием иях иями ии ость ости ов ей ы и а я о е у ю ь""".split(), key=len, reverse=True)
 STEM_LENGTH = 6
+CONTAINED = 0.9  # the score of a wording that holds every word of a catalogue activity
 
 
 def stem(word: str) -> str:
@@ -78,12 +80,19 @@ class ActivityMatcher:
     def _weight(self, word: str) -> float:
         return self._weights.get(word, self._unknown)
 
+    def _score(self, own: frozenset[str], activity: frozenset[str]) -> float:
+        """The Dice coefficient, or — for a wording that holds the whole catalogue activity and more (seed
+        001's item 9 lists its six seminars) — the weighed share of the activity's words it holds, a little
+        discounted so that a wording of its own is always preferred."""
+        covered = sum(map(self._weight, own & activity)) / (sum(map(self._weight, activity)) or 1.0)
+        return max(similarity(own, activity, self._weight), CONTAINED * covered)
+
     def match(self, wording: object) -> ActivityMatch:
         exact = self._exact.get(" ".join(normalize_text(wording).split()))
         if exact is not None:
             return ActivityMatch(exact, 1.0, "формулировка совпадает с каталогом")
         own = stems(wording)
-        scored = sorted(((round(max(similarity(own, words, self._weight) for words in forms), 3), activity)
+        scored = sorted(((round(max(self._score(own, words) for words in forms), 3), activity)
                          for activity, forms in self._stems), key=lambda pair: pair[0], reverse=True)
         (best, activity), runner_up = scored[0], scored[1][0] if len(scored) > 1 else 0.0
         candidates = tuple(a for _, a in scored[:3])

@@ -3,7 +3,9 @@ approving order with the roadmap table in its appendix (seed 001). A bespoke ste
 paragraphs and tables rather than sheets; what it hands on is what a workbook would give.
 
 - Every run of tables becomes one ``SheetRows`` («Таблица 1», …) whose title rows are the document's
-  paragraphs before it, one per row: the engine finds the table's header below them and reads the year
+  paragraphs before it, one per row — the first ones (the order's heading: authority, municipality, date,
+  subject «… на 2022 год») and those just above the table (the appendix's title), not the order's whole
+  text: the engine finds the table's header below them, within the rows it searches, and reads the year
   and the municipality from them, as from a sheet's title rows.
 - A table continued on the next page: tables that follow one another with only empty paragraphs (page
   breaks) between them and have the same number of columns are one table. A continuation that starts by
@@ -32,6 +34,7 @@ from shnor_core.safety import UnsafeWorkbook, document_format
 from shnor_core.text import fold
 
 REPEATED_HEADER_ROWS = 4  # how many leading rows of a table's first part a continuation may repeat
+HEADING_PARAGRAPHS, ABOVE_TABLE_PARAGRAPHS = 10, 15  # title rows kept: within the header search's 40 rows
 
 
 def load_docx(path: Path) -> list[SheetRows]:
@@ -59,8 +62,14 @@ def load_docx(path: Path) -> list[SheetRows]:
         runs.append((list(paragraphs), open_run))
     if not runs:
         raise UnsafeWorkbook("в документе нет таблицы: дорожная карта или отчёт ожидаются таблицей")
-    return [SheetRows(f"Таблица {index}", [(text,) for text in before] + rows, True)
+    return [SheetRows(f"Таблица {index}", [(text,) for text in _title_paragraphs(before)] + rows, True)
             for index, (before, rows) in enumerate(runs, start=1)]
+
+
+def _title_paragraphs(paragraphs: list[str]) -> list[str]:
+    if len(paragraphs) <= HEADING_PARAGRAPHS + ABOVE_TABLE_PARAGRAPHS:
+        return paragraphs
+    return paragraphs[:HEADING_PARAGRAPHS] + paragraphs[-ABOVE_TABLE_PARAGRAPHS:]
 
 
 def table_rows(table: Table) -> list[tuple]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -33,14 +33,21 @@ class LayoutError(ValueError):
     """A layout file that cannot be used: the message names the file and the key."""
 
 
+@lru_cache(maxsize=1 << 16)
 def header_key(text: object) -> str:
     """A header cell reduced for comparison: case, ё/е, spaces, line breaks, punctuation, numbering and
-    units ("чел.", "человек", "ед.") ignored; "%" kept as a word, since it tells a share from a count."""
+    units ("чел.", "человек", "ед.") ignored; "%" kept as a word, since it tells a share from a count.
+    Cached: detection compares every header cell of every sheet with every layout's aliases."""
     value = normalize_text(text)
     value = re.sub(r"^\s*\d+(\.\d+)*[.)]\s+", "", value)  # "1. ", "2) "
     value = value.replace("%", " процент ")
     value = re.sub(r"\b(чел|человек|ед|шт)\b\.?", " ", value)
     return re.sub(r"[^\w]", "", value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded(text: object) -> str:
+    return normalize_text(text)
 
 
 @dataclass(frozen=True)
@@ -61,17 +68,20 @@ class ColumnSpec:
     otherwise: str | None = None  # type choice: the code of a non-blank text no choice names (None: an error)
 
     def matches(self, name: str) -> bool:
-        if any(p.search(normalize_text(name)) for p in self.patterns):
+        if self.patterns and any(p.search(_folded(name)) for p in self.patterns):
             return True  # before the key: a pattern may name a header of signs only ("№")
         key = header_key(name)
         if not key:
             return False
-        for alias in self.aliases:
-            wanted = header_key(alias)
+        for wanted in self.alias_keys:
             if key == wanted or (self.match == "start" and key.startswith(wanted)) or \
                     (self.match == "contains" and wanted in key):
                 return True
         return False
+
+    @cached_property
+    def alias_keys(self) -> tuple[str, ...]:
+        return tuple(header_key(alias) for alias in self.aliases)
 
 
 @dataclass(frozen=True)

@@ -492,6 +492,8 @@ def read_with_layout(layout: Layout, path: Path, sha256: str, sheets: list[Sheet
     records = emit(table, read, _Resolver(municipalities, matcher, path, read.unmatched))
     if layout.kind == "oo1_context" and records:
         read.year = records[0]["year"]
+    if not records and not read.errors:
+        read.errors.append(CellError(path.name, "", "", "", "", "в таблице нет ни одной строки данных под шапкой"))
     _hold_if_unresolved(read, layout, matcher, records)
     read.rows = typed_frame(records, kind.columns)
     read.details = {"sheets": ", ".join(f.sheet.title for f in table.fits)}

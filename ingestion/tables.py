@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -118,6 +119,7 @@ def all_columns(layout: Layout) -> tuple[ColumnSpec, ...]:
     return layout.columns
 
 
+@lru_cache(maxsize=1 << 16)
 def _header_text(value: object) -> str:
     return "" if is_blank(value) else clean_text(value)
 
@@ -154,9 +156,14 @@ def fit_header(layout: Layout, sheet: SheetRows, file_name: str = "") -> HeaderF
     columns = all_columns(layout)
     width = max((len(r) for r in sheet.rows[:layout.header_scan_rows + max(layout.header_levels)]), default=0)
     best: HeaderFit | None = None
+    title = ""
     for start in range(min(layout.header_scan_rows, len(sheet.rows))):
+        if start:  # the title rows above this start, built up row by row
+            title = " ".join(part for part in (title, title_text(sheet.rows[start - 1:start], 1)) if part)
         if all(is_blank(c) for c in sheet.rows[start]):
             continue
+        context = normalize_text(" ".join([title, sheet.title, file_name])) if layout.signature else ""
+        signature = any(p.search(context) for p in layout.signature)
         for height in layout.header_levels:
             if start + height > len(sheet.rows):
                 continue
@@ -164,14 +171,14 @@ def fit_header(layout: Layout, sheet: SheetRows, file_name: str = "") -> HeaderF
             if any(sum(1 for c in row if not is_blank(c)) <= 1 for row in upper):
                 continue  # a row with one cell above the header is a title, not a header level
             names = flatten_header(sheet.rows, start, height, width)
-            fit = _fit(layout, columns, sheet, start, height, names, file_name)
+            fit = _fit(layout, columns, sheet, start, height, names, signature)
             if best is None or (fit.score, fit.optional_found) > (best.score, best.optional_found):
                 best = fit
     return best
 
 
 def _fit(layout: Layout, columns: tuple[ColumnSpec, ...], sheet: SheetRows, start: int, height: int,
-         names: list[tuple[str, ...]], file_name: str) -> HeaderFit:
+         names: list[tuple[str, ...]], signature: bool) -> HeaderFit:
     taken: dict[str, int] = {}
     used: set[int] = set()
     for spec in columns:
@@ -193,8 +200,6 @@ def _fit(layout: Layout, columns: tuple[ColumnSpec, ...], sheet: SheetRows, star
     missing += [_named(m) for m in layout.metrics if m.required and m.field not in found_metrics]
     if layout.metrics and not metrics:
         missing.append("показатели (" + ", ".join(_named(m) for m in layout.metrics[:4]) + ")")
-    context = " ".join([title_text(sheet.rows, start), sheet.title, file_name])
-    signature = any(p.search(normalize_text(context)) for p in layout.signature)
     optional = len([c for c in columns if not c.required and c.field in taken])
     return HeaderFit(layout, sheet, start, height, names, taken, metrics, missing, optional, signature)
 

@@ -1,5 +1,6 @@
 """One note per municipality of a cycle: its scores against the region, its dynamics, its ШНОР with their
-context and risk profile, its recommendations, its roadmap and whether its form came, late or not."""
+context and risk profile, its recommendations, its roadmap's execution, the people who support its
+schools (counts, no names) and whether its form came, late or not."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from reports import charts
-from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent, ru_date
+from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent
 from reports.docx_writer import write_docx
 from reports.provenance import STATUS_RU, Provenance
 from reports.regional_note import CycleMarts, charts_dir
+from reports.support_sections import municipal_people, municipal_roadmap
 
 CHANGE_RU = {"improved": "улучшился", "worsened": "ухудшился", "unchanged": "без изменений", "new": "—"}
 
@@ -38,7 +40,8 @@ def municipal_note(marts: CycleMarts, origin: Provenance, oktmo: str) -> Documen
     _scores(note, marts, oktmo, name)
     _schools(note, marts, oktmo)
     _recommendations(note, marts, oktmo)
-    _roadmap(note, marts, oktmo)
+    municipal_roadmap(note, marts, oktmo, "5")
+    municipal_people(note, marts, oktmo, "6")
     return note
 
 
@@ -114,17 +117,6 @@ def _recommendations(note: Document, marts: CycleMarts, oktmo: str) -> None:
     if not practices.empty:
         note.add(Paragraph("Практики муниципального образования рекомендованы к использованию: "
                            + "; ".join(practices["area_title"]) + "."))
-
-
-def _roadmap(note: Document, marts: CycleMarts, oktmo: str) -> None:
-    roadmap = marts.roadmap[marts.roadmap["municipality_oktmo"] == oktmo]
-    if roadmap.empty:
-        return
-    note.add(Heading("5. Дорожная карта: мероприятия цикла"))
-    note.add(Table(["№", "Мероприятие", "Срок", "Ответственные", "Подтверждение"],
-                   [[str(row.activity_number), row.activity,
-                     "по графику" if pd.isna(row.due_date) else ru_date(row.due_date), row.responsible_service,
-                     row.evidence_status] for row in roadmap.itertuples()], widths=[0.4, 4.4, 1.1, 1.8, 1.5]))
 
 
 def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]]) -> list[Path]:

@@ -1,6 +1,7 @@
 -- Each municipality's roadmap activities of a year, one row per activity as the municipality numbered it:
 -- its catalogue activity where the wording matched, and the periodicity that sets its due dates — its own
--- schedule's, else (a blank or unrecognised schedule) the catalogue's, else by the end of the year.
+-- schedule's, else (a blank or unrecognised schedule) the catalogue's, else by the end of the year — and
+-- whether its own schedule differs from the catalogue's.
 with activities as (
     select
         municipality_oktmo,
@@ -33,6 +34,11 @@ select
     coalesce(activities.own_periodicity, catalogue.periodicity, 'calendar_year') as periodicity,
     case when activities.own_periodicity is null then catalogue.due_month end as catalogue_due_month,
     activities.named_dates,
+    -- the municipality's own schedule differs from the catalogue's; dates named for an activity the
+    -- catalogue holds «по графику» are its schedule, not a different periodicity
+    coalesce(activities.own_periodicity <> catalogue.periodicity
+             and not (catalogue.periodicity = 'as_scheduled' and activities.own_periodicity = 'once'), false)
+        as periodicity_differs,
     activities.activity_code is null as is_extra,
     activities.source_file
 from activities

@@ -13,10 +13,10 @@ per_curator as (
     select
         person_id,
         assignment_year,
-        count(distinct school_code) as schools_held,
-        sum(coalesce(visits, 0)) as visits,
-        count(distinct case when has_risk_programme then school_code end) as schools_with_risk_programme,
-        count(distinct case when medk_date is not null then school_code end) as schools_dated_in_medk,
+        cast(count(distinct school_code) as integer) as schools_held,
+        cast(sum(coalesce(visits, 0)) as integer) as visits,
+        cast(count(distinct case when has_risk_programme then school_code end) as integer) as schools_with_risk_programme,
+        cast(count(distinct case when medk_date is not null then school_code end) as integer) as schools_dated_in_medk,
         max(own_school_code) as own_school_code,
         min(school_code) as first_school_code
     from curators
@@ -27,7 +27,7 @@ continuity as (
     select
         current_year.person_id,
         current_year.assignment_year,
-        count(distinct previous_year.school_code) as schools_kept_from_last_year
+        cast(count(distinct previous_year.school_code) as integer) as schools_kept_from_last_year
     from curators as current_year
     inner join curators as previous_year
         on previous_year.person_id = current_year.person_id

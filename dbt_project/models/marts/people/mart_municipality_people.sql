@@ -2,26 +2,26 @@
 -- names): ШНОР with their management team on the registry and complete, teachers of the schools that need
 -- support and the share of them with professional development that year, «500+» schools with a curator
 -- (coverage), curators and their load, curators whose own school is itself a ШНОР, schools kept by the
--- same curator as last year, mentors and tutors on the registry, post-project schools and those back on a
--- ШНОР list; region shares from the region's sums.
+-- same curator as last year, mentors and tutors on the registry, post-project schools, those whose ИОР rose
+-- since they left «500+» and those back on a ШНОР list; region shares from the region's sums.
 with schools as (
     select
         municipality_oktmo,
         municipality_name,
         people_year,
-        sum(case when is_shnor then 1 else 0 end) as shnor_schools,
-        sum(case when is_shnor and has_team_registry then 1 else 0 end) as shnor_with_team_registry,
-        sum(case when is_shnor and is_team_complete then 1 else 0 end) as shnor_team_complete,
-        sum(teachers) as teachers,
-        sum(teachers_with_development) as teachers_with_development,
-        sum(case when is_project_500 then 1 else 0 end) as project_500_schools,
-        sum(case when is_project_500 and curators > 0 then 1 else 0 end) as project_500_with_curator,
-        sum(case when curators > 0 and curator_school_is_shnor then 1 else 0 end) as schools_with_curator_from_shnor,
-        sum(case when curators > 0 and same_curator_as_last_year then 1 else 0 end) as schools_with_same_curator,
-        sum(case when curators > 0 and has_risk_programme then 1 else 0 end) as schools_with_risk_programme,
-        sum(curator_visits) as curator_visits,
-        sum(case when is_post_project then 1 else 0 end) as post_project_schools,
-        sum(case when is_post_project and is_shnor then 1 else 0 end) as post_project_back_on_list
+        cast(sum(case when is_shnor then 1 else 0 end) as integer) as shnor_schools,
+        cast(sum(case when is_shnor and has_team_registry then 1 else 0 end) as integer) as shnor_with_team_registry,
+        cast(sum(case when is_shnor and is_team_complete then 1 else 0 end) as integer) as shnor_team_complete,
+        cast(sum(teachers) as integer) as teachers,
+        cast(sum(teachers_with_development) as integer) as teachers_with_development,
+        cast(sum(case when is_project_500 then 1 else 0 end) as integer) as project_500_schools,
+        cast(sum(case when is_project_500 and curators > 0 then 1 else 0 end) as integer) as project_500_with_curator,
+        cast(sum(case when curators > 0 and curator_school_is_shnor then 1 else 0 end) as integer) as schools_with_curator_from_shnor,
+        cast(sum(case when curators > 0 and same_curator_as_last_year then 1 else 0 end) as integer) as schools_with_same_curator,
+        cast(sum(case when curators > 0 and has_risk_programme then 1 else 0 end) as integer) as schools_with_risk_programme,
+        cast(sum(curator_visits) as integer) as curator_visits,
+        cast(sum(case when is_post_project then 1 else 0 end) as integer) as post_project_schools,
+        cast(sum(case when is_post_project and is_shnor then 1 else 0 end) as integer) as post_project_back_on_list
     from {{ ref('mart_school_people') }}
     group by municipality_oktmo, municipality_name, people_year
 ),
@@ -30,21 +30,30 @@ curators as (
     select
         municipality_oktmo,
         assignment_year,
-        count(*) as curators,
+        cast(count(*) as integer) as curators,
         max(schools_held) as max_schools_per_curator,
-        sum(case when is_overloaded then 1 else 0 end) as curators_overloaded,
-        sum(case when own_school_is_shnor then 1 else 0 end) as curators_from_shnor,
-        sum(case when curated_last_year then 1 else 0 end) as curators_continuing
+        cast(sum(case when is_overloaded then 1 else 0 end) as integer) as curators_overloaded,
+        cast(sum(case when own_school_is_shnor then 1 else 0 end) as integer) as curators_from_shnor,
+        cast(sum(case when curated_last_year then 1 else 0 end) as integer) as curators_continuing
     from {{ ref('mart_curator_load') }}
     group by municipality_oktmo, assignment_year
+),
+
+post_project as (
+    select
+        municipality_oktmo,
+        result_year,
+        cast(sum(case when years_after_exit >= 1 and ior_change_since_exit > 0 then 1 else 0 end) as integer) as post_project_improved
+    from {{ ref('mart_post_project_schools') }}
+    group by municipality_oktmo, result_year
 ),
 
 registered as (
     select
         municipality_oktmo,
         registry_year,
-        count(distinct case when person_role = 'mentor' then person_id end) as mentors_registered,
-        count(distinct case when person_role = 'tutor' then person_id end) as tutors_registered
+        cast(count(distinct case when person_role = 'mentor' then person_id end) as integer) as mentors_registered,
+        cast(count(distinct case when person_role = 'tutor' then person_id end) as integer) as tutors_registered
     from {{ ref('int_people_registry') }}
     group by municipality_oktmo, registry_year
 ),
@@ -89,6 +98,7 @@ select
     coalesce(registered.tutors_registered, 0) as tutors_registered,
     schools.post_project_schools,
     schools.post_project_back_on_list,
+    coalesce(post_project.post_project_improved, 0) as post_project_improved,
     region.region_team_complete_share,
     region.region_development_share,
     region.region_curator_coverage_share
@@ -102,3 +112,6 @@ left join curators
 left join registered
     on registered.municipality_oktmo = schools.municipality_oktmo
    and registered.registry_year = schools.people_year
+left join post_project
+    on post_project.municipality_oktmo = schools.municipality_oktmo
+   and post_project.result_year = schools.people_year

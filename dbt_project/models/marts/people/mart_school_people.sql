@@ -1,5 +1,6 @@
--- People around each school that needs support, per year — ШНОР by either methodology, «500+» participants
--- and schools in post-project support: its management team from the municipality's registry (complete when
+-- People around each school that needs support, per year — ШНОР by either methodology or on the region's
+-- published list (the list the municipality works with), «500+» participants and schools in post-project
+-- support: its management team from the municipality's registry (complete when
 -- it has a director, enough deputies and members: methodology_parameters), its teachers on the registry and
 -- how many of them took part in professional development that year, its curators (visits, a programme
 -- against the school's risks, work dated in ИС МЭДК, whether the curator's own school is itself a ШНОР that
@@ -9,10 +10,10 @@ with scope as (
     select school_code, result_year as people_year, 1 as is_shnor, 0 as is_project_500, 0 as is_post_project
     from {{ ref('int_shnor_membership') }}
     union all
-    select school_code, list_year, 0,
+    select school_code, list_year, case when is_published_regional_shnor then 1 else 0 end,
            case when is_project_500 then 1 else 0 end, case when is_post_project then 1 else 0 end
     from {{ ref('int_school_list_membership') }}
-    where is_project_500 or is_post_project
+    where is_project_500 or is_post_project or is_published_regional_shnor
 ),
 
 schools as (
@@ -30,9 +31,9 @@ teams as (
     select
         school_code,
         registry_year,
-        count(distinct person_id) as team_members,
-        count(distinct case when team_role = 'director' then person_id end) as team_directors,
-        count(distinct case when team_role = 'deputy' then person_id end) as team_deputies
+        cast(count(distinct person_id) as integer) as team_members,
+        cast(count(distinct case when team_role = 'director' then person_id end) as integer) as team_directors,
+        cast(count(distinct case when team_role = 'deputy' then person_id end) as integer) as team_deputies
     from {{ ref('int_people_registry') }}
     where person_role = 'management_team' and school_code is not null
     group by school_code, registry_year
@@ -54,9 +55,9 @@ teacher_counts as (
     select
         teachers.school_code,
         teachers.registry_year,
-        count(distinct teachers.person_id) as teachers,
-        count(distinct case when development.person_id is not null then teachers.person_id end) as teachers_with_development,
-        coalesce(sum(development.events), 0) as development_events
+        cast(count(distinct teachers.person_id) as integer) as teachers,
+        cast(count(distinct case when development.person_id is not null then teachers.person_id end) as integer) as teachers_with_development,
+        cast(coalesce(sum(development.events), 0) as integer) as development_events
     from teachers
     left join development
         on teachers.person_id = development.person_id
@@ -73,9 +74,9 @@ curators as (
     select
         assignments.school_code,
         assignments.assignment_year,
-        count(distinct assignments.person_id) as curators,
+        cast(count(distinct assignments.person_id) as integer) as curators,
         min(assignments.person_id) as curator_id,
-        sum(coalesce(assignments.visits, 0)) as curator_visits,
+        cast(sum(coalesce(assignments.visits, 0)) as integer) as curator_visits,
         max(case when assignments.has_risk_programme then 1 else 0 end) = 1 as has_risk_programme,
         max(case when assignments.medk_date is not null then 1 else 0 end) = 1 as is_dated_in_medk,
         max(case when low_performing.school_code is not null then 1 else 0 end) = 1 as curator_school_is_shnor,
@@ -97,8 +98,8 @@ supporters as (
     select
         school_code,
         assignment_year,
-        count(distinct case when mentor_role = 'mentor' then person_id end) as mentors,
-        count(distinct case when mentor_role = 'tutor' then person_id end) as tutors
+        cast(count(distinct case when mentor_role = 'mentor' then person_id end) as integer) as mentors,
+        cast(count(distinct case when mentor_role = 'tutor' then person_id end) as integer) as tutors
     from {{ ref('int_mentor_assignments') }}
     group by school_code, assignment_year
 )

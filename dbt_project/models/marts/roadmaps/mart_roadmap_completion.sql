@@ -25,17 +25,16 @@ plans as (
         municipality_oktmo,
         roadmap_year,
         max(source_file) as roadmap_file,
-        count(*) as activities_planned,
-        count(distinct activity_code) as catalogue_activities_planned,
-        sum(case when is_extra then 1 else 0 end) as extra_activities,
-        sum(case when own_periodicity is not null and activity_code is not null
-                  and own_periodicity <> catalogue_periodicity then 1 else 0 end) as periodicities_changed
+        cast(count(*) as integer) as activities_planned,
+        cast(count(distinct activity_code) as integer) as catalogue_activities_planned,
+        cast(sum(case when is_extra then 1 else 0 end) as integer) as extra_activities,
+        cast(sum(case when periodicity_differs then 1 else 0 end) as integer) as periodicities_changed
     from {{ ref('int_roadmap_plan') }}
     group by municipality_oktmo, roadmap_year
 ),
 
 reports as (
-    select municipality_oktmo, report_year, count(distinct source_sha256) as report_files
+    select municipality_oktmo, report_year, cast(count(distinct source_sha256) as integer) as report_files
     from {{ ref('int_roadmap_evidence') }}
     group by municipality_oktmo, report_year
 ),
@@ -44,21 +43,21 @@ statuses as (
     select
         monitoring_id,
         municipality_oktmo,
-        sum(case when due_date <= as_of_date then 1 else 0 end) as due_dates_passed,
-        sum(case when status = 'on_time' and due_date <= as_of_date then 1 else 0 end) as done_on_time,
-        sum(case when status = 'late' then 1 else 0 end) as done_late,
-        sum(case when status = 'missing' then 1 else 0 end) as missing,
-        sum(case when due_date > as_of_date then 1 else 0 end) as not_due_yet,
-        sum(case when status = 'on_time' and due_date > as_of_date then 1 else 0 end) as done_ahead,
-        sum(case when due_date is null then 1 else 0 end) as as_needed,
-        sum(case when due_date is null and status = 'on_time' then 1 else 0 end) as as_needed_done,
-        sum(case when reported_without_document then 1 else 0 end) as reported_without_document
+        cast(sum(case when due_date <= as_of_date then 1 else 0 end) as integer) as due_dates_passed,
+        cast(sum(case when status = 'on_time' and due_date <= as_of_date then 1 else 0 end) as integer) as done_on_time,
+        cast(sum(case when status = 'late' then 1 else 0 end) as integer) as done_late,
+        cast(sum(case when status = 'missing' then 1 else 0 end) as integer) as missing,
+        cast(sum(case when due_date > as_of_date then 1 else 0 end) as integer) as not_due_yet,
+        cast(sum(case when status = 'on_time' and due_date > as_of_date then 1 else 0 end) as integer) as done_ahead,
+        cast(sum(case when due_date is null then 1 else 0 end) as integer) as as_needed,
+        cast(sum(case when due_date is null and status = 'on_time' then 1 else 0 end) as integer) as as_needed_done,
+        cast(sum(case when reported_without_document then 1 else 0 end) as integer) as reported_without_document
     from {{ ref('mart_roadmap_status') }}
     group by monitoring_id, municipality_oktmo
 ),
 
 catalogue as (
-    select count(*) as catalogue_activities from {{ ref('roadmap_catalogue') }}
+    select cast(count(*) as integer) as catalogue_activities from {{ ref('roadmap_catalogue') }}
 ),
 
 rows_of_cycle as (

@@ -14,8 +14,8 @@ planned as (
         min(activity_number) as activity_number,
         count(*) as plan_rows,
         max(activity_text) as activity_text,
-        max(own_periodicity) as own_periodicity,
         max(periodicity) as periodicity,
+        max(case when periodicity_differs then 1 else 0 end) = 1 as periodicity_differs,
         max(match_score) as match_score
     from {{ ref('int_roadmap_plan') }}
     where activity_code is not null
@@ -35,7 +35,7 @@ catalogue_rows as (
         planned.activity_number,
         planned.activity_text,
         planned.periodicity,
-        coalesce(planned.own_periodicity <> catalogue.periodicity, false) as periodicity_differs,
+        coalesce(planned.periodicity_differs, false) as periodicity_differs,
         coalesce(planned.plan_rows, 0) as plan_rows,
         planned.match_score
     from roadmaps

@@ -140,6 +140,20 @@ select
     evidence_date,
     case when status = 'late' then {{ dbt.datediff('due_date', 'evidence_date', 'day') }} end as days_late,
     document_kind,
+    case document_kind
+        when 'roadmap' then 'дорожная карта'
+        when 'order' then 'приказ'
+        when 'certificate' then 'справка'
+        when 'plan' then 'план'
+        when 'programme' then 'программа'
+        when 'letter' then 'письмо'
+        when 'protocol' then 'протокол'
+        when 'monitoring' then 'мониторинг'
+        when 'analysis' then 'анализ'
+        when 'report' then 'отчёт'
+        when 'recommendations' then 'рекомендации'
+        when 'other' then 'иной документ'
+    end as document_kind_name,
     document_number,
     document_date,
     has_document_link,
