@@ -166,8 +166,9 @@ def test_published_marts_and_docs_sites(cycle):
     assert description in dbt_docs or json.dumps(description)[1:-1] in dbt_docs
     gx_docs = cycle.root / "docs" / "gx"
     assert "raw_submission_values" in (gx_docs / "index.html").read_text(encoding="utf-8")
-    # one GX run per kind: forms, ОО-1, school registry, results (ВПР of two years, ЕГЭ), lists, curators
-    assert len(list((gx_docs / "validations").rglob("*.html"))) == 6
+    # one GX run per kind: forms, ОО-1, school registry, results (ВПР of two years, ЕГЭ), lists, curators,
+    # roadmaps, their execution reports, registries of people, professional development
+    assert len(list((gx_docs / "validations").rglob("*.html"))) == 10
 
 
 def test_rerun_is_idempotent(cycle):
@@ -177,7 +178,9 @@ def test_rerun_is_idempotent(cycle):
     after = warehouse.query(cycle.warehouse, "select * from marts.mart_indicator_scores order by all")
     assert before.equals(after)
     assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.submission_values").iloc[0]["n"] == raw_rows
-    assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.files").iloc[0]["n"] == 50
+    # 43 forms (Щербиновский sent none), ОО-1, the registry, 3 results files, 2 lists, 2 curator files, 44 roadmaps,
+    # 41 execution reports, 37 registries of people, 35 monitorings of professional development
+    assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.files").iloc[0]["n"] == 209
 
 
 def test_corrected_resubmission_supersedes_and_history_keeps_both(cycle):
