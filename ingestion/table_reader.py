@@ -221,11 +221,14 @@ def _words_of(layout: Layout, name: str) -> tuple[tuple[str, tuple[str, ...]], .
 
 
 def _word_code(mapping: tuple[tuple[str, tuple[str, ...]], ...], text: object, otherwise: str | None = None) -> str | None:
+    """The code whose word comes first in the text ("Мониторинг (аналитическая справка)" is a monitoring,
+    "заместитель директора" a deputy); ``otherwise`` when none is there, None for no text."""
     folded = " ".join(str(text or "").lower().replace("ё", "е").split())
     if not folded:
         return None
-    return next((code for code, words in mapping if any(w.lower().replace("ё", "е") in folded for w in words)),
-                otherwise)
+    found = [(position, order, code) for order, (code, words) in enumerate(mapping) for word in words
+             if (position := folded.find(word.lower().replace("ё", "е"))) >= 0]
+    return min(found)[2] if found else otherwise
 
 
 def _activity_matcher(layout: Layout) -> ActivityMatcher:
