@@ -20,12 +20,13 @@ from types import SimpleNamespace
 import docx
 import openpyxl
 import pytest
+import yaml
 from docx.enum.text import WD_BREAK
 
 from shnor import ingest
 from shnor.dbt_runner import dbt_build
 from shnor_core import warehouse
-from shnor_core.settings import DataHome
+from shnor_core.settings import DBT_PROJECT_DIR, DataHome
 
 pytestmark = pytest.mark.slow
 
@@ -295,3 +296,12 @@ def test_names_stay_in_the_restricted_schema(home):
         values = sql(home, f'select distinct "{column}" as v from {schema}.{name} where "{column}" is not null')["v"]
         leaked = [v for v in values if any(surname in str(v) for surname in surnames)]
         assert not leaked, f"{schema}.{name}.{column}: {leaked[:3]}"
+
+
+def test_every_mart_is_in_the_bi_exposure():
+    """The published BI copy holds every mart; the exposure that documents it must name each one."""
+    exposures = yaml.safe_load((DBT_PROJECT_DIR / "models" / "exposures.yml").read_text(encoding="utf-8"))
+    bi = next(e for e in exposures["exposures"] if e["name"] == "bi_published_marts")
+    named = {ref.split("'")[1] for ref in bi["depends_on"]}
+    marts = {path.stem for path in (DBT_PROJECT_DIR / "models" / "marts").rglob("*.sql")}
+    assert named == marts
