@@ -3,7 +3,8 @@
 Scheduled by the monitoring calendar (``calendars/*.csv``): one run per window that collects
 municipal forms, firing at window close plus its grace days; its data interval is the window.
 Reference catalogues → municipal submissions → ОО-1 context → school registry, assessment results,
-lists and mentors → GX validation of every new file.
+lists, mentors, the municipalities' roadmaps and their execution reports, registries of people and
+professional development → GX validation of every new file.
 Updates the asset ``shnor_raw_tables``, which triggers ``shnor_build_marts``.
 
 Rerun a window: trigger with ``{"monitoring_id": "mph-2025"}`` (late files are picked up and land

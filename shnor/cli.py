@@ -4,7 +4,7 @@
     shnor sample-region               write the demo region's landing files
     shnor run [--monitoring ID]       one window through the DAGs: ingest → marts → reports
     shnor check-submission PATH       read one workbook without loading it
-    shnor check-results PATH          read one context, results or list file without loading it
+    shnor check-results PATH          read one context, results, list, roadmap or registry file without loading it
     shnor templates [--monitoring ID] blank templates of a window, one per municipality
     shnor calendar show [--region R] [--year Y] [--json]   the runs a calendar yields
     shnor backfill --year Y [--region R]                  every window of a year again, from the archive
@@ -108,7 +108,8 @@ def cmd_check_submission(args) -> int:
 
 
 def cmd_check_results(args) -> int:
-    """What a context, results, list or registry file would load, without loading it."""
+    """What a context, results, list, roadmap (.docx or Excel), execution report or registry file would load,
+    without loading it."""
     verdict = check_file(Path(args.path), registry=Path(args.registry) if args.registry else None, home=_home(args))
     read = verdict.read
     rows = json.loads(read.rows.to_json(orient="records", force_ascii=False))
@@ -246,7 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path")
     check.add_argument("--monitoring", default=DEFAULT_MONITORING)
     check.add_argument("--json", action="store_true")
-    results = add("check-results", cmd_check_results, "проверить файл ОО-1, результатов или списков без загрузки")
+    results = add("check-results", cmd_check_results, "проверить файл ОО-1, результатов, списков, дорожную карту, "
+                                                      "отчёт о её исполнении или реестр людей без загрузки")
     results.add_argument("path")
     results.add_argument("--registry", help="реестр школ (CSV/xlsx) для сопоставления наименований")
     results.add_argument("--json", action="store_true")
