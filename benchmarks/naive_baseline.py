@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from shnor.archive import landed_workbooks
 from shnor.validation import validate_frame
 from shnor_core import warehouse
 from shnor_core.settings import DataHome
@@ -19,7 +20,7 @@ from shnor_core.sources import SOURCE_KINDS, SUBMISSION, landing_folder
 def _landed(home: DataHome, monitorings: list[str]) -> list[Path]:
     folders = [landing_folder(home, SUBMISSION, m) for m in monitorings] + [
         landing_folder(home, kind) for kind in SOURCE_KINDS.values() if kind is not SUBMISSION]
-    return sorted(p for folder in folders if folder.exists() for p in folder.iterdir() if p.is_file())
+    return sorted(p for folder in folders for p in landed_workbooks(folder))
 
 
 def read_all(home: DataHome, monitorings: list[str]) -> list[tuple[str, list[tuple]]]:

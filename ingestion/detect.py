@@ -14,33 +14,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingestion.context import ReadContext
 from ingestion.docx_source import load_docx
 from ingestion.layout_spec import Layout, load_layouts
 from ingestion.oo1_sections_reader import is_sectioned_oo1, read_oo1_sections
-from ingestion.school_names import SchoolMatcher
 from ingestion.student_results_reader import is_student_results, read_student_results
 from ingestion.submission_reader import find_form_table, read_submission
 from ingestion.table_reader import read_with_layout
 from ingestion.tables import HeaderFit, file_name_of, fit_file
 from ingestion.workbook_source import SheetRows, load_table_source
 from shnor_core.lineage import file_sha256
-from shnor_core.reference import Form, Municipality
 from shnor_core.safety import UnsafeWorkbook
 from shnor_core.source_read import CellError, SourceRead, empty_frame
 from shnor_core.sources import ASSESSMENT, SOURCE_KINDS, SUBMISSION
 
 CLOSEST = 3  # how many near layouts an explanation names
-
-
-@dataclass(frozen=True)
-class ReadContext:
-    """What readers match against: the region's municipalities and schools, and for a municipal form its
-    monitoring and form catalogue."""
-
-    municipalities: list[Municipality]
-    matcher: SchoolMatcher = field(default_factory=lambda: SchoolMatcher([]))
-    monitoring_id: str | None = None
-    form: Form | None = None
 
 
 @dataclass
@@ -109,9 +97,9 @@ def detect(path: Path, sheets: list[SheetRows] | None, kinds: set[str] | None = 
     return Detection(chosen, candidates)
 
 
-def _refused(path: Path, sha256: str, kind: str, rule: str, layout: str = "") -> SourceRead:
+def _refused(path: Path, sha256: str, kind: str, rule: str, layout: str = "", unreadable: bool = False) -> SourceRead:
     return SourceRead(path, sha256, kind, empty_frame(SOURCE_KINDS[kind].columns), layout=layout,
-                      errors=[CellError(path.name, "", "", "", "", rule)])
+                      errors=[CellError(path.name, "", "", "", "", rule)], unreadable=unreadable)
 
 
 def _load(path: Path) -> list[SheetRows] | None:
@@ -129,16 +117,20 @@ def read_source(path: Path, context: ReadContext, kind: str | None = None, sha25
     """Read one file of the given kind (or of whichever kind it is recognised as). Hostile, broken,
     unrecognised and ambiguous files come back as a read with an error, never as an exception."""
     path = Path(path)
-    sha256 = sha256 or file_sha256(path)
     expected = kind or ASSESSMENT.name  # the kind a refusal is filed under when none is given
+    if not path.is_file():
+        return _refused(path, sha256 or "", expected, "это папка, а не файл" if path.is_dir() else "файл не найден",
+                        unreadable=True)
+    sha256 = sha256 or file_sha256(path)
     if kind == SUBMISSION.name:
-        return read_submission(path, context.form, context.monitoring_id, context.municipalities, sha256)
+        return read_submission(path, context.form, context.monitoring_id, context.municipalities, sha256,
+                               context.pseudonym_key)
     try:
         sheets = _load(path)
     except UnsafeWorkbook as refusal:
-        return _refused(path, sha256, expected, str(refusal))
+        return _refused(path, sha256, expected, str(refusal), unreadable=True)
     except Exception as error:  # parsers raise many types for broken files; all mean "not readable"
-        return _refused(path, sha256, expected, f"файл не читается: {type(error).__name__}")
+        return _refused(path, sha256, expected, f"файл не читается: {type(error).__name__}", unreadable=True)
     detection = detect(path, sheets)
     if detection.layout is None:
         return _refused(path, sha256, expected, f"вид файла не распознан: {detection.explanation()}")
@@ -155,7 +147,7 @@ def read_source(path: Path, context: ReadContext, kind: str | None = None, sha25
     elif layout.engine == "oo1_sections":
         read = read_oo1_sections(path, sha256, sheets)
     else:
-        read = read_with_layout(layout, path, sha256, sheets, context.municipalities, context.matcher)
+        read = read_with_layout(layout, path, sha256, sheets, context)
     read.layout = layout.name
     read.details["detection"] = detection.explanation()
     return read

@@ -8,6 +8,11 @@ the reader, with the school's registry name as its written name. A mark outside 
 
 from __future__ import annotations
 
+import codecs
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -36,6 +41,32 @@ def is_student_results(path: Path) -> bool:
         return False
 
 
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 22):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+@contextmanager
+def utf8_file(path: Path) -> Iterator[Path]:
+    """The file itself when it is UTF-8; else (a Windows-1251 export) a UTF-8 copy streamed to a temporary
+    file, which DuckDB's CSV reader needs."""
+    if _is_utf8(path):
+        yield path
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "utf8.csv"
+        with open(path, encoding="cp1251", newline="") as source, open(copy, "w", encoding="utf-8", newline="") as target:
+            shutil.copyfileobj(source, target, 1 << 22)
+        yield copy
+
+
 def read_student_results(path: Path, matcher: SchoolMatcher, sha256: str | None = None) -> SourceRead:
     path = Path(path)
     sha256 = sha256 or file_sha256(path)
@@ -43,9 +74,10 @@ def read_student_results(path: Path, matcher: SchoolMatcher, sha256: str | None 
     con = duckdb.connect()
     columns = ", ".join(f'"{source}" as {name}' for source, name in HEADER.items())
     try:
-        con.execute(f"create table students as select {columns}, row_number() over () + 1 as line "
-                    f"from read_csv(?, header = true, all_varchar = true, delim = ';')", [str(path)])
-    except duckdb.Error as error:
+        with utf8_file(path) as readable:
+            con.execute(f"create table students as select {columns}, row_number() over () + 1 as line "
+                        f"from read_csv(?, header = true, all_varchar = true, delim = ';')", [str(readable)])
+    except (duckdb.Error, UnicodeDecodeError) as error:
         result.errors.append(CellError(path.name, "", "заголовок", "", "", f"не таблица участников: {error}"))
         return result
     known = pd.DataFrame([(ref.code, ref.name, ref.municipality_oktmo) for refs in matcher.by_municipality.values()

@@ -38,6 +38,20 @@ WHOLE_MUNICIPALITY = "МО"
 _DASHES = ("-", "–", "—", "•")
 _SEGMENT_SPLIT = re.compile(r";\s*[-–—]\s*")
 _HEADER_SCAN_ROWS = 40
+# A form has a known size: its catalogue's sections, indicators and sub-items, each a row or two, printed
+# twice at most (seed 004 reprints a section), with notes and blank rows around. A sheet of more rows than
+# FORM_ROWS_PER_LINE × those lines + FORM_EXTRA_ROWS (or more cells than FORM_COLUMNS columns of them) is
+# not a filled form: it is refused before it is parsed, so it never keeps the window busy.
+FORM_ROWS_PER_LINE = 4
+FORM_EXTRA_ROWS = 100
+FORM_COLUMNS = 64
+
+
+def form_bounds(form: Form) -> tuple[int, int]:
+    """The most rows and cells a sheet of this form can hold."""
+    lines = len(form.sections) + sum(len(s.indicators) for s in form.sections.values()) + len(form.items())
+    rows = FORM_ROWS_PER_LINE * lines + FORM_EXTRA_ROWS
+    return rows, rows * FORM_COLUMNS
 
 
 @dataclass
@@ -284,6 +298,7 @@ def read_submission(
     monitoring_id: str,
     municipalities: list[Municipality] | None = None,
     sha256: str | None = None,
+    pseudonym_key: bytes | None = None,
 ) -> SourceRead:
     """Read one workbook into one row per catalogue item and unit, with lineage, plus its errors."""
     path = Path(path)
@@ -298,12 +313,15 @@ def read_submission(
     result = SourceRead(path, sha256 or file_sha256(path), SUBMISSION.name, empty_frame(SUBMISSION_COLUMNS),
                         layout=f"form:{form.form_id}", errors=errors, notes=notes, monitoring_id=monitoring_id)
     try:
-        sheets = load_sheets(path)
+        max_rows, max_cells = form_bounds(form)
+        sheets = load_sheets(path, max_rows, max_cells, what=f"в форме «{form.form_id}»")
     except UnsafeWorkbook as refusal:
         add_error("", "", "", "", str(refusal))
+        result.unreadable = True
         return result
     except Exception as exc:  # parsers raise many types for broken files; all mean "not readable"
         add_error("", "", "", "", f"файл не читается как книга Excel: {type(exc).__name__}")
+        result.unreadable = True
         return result
 
     meta = read_meta(sheets)
@@ -316,7 +334,7 @@ def read_submission(
         add_error("", "", "", "", "в книге не найдена таблица формы (строка заголовка «Баллы» / «Количественные показатели»)")
         return result
     sheet, layout = picked
-    layout, people = _pseudonymise_units(layout, result.sha256)
+    layout, people = _pseudonymise_units(layout, result.sha256, pseudonym_key)
     if people:
         result.people = typed_frame(people, PEOPLE_COLUMNS)
     municipality_text = _find_municipality_text(sheet.rows, layout.header_row)
@@ -386,7 +404,7 @@ _PERSON = re.compile(r"^(?:(?P<role>(?i:наставник|тьютор|кура
                      r"(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+(?:[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+|[А-ЯЁ]\.\s?[А-ЯЁ]\.))$")
 
 
-def _pseudonymise_units(layout: _Layout, sha256: str) -> tuple[_Layout, list[dict]]:
+def _pseudonymise_units(layout: _Layout, sha256: str, key: bytes | None) -> tuple[_Layout, list[dict]]:
     """Units named by a person (a mentor's full name in a column header) are personal data: they are
     numbered ("Наставник 1") and their names handed on for the restricted schema only."""
     units, people = [], []
@@ -397,6 +415,6 @@ def _pseudonymise_units(layout: _Layout, sha256: str) -> tuple[_Layout, list[dic
             continue
         role = (person["role"] or "наставник").lower()
         units.append((column, f"{role.capitalize()} {len(people) + 1}"))
-        people.append({"person_id": person_id(person["name"]), "full_name": person["name"], "position": role,
+        people.append({"person_id": person_id(person["name"], key), "full_name": person["name"], "position": role,
                        "source_sha256": sha256})
     return replace(layout, unit_cols=units), people

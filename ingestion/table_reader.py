@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingestion.activities import ActivityMatcher
+from ingestion.context import ReadContext
 from ingestion.dates import deadlines_in, parse_date, parse_schedule
 from ingestion.layout_spec import Layout
 from ingestion.people import person_id
@@ -41,8 +42,10 @@ from shnor_core.sources import (
 class _Resolver:
     """Municipality and school names of one file, each resolved once."""
 
-    def __init__(self, municipalities: list[Municipality], matcher: SchoolMatcher, path: Path, review: list[dict]):
+    def __init__(self, municipalities: list[Municipality], matcher: SchoolMatcher, path: Path, review: list[dict],
+                 pseudonym_key: bytes | None):
         self.municipalities, self.matcher, self.path, self.review = municipalities, matcher, path, review
+        self.pseudonym_key = pseudonym_key
         self._municipalities: dict[str, Municipality | None] = {}
 
     def municipality(self, written: str) -> Municipality | None:
@@ -165,7 +168,7 @@ def emit_mentors(table: Table, read: SourceRead, resolver: _Resolver) -> list[di
     for row in table.rows:
         full_name = canonical_name(_value(row, "person"))
         facts = row_facts(layout, table.sheet_facts[row.sheet], row, None)
-        identifier = person_id(full_name)
+        identifier = person_id(full_name, resolver.pseudonym_key)
         position = _value(row, "position")
         role = _value(row, "role") or facts.get("role") or "curator"
         people[identifier] = {"person_id": identifier, "full_name": full_name, "source_sha256": read.sha256,
@@ -276,7 +279,7 @@ def emit_roadmap(table: Table, read: SourceRead, resolver: _Resolver) -> list[di
                               "мероприятие считается подлежащим выполнению до конца года")
         responsible = str(_value(row, "responsible") or "")
         named = people_in(responsible)
-        ids = [person_id(person.name) for person in named]
+        ids = [person_id(person.name, resolver.pseudonym_key) for person in named]
         for person, identifier in zip(named, ids):
             people[identifier] = {"person_id": identifier, "full_name": person.name, "position": person.position,
                                   "role": "roadmap_responsible", "source_sha256": read.sha256}
@@ -314,8 +317,8 @@ def emit_roadmap_report(table: Table, read: SourceRead, resolver: _Resolver) -> 
         due_text = _value(row, "due")
         due = deadlines_in(due_text, year)
         document_text = _without_names(" ".join(str(v) for v in (_value(row, "document_kind"), _value(row, "document"))
-                                                if v), read, people)
-        done_text = _without_names(_value(row, "done"), read, people)
+                                                if v), read, resolver, people)
+        done_text = _without_names(_value(row, "done"), read, resolver, people)
         number = _value(row, "document_number")
         if number is None and document_text and (found := _DOCUMENT_NUMBER.search(document_text)):
             number = found.group(1).rstrip(".")
@@ -335,7 +338,7 @@ def emit_roadmap_report(table: Table, read: SourceRead, resolver: _Resolver) -> 
     return records
 
 
-def _without_names(text: object, read: SourceRead, people: dict) -> str | None:
+def _without_names(text: object, read: SourceRead, resolver: _Resolver, people: dict) -> str | None:
     """Free text in which people may be named ("семинар провела Иванова А.С."): names (with the position
     after them) replaced by pseudonymous ids, the names kept for the restricted schema."""
     if not text:
@@ -343,7 +346,7 @@ def _without_names(text: object, read: SourceRead, people: dict) -> str | None:
     named = people_in(str(text))
     if not named:
         return str(text)
-    ids = [person_id(person.name) for person in named]
+    ids = [person_id(person.name, resolver.pseudonym_key) for person in named]
     for person, identifier in zip(named, ids):
         people[identifier] = {"person_id": identifier, "full_name": person.name, "position": person.position,
                               "role": "named_in_report", "source_sha256": read.sha256}
@@ -368,9 +371,9 @@ def _first_link(*texts: object) -> str | None:
 
 # --- people: registries and professional development ------------------------------------------------
 
-def _person(row: TableRow, read: SourceRead, people: dict, role: str | None) -> str:
+def _person(row: TableRow, read: SourceRead, resolver: _Resolver, people: dict, role: str | None) -> str:
     full_name = canonical_name(_value(row, "person"))
-    identifier = person_id(full_name)
+    identifier = person_id(full_name, resolver.pseudonym_key)
     contact = "; ".join(str(v) for v in (_value(row, "phone"), _value(row, "email")) if v) or None
     known = people.get(identifier, {})
     people[identifier] = {"person_id": identifier, "full_name": full_name, "source_sha256": read.sha256,
@@ -408,7 +411,7 @@ def emit_people(table: Table, read: SourceRead, resolver: _Resolver) -> list[dic
             read.errors.append(CellError(read.file.name, row.sheet, _cell(row, "person"), "role", "",
                                          "не указано, кто это: управленческая команда, педагог, наставник, тьютор или "
                                          "куратор (столбец «Категория», имя листа или заголовок)"))
-        identifier = _person(row, read, people, role)
+        identifier = _person(row, read, resolver, people, role)
         municipality = _row_municipality(row, layout, resolver, of_file)
         written, code, score = _school(row, municipality, resolver)
         team_role = _word_code(team_roles, _value(row, "position"), "member") if role == "management_team" else None
@@ -428,7 +431,7 @@ def emit_development(table: Table, read: SourceRead, resolver: _Resolver) -> lis
     of_file = _municipality_if_no_column(table, read, resolver)
     records, people, missing = [], {}, set()
     for row in table.rows:
-        identifier = _person(row, read, people, "teacher")
+        identifier = _person(row, read, resolver, people, "teacher")
         municipality = _row_municipality(row, layout, resolver, of_file)
         written, code, score = _school(row, municipality, resolver)
         period = " ".join(str(v) for v in (_value(row, "dates"), _value(row, "start_date"), _value(row, "end_date"))
@@ -483,16 +486,17 @@ def _hold_if_unresolved(read: SourceRead, layout: Layout, matcher: SchoolMatcher
 
 
 def read_with_layout(layout: Layout, path: Path, sha256: str, sheets: list[SheetRows],
-                     municipalities: list[Municipality], matcher: SchoolMatcher) -> SourceRead:
+                     context: ReadContext) -> SourceRead:
     """Read a file by one layout into its kind's raw rows."""
     path = Path(path)
+    municipalities, matcher = context.municipalities, context.matcher
     kind = SOURCE_KINDS[layout.kind]
     read = SourceRead(path, sha256, kind.name, typed_frame([], kind.columns), layout=layout.name)
     table = read_table(layout, sheets, file_name_of(path), path.name, municipalities)
     read.errors += table.errors
     read.is_demo = table.is_demo
     emit, _ = EMITTERS[layout.kind]
-    records = emit(table, read, _Resolver(municipalities, matcher, path, read.unmatched))
+    records = emit(table, read, _Resolver(municipalities, matcher, path, read.unmatched, context.pseudonym_key))
     if layout.kind == "oo1_context" and records:
         read.year = records[0]["year"]
     if not records and not read.errors:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import python_calamine
 
-from shnor_core.safety import MAX_FILE_BYTES, UnsafeWorkbook, workbook_format
+from shnor_core.safety import MAX_FILE_BYTES, UnsafeWorkbook, inspect_workbook, too_large
 from shnor_core.sources import TEMPLATE_META_SHEET
 
 
@@ -26,13 +26,18 @@ class SheetRows:
     visible: bool
 
 
-def load_sheets(path: Path) -> list[SheetRows]:
-    """All sheets as tuples of cell values, row 1 first; raises UnsafeWorkbook for hostile files.
+def load_sheets(path: Path, max_rows: int | None = None, max_cells: int | None = None,
+                what: str = "") -> list[SheetRows]:
+    """All sheets as tuples of cell values, row 1 first; raises UnsafeWorkbook for hostile files and for a
+    sheet bigger than the reader's own bound (``max_rows``/``max_cells``: a form has a known size), which
+    the safety scan counts before any parsing.
 
     Values are read by calamine for .xlsx and .xls alike (several times faster than openpyxl); cell-level
     work (styles, comments, formulas without a cached value) still opens the file with openpyxl.
     """
-    workbook_format(path)
+    facts = inspect_workbook(path)
+    if max_rows is not None and (facts.max_sheet_rows > max_rows or facts.max_sheet_cells > (max_cells or 0)):
+        raise UnsafeWorkbook(too_large(facts.max_sheet_rows, facts.max_sheet_cells, max_rows, max_cells or 0, what))
     workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     visible = {m.name: str(m.visible).endswith("Visible") for m in workbook.sheets_metadata}
     return [

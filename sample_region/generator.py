@@ -8,10 +8,9 @@ synthetic and every file says «демонстрационные данные».
 
 from __future__ import annotations
 
-import os
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +20,7 @@ from reports.form_workbook import ItemKey, write_form_workbook
 from sample_region.school import School
 from sample_region.school_sources import generate_school_sources
 from sample_region.support_sources import generate_support_sources
+from shnor_core.arrivals import record_arrival
 from shnor_core.demo import DEMO_MARK
 from shnor_core.names import display_name
 from shnor_core.reference import Form, Monitoring, Municipality, get_monitoring, load_form, load_municipalities, region_name
@@ -31,6 +31,7 @@ REGION_CODE = "23"
 DEFAULT_SEED = 20250611
 DEFAULT_MONITORING = "mph-2025"
 CONTEXT_YEAR = 2024
+DEMO_SENDER = "демонстрационная почта"
 
 # Large city okrugs get realistic school counts; districts draw theirs from a range.
 CITY_SCHOOLS = {"03701000": 96, "03726000": 84, "03720000": 44, "03703000": 34, "03705000": 30,
@@ -130,11 +131,12 @@ def sample_values(form: Form, rng: random.Random, strength: float, school_count:
 
 
 def stamp_received(path: Path, monitoring: Monitoring, rng: random.Random) -> None:
-    """Set the file's modification time to a working hour inside the window, as if mailed then."""
+    """Record the file's arrival at a working hour inside the window, as if mailed then (the demo's mail
+    fetcher: the landing folder's arrival record, never the file's modification time)."""
     opened = datetime.fromisoformat(monitoring.window_open)
     days = (datetime.fromisoformat(monitoring.window_close) - opened).days
-    moment = opened.replace(tzinfo=timezone.utc) + timedelta(days=rng.randint(0, days), hours=rng.randint(8, 17))
-    os.utime(path, (moment.timestamp(), moment.timestamp()))
+    moment = opened + timedelta(days=rng.randint(0, days), hours=rng.randint(8, 17))
+    record_arrival(path.parent, path.name, moment, DEMO_SENDER)
 
 
 def generate_sample_region(

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import calendar
 import csv
-import os
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import docx
@@ -26,12 +25,14 @@ from openpyxl.styles import Font
 
 from sample_region.school import School
 from sample_region.school_sources import PREVIOUS_YEAR, RESULTS_YEAR, _short, write_curators
+from shnor_core.arrivals import record_arrival
 from shnor_core.demo import DEMO_MARK
 from shnor_core.names import display_name
 from shnor_core.reference import Municipality
 from shnor_core.settings import DBT_SEEDS_DIR, DataHome
 
 YEAR = RESULTS_YEAR
+SENDER = "демонстрационная почта"  # who brought the files in (the arrival record), as for the demo's forms
 REPORT_DAY = date(YEAR, 6, 5)  # the execution reports are sent for the first half-year, inside the June window
 ROADMAP_HEADER = ["№", "Показатели", "Документ", "Сроки и периодичность проведения мероприятий",
                   "Ответственные за сбор и обработку информации"]
@@ -435,8 +436,9 @@ def _lists(path: Path) -> dict[tuple[int, str], list[tuple[str, str]]]:
 
 
 def _stamp(path: Path, day: date, rng: random.Random) -> None:
-    moment = datetime(day.year, day.month, day.day, rng.randint(8, 17), tzinfo=timezone.utc).timestamp()
-    os.utime(path, (moment, moment))
+    """Record the file's arrival on that day, at a working hour (the demo's mail: the landing folder's
+    arrival record, as the generator records the forms')."""
+    record_arrival(path.parent, path.name, datetime(day.year, day.month, day.day, rng.randint(8, 17)), SENDER)
 
 
 def write_project_lists(path: Path, project_previous: list[School], post_project: list[School]) -> Path:

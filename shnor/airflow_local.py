@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
@@ -68,14 +70,54 @@ def run_cycle(home: DataHome, monitoring_id: str) -> list[Path]:
     """One monitoring window through the DAGs that the asset chain runs one after another under a
     scheduler: ingestion, marts, reports (``airflow dags test`` runs no downstream DAGs itself)."""
     ensure_metadata_db(home)
+    fail_interrupted_runs(home)
     return [run_dag(home, dag_id, {"monitoring_id": monitoring_id}, migrate=False) for dag_id in CYCLE_DAGS]
+
+
+def runs_folder(home: DataHome) -> Path:
+    """Every run's own log (one file per DAG run, never overwritten)."""
+    return home.airflow_home / "runs"
+
+
+_FAIL_RUNNING = """
+from airflow.models.dagrun import DagRun
+from airflow.utils import timezone
+from airflow.utils.session import create_session
+from airflow.utils.state import DagRunState, State, TaskInstanceState
+with create_session() as session:
+    for run in session.query(DagRun).filter(DagRun.state.in_([DagRunState.RUNNING, DagRunState.QUEUED])):
+        run.state, run.end_date = DagRunState.FAILED, timezone.utcnow()
+        for ti in run.get_task_instances(session=session):
+            if ti.state not in State.finished:
+                ti.state = TaskInstanceState.FAILED
+        print("INTERRUPTED", run.dag_id, run.run_id)
+"""
+
+
+def fail_interrupted_runs(home: DataHome) -> list[str]:
+    """Runs a killed ``airflow dags test`` left "running" are marked failed: on the embedded default only
+    one run holds a home at a time (shnor.run_lock), so any run still "running" was interrupted."""
+    database = home.airflow_home / "airflow.db"
+    if not database.exists():
+        return []
+    with sqlite3.connect(database) as con:
+        running = con.execute("select count(*) from dag_run where state in ('running', 'queued')").fetchone()[0]
+    if not running:
+        return []
+    completed = subprocess.run([sys.executable, "-c", _FAIL_RUNNING], env=airflow_environment(home),
+                               capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise RuntimeError(f"не удалось пометить прерванные запуски Airflow: {completed.stderr[-2000:]}")
+    return [line.split(" ", 1)[1] for line in completed.stdout.splitlines() if line.startswith("INTERRUPTED ")]
 
 
 def run_dag(home: DataHome, dag_id: str, conf: dict, migrate: bool = True) -> Path:
     """Run one DAG end to end; raises with the log's path unless the run succeeded."""
     if migrate:
         ensure_metadata_db(home)
-    log = home.airflow_home / f"{dag_id}.last-run.log"
+        fail_interrupted_runs(home)
+    runs_folder(home).mkdir(parents=True, exist_ok=True)
+    log = runs_folder(home) / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}_{dag_id}.log"
     completed = _airflow(home, "dags", "test", dag_id, "--conf", json.dumps(conf), log=log)
     state = run_state_from_log(log, dag_id)
     if completed.returncode != 0 or state != "success":

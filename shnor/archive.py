@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from reports.feedback import write_feedback_workbook
-from shnor_core import warehouse
+from shnor_core.arrivals import arrival
 from shnor_core.settings import DataHome
 from shnor_core.sources import SourceKind
 
@@ -25,22 +25,31 @@ def landed_workbooks(folder: Path) -> list[Path]:
                   if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", ".")))
 
 
-def received_at(path: Path) -> datetime:
-    """When the municipality's file arrived: its modification time (kept by mail clients and copies),
-    never later than now."""
-    modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
-    return min(modified, warehouse.now_utc())
-
-
 def archive_file(home: DataHome, path: Path, sha256: str, sidecar: dict) -> Path:
-    """Copy a landed file into the archive once (keeping its modification time, i.e. when it was
-    received), with a sidecar saying what it is; the archive is never rewritten."""
+    """Copy a landed file into the archive once, with a sidecar saying what it is and when it arrived
+    (``received_at``, ``received_by``); the archive is never rewritten."""
     target = home.archive / sha256[:2] / sha256 / path.name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
         (target.parent / ARCHIVE_SIDECAR).write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
     return target
+
+
+def archived_arrival(archived: Path) -> tuple[datetime, str] | None:
+    """When an archived file first arrived, as its sidecar recorded it."""
+    sidecar = archived.parent / ARCHIVE_SIDECAR
+    if not sidecar.exists():
+        return None
+    meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    if not meta.get("received_at"):
+        return None
+    return datetime.fromisoformat(meta["received_at"]), meta.get("received_by", "")
+
+
+def received(path: Path) -> tuple[datetime, str]:
+    """When a file arrived: the archive's record for an archived file, else its arrival in landing."""
+    return archived_arrival(path) or arrival(path)
 
 
 def archived_files(home: DataHome, kind: SourceKind, monitoring_id: str | None = None) -> list[Path]:

@@ -9,17 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from ingestion.detect import ReadContext, read_source
 from ingestion.school_names import SchoolMatcher, SchoolRef
 from shnor.form_scoring import indicator_scores
 from shnor.ingest import school_matcher
 from shnor.validation import ValidationOutcome, validate_frame
 from shnor_core.reference import get_monitoring, load_form, load_municipalities
-from shnor_core.settings import DataHome
+from shnor_core.settings import DataHome, pseudonym_key
 from shnor_core.source_read import SourceRead
 from shnor_core.sources import SCHOOL_REGISTRY, SOURCE_KINDS, SUBMISSION
+from shnor_core.warehouse import WarehouseBusy
 
 
 @dataclass
@@ -45,8 +44,8 @@ def registry_matcher(registry: Path | None, home: DataHome | None) -> tuple[Scho
                               for r in rows.itertuples()]), f"файл {registry.name}"
     if home is not None and home.warehouse.exists():
         try:
-            matcher = school_matcher(home, read_only=True)
-        except duckdb.IOException:  # the pipeline is writing: its lock admits no reader
+            matcher = school_matcher(home, read_only=True, wait=0)
+        except WarehouseBusy:  # the pipeline is writing: its lock admits no reader
             return SchoolMatcher([]), "хранилище занято загрузкой: названия школ не сопоставлялись"
         return matcher, f"последний принятый реестр хранилища ({len(matcher.by_code)} школ)"
     return SchoolMatcher([]), "не задан: названия школ не сопоставлялись (--registry)"
@@ -56,13 +55,14 @@ def check_file(path: Path, kind: str | None = None, monitoring_id: str | None = 
                registry: Path | None = None, home: DataHome | None = None) -> Verdict:
     """Read a file as the pipeline would and, if it reads, validate its rows with its kind's suite."""
     described = ""
+    key = pseudonym_key(home) if home is not None else None  # people keyed as the installation keys them
     if kind == SUBMISSION.name:
         monitoring = get_monitoring(monitoring_id)
         context = ReadContext(load_municipalities(monitoring.region_code), monitoring_id=monitoring_id,
-                              form=load_form(monitoring.form_id))
+                              form=load_form(monitoring.form_id), pseudonym_key=key)
     else:
         matcher, described = registry_matcher(registry, home)
-        context = ReadContext(load_municipalities(), matcher)
+        context = ReadContext(load_municipalities(), matcher, pseudonym_key=key)
     read = read_source(Path(path), context, kind)
     verdict = Verdict(read, errors=read.errors_as_dicts(), registry=described)
     if read.accepted:

@@ -11,6 +11,8 @@
     shnor build                       dbt build on the warehouse
     shnor report [--monitoring ID]    rebuild the cycle's reports from the marts (notes, workbooks)
     shnor benchmark [--regions 1 4 16] [--national] [--runs N] [--output BENCHMARKS.md]
+    shnor users add LOGIN --municipality ОКТМО|--region   accounts of the upload page (disable, list)
+    shnor serve [--host 127.0.0.1] [--port 8081] [--demo] the upload page
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from shnor.checker import check_file
 from shnor.cycle import build_reports
 from shnor.dbt_runner import dbt_build
 from shnor.docs_site import build_docs
+from shnor.run_lock import LOCK_FILE, HomeBusy, run_lock
+from shnor.web.commands import add_web_commands
 from shnor_core.reference import load_calendar
 from shnor_core.safety import UnsafeWorkbook
 from shnor_core.settings import DataHome
@@ -63,8 +67,9 @@ def cmd_run(args) -> int:
 
 def cmd_demo(args) -> int:
     home = _home(args)
-    if home.root.exists():
-        shutil.rmtree(home.root)  # the demo home holds demo data only; each demo starts clean
+    for entry in home.root.iterdir() if home.root.exists() else []:  # the demo home holds demo data only:
+        if entry.name != LOCK_FILE:  # each demo starts clean (the run lock it holds stays)
+            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     cmd_sample_region(args)
     return cmd_run(args)
 
@@ -81,11 +86,24 @@ def _error_lines(errors: list[dict]) -> list[str]:
     return [f"  ОШИБКА {e['cell'] or '—'} [{e['indicator']}] «{e['value']}»: {e['rule']}" for e in errors]
 
 
+JSON_ROWS = 10_000  # rows a check prints with --json; rows_total counts them all
+
+
+def _outcome(verdict) -> tuple[str, int]:
+    """A check's status and exit code: 0 accepted, 1 refused or held for review, 2 could not be read."""
+    if verdict.accepted:
+        return "accepted", 0
+    if verdict.read.unreadable:
+        return "unreadable", EXIT_ERROR
+    return ("held_for_review" if verdict.read.held_reason else "refused"), EXIT_REFUSED
+
+
 def cmd_check_submission(args) -> int:
-    verdict = check_file(Path(args.path), SUBMISSION.name, args.monitoring)
+    verdict = check_file(Path(args.path), SUBMISSION.name, args.monitoring, home=_home(args))
     read, indicators = verdict.read, verdict.indicators
+    status, code = _outcome(verdict)
     report = {
-        "file": str(args.path),
+        "file": str(args.path), "status": status,
         "municipality": read.municipality.name if read.municipality else None,
         "layout": read.layout, "sheet": read.details.get("sheet"),
         "units": sorted(read.rows["unit_label"].unique().tolist()) if not read.rows.empty else [],
@@ -103,8 +121,8 @@ def cmd_check_submission(args) -> int:
             maximum = f" из {item['max']}" if item["max"] is not None else ""
             print(f"  {item['code']:8} {item['score']:g}{maximum}   {item['section']}, показатель {item['number']}")
         print("\n".join(_error_lines(report["errors"])))
-        print("Форма принята" if verdict.accepted else "Форма отклонена")
-    return 0 if verdict.accepted else 1
+        print({"accepted": "Форма принята", "unreadable": "Файл не прочитан"}.get(status, "Форма отклонена"))
+    return code
 
 
 def cmd_check_results(args) -> int:
@@ -112,8 +130,10 @@ def cmd_check_results(args) -> int:
     without loading it."""
     verdict = check_file(Path(args.path), registry=Path(args.registry) if args.registry else None, home=_home(args))
     read = verdict.read
-    rows = json.loads(read.rows.to_json(orient="records", force_ascii=False))
-    report = {"file": str(args.path), "kind": read.kind, "layout": read.layout, "detection": read.details.get("detection"),
+    status, code = _outcome(verdict)
+    rows = json.loads(read.rows.head(JSON_ROWS).to_json(orient="records", force_ascii=False))
+    report = {"file": str(args.path), "status": status, "kind": read.kind, "layout": read.layout,
+              "detection": read.details.get("detection"), "rows_total": len(read.rows),
               "registry": verdict.registry, "held_for_review": read.held_reason, "years": read.years, "rows": rows,
               "unmatched": read.unmatched,
               "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors]}
@@ -121,20 +141,20 @@ def cmd_check_results(args) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
     else:
         print(f"Файл: {report['file']}\nВид: {SOURCE_KINDS[read.kind].title}; годы: "
-              f"{', '.join(map(str, read.years)) or '—'}; строк: {len(rows)}")
+              f"{', '.join(map(str, read.years)) or '—'}; строк: {len(read.rows)}")
         if report["detection"]:
             print(f"Макет: {report['detection']}")
         print(f"Реестр школ: {verdict.registry}")
         for row in rows[:10]:
             print("  " + "; ".join(f"{k}={v}" for k, v in row.items() if v is not None and not k.startswith("source_")))
-        if len(rows) > 10:
-            print(f"  … ещё {len(rows) - 10}")
+        if len(read.rows) > 10:
+            print(f"  … ещё {len(read.rows) - 10}")
         for item in report["unmatched"]:
             print(f"  НЕ СОПОСТАВЛЕНО строка {item['source_row']}: «{item['written_name']}» — {item['reason']}")
         print("\n".join(_error_lines(report["errors"])))
-        print("Файл принят" if verdict.accepted else
-              f"Файл отложен для проверки человеком: {read.held_reason}" if read.held_reason else "Файл отклонён")
-    return 0 if verdict.accepted else 1
+        print({"accepted": "Файл принят", "unreadable": "Файл не прочитан",
+               "held_for_review": f"Файл отложен для проверки человеком: {read.held_reason}"}.get(status, "Файл отклонён"))
+    return code
 
 
 def cmd_layouts_list(args) -> int:
@@ -284,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=3)
     bench.add_argument("--no-baseline", action="store_true", help="без наивного варианта")
     bench.add_argument("--output", type=Path, help="дописать результаты в этот файл (BENCHMARKS.md)")
+    add_web_commands(commands)
     return parser
 
 
@@ -296,13 +317,24 @@ def cmd_benchmark(args) -> int:
     return 0
 
 
+# Commands that write to the data home hold its run lock (shnor.run_lock): one at a time.
+WRITING_COMMANDS = {"demo", "sample-region", "run", "backfill", "build", "report", "docs", "templates"}
+EXIT_REFUSED, EXIT_ERROR, EXIT_BUSY = 1, 2, 3
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in WRITING_COMMANDS:
+            with run_lock(_home(args)):
+                return args.handler(args)
         return args.handler(args)
+    except HomeBusy as busy:
+        print(f"shnor: {busy}", file=sys.stderr)
+        return EXIT_BUSY
     except (RuntimeError, KeyError, FileNotFoundError) as error:
         print(f"shnor: {error}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

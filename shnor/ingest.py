@@ -16,12 +16,12 @@ import pandas as pd
 
 from ingestion.detect import ReadContext, read_source
 from ingestion.school_names import SchoolMatcher, SchoolRef
-from shnor.archive import archive_file, archived_files, landed_workbooks, quarantine_file, received_at
+from shnor.archive import archive_file, archived_files, landed_workbooks, quarantine_file, received
 from shnor.validation import ValidationOutcome, save_result, validate_files
 from shnor_core import warehouse
 from shnor_core.lineage import file_sha256
 from shnor_core.reference import get_monitoring, load_calendar, load_form, load_municipalities, read_form_rows
-from shnor_core.settings import FORMS_DIR, DataHome
+from shnor_core.settings import FORMS_DIR, DataHome, pseudonym_key
 from shnor_core.source_read import empty_frame
 from shnor_core.sources import (
     ASSESSMENT,
@@ -60,13 +60,16 @@ def load_reference(home: DataHome) -> dict:
     return {"form_items": len(forms), "forms": int(forms["form_id"].nunique()), "monitoring_windows": len(calendar)}
 
 
-def _ingest(home: DataHome, kind: SourceKind, context: ReadContext, monitoring_id: str | None = None) -> dict:
+def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
+            monitoring_id: str | None = None) -> tuple[dict, list[str]]:
     """Archive, read and record each landed file of a kind once.
 
     The landed files are joined by the archive's files of the same kind and monitoring, so a window
-    rerun on a fresh warehouse (a backfill) reads its files back from the archive.
+    rerun on a fresh warehouse (a backfill) reads its files back from the archive. Returns the counts and
+    the files new to the warehouse.
     """
     summary = {"kind": kind.name, "files": 0, "new": 0, "already_known": 0, "read_errors": 0}
+    new_files: list[str] = []
     seen: set[str] = set()
     with warehouse.connect(home.warehouse) as con:
         for path in landed_workbooks(landing_folder(home, kind, monitoring_id)) + archived_files(home, kind, monitoring_id):
@@ -78,8 +81,10 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext, monitoring_i
             if warehouse.known_file(con, sha256):
                 summary["already_known"] += 1
                 continue
+            received_at, received_by = received(path)
             archived = archive_file(home, path, sha256, {"source_kind": kind.name, "source_file": path.name,
-                                                         "monitoring_id": monitoring_id})
+                                                         "monitoring_id": monitoring_id,
+                                                         "received_at": received_at.isoformat(), "received_by": received_by})
             result = read_source(archived, context, kind.name, sha256)
             warehouse.replace_file_rows(con, kind.table, result.rows, sha256)
             warehouse.replace_errors(con, sha256, "read", result.errors_as_dicts())
@@ -88,15 +93,16 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext, monitoring_i
                 warehouse.replace_file_rows(con, PEOPLE_TABLE, result.people, sha256)
             warehouse.record_file(
                 con, source_sha256=sha256, source_kind=kind.name, source_file=path.name,
-                archived_path=str(archived), received_at=received_at(path), is_demo=result.is_demo,
+                archived_path=str(archived), received_at=received_at, is_demo=result.is_demo,
                 status="read" if result.accepted else "rejected", **result.file_fields(),
             )
             summary["new"] += 1
+            new_files.append(sha256)
             if not result.accepted:
                 summary["read_errors"] += 1
                 quarantine_file(home, archived, sha256, result.errors_as_dicts())
                 log.warning("%s refused at reading: %d errors", path.name, len(result.errors))
-    return summary
+    return summary, new_files
 
 
 def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
@@ -104,17 +110,41 @@ def ingest_submissions(home: DataHome, monitoring_id: str) -> dict:
     if not monitoring.form_id:
         return {"kind": SUBMISSION.name, "skipped": f"в мониторинге {monitoring_id} муниципальные формы не собираются"}
     context = ReadContext(load_municipalities(monitoring.region_code), monitoring_id=monitoring_id,
-                         form=load_form(monitoring.form_id))
-    return _ingest(home, SUBMISSION, context, monitoring_id)
+                         form=load_form(monitoring.form_id), pseudonym_key=pseudonym_key(home))
+    summary, new_files = _ingest(home, SUBMISSION, context, monitoring_id)
+    not_current = versions_not_current(home, monitoring_id, new_files)
+    for line in not_current:
+        log.warning(line)
+    return {**summary, "not_current": not_current} if not_current else summary
+
+
+def versions_not_current(home: DataHome, monitoring_id: str, new_files: list[str]) -> list[str]:
+    """Versions read in this run that will not count: a version of the same municipality arrived later.
+    (The current version is the latest accepted by arrival — int_current_submissions.)"""
+    if not new_files:
+        return []
+    with warehouse.connect(home.warehouse) as con:
+        rows = con.execute(f"""
+            select earlier.source_file, later.source_file, later.received_at
+            from {warehouse.FILES_TABLE} as earlier
+            join {warehouse.FILES_TABLE} as later
+              on later.monitoring_id = earlier.monitoring_id and later.municipality_oktmo = earlier.municipality_oktmo
+             and later.received_at > earlier.received_at and later.status <> 'rejected'
+            where earlier.source_kind = 'submission' and earlier.monitoring_id = ? and earlier.status <> 'rejected'
+              and earlier.source_sha256 in (select unnest(?))
+            qualify row_number() over (partition by earlier.source_sha256 order by later.received_at desc) = 1
+            order by earlier.source_file""", [monitoring_id, new_files]).fetchall()
+    return [f"версия «{earlier}» не станет действующей: позже поступила «{later}» ({when:%d.%m.%Y %H:%M} UTC)"
+            for earlier, later, when in rows]
 
 
 def ingest_context(home: DataHome) -> dict:
-    return _ingest(home, OO1_CONTEXT, ReadContext(load_municipalities()))
+    return _ingest(home, OO1_CONTEXT, ReadContext(load_municipalities(), pseudonym_key=pseudonym_key(home)))[0]
 
 
-def school_matcher(home: DataHome, read_only: bool = False) -> SchoolMatcher:
+def school_matcher(home: DataHome, read_only: bool = False, wait: float | None = None) -> SchoolMatcher:
     """School names are matched against the latest registry file that was not refused."""
-    with warehouse.connect(home.warehouse, read_only=read_only) as con:
+    with warehouse.connect(home.warehouse, read_only=read_only, wait=wait) as con:
         exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
                              "and table_name = 'schools'").fetchall()[0][0]
         rows = con.execute(
@@ -128,11 +158,11 @@ def ingest_school_data(home: DataHome) -> dict:
     """The region's school registry first, then results, lists, mentors, the municipalities' roadmaps and
     their execution reports, and the registries of people with their professional development, matched
     against it."""
-    municipalities = load_municipalities()
-    summaries = {"registry": _ingest(home, SCHOOL_REGISTRY, ReadContext(municipalities))}
-    context = ReadContext(municipalities, school_matcher(home))
+    municipalities, key = load_municipalities(), pseudonym_key(home)
+    summaries = {"registry": _ingest(home, SCHOOL_REGISTRY, ReadContext(municipalities, pseudonym_key=key))[0]}
+    context = ReadContext(municipalities, school_matcher(home), pseudonym_key=key)
     for kind in (ASSESSMENT, SCHOOL_LISTS, MENTORS, ROADMAP, ROADMAP_REPORT, PEOPLE_REGISTRY, DEVELOPMENT):
-        summaries[kind.name] = _ingest(home, kind, context)
+        summaries[kind.name] = _ingest(home, kind, context)[0]
     return summaries
 
 

@@ -4,9 +4,11 @@ Landing, archive and validation stay as they are (DuckDB is the loading area); t
 copied to PostgreSQL and the same dbt project builds there (``--target postgres``). Access:
 
 - ``shnor_bi_reader`` (a group role): reads ``marts`` only, never ``raw`` or ``restricted``;
-- ``shnor_municipal`` (a group role, member of the reader): row-level security on every mart with
-  a ``municipality_oktmo`` column limits its members to the municipalities listed for them in
-  ``access.municipal_users`` (policies are applied by dbt post-hooks on each build);
+- ``shnor_municipal`` (a group role, member of the reader): row-level security on every mart limits its
+  members to the municipalities listed for them in ``access.municipal_users`` — on the column each mart
+  declares as its municipality key in its YAML (``meta.municipality_key``), whole for marts declared
+  region-wide, nothing for a mart that declares neither (policies applied by dbt post-hooks on each
+  build); of ``access.municipal_users`` itself a municipal user sees only its own entries;
 - ``restricted``: the schema for personal data (names of mentors, curators, tutors), readable by
   no BI role.
 """
@@ -94,6 +96,12 @@ def ensure_access_model() -> None:
                        "role_name text not null, municipality_oktmo text not null, "
                        "primary key (role_name, municipality_oktmo))")
         cursor.execute(sql.SQL("grant select on access.municipal_users to {}").format(sql.Identifier(BI_READER)))
+        # a municipal user sees its own entries only, never who else holds which municipality
+        cursor.execute("alter table access.municipal_users enable row level security")
+        cursor.execute("drop policy if exists own_entries on access.municipal_users")
+        cursor.execute(sql.SQL("create policy own_entries on access.municipal_users for select using ("
+                               "not pg_has_role(current_user, {}, 'MEMBER') or role_name = current_user)")
+                       .format(sql.Literal(MUNICIPAL)))
 
 
 def _schema_exists(cursor, schema: str) -> bool:

@@ -28,13 +28,27 @@ def published_marts(home: DataHome) -> Path:
     return published_folder(home) / "shnor_marts.duckdb"  # its stem names the catalog: not "marts"
 
 
+def clean_leftovers(folder: Path) -> list[str]:
+    """What a publish killed midway left behind: its staged DuckDB file (and WAL) and its partial Parquet
+    folder. None of them is ever what readers see; the next publish removes them."""
+    removed = []
+    for leftover in [*folder.glob(".staged-*"), *folder.glob(".parquet-*")]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+        removed.append(leftover.name)
+    return removed
+
+
 def publish_marts(home: DataHome) -> dict:
     folder = published_folder(home)
     folder.mkdir(parents=True, exist_ok=True)
+    cleaned = clean_leftovers(folder)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     staged_file = folder / f".staged-{stamp}.duckdb"
-    parquet_dir = folder / f"parquet-{stamp}"
-    parquet_dir.mkdir()
+    staged_parquet = folder / f".parquet-{stamp}.partial"  # renamed to parquet-<stamp> only when complete
+    staged_parquet.mkdir()
     con = duckdb.connect(str(staged_file))
     try:
         con.execute(f"attach '{home.warehouse}' as warehouse (read_only)")
@@ -44,19 +58,23 @@ def publish_marts(home: DataHome) -> dict:
         con.execute("create schema marts")
         for table in tables:
             con.execute(f"create table marts.{table} as select * from warehouse.marts.{table}")
-            con.execute(f"copy marts.{table} to '{parquet_dir / (table + '.parquet')}' (format parquet)")
+            con.execute(f"copy marts.{table} to '{staged_parquet / (table + '.parquet')}' (format parquet)")
         con.execute("detach warehouse")
     finally:
         con.close()
+    parquet_dir = folder / f"parquet-{stamp}"
+    os.replace(staged_parquet, parquet_dir)
     os.replace(staged_file, published_marts(home))
     link = folder / "parquet"
-    staged_link = folder / f".parquet-{stamp}"
+    staged_link = folder / f".staged-link-{stamp}"
     staged_link.symlink_to(parquet_dir.name)
     os.replace(staged_link, link)
-    for old in folder.glob("parquet-*"):  # keep the current and the previous export
-        if old.name != parquet_dir.name and old.name not in _recent(folder, keep=2):
+    current = os.readlink(link)
+    for old in folder.glob("parquet-*"):  # keep the current and the previous complete export
+        if old.name != current and old.name not in _recent(folder, keep=2):
             shutil.rmtree(old, ignore_errors=True)
-    return {"published": str(published_marts(home)), "tables": len(tables), "parquet": str(link)}
+    return {"published": str(published_marts(home)), "tables": len(tables), "parquet": str(link),
+            "cleaned": cleaned}
 
 
 def _recent(folder: Path, keep: int) -> set[str]:

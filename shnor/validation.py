@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from shnor_core.settings import EXPECTATIONS_DIR
+from shnor_core.source_read import cap_errors
 
 
 @dataclass
@@ -97,6 +98,8 @@ def validate_files(frame: pd.DataFrame, suite_name: str) -> tuple[dict[str, Vali
                 "value": "" if column not in row or pd.isna(row.get(column)) else str(row.get(column)),
                 "rule": rule,
             })
+    for outcome in outcomes.values():
+        outcome.cell_errors = cap_errors(outcome.cell_errors)
     return outcomes, result.to_json_dict()
 
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,3 +67,35 @@ class DataHome:
     @property
     def airflow_home(self) -> Path:
         return self.root / "airflow"
+
+
+PSEUDONYM_KEY_ENV = "SHNOR_PSEUDONYM_KEY"
+
+
+def is_production() -> bool:
+    """A deployment (docker-compose sets SHNOR_ENV=production), where no secret may be made up locally."""
+    return os.environ.get("SHNOR_ENV", "").lower() == "production"
+
+
+def pseudonym_key(home: DataHome) -> bytes:
+    """The installation's secret for people's pseudonymous ids (HMAC key).
+
+    From ``SHNOR_PSEUDONYM_KEY``; a production deployment refuses to run without it. On a laptop (the
+    demo, a developer's home) a random key is made once and kept in the home (``secrets/pseudonym.key``,
+    readable by its owner only), so ids stay stable across reloads of that home and cannot be recomputed
+    from a name elsewhere.
+    """
+    configured = os.environ.get(PSEUDONYM_KEY_ENV)
+    if configured:
+        return configured.encode("utf-8")
+    if is_production():
+        raise RuntimeError(f"{PSEUDONYM_KEY_ENV} не задан: без секретного ключа псевдонимы людей можно было бы "
+                           "вычислить по ФИО. Задайте его в .env (см. .env.example) и перезапустите")
+    path = home.root / "secrets" / "pseudonym.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode("utf-8")

@@ -6,6 +6,7 @@ names left for a person to review, and what the file says about itself (municipa
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class SourceRead:
     notes: list[str] = field(default_factory=list)
     details: dict[str, str] = field(default_factory=dict)  # reader-specific facts: sheet, written names, metadata
     held_reason: str | None = None  # read, but not understood well enough to load: a person must look first
+    unreadable: bool = False  # not opened at all (missing, a folder, broken, hostile, encrypted): not "refused"
 
     @property
     def accepted(self) -> bool:
@@ -63,7 +65,27 @@ class SourceRead:
                 "data_year": min(self.years) if self.years else None}
 
     def errors_as_dicts(self) -> list[dict[str, str]]:
-        return [asdict(error) for error in self.errors]
+        """The errors to store and send back: every rule's first ones, the rest counted."""
+        return cap_errors([asdict(error) for error in self.errors])
+
+
+# A file with thousands of wrong cells needs a few of each kind to be fixed, not all of them: the rest of a
+# rule's errors are counted in one line. Bounds what is stored, written back and sent to the municipality.
+MAX_ERRORS_PER_RULE = 50
+
+
+def cap_errors(errors: list[dict], per_rule: int = MAX_ERRORS_PER_RULE) -> list[dict]:
+    """The first ``per_rule`` errors of each rule, and one line per rule counting the ones left out."""
+    seen: Counter[str] = Counter()
+    kept, first = [], {}
+    for error in errors:
+        seen[error["rule"]] += 1
+        if seen[error["rule"]] <= per_rule:
+            kept.append(error)
+            first.setdefault(error["rule"], error)
+    return kept + [{**first[rule], "cell": "", "value": "",
+                    "rule": f"и ещё {count - per_rule} таких же ошибок (показаны первые {per_rule}): {rule}"}
+                   for rule, count in seen.items() if count > per_rule]
 
 
 def empty_frame(columns: dict[str, str]) -> pd.DataFrame:

@@ -7,6 +7,9 @@ on exit, because DuckDB allows one writer process per file.
 
 from __future__ import annotations
 
+import os
+import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -66,12 +69,56 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+# How long a run waits for another process (an analyst's read-only session, say) to let go of the
+# warehouse file before it explains who holds it. Seconds; SHNOR_WAREHOUSE_LOCK_WAIT overrides.
+LOCK_WAIT_SECONDS = 30.0
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse file; the message names it and what to do."""
+
+
+def _holder(message: str) -> str:
+    match = _LOCK_HOLDER.search(message)
+    if not match:
+        return "другой процесс"
+    pid = match["pid"]
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        command = match["program"]
+    return f"процесс {pid} ({command[:160]})"
+
+
+def _open(path: Path, read_only: bool, wait: float | None) -> duckdb.DuckDBPyConnection:
+    """DuckDB admits one writer per file, and no reader beside a writer: wait a while for the holder, then
+    say who it is instead of failing midway."""
+    if wait is None:
+        wait = float(os.environ.get("SHNOR_WAREHOUSE_LOCK_WAIT", LOCK_WAIT_SECONDS))
+    deadline = time.monotonic() + wait
+    pause = 0.2
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"файл хранилища {path} занят: его держит {_holder(str(error))}. Закройте его (для чтения "
+                    "и BI есть опубликованная копия published/shnor_marts.duckdb) и повторите") from error
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
 @contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path, read_only: bool = False, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection closed on exit (``wait``: seconds to wait for a lock held by another process)."""
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = _open(path, read_only, wait)
     try:
         if not read_only:
             con.execute(_DDL)
@@ -140,12 +187,17 @@ def set_file_status(con: duckdb.DuckDBPyConnection, sha256: str, status: str) ->
 
 
 def _replace_file_entries(con: duckdb.DuckDBPyConnection, table: str, key: dict, rows: list[list]) -> None:
-    """Replace one file's entries in an audit table: ``key`` names the file (and stage or suite)."""
+    """Replace one file's entries in an audit table (``key`` names the file, and stage or suite), in one
+    bulk insert rather than a statement per row."""
     condition = " and ".join(f"{column} = ?" for column in key)
     con.execute(f"delete from {table} where {condition}", list(key.values()))
     if rows:
-        placeholders = ", ".join("?" for _ in rows[0])
-        con.executemany(f"insert into {table} values ({placeholders})", rows)
+        columns = [row[0] for row in con.execute(f"describe {table}").fetchall()]
+        con.register("entries", pd.DataFrame(rows, columns=columns[:len(rows[0])]))
+        try:
+            con.execute(f"insert into {table} by name select * from entries")
+        finally:
+            con.unregister("entries")
 
 
 def replace_errors(con: duckdb.DuckDBPyConnection, sha256: str, stage: str, errors: list[dict]) -> None:

@@ -32,7 +32,7 @@ def compose():
 
 def test_airflow_3_services_on_postgres_with_celery_workers():
     services = compose()["services"]
-    assert AIRFLOW_SERVICES | {"postgres", "redis", "metabase"} == set(services)
+    assert AIRFLOW_SERVICES | {"postgres", "redis", "metabase", "shnor-web"} == set(services)
     for name in AIRFLOW_SERVICES:
         environment = services[name]["environment"]
         assert environment["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://")
@@ -82,8 +82,8 @@ INTERPOLATION = re.compile(r"(?<!\$)\$\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^
 SECRET_LIKE = re.compile(r"PASSWORD|PASSWD|SECRET|KEY|TOKEN|SALT", re.I)
 POINTS_AT_A_SECRET = re.compile(r"_(FILE|PATH|CMD)$")  # where a secret is read from (Docker secrets), not one
 EXPECTED_SECRETS = {"POSTGRES_PASSWORD", "SHNOR_PG_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET",
-                    "AIRFLOW_API_SECRET_KEY", "AIRFLOW_ADMIN_PASSWORD", "SHNOR_PSEUDONYM_SALT",
-                    "MB_ENCRYPTION_SECRET_KEY"}
+                    "AIRFLOW_API_SECRET_KEY", "AIRFLOW_ADMIN_PASSWORD", "SHNOR_PSEUDONYM_KEY",
+                    "MB_ENCRYPTION_SECRET_KEY", "SHNOR_WEB_SECRET"}
 SHARED_AIRFLOW_SETTINGS = ("AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__API__SECRET_KEY",
                            "AIRFLOW__API_AUTH__JWT_ISSUER")
 
@@ -147,6 +147,28 @@ def test_containers_get_only_the_secrets_named_for_them():
     assert "deploy/airflow-api-server.sh" in " ".join(services["airflow-apiserver"]["command"])
     assert "SIMPLE_AUTH_MANAGER_ALL_ADMINS" not in compose_text()  # never a UI without login
     assert environment(services["postgres"])["SHNOR_PG_PASSWORD"].startswith("${SHNOR_PG_PASSWORD:?")
+
+
+def test_upload_page_service_has_its_own_secret_and_none_of_airflow_s():
+    services = compose()["services"]
+    web = services["shnor-web"]
+    env = environment(web)
+    assert web["image"] == services["airflow-worker"]["image"]  # the same image as the pipeline
+    assert "exec shnor serve --host 0.0.0.0 --port 8081" in " ".join(web["command"])
+    assert env["SHNOR_WEB_SECRET"].startswith("${SHNOR_WEB_SECRET:?") and env["SHNOR_HOME"] == "/opt/shnor-data"
+    airflow_only = ("POSTGRES_PASSWORD", "SHNOR_PG_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET",
+                    "AIRFLOW_API_SECRET_KEY", "AIRFLOW_ADMIN_PASSWORD", "SHNOR_PSEUDONYM_KEY")
+    assert not any(secret in value for value in env.values() for secret in airflow_only), env
+    assert not any(key.startswith("AIRFLOW__") for key in env), env
+    for name, service in services.items():
+        if name != "shnor-web":
+            assert not any("SHNOR_WEB_SECRET" in value for value in environment(service).values()), name
+    mounts = {volume.split(":")[1]: volume for volume in web["volumes"]}
+    assert {"/opt/shnor-data/landing", "/opt/shnor-data/published", "/opt/shnor-data/web",
+            "/opt/shnor-data/uploads"} <= set(mounts)
+    assert mounts["/opt/shnor-data/published"].endswith(":ro")  # it reads the published marts only
+    assert "/opt/shnor-data/warehouse" not in mounts  # and never the warehouse (the pipeline's single writer)
+    assert "localhost:8081/healthz" in " ".join(web["healthcheck"]["test"])
 
 
 def test_fernet_key_and_jwt_secret_are_the_same_for_every_airflow_service():

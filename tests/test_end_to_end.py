@@ -19,6 +19,7 @@ from sample_region.generator import generate_sample_region
 from shnor.airflow_local import run_cycle
 from shnor.ingest import batch_id
 from shnor_core import warehouse
+from shnor_core.arrivals import record_arrival
 from shnor_core.settings import DataHome
 from tests.workbooks import MONITORING_ID, form_values, write_submission
 
@@ -45,8 +46,9 @@ def cycle(tmp_path_factory):
                      form_values(MNC_2=[2, 1]))
     for path in landing.glob("*Абинский*"), landing.glob("*Кореновский*"):
         for file in path:
-            os.utime(file, (IN_WINDOW, IN_WINDOW))
-    os.utime(next(landing.glob("*Геленджик*")), (AFTER_CLOSE, AFTER_CLOSE))  # late, still this cycle
+            record_arrival(landing, file.name, datetime.fromtimestamp(IN_WINDOW, timezone.utc), "почта")
+    late = next(landing.glob("*Геленджик*"))
+    record_arrival(landing, late.name, datetime.fromtimestamp(AFTER_CLOSE, timezone.utc), "почта")  # late, this cycle
     next(landing.glob("*Щербиновский*")).unlink()  # never submitted
     run_cycle(home, MONITORING_ID)
     return home
@@ -185,8 +187,9 @@ def test_rerun_is_idempotent(cycle):
 
 def test_corrected_resubmission_supersedes_and_history_keeps_both(cycle):
     landing = cycle.submissions_landing(MONITORING_ID)
-    write_submission(landing / "Мониторинг МНЦ МТКП МО Кореновский район (исправлено).xlsx", "МО Кореновский район",
-                     form_values(presence_default=0, MNC_2=[1, 1]))
+    corrected = write_submission(landing / "Мониторинг МНЦ МТКП МО Кореновский район (исправлено).xlsx",
+                                 "МО Кореновский район", form_values(presence_default=0, MNC_2=[1, 1]))
+    os.utime(corrected, (0, 0))  # an older modification time than the first version's: arrival order decides
     run_cycle(cycle, MONITORING_ID)
 
     assert scores(cycle, KORENOVSK)["MNC-2"][:3] == (2.0, 2, 1.0)

@@ -24,7 +24,7 @@ if not os.environ.get("SHNOR_PG_HOST"):
         raise RuntimeError("CI must run the PostgreSQL tests: .ci/run exports SHNOR_PG_* after starting the server")
     pytest.skip("no PostgreSQL server configured (SHNOR_PG_HOST); .ci/run starts one", allow_module_level=True)
 
-ABINSK = "03601000"
+ABINSK, SOCHI = "03601000", "03726000"
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,7 @@ def built(tmp_path_factory):
             cursor.execute("create role shnor_test_bi login password 'bi'")
         cursor.execute(f"grant {BI_READER} to shnor_test_bi")
     add_municipal_user("shnor_test_abinsk", "mo", [ABINSK])
+    add_municipal_user("shnor_test_sochi", "mo", [SOCHI])
     return home, result
 
 
@@ -91,3 +92,24 @@ def test_municipal_user_sees_only_its_rows(built):
     status = as_role("shnor_test_abinsk", "mo", "select monitoring_id, municipality_oktmo, submission_status "
                      "from marts.mart_submission_status order by 1")
     assert status == [("mnc-mtkp-2025", ABINSK, "missing"), (MONITORING_ID, ABINSK, "accepted")]
+
+
+def test_municipal_user_sees_only_its_own_entry_of_the_access_list(built):
+    assert as_role("shnor_test_abinsk", "mo", "select role_name, municipality_oktmo from access.municipal_users") == [
+        ("shnor_test_abinsk", ABINSK)]
+
+
+def test_every_mart_has_row_level_security_and_its_declared_policy(built):
+    with connect() as con:
+        cursor = con.cursor()
+        cursor.execute("select c.relname, c.relrowsecurity, count(p.polname) from pg_class c "
+                       "join pg_namespace n on n.oid = c.relnamespace left join pg_policy p on p.polrelid = c.oid "
+                       "where n.nspname = 'marts' and c.relkind = 'r' group by 1, 2 order by 1")
+        marts = cursor.fetchall()
+    assert len(marts) >= 20
+    assert [name for name, secured, policies in marts if not secured or policies != 1] == []
+    # a region-wide mart (texts of the note) is whole for every municipality; a keyed one only its rows
+    texts = as_role("shnor_test_sochi", "mo", "select count(*) from marts.mart_report_texts")[0][0]
+    assert texts > 0 and texts == as_role("shnor_test_bi", "bi", "select count(*) from marts.mart_report_texts")[0][0]
+    assert as_role("shnor_test_sochi", "mo", "select distinct municipality_oktmo from marts.mart_municipality_totals") == [
+        (SOCHI,)]

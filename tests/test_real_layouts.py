@@ -282,8 +282,9 @@ def test_layouts_infer_drafts_a_usable_layout_for_the_ege_workbook(tmp_path, mun
     assert draft.kind == "assessment_results" and draft.header_levels == (3,)
     assert [c.field for c in draft.columns] == ["municipality", "school"] and draft.block_fact == "subject"
     sheets = load_table_source(path)
-    by_draft = read_with_layout(draft, path, "sha", sheets, municipalities, REGISTRY)
-    by_layout = read_with_layout(layout_named("regional_exam_per_school"), path, "sha", sheets, municipalities, REGISTRY)
+    context = ReadContext(municipalities, REGISTRY)
+    by_draft = read_with_layout(draft, path, "sha", sheets, context)
+    by_layout = read_with_layout(layout_named("regional_exam_per_school"), path, "sha", sheets, context)
     assert by_draft.errors == [] and len(by_draft.rows) == 38
     columns = ["procedure", "year", "subject", "grade", "school_code", "metric", "value", "source_cell"]
     assert by_draft.rows[columns].sort_values(columns).reset_index(drop=True).equals(

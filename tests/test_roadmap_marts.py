@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -26,6 +25,7 @@ from docx.enum.text import WD_BREAK
 from shnor import ingest
 from shnor.dbt_runner import dbt_build
 from shnor_core import warehouse
+from shnor_core.arrivals import record_arrival
 from shnor_core.settings import DBT_PROJECT_DIR, DataHome
 
 pytestmark = pytest.mark.slow
@@ -47,8 +47,8 @@ TEACHERS = {"23045005": ["Юдина Вера Павловна", "Рыжов А�
 
 
 def stamp(path: Path, day: str) -> Path:
-    moment = datetime.fromisoformat(day).replace(hour=10, tzinfo=timezone.utc).timestamp()
-    os.utime(path, (moment, moment))
+    """The file arrived on that day (the landing folder's arrival record: never the file's own time)."""
+    record_arrival(path.parent, path.name, datetime.fromisoformat(day).replace(hour=10), "тест")
     return path
 
 

@@ -1,18 +1,29 @@
-{#- On PostgreSQL, after each mart is (re)built: BI readers may select it, and where it has a
-    municipality key, municipal users see only their municipalities' rows (row-level security,
-    list in access.municipal_users; see shnor/postgres.py). Other adapters: nothing to do. -#}
+{#- On PostgreSQL, after each mart is (re)built: BI readers may select it, and municipal users see only
+    their municipalities' rows (row-level security; who sees which municipality is access.municipal_users,
+    see shnor/postgres.py). Which column holds a mart's municipality is declared in the mart's YAML —
+    `config: {meta: {municipality_key: <column>}}` — never guessed from a column name; a mart every
+    municipality may read whole says why (`meta: {region_wide: "..."}`). A mart that declares neither
+    is closed to municipal users (fails closed), and tests/test_access_policies.py refuses it.
+    Other adapters: nothing to do. -#}
 {% macro serve_to_bi_readers() %}
     {% if target.type == 'postgres' %}
+        {% set meta = config.get('meta') or {} %}
+        {% set key = meta.get('municipality_key') %}
         grant select on {{ this }} to shnor_bi_reader;
-        {% set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
-        {% if 'municipality_oktmo' in columns %}
-            alter table {{ this }} enable row level security;
-            drop policy if exists municipal_rows on {{ this }};
+        alter table {{ this }} enable row level security;
+        drop policy if exists municipal_rows on {{ this }};
+        {% if key %}
             create policy municipal_rows on {{ this }} for select using (
                 not pg_has_role(current_user, 'shnor_municipal', 'MEMBER')
-                or municipality_oktmo in (
+                or {{ adapter.quote(key) }} in (
                     select municipality_oktmo from access.municipal_users where role_name = current_user
                 )
+            );
+        {% elif meta.get('region_wide') %}
+            create policy municipal_rows on {{ this }} for select using (true);
+        {% else %}
+            create policy municipal_rows on {{ this }} for select using (
+                not pg_has_role(current_user, 'shnor_municipal', 'MEMBER')
             );
         {% endif %}
     {% endif %}
