@@ -291,8 +291,6 @@ def emit_roadmap(table: Table, read: SourceRead, resolver: _Resolver) -> list[di
         for due in schedule.due_dates or (None,):
             records.append({**base, "due_date": due.isoformat() if due else None})
     read.people = typed_frame(list(people.values()), PEOPLE_COLUMNS)
-    if records and municipality is not None:
-        read.municipality = municipality
     return records
 
 
@@ -333,8 +331,6 @@ def emit_roadmap_report(table: Table, read: SourceRead, resolver: _Resolver) -> 
             "document_number": None if number is None else str(number), "document_date": document_date,
             "document_link": link, **_lineage(read, row), "source_cell": _cell(row, "activity")})
     read.people = typed_frame(list(people.values()), PEOPLE_COLUMNS)
-    if records and municipality is not None:
-        read.municipality = municipality
     return records
 
 
