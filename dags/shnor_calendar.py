@@ -6,7 +6,9 @@ events its kind of window has; each becomes a DAG whose timetable holds the row'
 - ``shnor_open__<row>``     at window open: the form's templates (per municipality, or per school in a
                             folder per municipality);
 - ``shnor_reminder__<row>`` two days before close: takes in what has landed, reminds who has not submitted;
-- ``shnor_close__<row>``    at close plus grace days: reference → forms → ОО-1 → school data → GX, then
+- ``shnor_close__<row>``    at close plus grace days: reference → forms → ОО-1 → school data (registry,
+                            results, lists, mentors, the municipalities' roadmaps and execution reports,
+                            registries of people, professional development) → GX, then
                             the asset ``shnor_raw_tables`` (marts, then reports, through the asset chain).
                             A computed window collects no form: its close takes in landed school data and
                             builds its marts and report from the warehouse.

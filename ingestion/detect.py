@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingestion.context import ReadContext
+from ingestion.docx_source import load_docx
 from ingestion.layout_spec import Layout, load_layouts
 from ingestion.oo1_sections_reader import is_sectioned_oo1, read_oo1_sections
 from ingestion.student_results_reader import is_student_results, read_student_results
@@ -102,9 +103,13 @@ def _refused(path: Path, sha256: str, kind: str, rule: str, layout: str = "", un
 
 
 def _load(path: Path) -> list[SheetRows] | None:
-    """The file's sheets, except a student-level export (read in bulk by its own engine, never as rows)."""
-    if path.suffix.lower() == ".csv" and is_student_results(path):
+    """The file's sheets (a Word document's tables: ``ingestion.docx_source``), except a student-level
+    export (read in bulk by its own engine, never as rows)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv" and is_student_results(path):
         return None
+    if suffix in (".docx", ".doc"):
+        return load_docx(path)
     return load_table_source(path)
 
 

@@ -22,7 +22,9 @@ from shnor_core.text import normalize_text
 
 LAYOUTS_DIR = Path(__file__).resolve().parent / "layouts"
 ENGINES = {"table", "form_catalogue", "oo1_sections", "student_results"}
-FIELD_TYPES = {"text", "code", "count", "number", "percent", "share", "year", "bool", "list_kind", "role"}
+FIELD_TYPES = {"text", "code", "count", "number", "percent", "share", "year", "bool", "list_kind", "role", "date",
+               "choice"}
+CONTINUATIONS = {"skip", "merge"}
 PLACEHOLDER_MEANINGS = {"suppressed", "unknown", "none", "zero"}
 FACT_SOURCES = {"title", "sheet", "file_name", "block", "column"}
 
@@ -48,6 +50,11 @@ def header_key(text: object) -> str:
     return _NOT_WORD.sub("", value)
 
 
+@lru_cache(maxsize=1 << 16)
+def _folded(text: object) -> str:
+    return normalize_text(text)
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     """A column the layout knows: the field it fills, the header texts that name it."""
@@ -62,17 +69,19 @@ class ColumnSpec:
     match: str = "start"  # "exact" | "start" (the header starts with an alias) | "contains"
     scale: float = 1.0  # e.g. 0.01: percent in the file, share in the warehouse
     value_pattern: re.Pattern | None = None  # the part of the cell to keep (its first group)
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # type choice: code → words naming it, first match wins
+    otherwise: str | None = None  # type choice: the code of a non-blank text no choice names (None: an error)
 
     @cached_property
     def alias_keys(self) -> tuple[str, ...]:
         return tuple(header_key(alias) for alias in self.aliases)
 
     def matches(self, name: str) -> bool:
+        if self.patterns and any(p.search(_folded(name)) for p in self.patterns):
+            return True  # before the key: a pattern may name a header of signs only ("№")
         key = header_key(name)
         if not key:
             return False
-        if self.patterns and any(p.search(normalize_text(name)) for p in self.patterns):
-            return True
         if self.match == "exact":
             return key in self.alias_keys
         if self.match == "start":
@@ -136,6 +145,9 @@ class Layout:
     placeholders: tuple[Placeholder, ...] = ()
     signature: tuple[re.Pattern, ...] = ()  # text in the title rows that speaks for this layout
     stop_after_blank_rows: int = 3
+    # a row whose key cell is empty but other cells are not: "skip" it, or "merge" its texts into the row
+    # above (a row split over two pages, seed 001)
+    continuation: str = "skip"
     review_share: float = 0.5
     list_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
     roles: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -161,7 +173,7 @@ def _column(field_name: str, spec: dict, where: str) -> ColumnSpec:
     if isinstance(spec, list):
         spec = {"aliases": spec}
     unknown = set(spec) - {"aliases", "patterns", "type", "required", "fill_down", "resolve", "match", "scale",
-                           "value_pattern"}
+                           "value_pattern", "choices", "otherwise"}
     if unknown:
         raise LayoutError(f"{where}: столбец «{field_name}»: неизвестные ключи {sorted(unknown)}")
     kind = spec.get("type", "text")
@@ -169,11 +181,15 @@ def _column(field_name: str, spec: dict, where: str) -> ColumnSpec:
         raise LayoutError(f"{where}: столбец «{field_name}»: неизвестный тип «{kind}» (допустимо: {sorted(FIELD_TYPES)})")
     if not spec.get("aliases") and not spec.get("patterns"):
         raise LayoutError(f"{where}: столбец «{field_name}»: нужны aliases или patterns")
+    if kind == "choice" and not spec.get("choices"):
+        raise LayoutError(f"{where}: столбец «{field_name}»: для типа choice нужны choices (код → слова)")
     value_pattern = spec.get("value_pattern")
+    choices = tuple((code, tuple(words)) for code, words in (spec.get("choices") or {}).items())
     return ColumnSpec(field_name, tuple(spec.get("aliases") or ()), _patterns(spec.get("patterns"), where), kind,
                       bool(spec.get("required", False)), bool(spec.get("fill_down", False)),
                       bool(spec.get("resolve", True)), spec.get("match", "start"), float(spec.get("scale", 1.0)),
-                      re.compile(value_pattern, re.IGNORECASE) if value_pattern else None)
+                      re.compile(value_pattern, re.IGNORECASE) if value_pattern else None, choices,
+                      spec.get("otherwise"))
 
 
 def _fact(name: str, spec: dict, where: str) -> FactSpec:
@@ -241,6 +257,9 @@ def parse_layout(path: Path, data: dict | None = None) -> Layout:
             spec = {**spec, "values": words[name]}  # a list kind or role named in the title, sheet or file name
         facts.append(_fact(name, spec, where))
     review = {**defaults["review"], **(data.get("review") or {})}
+    continuation = rows.get("continuation", "skip")
+    if continuation not in CONTINUATIONS:
+        raise LayoutError(f"{where}: rows.continuation: «{continuation}» (допустимо: {sorted(CONTINUATIONS)})")
     return Layout(
         name=data["layout"], kind=data["kind"], title=data["title"], engine=engine, path=path,
         formats=tuple(data.get("formats", ("xlsx", "xls"))), description=data.get("description", ""),
@@ -260,6 +279,7 @@ def parse_layout(path: Path, data: dict | None = None) -> Layout:
                                 if hierarchy.get("school_pattern") else None) if hierarchy else None,
         placeholders=tuple(placeholders), signature=_patterns(data.get("signature"), where),
         stop_after_blank_rows=int(rows.get("stop_after_blank_rows", defaults["rows"]["stop_after_blank_rows"])),
+        continuation=continuation,
         review_share=float(review["unresolved_share"]),
         list_kinds=tuple((code, tuple(words)) for code, words in (data.get("list_kinds") or {}).items()),
         roles=tuple((code, tuple(words)) for code, words in (data.get("roles") or {}).items()),

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
 from ingestion.cells import parse_value
+from ingestion.dates import parse_date
 from ingestion.layout_spec import ColumnSpec, FactSpec, Layout
 from ingestion.school_names import school_key
 from ingestion.workbook_source import SheetRows
@@ -29,7 +30,7 @@ from shnor_core.names import match_municipality
 from shnor_core.reference import Municipality
 from shnor_core.source_read import CellError
 from shnor_core.sources import context_columns
-from shnor_core.text import clean_text, is_blank, normalize_text
+from shnor_core.text import clean_text, fold, is_blank, normalize_text
 
 _CATALOGUE_TYPES = {"string": "text", "int": "count", "bool": "bool"}
 _NOTE_START = ("примечани", "*", "источник", "исполнител", "подпис", "дата")
@@ -119,6 +120,7 @@ def all_columns(layout: Layout) -> tuple[ColumnSpec, ...]:
     return layout.columns
 
 
+@lru_cache(maxsize=1 << 16)
 def _header_text(value: object) -> str:
     return "" if is_blank(value) else clean_text(value)
 
@@ -146,7 +148,7 @@ def flatten_header(rows: list[tuple], start: int, height: int, width: int) -> li
     return names
 
 
-def _title_text(rows: list[tuple], start: int) -> str:
+def title_text(rows: list[tuple], start: int) -> str:
     return " ".join(clean_text(c) for row in rows[:start] for c in row if not is_blank(c))
 
 
@@ -161,7 +163,7 @@ def fit_header(layout: Layout, sheet: SheetRows, file_name: str = "") -> HeaderF
             above += [normalize_text(c) for c in sheet.rows[start - 1] if not is_blank(c)]
         if all(is_blank(c) for c in sheet.rows[start]):
             continue
-        context = " ".join([*above, normalize_text(sheet.title), normalize_text(file_name)])
+        context = " ".join([*above, normalize_text(sheet.title), normalize_text(file_name)]) if layout.signature else ""
         signature = any(p.search(context) for p in layout.signature)
         for height in layout.header_levels:
             if start + height > len(sheet.rows):
@@ -248,7 +250,7 @@ def _fact_from_text(fact: FactSpec, text: str) -> tuple[object, str | None]:
 def sheet_facts(layout: Layout, fit: HeaderFit, file_name: str) -> tuple[dict[str, object], dict[str, str]]:
     """Facts found in the title rows, the sheet name and the file name (row-level sources — the measure
     block and columns — are resolved per row). Returns the facts and, for those not found, why."""
-    texts = {"title": _title_text(fit.sheet.rows, fit.start), "sheet": fit.sheet.title, "file_name": file_name}
+    texts = {"title": title_text(fit.sheet.rows, fit.start), "sheet": fit.sheet.title, "file_name": file_name}
     facts: dict[str, object] = dict(layout.constants)
     problems: dict[str, str] = {}
     for fact in layout.facts:
@@ -337,6 +339,14 @@ def parse_cell(layout: Layout, spec: ColumnSpec, raw: object, address: str) -> t
                 None if _words(layout.list_kinds, text) else "вид списка не распознан")
         if kind == "role":
             return Cell(raw, _words(layout.roles, text), address), None
+        if kind == "choice":
+            code = _words(spec.choices, text) or spec.otherwise
+            return Cell(raw, code, address), (None if code else "значение не распознано: " + ", ".join(
+                words[0] for _, words in spec.choices))
+        if kind == "date":
+            day = parse_date(raw)
+            return Cell(raw, day.isoformat() if day else None, address), (
+                None if day else "ожидается дата (ДД.ММ.ГГГГ)")
         if kind == "bool":
             parsed = parse_value(raw, "presence")
             if parsed.error or parsed.value not in (0.0, 1.0):
@@ -369,8 +379,12 @@ def _is_note(row: tuple) -> bool:
     values = [c for c in row if not is_blank(c)]
     if len(values) != 1 or not isinstance(values[0], str):
         return False
-    text = normalize_text(values[0])
-    return text.startswith(_NOTE_START) or len(text) > 60
+    return _starts_as_note(row) or len(normalize_text(values[0])) > 60
+
+
+def _starts_as_note(row: tuple) -> bool:
+    values = [c for c in row if not is_blank(c)]
+    return len(values) == 1 and isinstance(values[0], str) and normalize_text(values[0]).startswith(_NOTE_START)
 
 
 def _key_field(layout: Layout) -> str:
@@ -418,7 +432,7 @@ def _walk(layout, fit: HeaderFit, columns: dict[str, ColumnSpec], key: str, tabl
     sheet = fit.sheet
     filled: dict[str, Cell] = {}
     municipality_text = ""
-    blanks, seen = 0, False
+    blanks, seen, after_header = 0, False, False
     hierarchy_column = fit.columns.get(layout.hierarchy.column) if layout.hierarchy else None
     for index in range(fit.data_start, len(sheet.rows)):
         row = sheet.rows[index]
@@ -428,11 +442,18 @@ def _walk(layout, fit: HeaderFit, columns: dict[str, ColumnSpec], key: str, tabl
             if seen and blanks >= layout.stop_after_blank_rows:
                 break
             continue
-        blanks = 0
+        follows_blank, blanks = blanks > 0, 0
         if not seen and _is_numbering_row(row):
             continue
-        if _is_note(row) and hierarchy_column is None:
+        merging = layout.continuation == "merge" and not follows_blank  # a split row follows its first part
+        if _is_note(row) and hierarchy_column is None and not (merging and not _starts_as_note(row)):
             continue
+        if seen and _repeats_header(fit, row):
+            after_header = True  # a table continued on the next page repeats its header (seed 001)
+            continue
+        if after_header and _is_numbering_row(row):
+            continue
+        after_header = False
         texts = [normalize_text(row[i]) for i in fit.columns.values() if i < len(row) and not is_blank(row[i])]
         if any(p.search(t) for p in layout.drop_rows for t in texts):
             continue
@@ -470,10 +491,42 @@ def _walk(layout, fit: HeaderFit, columns: dict[str, ColumnSpec], key: str, tabl
         elif any(p.search(t) for p in layout.municipality_totals for t in texts):
             level = "municipality_total"
         elif fields.get(key) is None or fields[key].value is None:
+            if merging and table.rows and table.rows[-1].sheet == sheet.title:
+                merge_continuation(table.rows[-1], fields, key)
             continue
         seen = True
         table_row = TableRow(sheet.title, number, fields, measures, municipality_text)
         (table.rows if level == "school" else table.totals).append(table_row)
+
+
+def _repeats_header(fit: HeaderFit, row: tuple) -> bool:
+    """A data row that repeats the header's texts in the columns the layout claims is never data."""
+    bottom = fit.sheet.rows[fit.data_start - 1]
+    claimed = [i for i in fit.columns.values() if i < len(bottom) and not is_blank(bottom[i])]
+    return bool(claimed) and all(i < len(row) and fold(row[i]) == fold(bottom[i]) for i in claimed)
+
+
+def merge_continuation(above: TableRow, fields: dict[str, Cell], key: str) -> None:
+    """A row split over two pages: the part on the second page (its key cell empty) goes into the row
+    above, text to text; a word broken by a hyphen at the page end ("дирек-" + "тор") is joined whole.
+    Typed values (dates, counts) of the continuation fill only what the row above lacks."""
+    for name, cell in fields.items():
+        if name == key or cell.value is None:
+            continue
+        upper = above.fields.get(name)
+        if upper is None or upper.value is None:
+            above.fields[name] = cell
+        elif isinstance(upper.value, str) and isinstance(cell.value, str):
+            joined = join_split_text(upper.value, cell.value)
+            above.fields[name] = Cell(join_split_text(str(upper.raw), str(cell.raw)), joined,
+                                      f"{upper.address}+{cell.address}")
+
+
+def join_split_text(first: str, second: str) -> str:
+    first, second = first.rstrip(), second.lstrip()
+    if re.search(r"[а-яёa-z]-$", first) and re.match(r"[а-яёa-z]", second):
+        return first[:-1] + second
+    return f"{first} {second}"
 
 
 def _cross_check(table: Table, sheet: str, error) -> None:

@@ -1,6 +1,7 @@
 """One note per municipality of a cycle: its scores against the region (every indicator beside the region's
 value), its dynamics, its ШНОР with their context and risk profile and its place in the computed list, its own
-recommendations with their evidence and measures, its roadmap and whether its form came, late or not."""
+recommendations with their evidence and measures, its roadmap's execution, the people who support its schools
+(counts, no names) and whether its form came, late or not."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from reports import charts, letter
-from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent, ru_date
+from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent
 from reports.docx_writer import write_docx
 from reports.pdf_writer import write_pdf
 from reports.provenance import STATUS_RU, Provenance
 from reports.regional_note import CycleMarts, charts_dir
+from reports.support_sections import municipal_people, municipal_roadmap
 
 CHANGE_RU = {"improved": "улучшился", "worsened": "ухудшился", "unchanged": "без изменений", "new": "—"}
 
@@ -40,7 +42,8 @@ def municipal_note(marts: CycleMarts, origin: Provenance, oktmo: str) -> Documen
     _scores(note, marts, oktmo, name)
     _schools(note, marts, oktmo)
     _recommendations(note, marts, oktmo)
-    _roadmap(note, marts, oktmo)
+    municipal_roadmap(note, marts, oktmo, "5")
+    municipal_people(note, marts, oktmo, "6")
     return note
 
 
@@ -129,17 +132,6 @@ def _recommendations(note: Document, marts: CycleMarts, oktmo: str) -> None:
         note.add(Paragraph("Адресных рекомендаций по итогам цикла нет."))
         return
     note.add(Bullets(lines, numbered=True))
-
-
-def _roadmap(note: Document, marts: CycleMarts, oktmo: str) -> None:
-    roadmap = marts.roadmap[marts.roadmap["municipality_oktmo"] == oktmo]
-    if roadmap.empty:
-        return
-    note.add(Heading("5. Дорожная карта: мероприятия цикла"))
-    note.add(Table(["№", "Мероприятие", "Срок", "Ответственные", "Подтверждение"],
-                   [[str(row.activity_number), row.activity,
-                     "по графику" if pd.isna(row.due_date) else ru_date(row.due_date), row.responsible_service,
-                     row.evidence_status] for row in roadmap.itertuples()], widths=[0.4, 4.4, 1.1, 1.8, 1.5]))
 
 
 def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]]) -> list[Path]:

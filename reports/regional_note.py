@@ -18,6 +18,7 @@ from reports.document import Bullets, Document, Figure, Heading, Paragraph, Tabl
 from reports.docx_writer import write_docx
 from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
+from reports.support_sections import regional_people, regional_roadmaps
 from shnor_core import warehouse
 from shnor_core.reference import get_monitoring, oktmo_prefix
 from shnor_core.settings import DataHome
@@ -39,7 +40,6 @@ class CycleMarts:
         self.data_quality = cycle("mart_data_quality_checks", "check_order, municipality_name, subject, school_name")
         self.thresholds = self.query("select * from marts.mart_letter_thresholds").set_index("threshold_name")
         self.texts = cycle("mart_report_texts", "text_kind, text_order")
-        self.roadmap = cycle("mart_roadmap_status", "municipality_name, activity_number, due_date")
         region = [oktmo_prefix(get_monitoring(monitoring_id).region_code) + "%"]  # school marts: this region only
         self.context = self.query("select * from marts.mart_municipality_context where municipality_oktmo like ? and "
                                   "data_year = (select max(data_year) from marts.mart_municipality_context) "
@@ -66,6 +66,31 @@ class CycleMarts:
                                       "order by municipality_name, school_name", year)
         self.list_comparison = self.query("select * from marts.mart_regional_list_comparison where result_year = ? "
                                           "and municipality_oktmo like ? order by municipality_name, school_name", year)
+        self._read_roadmaps_and_people(region)
+
+    def _read_roadmaps_and_people(self, region: list[str]) -> None:
+        """The roadmaps of the cycle's year as of its window's close, and the people of the ШНОР year."""
+        def cycle(table: str, order: str) -> pd.DataFrame:
+            return self.query(f"select * from marts.{table} where monitoring_id = ? order by {order}", [self.monitoring_id])
+
+        self.roadmap = cycle("mart_roadmap_status", "municipality_name, activity_number, due_date")
+        self.roadmap_completion = cycle("mart_roadmap_completion", "municipality_name")
+        self.roadmap_activities = cycle("mart_roadmap_activities",
+                                        "municipalities_late + municipalities_missing desc, activity_code")
+        roadmap_year = [int(get_monitoring(self.monitoring_id).window_close[:4])] + region
+        self.roadmap_plan = self.query("select * from marts.mart_roadmap_plan where roadmap_year = ? and "
+                                       "municipality_oktmo like ? order by municipality_name, catalogue_number, "
+                                       "activity_number", roadmap_year)
+        people_year = roadmap_year if pd.isna(self.results_year) else [int(self.results_year)] + region
+        self.municipality_people = self.query("select * from marts.mart_municipality_people where people_year = ? "
+                                              "and municipality_oktmo like ? order by municipality_name", people_year)
+        self.school_people = self.query("select * from marts.mart_school_people where people_year = ? and "
+                                        "municipality_oktmo like ? order by municipality_name, school_name", people_year)
+        self.curator_load = self.query("select * from marts.mart_curator_load where assignment_year = ? and "
+                                       "municipality_oktmo like ? order by municipality_name, curator_id", people_year)
+        self.post_project = self.query("select * from marts.mart_post_project_schools where post_project_year = ? "
+                                       "and municipality_oktmo like ? order by municipality_name, school_name, "
+                                       "result_year", people_year)
 
     def query(self, sql: str, params=None) -> pd.DataFrame:
         return warehouse.query(self.home.warehouse, sql, params)
@@ -102,6 +127,8 @@ def regional_note(marts: CycleMarts, origin: Provenance) -> Document:
     _schools(note, marts)
     _recommendations(note, marts)
     _measures(note, marts)
+    regional_roadmaps(note, marts, "7")
+    regional_people(note, marts, "8")
     _data_quality(note, marts)
     _list_comparison(note, marts)
     note.add(Heading("Приложение 3. Использованные формы"),

@@ -1,4 +1,6 @@
-"""Deterministic demo region: schools, ОО-1 context and one filled workbook per municipality.
+"""Deterministic demo region: schools, ОО-1 context and one filled workbook per municipality, the school
+sources (registry, results, lists, curators) and the support system's files (roadmaps and their
+execution reports, registries of people, professional development).
 
 Municipality names and ОКТМО codes are the public 2019 list of Краснодарский край; every number is
 synthetic and every file says «демонстрационные данные». The same seed gives the same bytes of data.
@@ -17,6 +19,7 @@ from openpyxl.styles import Font
 from reports.form_workbook import ItemKey, write_form_workbook
 from sample_region.school import School
 from sample_region.school_sources import generate_school_sources
+from sample_region.support_sources import generate_support_sources
 from shnor_core.arrivals import record_arrival
 from shnor_core.demo import DEMO_MARK
 from shnor_core.names import display_name
@@ -44,6 +47,7 @@ class SampleRegion:
     submissions: list[Path]
     context_file: Path
     school_sources: dict[str, Path]
+    support_sources: dict[str, list[Path]]
 
 
 def generate_schools(municipalities: list[Municipality], rng: random.Random) -> list[School]:
@@ -160,4 +164,6 @@ def generate_sample_region(
         stamp_received(path, monitoring, rng)
         submissions.append(path)
     school_sources = generate_school_sources(home, schools, seed + 1)
-    return SampleRegion(home, monitoring, schools, submissions, context_file, school_sources)
+    support = generate_support_sources(home, schools, municipalities, school_sources["lists"],
+                                       school_sources["curators"], seed + 2)
+    return SampleRegion(home, monitoring, schools, submissions, context_file, school_sources, support)

@@ -143,22 +143,34 @@ def write_lists(path: Path, schools: list[School], weakness: dict[str, float], r
     return path
 
 
-def write_curators(path: Path, project_schools: list[School], rng: random.Random) -> Path:
-    """One curator per «500+» school; every third curator holds a second school, as in seed 002."""
+def write_curators(path: Path, project_schools: list[School], rng: random.Random,
+                   details: random.Random | None = None, year: int = RESULTS_YEAR,
+                   names: dict[str, tuple[str, str]] | None = None) -> Path:
+    """One curator per «500+» school; every third curator holds a second school, as in seed 002. With
+    ``details`` (its own stream, so the names stay as they were) the seed 002 columns too: visits, the
+    programme against the school's risks, the date of the work in ИС МЭДК. ``names`` gives a school the
+    curator it had (by school code): continuity across years."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Кураторы"
-    sheet.append([f"Закрепление кураторов «500+», {RESULTS_YEAR} ({DEMO_MARK})"])
-    sheet.append(["ФИО куратора", "Должность", "МО", "Курируемая ОО", "Роль", "Год"])
+    sheet.append([f"Закрепление кураторов «500+», {year} ({DEMO_MARK})"])
+    extra = ["Посещений", "Программа по устранению рисков", "Дата в ИС МЭДК"] if details else []
+    sheet.append(["ФИО куратора", "Должность", "МО", "Курируемая ОО", "Роль", "Год", *extra])
     schools = list(project_schools)
     number = 0
     while schools:
         number += 1
-        name = f"{rng.choice(SURNAMES)} {rng.choice(FIRST_NAMES)} {rng.choice(PATRONYMICS)}"
-        position = f"директор СОШ № {rng.randint(1, 99)}"
+        known = (names or {}).get(schools[0].code)
+        name = known[0] if known else f"{rng.choice(SURNAMES)} {rng.choice(FIRST_NAMES)} {rng.choice(PATRONYMICS)}"
+        position = known[1] if known else f"директор СОШ № {rng.randint(1, 99)}"
         held = [schools.pop(0)] + ([schools.pop(0)] if number % 3 == 0 and schools else [])
         for school in held:
-            sheet.append([name, position, _short(school.municipality), school.name, "куратор", RESULTS_YEAR])
+            row = [name, position, _short(school.municipality), school.name, "куратор", year]
+            if details:
+                visits = details.randint(0, 6)
+                row += [visits, "согласована" if visits and details.random() < 0.8 else "нет",
+                        f"{details.randint(1, 28):02d}.{details.randint(2, 5):02d}.{year}" if visits else None]
+            sheet.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
@@ -181,5 +193,6 @@ def generate_school_sources(home: DataHome, schools: list[School], seed: int) ->
                                   earlier_rng, PREVIOUS_YEAR),
         "ege": write_ege(home.landing / "results" / f"ege_{RESULTS_YEAR}.xlsx", schools, weakness, rng),
         "lists": lists,
-        "curators": write_curators(home.landing / "mentors" / f"curators_{RESULTS_YEAR}.xlsx", project, rng),
+        "curators": write_curators(home.landing / "mentors" / f"curators_{RESULTS_YEAR}.xlsx", project, rng,
+                                   details=random.Random(seed + 7)),
     }

@@ -13,12 +13,12 @@ from shnor_core.arrivals import arrival
 from shnor_core.settings import DataHome
 from shnor_core.sources import SourceKind
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".docx", ".doc"}  # a .doc is refused with what to do
 ARCHIVE_SIDECAR = "source.json"
 
 
 def landed_workbooks(folder: Path) -> list[Path]:
-    """Workbooks in a landing folder, skipping Excel's lock files ("~$…") and hidden files."""
+    """Workbooks (and Word documents: roadmaps) in a landing folder, skipping lock files ("~$…") and hidden files."""
     if not folder.exists():
         return []
     return sorted(p for p in folder.iterdir()

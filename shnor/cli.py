@@ -4,7 +4,7 @@
     shnor sample-region               write the demo region's landing files
     shnor run [--monitoring ID]       one window through the DAGs: ingest → marts → reports
     shnor check-submission PATH       read one workbook without loading it
-    shnor check-results PATH          read one context, results or list file without loading it
+    shnor check-results PATH          read one context, results, list, roadmap or registry file without loading it
     shnor templates [--monitoring ID] blank templates of a window, one per municipality
     shnor calendar show [--region R] [--year Y] [--event E] [--file F] [--json]   the DAGs and runs a calendar yields
     shnor backfill --year Y [--region R]                  every window of a year again, from the archive
@@ -130,7 +130,8 @@ def cmd_check_submission(args) -> int:
 
 
 def cmd_check_results(args) -> int:
-    """What a context, results, list or registry file would load, without loading it."""
+    """What a context, results, list, roadmap (.docx or Excel), execution report or registry file would load,
+    without loading it."""
     verdict = check_file(Path(args.path), registry=Path(args.registry) if args.registry else None, home=_home(args))
     read = verdict.read
     status, code = _outcome(verdict)
@@ -313,8 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--registry", metavar="РЕЕСТР", help="школьная форма: реестр школ (CSV/xlsx); по умолчанию — "
                        "реестр хранилища")
     as_json(check, "результат проверки")
-    results = add("check-results", cmd_check_results, "проверить файл ОО-1, результатов, списков, реестра или "
-                  "кураторов без загрузки")
+    results = add("check-results", cmd_check_results, "проверить файл ОО-1, результатов, списков, реестра, "
+                  "кураторов, дорожную карту, отчёт о её исполнении или реестр людей без загрузки")
     results.add_argument("path", metavar="ФАЙЛ", help="книга или CSV")
     results.add_argument("--registry", metavar="РЕЕСТР", help="реестр школ (CSV/xlsx) для сопоставления названий; "
                          "по умолчанию — реестр хранилища")

@@ -39,10 +39,14 @@ from shnor_core.settings import FORMS_DIR, DataHome, pseudonym_key
 from shnor_core.source_read import SourceRead, empty_frame
 from shnor_core.sources import (
     ASSESSMENT,
+    DEVELOPMENT,
     MENTORS,
     OO1_CONTEXT,
     PEOPLE_COLUMNS,
+    PEOPLE_REGISTRY,
     PEOPLE_TABLE,
+    ROADMAP,
+    ROADMAP_REPORT,
     SCHOOL_LISTS,
     SCHOOL_REGISTRY,
     SOURCE_KINDS,
@@ -224,11 +228,13 @@ def ingest_registry(home: DataHome) -> dict:
 
 
 def ingest_school_data(home: DataHome) -> dict:
-    """The region's school registry first, then results, lists and mentors matched against it."""
+    """The region's school registry first, then results, lists, mentors, the municipalities' roadmaps and
+    their execution reports, and the registries of people with their professional development, matched
+    against it."""
     municipalities, key = load_municipalities(), pseudonym_key(home)
     summaries = {"registry": _ingest(home, SCHOOL_REGISTRY, ReadContext(municipalities, pseudonym_key=key))[0]}
     context = ReadContext(municipalities, school_matcher(home), pseudonym_key=key)
-    for kind in (ASSESSMENT, SCHOOL_LISTS, MENTORS):
+    for kind in (ASSESSMENT, SCHOOL_LISTS, MENTORS, ROADMAP, ROADMAP_REPORT, PEOPLE_REGISTRY, DEVELOPMENT):
         summaries[kind.name] = _ingest(home, kind, context)[0]
     return summaries
 

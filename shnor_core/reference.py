@@ -377,3 +377,21 @@ def region_name(region_code: str) -> str:
 def region_institution(region_code: str) -> str:
     """The institution that runs the region's monitorings and issues its notes (the reports' author)."""
     return _region(region_code).get("institution") or ""
+
+
+@dataclass(frozen=True)
+class RoadmapActivity:
+    """An activity of the roadmap catalogue (dbt seed ``roadmap_catalogue``: the 25 of seed 001)."""
+
+    code: str
+    number: int
+    name: str
+    document_kind: str
+    periodicity: str
+
+
+@cache
+def load_roadmap_catalogue(path: Path = DBT_SEEDS_DIR / "roadmap_catalogue.csv") -> tuple[RoadmapActivity, ...]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return tuple(RoadmapActivity(r["activity_code"], int(r["activity_number"]), r["activity"], r["document_kind"],
+                                     r["periodicity"]) for r in csv.DictReader(handle))

@@ -115,19 +115,19 @@ def _stream_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo,
     return declared, rows, cells, unpacked
 
 
-def _check_archive(path: Path) -> tuple[dict[str, int], dict[str, int]]:
+def _check_archive(path: Path, of: str = "книги", as_what: str = "книгой Excel") -> tuple[dict[str, int], dict[str, int]]:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if len(members) > MAX_MEMBERS:
-                raise UnsafeWorkbook("архив книги содержит подозрительно много частей")
+                raise UnsafeWorkbook(f"архив {of} содержит подозрительно много частей")
             unpacked = sum(member.file_size for member in members)
             packed = sum(member.compress_size for member in members) or 1
             if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
-                raise UnsafeWorkbook("распакованный размер книги многократно превышает размер формы (похоже на «zip-бомбу»)")
+                raise UnsafeWorkbook(f"распакованный размер {of} многократно превышает размер формы (похоже на «zip-бомбу»)")
             names = {member.filename for member in members}
             if "[Content_Types].xml" not in names:
-                raise UnsafeWorkbook("архив не является книгой Excel: нет [Content_Types].xml")
+                raise UnsafeWorkbook(f"архив не является {as_what}: нет [Content_Types].xml")
             sheet_rows, sheet_cells, streamed = {}, {}, 0
             for member in members:
                 if not member.filename.endswith((".xml", ".rels", ".vml")):
@@ -136,22 +136,49 @@ def _check_archive(path: Path) -> tuple[dict[str, int], dict[str, int]]:
                 declared, rows, cells, size = _stream_part(archive, member, is_sheet)
                 streamed += size
                 if declared:
-                    raise UnsafeWorkbook(f"часть книги {member.filename} содержит объявления DTD/сущностей XML — "
+                    raise UnsafeWorkbook(f"часть {of} {member.filename} содержит объявления DTD/сущностей XML — "
                                          "такие файлы не принимаются")
                 if streamed > MAX_UNPACKED_BYTES:  # the directory understated the sizes
-                    raise UnsafeWorkbook("распакованный размер книги многократно превышает размер формы (похоже на «zip-бомбу»)")
+                    raise UnsafeWorkbook(f"распакованный размер {of} многократно превышает размер формы (похоже на «zip-бомбу»)")
                 if is_sheet:
                     sheet_rows[member.filename], sheet_cells[member.filename] = rows, cells
                     if rows > MAX_SHEET_ROWS or cells > MAX_SHEET_CELLS:
                         raise UnsafeWorkbook(too_large(rows, cells, MAX_SHEET_ROWS, MAX_SHEET_CELLS))
             bad = archive.testzip()
             if bad is not None:
-                raise UnsafeWorkbook(f"архив книги повреждён (часть {bad})")
+                raise UnsafeWorkbook(f"архив {of} повреждён (часть {bad})")
             return sheet_rows, sheet_cells
     except zipfile.BadZipFile as error:
-        raise UnsafeWorkbook(f"книга повреждена или обрезана: {error}") from error
+        raise UnsafeWorkbook(f"{_broken(of)}: {error}") from error
     except (EOFError, zipfile.LargeZipFile, NotImplementedError) as error:
-        raise UnsafeWorkbook(f"книга повреждена или обрезана: {type(error).__name__}") from error
+        raise UnsafeWorkbook(f"{_broken(of)}: {type(error).__name__}") from error
+
+
+def _broken(of: str) -> str:
+    return "книга повреждена или обрезана" if of == "книги" else "документ повреждён или обрезан"
+
+
+def document_format(path: Path) -> str:
+    """'docx' for a Word document that is safe to open (the same archive checks as a workbook's);
+    raises UnsafeWorkbook otherwise. A Word 97–2003 document (.doc) is refused with what to do."""
+    path = Path(path)
+    if path.is_dir():
+        raise UnsafeWorkbook("это папка, а не файл")
+    size = path.stat().st_size
+    if size == 0:
+        raise UnsafeWorkbook("файл пуст")
+    if size > MAX_FILE_BYTES:
+        raise UnsafeWorkbook(f"документ слишком велик ({size // 1024 // 1024} МБ, допустимо до "
+                             f"{MAX_FILE_BYTES // 1024 // 1024} МБ)")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head == OLE_MAGIC:
+        raise UnsafeWorkbook("документ Word 97–2003 (.doc) или зашифрованный документ не читается: сохраните его "
+                             "как .docx без пароля и отправьте повторно")
+    if head[:4] != ZIP_MAGIC:
+        raise UnsafeWorkbook("файл не является документом Word (.docx)")
+    _check_archive(path, "документа", "документом Word")
+    return "docx"
 
 
 def too_large(rows: int, cells: int, max_rows: int, max_cells: int, what: str = "") -> str:

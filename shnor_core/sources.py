@@ -37,9 +37,39 @@ LIST_COLUMNS = {"list_kind": "string", "year": "Int64", "municipality_oktmo": "s
                 "school_code": "string", "match_score": "float64", **LINEAGE_TYPES}
 ASSIGNMENT_COLUMNS = {"person_id": "string", "role": "string", "year": "Int64", "municipality_oktmo": "string",
                       "school_name_raw": "string", "school_code": "string", "match_score": "float64",
-                      **LINEAGE_TYPES}
+                      # a curator's own school (seed 002: chosen among directors of schools with steady results),
+                      # the visits made, whether a programme against the school's risks was agreed, and when the
+                      # work was dated in ИС МЭДК
+                      "own_school_code": "string", "visits": "Int64", "risk_programme": "boolean",
+                      "medk_date": "string", **LINEAGE_TYPES}
+# Dates are ISO text (YYYY-MM-DD) in raw tables, cast to dates in staging.
+ROADMAP_COLUMNS = {
+    "municipality_oktmo": "string", "roadmap_year": "Int64", "activity_number": "Int64", "activity_text": "string",
+    "activity_code": "string", "match_score": "float64", "document_text": "string", "schedule_text": "string",
+    "periodicity": "string", "due_date": "string",  # one row per activity and date the schedule names
+    "responsible_text": "string",  # people replaced by their pseudonymous ids; names in restricted.people
+    "responsible_people": "Int64", **LINEAGE_TYPES, "source_cell": "string",
+}
+ROADMAP_REPORT_COLUMNS = {
+    "municipality_oktmo": "string", "report_year": "Int64", "activity_number": "Int64", "activity_text": "string",
+    "activity_code": "string", "match_score": "float64", "due_text": "string", "due_date": "string",
+    "done_text": "string", "done_date": "string", "document_kind": "string", "document_text": "string",
+    "document_number": "string", "document_date": "string", "document_link": "string",
+    **LINEAGE_TYPES, "source_cell": "string",
+}
+PEOPLE_REGISTRY_COLUMNS = {
+    "person_id": "string", "role": "string", "team_role": "string", "registry_year": "Int64",
+    "municipality_oktmo": "string", "school_name_raw": "string", "school_code": "string", "match_score": "float64",
+    **LINEAGE_TYPES,
+}
+DEVELOPMENT_COLUMNS = {
+    "person_id": "string", "event_year": "Int64", "municipality_oktmo": "string", "school_name_raw": "string",
+    "school_code": "string", "match_score": "float64", "event_kind": "string", "event_title": "string",
+    "start_date": "string", "end_date": "string", "hours": "float64", "result": "string", **LINEAGE_TYPES,
+}
 PEOPLE_TABLE = "restricted.people"  # names of people: no dbt model, mart or BI role reads it
-PEOPLE_COLUMNS = {"person_id": "string", "full_name": "string", "position": "string", "source_sha256": "string"}
+PEOPLE_COLUMNS = {"person_id": "string", "full_name": "string", "position": "string", "contact": "string",
+                  "role": "string", "source_sha256": "string"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +116,17 @@ ASSESSMENT = SourceKind("assessment_results", "результаты ВПР, ОГ
 SCHOOL_LISTS = SourceKind("school_lists", "списки школ", "lists", "raw.school_lists", "raw_school_lists", LIST_COLUMNS)
 MENTORS = SourceKind("mentor_assignments", "закрепление кураторов и наставников", "mentors", "raw.mentor_assignments",
                      "raw_mentor_assignments", ASSIGNMENT_COLUMNS)
-SOURCE_KINDS = {kind.name: kind for kind in (SUBMISSION, OO1_CONTEXT, SCHOOL_REGISTRY, ASSESSMENT, SCHOOL_LISTS, MENTORS)}
+ROADMAP = SourceKind("roadmap", "дорожная карта МО", "roadmaps", "raw.roadmap_items", "raw_roadmap_items",
+                     ROADMAP_COLUMNS)
+ROADMAP_REPORT = SourceKind("roadmap_report", "отчёт об исполнении дорожной карты", "roadmap_reports",
+                            "raw.roadmap_reports", "raw_roadmap_reports", ROADMAP_REPORT_COLUMNS)
+PEOPLE_REGISTRY = SourceKind("people_registry", "реестр управленческих команд, педагогов, наставников, тьюторов",
+                             "people", "raw.people_registry", "raw_people_registry", PEOPLE_REGISTRY_COLUMNS)
+DEVELOPMENT = SourceKind("professional_development", "повышение квалификации и участие в мероприятиях",
+                         "development", "raw.professional_development", "raw_professional_development",
+                         DEVELOPMENT_COLUMNS)
+SOURCE_KINDS = {kind.name: kind for kind in (SUBMISSION, OO1_CONTEXT, SCHOOL_REGISTRY, ASSESSMENT, SCHOOL_LISTS, MENTORS,
+                                             ROADMAP, ROADMAP_REPORT, PEOPLE_REGISTRY, DEVELOPMENT)}
 
 
 def landing_folder(home: DataHome, kind: SourceKind, monitoring_id: str | None = None) -> Path:

@@ -51,6 +51,8 @@ create table if not exists {REVIEW_TABLE} (
     source_file varchar, source_sheet varchar, source_row integer,
     written_name varchar, municipality_oktmo varchar, score double, reason varchar, candidates varchar
 );
+-- what a name under review names: 'school' (the registry) or 'roadmap_activity' (the roadmap catalogue)
+alter table {REVIEW_TABLE} add column if not exists name_kind varchar default 'school';
 create table if not exists {VALIDATION_TABLE} (
     source_sha256 varchar not null,
     suite varchar not null,
@@ -215,10 +217,11 @@ def replace_errors(con: duckdb.DuckDBPyConnection, sha256: str, stage: str, erro
 
 
 def replace_name_review(con: duckdb.DuckDBPyConnection, sha256: str, entries: list[dict]) -> None:
-    """Names that could not be matched with certainty: for a person to resolve, never guessed."""
+    """Names that could not be matched with certainty (schools, roadmap activities): for a person to
+    resolve, never guessed."""
     _replace_file_entries(con, REVIEW_TABLE, {"source_sha256": sha256}, [
         [sha256, e["source_file"], e["source_sheet"], e["source_row"], e["written_name"], e["municipality_oktmo"],
-         e["score"], e["reason"], e["candidates"]] for e in entries])
+         e["score"], e["reason"], e["candidates"], e.get("name_kind", "school")] for e in entries])
 
 
 def replace_validation_results(con: duckdb.DuckDBPyConnection, sha256: str, suite: str, results: list[dict]) -> None:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import openpyxl
 
 from sample_region.generator import generate_sample_region
@@ -51,6 +52,17 @@ def test_sample_region_is_deterministic(tmp_path):
 
     assert cells(first.submissions[5]) == cells(second.submissions[5])
     assert cells(first.context_file) == cells(second.context_file)
+    support = first.support_sources, second.support_sources
+    assert {kind: len(paths) for kind, paths in support[0].items()} == {kind: len(paths) for kind, paths in support[1].items()}
+    assert len(support[0]["roadmaps"]) == 44
+    for kind in ("roadmaps", "roadmap_reports", "people", "development"):
+        for one, other in zip(support[0][kind], support[1][kind]):
+            if one.suffix == ".docx":
+                assert [p.text for p in docx.Document(one).paragraphs] == [p.text for p in docx.Document(other).paragraphs]
+                assert [c.text for t in docx.Document(one).tables for r in t.rows for c in r.cells] == \
+                    [c.text for t in docx.Document(other).tables for r in t.rows for c in r.cells]
+            else:
+                assert cells(one) == cells(other), one.name
 
 
 def test_templates_command(tmp_path):

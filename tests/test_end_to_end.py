@@ -169,17 +169,18 @@ def test_published_marts_and_docs_sites(cycle):
     assert description in dbt_docs or json.dumps(description)[1:-1] in dbt_docs
     gx_docs = cycle.root / "docs" / "gx"
     assert "raw_submission_values" in (gx_docs / "index.html").read_text(encoding="utf-8")
-    # one GX run per kind (forms, ОО-1, school registry, results, lists, curators), shown as one page per file
+    # one GX run per kind (forms, ОО-1, school registry, results, lists, curators, roadmaps, their execution
+    # reports, registries of people, professional development), shown as one page per file
     validated = warehouse.query(cycle.warehouse, "select distinct source_sha256 from audit.validation_results")
     pages = list((gx_docs / "validations").rglob("*.html"))
     assert sorted(page.stem for page in pages) == sorted(validated["source_sha256"])
-    assert len(pages) == 43 + 7  # the 43 forms that came, and 7 files of school data
+    assert len(pages) == 43 + 7 + SUPPORT_FILES  # the 43 forms that came, 7 files of school data, and the support files
     korenovsk = warehouse.query(cycle.warehouse, "select source_sha256 from raw.files where municipality_oktmo = ?",
                                 [KORENOVSK]).iloc[0]["source_sha256"]
     page = next(page for page in pages if page.stem == korenovsk).read_text(encoding="utf-8")
     assert "Кореновский" in page and "Балл наличия должен быть 0 или 1 (столбец value)" in page  # the rule, in Russian
     overview = (cycle.root / "docs" / "proverki.html").read_text(encoding="utf-8")
-    assert overview.count("не пройдена") == 1 and "Проверено файлов: 50" in overview
+    assert overview.count("не пройдена") == 1 and f"Проверено файлов: {50 + SUPPORT_FILES}" in overview
 
 
 def test_rerun_is_idempotent(cycle):
@@ -189,7 +190,9 @@ def test_rerun_is_idempotent(cycle):
     after = warehouse.query(cycle.warehouse, "select * from marts.mart_indicator_scores order by all")
     assert before.equals(after)
     assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.submission_values").iloc[0]["n"] == raw_rows
-    assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.files").iloc[0]["n"] == 50
+    # 43 forms (Щербиновский sent none), ОО-1, the registry, 3 results files, 2 lists, 2 curator files, 44 roadmaps,
+    # 41 execution reports, 37 registries of people, 35 monitorings of professional development
+    assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.files").iloc[0]["n"] == 209
 
 
 def test_corrected_resubmission_supersedes_and_history_keeps_both(cycle):

@@ -21,6 +21,7 @@ from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS, SUBMISSION, landing_folder
 from tests.test_context_reader import SCHOOL
 from tests.test_real_layouts import REGISTRY, write_fis_oko_vpr, write_list, write_regional_ege
+from tests.test_roadmaps import write_seed_001_docx, write_seed_001_xlsx
 from tests.test_seed_004_layout import fill_seed_form
 from tests.test_submission_variants import per_unit_form
 from tests.workbooks import MONITORING_ID, form_values, save_as_xls, write_submission
@@ -134,10 +135,38 @@ def school_sources(folder: Path) -> dict[str, list[Path]]:
             "school_lists": [low], "oo1_context": [oo1, oo1_bad], "mentor_assignments": [curators]}
 
 
+def support_sources(folder: Path) -> dict[str, list[Path]]:
+    """Roadmaps (Word and Excel, one numbering an activity twice, one an old .doc), an execution report, a
+    registry of teams and teachers, a monitoring of professional development."""
+    folder.mkdir(parents=True)
+    word = write_seed_001_docx(folder / "Дорожная карта Славянский 2022.docx")
+    excel = write_seed_001_xlsx(folder / "ДК Славянский 2022.xlsx")
+    twice = openpyxl.load_workbook(excel)
+    twice.active["A7"] = "2."  # activity 4 numbered as 2: the number repeats
+    twice.save(folder / "ДК дубль.xlsx")
+    (folder / "ДК Славянский.doc").write_bytes(OLE_MAGIC + b"\0" * 2048)
+    report = write_list(folder / "Отчёт ДК Славянский 2022.xlsx", "Отчёт об исполнении дорожной карты МО Славянский "
+                        "район за 2022 год", ["№", "Мероприятие", "Срок", "Что сделано", "Подтверждающий документ"],
+                        [[1, "Разработка и утверждение дорожной карты", "январь 2022", "Утверждена",
+                          "Приказ УО от 21.01.2022 № 156"]])
+    people = write_list(folder / "Реестр ШНОР Славянский 2022.xlsx", "База данных педагогов ШНОР, МО Славянский "
+                        "район, 2022", ["ФИО", "Должность", "ОО", "Телефон"],
+                        [["Юдина Вера Павловна", "учитель физики", "МБОУ СОШ № 5", "+7 900 000-00-01"],
+                         ["Рыжов Антон Сергеевич", "учитель химии", "МБОУ ООШ № 7", "+7 900 000-00-02"]])
+    development = write_list(folder / "Мониторинг ПК Славянский 2022.xlsx", "Участие педагогов ШНОР в мероприятиях, "
+                             "МО Славянский район", ["ФИО педагога", "ОО", "Вид мероприятия", "Наименование мероприятия",
+                                                     "Сроки", "Количество часов"],
+                             [["Юдина Вера Павловна", "МБОУ СОШ № 5", "Курсы ПК", "«Формирующее оценивание»",
+                               "10.02.2022–14.02.2022", 36]])
+    return {"roadmap": [word, excel, folder / "ДК дубль.xlsx", folder / "ДК Славянский.doc"],
+            "roadmap_report": [report], "people_registry": [people], "professional_development": [development]}
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus")
-    files = {SUBMISSION.name: submissions(root / "submissions"), **school_sources(root / "school")}
+    files = {SUBMISSION.name: submissions(root / "submissions"), **school_sources(root / "school"),
+             **support_sources(root / "support")}
     home = DataHome(root / "home")
     for kind, paths in files.items():
         folder = landing_folder(home, SOURCE_KINDS[kind], MONITORING_ID if kind == SUBMISSION.name else None)
@@ -181,6 +210,8 @@ def test_checker_and_pipeline_agree_on_every_file(corpus):
     ("rezultaty.xlsx", "процедуру"),
     ("statistika.xlsx", "вид файла не распознан"),
     ("Северский пароль.xlsx", "защищена паролем"),
+    ("ДК дубль.xlsx", "номер мероприятия не повторяется"),
+    ("ДК Славянский.doc", "сохраните его как .docx"),
 ])
 def test_refusals_name_their_rule_and_cell(corpus, name, rule):
     _, _, verdicts = corpus

@@ -177,7 +177,8 @@ def test_municipal_note_of_one_municipality(sample_cycle, folder):
 def test_marts_export_is_formatted(sample_cycle, folder):
     workbook = load_workbook(folder / f"vygruzka_{MONITORING_ID}.xlsx")
     assert workbook.sheetnames == ["Показатели", "Разделы", "Рекомендации", "ШНОР", "Сравнение списков",
-                                   "Динамика списков", "Наставничество", "Дорожная карта", "Вход и выход из списка",
+                                   "Динамика списков", "Наставничество", "Дорожная карта", "Исполнение ДК", "Состав ДК",
+                                   "Кадры по МО", "Кадры ШНОР", "Кураторы", "Постпроект", "Вход и выход из списка",
                                    "Списки опубл. и расчёт", "Качество данных", "Источники"]
     sheet = workbook["Показатели"]
     scores = marts(sample_cycle, "select * from marts.mart_indicator_scores where monitoring_id = ? "

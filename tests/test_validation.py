@@ -12,7 +12,8 @@ from tests.workbooks import MONITORING_ID, form_values, write_submission
 
 def test_one_suite_file_per_raw_table():
     assert sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.json")) == [
-        "raw_assessment_results", "raw_mentor_assignments", "raw_oo1_context", "raw_school_lists", "raw_schools",
+        "raw_assessment_results", "raw_mentor_assignments", "raw_oo1_context", "raw_people_registry",
+        "raw_professional_development", "raw_roadmap_items", "raw_roadmap_reports", "raw_school_lists", "raw_schools",
         "raw_submission_values"]
     for name in sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.json")):
         suite = load_suite_definition(name)

@@ -7,6 +7,10 @@ select
     school_name_raw,
     school_code,
     match_score,
+    own_school_code,
+    cast(visits as integer) as visits,
+    risk_programme,
+    cast(medk_date as date) as medk_date,
     source_file,
     source_sha256,
     source_row
