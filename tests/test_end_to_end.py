@@ -27,6 +27,7 @@ pytestmark = pytest.mark.slow
 
 ABINSK, GELENDZHIK, KORENOVSK, SHCHERBINOVSKY = "03601000", "03708000", "03621000", "03659000"
 IN_WINDOW = datetime(2025, 6, 5, 10, tzinfo=timezone.utc).timestamp()
+SUPPORT_FILES = 0  # counted below
 AFTER_CLOSE = datetime(2025, 6, 13, 10, tzinfo=timezone.utc).timestamp()  # window closes 11.06.2025
 
 
