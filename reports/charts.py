@@ -14,6 +14,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
 BAR, REFERENCE, WEAK, REGION = "#4472C4", "#C00000", "#ED7D31", "#A5A5A5"
+DARK_CELL = 0.5  # a heatmap cell darker than this takes white digits (legibility, not a threshold of the data)
 DPI = 110  # sharp enough in print at the notes' 17 cm width; larger only costs time
 
 
@@ -95,8 +96,10 @@ def heatmap(path: Path, rows: list[str], columns: list[str], shares: list[list[f
     axes.set_yticks(range(len(rows)), rows, fontsize=6.8)
     for (row, column), value in np.ndenumerate(values):
         if not np.isnan(value):
+            red, green, blue, _ = image.cmap(image.norm(value))
+            lightness = 0.299 * red + 0.587 * green + 0.114 * blue  # of the cell's own colour (ITU-R BT.601)
             axes.text(column, row, f"{value * 100:.0f}", ha="center", va="center", fontsize=6.3,
-                      color="white" if value < 0.2 or value > 0.85 else "black")
+                      color="white" if lightness < DARK_CELL else "black")
     if highlight_last_row:
         axes.axhline(len(rows) - 1.5, color="black", linewidth=1.2)
         axes.get_yticklabels()[-1].set_fontweight("bold")

@@ -262,7 +262,7 @@ def _schools(note: Document, marts: CycleMarts) -> None:
     lists = {"project_500": "проект «500+»", "shnor_federal": "ШНОР (ФИОКО)", "shnor_regional": "ШНОР (региональная методика)"}
     note.add(Table(["Список", "Школ", "Без наставника или куратора"],
                    [[lists[k], str(int(r.listed_schools)), str(int(r.schools_without_mentor))] for k, r in coverage.iterrows()],
-                   widths=[3, 1, 2], caption="Таблица 3. Охват наставничеством"))
+                   widths=[3, 1, 2], caption="Таблица 2. Охват наставничеством"))
     _list_transitions(note, marts, year)
 
 
@@ -286,19 +286,19 @@ def _list_transitions(note: Document, marts: CycleMarts, year: int) -> None:
                "Близкие к низким"]
     by_year = changes.groupby("result_year")[columns].sum(min_count=1)
     note.add(Table(["Год", *headers], [[str(int(y)), *(_count(r[c]) for c in columns)] for y, r in by_year.iterrows()],
-                   widths=[0.8] + [1] * len(columns), caption="Таблица 4. Расчётный список ШНОР по годам"))
+                   widths=[0.8] + [1] * len(columns), caption="Таблица 3. Расчётный список ШНОР по годам"))
     current = changes[(changes["result_year"] == year) & (changes[columns].fillna(0).sum(axis=1) > 0)]
     if not current.empty:
         note.add(Table(["Муниципальное образование", *headers],
                        [[row.municipality_name, *(_count(getattr(row, c)) for c in columns)] for row in current.itertuples()],
-                       widths=[2.6] + [0.9] * len(columns), caption=f"Таблица 5. Расчётный список ШНОР по МО, {year} год"))
+                       widths=[2.6] + [0.9] * len(columns), caption=f"Таблица 4. Расчётный список ШНОР по МО, {year} год"))
     cusp = marts.list_status[marts.list_status["is_cusp"]]
     if not cusp.empty:
         note.add(Table(["Муниципальное образование", "Школа", "Кластер", "ИОР", "Порог выявления", "Выше порога на"],
                        [[row.municipality_name, row.school_name, row.cluster_name, number(row.ior, 2),
                          number(row.threshold_ior, 2), number(row.distance_to_threshold, 2)] for row in cusp.itertuples()],
                        widths=[2.2, 1.6, 2, 0.8, 1, 1],
-                       caption=f"Таблица 6. Школы, близкие к низким результатам, {year} год"))
+                       caption=f"Таблица 5. Школы, близкие к низким результатам, {year} год"))
 
 
 def _recommendations(note: Document, marts: CycleMarts) -> None:
@@ -309,7 +309,7 @@ def _recommendations(note: Document, marts: CycleMarts) -> None:
         note.add(Paragraph("Муниципальных образований, которым требуются адресные рекомендации, нет."))
         return
     note.add(Paragraph("Анализ данных мониторинга по выделенным показателям позволяет сформировать следующие адресные "
-                       "рекомендации (в скобках — значения, по которым МО названо; основания — в таблице 7):"))
+                       "рекомендации (в скобках — значения, по которым МО названо; основания — в таблице 6):"))
     for item in items:
         note.add(Paragraph(f"{item.number}. {item.text}"))
         if item.lines:
@@ -319,7 +319,7 @@ def _recommendations(note: Document, marts: CycleMarts) -> None:
         note.add(Paragraph("Проверены и не назвали ни одного МО правила: " + "; ".join(f"«{t}»" for t in silent) + "."))
     note.add(Table(["Пункт", "Правило", "Что сравнивается", "Условие", "В среднем по региону", "Оценено",
                     "Выполнили", "Названы"], letter.rules_table(recommendation), widths=[0.7, 1.9, 2.6, 1.5, 1.3, 0.9, 1.1, 0.9],
-                   caption="Таблица 7. Основания рекомендаций: правила, пороги, число МО (для пунктов 1–2 названы не "
+                   caption="Таблица 6. Основания рекомендаций: правила, пороги, число МО (для пунктов 1–2 названы не "
                            "выполнившие условие)"))
 
 
@@ -367,7 +367,9 @@ def _data_quality(note: Document, marts: CycleMarts) -> None:
             table = [[name, *(f"{number(values.loc[name, code], 0)} при {number(reference[(name, code)], 0)}"
                              if not pd.isna(values.loc[name, code]) else "—" for code in codes)]
                      + ([explained[name]] if len(details) > 1 else []) for name in values.index]
-            headers = ["Муниципальное образование", *codes] + (["Пояснение"] if len(details) > 1 else [])
+            shown_as = dict(zip(marts.indicators["indicator_code"], marts.indicators["indicator_display_code"]))
+            headers = (["Муниципальное образование", *(shown_as.get(code, code) for code in codes)]
+                       + (["Пояснение"] if len(details) > 1 else []))
             note.add(Table(headers, table, widths=[2.6, *([4.6 / len(codes)] * len(codes))]
                            + ([2.4] if len(details) > 1 else []), caption=caption))
 

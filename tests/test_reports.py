@@ -34,10 +34,12 @@ def marts(home, sql, params=None):
 
 
 def table_after(word, caption: str):
-    """The table that follows the paragraph with this caption."""
+    """The table that follows the paragraph with this caption: its beginning («Таблица 1», «Таблица П2.1») or its
+    title after the number the note gave it («Расчётный список ШНОР по годам»)."""
     body = word.element.body
     for index, element in enumerate(body):
-        if element.tag.endswith("}p") and "".join(element.itertext()).startswith(caption):
+        text = plain("".join(element.itertext())) if element.tag.endswith("}p") else ""
+        if text.startswith(caption) or re.sub(r"^(Таблица|Рисунок) П?[\d.]+\.\s+", "", text).startswith(caption):
             following = body[index + 1]
             return next(t for t in word.tables if t._tbl is following)
     raise AssertionError(f"no table after «{caption}»")
@@ -93,14 +95,14 @@ def test_regional_note_shows_the_computed_list_the_checks_and_the_published_list
     changes = marts(sample_cycle, "select result_year, sum(on_list) as on_list, sum(entered) as entered, "
                                   "sum(exited) as exited, sum(persisting) as persisting, sum(cusp_schools) as cusp "
                                   "from marts.mart_shnor_list_changes group by 1 order by 1")
-    by_year = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in table_after(word, "Таблица 4").rows[1:]}
+    by_year = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in table_after(word, "Расчётный список ШНОР по годам").rows[1:]}
     for row in changes.itertuples():
         cells = by_year[str(row.result_year)]
         assert (cells[0], cells[6]) == (str(int(row.on_list)), str(int(row.cusp)))
         assert cells[3:6] == (["—"] * 3 if pd.isna(row.entered) else
                               [str(int(row.entered)), str(int(row.persisting)), str(int(row.exited))])
     cusp = marts(sample_cycle, "select school_name from marts.mart_shnor_list_status where result_year = 2025 and is_cusp")
-    assert sorted(r.cells[1].text for r in table_after(word, "Таблица 6").rows[1:]) == sorted(cusp["school_name"])
+    assert sorted(r.cells[1].text for r in table_after(word, "Школы, близкие к низким результатам").rows[1:]) == sorted(cusp["school_name"])
     # the data-quality annex: ШНОР served above ШНОР listed, with both numbers, per municipality
     served = marts(sample_cycle, "select municipality_name, subject_code, reported_value, reference_value from "
                                  "marts.mart_data_quality_checks where monitoring_id = ? and check_code = "
@@ -109,7 +111,9 @@ def test_regional_note_shows_the_computed_list_the_checks_and_the_published_list
     header = [c.text for c in table.rows[0].cells]
     shown = {(row.cells[0].text, header[i]): cell.text for row in table.rows[1:]
              for i, cell in enumerate(row.cells) if i and cell.text != "—"}
-    assert shown == {(r.municipality_name, r.subject_code): f"{int(r.reported_value)} при {int(r.reference_value)}"
+    display = dict(marts(sample_cycle, "select distinct indicator_code, indicator_display_code "
+                                       "from marts.mart_indicator_scores").itertuples(index=False))
+    assert shown == {(r.municipality_name, display[r.subject_code]): f"{int(r.reported_value)} при {int(r.reference_value)}"
                      for r in served.itertuples()}
     assert served["municipality_name"].nunique() == 41  # the issue's count on the demo region
     # published and computed regional lists side by side: every difference with its reason
@@ -170,7 +174,7 @@ def test_municipal_note_of_one_municipality(sample_cycle, folder):
     lines = [plain(p.text) for p in word.paragraphs if p.style.name == "List Number"]
     assert len(own) + holding == len(lines) > 0  # a region-wide statement that holds is one more line
     for row in own.itertuples():
-        assert any(f"Значения: {row.evidence}; порог — {row.threshold_text}" in line for line in lines)
+        assert any(plain(f"Значения: {row.evidence}; порог — {row.threshold_text}") in line for line in lines)
     assert len(list((folder / "municipalities").glob("*.docx"))) == 44
 
 

@@ -22,7 +22,7 @@ served as (
         cast(null as varchar) as school_code,
         cast(null as varchar) as school_name,
         scores.indicator_code as subject_code,
-        scores.indicator_code || '. ' || scores.indicator_label as subject,
+        scores.indicator_display_code || '. ' || scores.indicator_label as subject,
         cast(scores.score as double precision) as reported_value,
         cast(lists.schools as double precision) as reference_value,
         'в списке: ' || lists.list_label || ' (' || cast(years.school_year as varchar) || ')' as detail
