@@ -66,7 +66,7 @@ def test_the_guide_lists_every_mart_with_its_question(published):
     assert guide[0][0] == "mart_guide" and guide[1][0] == "mart_municipality_totals"
     for name, table, topic, question, grain, key_columns, description in guide:
         assert table == f"marts.{name}" and "?" in question, name
-        assert topic in {"Формы мониторинга", "Школы", "Справочники"} and grain and description
+        assert topic in {"Формы мониторинга", "Школьные формы и расчётные окна", "Дорожные карты и кадры", "Школы", "Справочники"} and grain and description
         columns = {row[0] for row in published.execute(
             "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ?", [name]).fetchall()}
         assert set(key_columns.split(", ")) <= columns, (name, key_columns)  # the key names real columns
