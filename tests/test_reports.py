@@ -95,22 +95,22 @@ def test_regional_note_shows_the_computed_list_the_checks_and_the_published_list
     changes = marts(sample_cycle, "select result_year, sum(on_list) as on_list, sum(entered) as entered, "
                                   "sum(exited) as exited, sum(persisting) as persisting, sum(cusp_schools) as cusp "
                                   "from marts.mart_shnor_list_changes group by 1 order by 1")
-    by_year = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in table_after(word, "Расчётный список ШНОР по годам").rows[1:]}
+    by_year = {plain(row.cells[0].text): [plain(c.text) for c in row.cells[1:]] for row in table_after(word, "Расчётный список ШНОР по годам").rows[1:]}
     for row in changes.itertuples():
         cells = by_year[str(row.result_year)]
         assert (cells[0], cells[6]) == (str(int(row.on_list)), str(int(row.cusp)))
         assert cells[3:6] == (["—"] * 3 if pd.isna(row.entered) else
                               [str(int(row.entered)), str(int(row.persisting)), str(int(row.exited))])
     cusp = marts(sample_cycle, "select school_name from marts.mart_shnor_list_status where result_year = 2025 and is_cusp")
-    assert sorted(r.cells[1].text for r in table_after(word, "Школы, близкие к низким результатам").rows[1:]) == sorted(cusp["school_name"])
+    assert sorted(plain(r.cells[1].text) for r in table_after(word, "Школы, близкие к низким результатам").rows[1:]) == sorted(cusp["school_name"])
     # the data-quality annex: ШНОР served above ШНОР listed, with both numbers, per municipality
     served = marts(sample_cycle, "select municipality_name, subject_code, reported_value, reference_value from "
                                  "marts.mart_data_quality_checks where monitoring_id = ? and check_code = "
                                  "'served_above_listed'", [MONITORING_ID])
     table = table_after(word, "Таблица П1.1")
-    header = [c.text for c in table.rows[0].cells]
-    shown = {(row.cells[0].text, header[i]): cell.text for row in table.rows[1:]
-             for i, cell in enumerate(row.cells) if i and cell.text != "—"}
+    header = [plain(c.text) for c in table.rows[0].cells]
+    shown = {(plain(row.cells[0].text), header[i]): plain(cell.text) for row in table.rows[1:]
+             for i, cell in enumerate(row.cells) if i and plain(cell.text) != "—"}
     display = dict(marts(sample_cycle, "select distinct indicator_code, indicator_display_code "
                                        "from marts.mart_indicator_scores").itertuples(index=False))
     assert shown == {(r.municipality_name, display[r.subject_code]): f"{int(r.reported_value)} при {int(r.reference_value)}"
@@ -119,8 +119,8 @@ def test_regional_note_shows_the_computed_list_the_checks_and_the_published_list
     # published and computed regional lists side by side: every difference with its reason
     compared = marts(sample_cycle, "select municipality_name, school_name, reason from marts.mart_regional_list_comparison "
                                    "where result_year = 2025 and difference <> 'both'")
-    listed = {(r.cells[0].text, r.cells[2].text, school) for r in table_after(word, "Таблица П2.2").rows[1:]
-              for school in r.cells[3].text.split(", ")}
+    listed = {(plain(r.cells[0].text), plain(r.cells[2].text), school) for r in table_after(word, "Таблица П2.2").rows[1:]
+              for school in plain(r.cells[3].text).split(", ")}
     assert listed == {(r.municipality_name, r.reason, r.school_name) for r in compared.itertuples()}
 
 
