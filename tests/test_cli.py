@@ -29,7 +29,7 @@ def test_check_submission_json_for_an_accepted_file(tmp_path):
     assert report["municipality"] == "Абинский муниципальный район"
     mnc3 = next(i for i in report["indicators"] if i["code"] == "MNC-3")
     assert mnc3 == {"section": "Эффективность работы муниципального наставнического центра (МНЦ)",
-                    "number": 3, "code": "MNC-3", "score": 2.0, "max": 3}
+                    "number": 3, "code": "MNC-3", "display_code": "МНЦ-3", "score": 2.0, "max": 3}
     assert report["errors"] == []
 
 
