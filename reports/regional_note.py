@@ -318,7 +318,7 @@ def _recommendations(note: Document, marts: CycleMarts) -> None:
     if silent:
         note.add(Paragraph("Проверены и не назвали ни одного МО правила: " + "; ".join(f"«{t}»" for t in silent) + "."))
     note.add(Table(["Пункт", "Правило", "Что сравнивается", "Условие", "В среднем по региону", "Оценено",
-                    "Выполнили", "Названы"], letter.rules_table(recommendation), widths=[0.7, 1.9, 2.6, 1.5, 1.3, 0.9, 1.1, 0.9],
+                    "Выполнили", "Названы"], letter.rules_table(recommendation), widths=[0.95, 1.9, 2.35, 1.5, 1.3, 0.9, 1.1, 0.9],
                    caption="Таблица 6. Основания рекомендаций: правила, пороги, число МО (для пунктов 1–2 названы не "
                            "выполнившие условие)"))
 
