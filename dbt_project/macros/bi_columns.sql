@@ -32,3 +32,11 @@ left join {{ ref('int_monitoring_windows') }} as monitoring_windows
         {% endif %}
     {% endif %}
 {% endmacro %}
+
+{#- The Russian name of a code a mart stores in Latin letters (seed code_labels): `code_set` names the set
+    (change_direction, methodology, list_kind, periodicity), `code` is the SQL expression holding the code.
+    Empty when the code is empty; a code without a name is caught by the not_null test on the *_label column. -#}
+{% macro code_label(code_set, code) -%}
+    (select code_labels.label from {{ ref('code_labels') }} as code_labels
+     where code_labels.code_set = '{{ code_set }}' and code_labels.code = {{ code }})
+{%- endmacro %}

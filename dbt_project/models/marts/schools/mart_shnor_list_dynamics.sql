@@ -42,6 +42,7 @@ dynamics as (
         grid.municipality_oktmo,
         grid.municipality_name,
         grid.methodology,
+        {{ code_label('methodology', 'grid.methodology') }} as methodology_label,
         cast(coalesce(counts.previous_schools, 0) as bigint) as previous_schools,
         cast(coalesce(counts.current_schools, 0) as bigint) as current_schools,
         cast(coalesce(counts.stayed, 0) as bigint) as stayed,

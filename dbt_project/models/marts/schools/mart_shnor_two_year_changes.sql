@@ -32,6 +32,7 @@ changes as (
         flags.municipality_oktmo,
         municipalities.municipality_name,
         flags.methodology,
+        {{ code_label('methodology', 'flags.methodology') }} as methodology_label,
         flags.school_code,
         registry.school_name,
         flags.was_on_list = 1 as was_on_list,
