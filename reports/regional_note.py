@@ -125,7 +125,7 @@ def regional_note(marts: CycleMarts, origin: Provenance) -> Document:
     _sources(note, marts, origin)
     appendix = _results(note, marts)
     _schools(note, marts)
-    _recommendations(note, marts)
+    _recommendations(note, marts, origin.institution)
     _measures(note, marts)
     regional_roadmaps(note, marts, "7")
     regional_people(note, marts, "8")
@@ -301,10 +301,13 @@ def _list_transitions(note: Document, marts: CycleMarts, year: int) -> None:
                        caption=f"Таблица 5. Школы, близкие к низким результатам, {year} год"))
 
 
-def _recommendations(note: Document, marts: CycleMarts) -> None:
+def _recommendations(note: Document, marts: CycleMarts, institution: str) -> None:
     note.add(Heading("5. Адресные рекомендации"))
     recommendation = marts.recommendation
-    items = letter.letter_items(recommendation)
+    if recommendation.empty:  # no rule reads this form (recommendation_evidence names rules by form)
+        note.add(Paragraph(letter.NO_RULES))
+        return
+    items = letter.letter_items(recommendation, institution)
     if not items:
         note.add(Paragraph("Муниципальных образований, которым требуются адресные рекомендации, нет."))
         return
