@@ -12,8 +12,9 @@ import pandas as pd
 
 from reports.document import ru_date
 
-NO_RULES = ("Для формы этого мониторинга правила адресных рекомендаций не заданы (справочники recommendation_rules "
-            "и recommendation_evidence), поэтому адресные рекомендации не формируются.")
+NO_RULES = ("Ни одно правило адресных рекомендаций к этому мониторингу не применимо: для его формы правила письма не "
+            "заданы (справочники recommendation_rules и recommendation_evidence) или для них нет данных, поэтому "
+            "адресные рекомендации не формируются.")
 
 
 class TemplateError(ValueError):

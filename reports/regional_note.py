@@ -194,7 +194,7 @@ def _results(note: Document, marts: CycleMarts) -> list:
     shares = [[pivot.loc[name, code] for code in codes] + [total_of[name]] for name in pivot.index]
     shares.append([means[code] for code in codes] + [region_share])
     names = [*pivot.index, "В среднем по региону"]
-    note.add(Paragraph("Доля от максимального балла по разделам формы — на рисунке 3 (разделы: " + "; ".join(
+    note.add(Paragraph("Доля от максимального балла по разделам формы — на рисунке ниже (разделы: " + "; ".join(
         f"{short[row.section_code]} — «{row.section_title}»" for row in section_titles.itertuples())
         + "); таблица значений — в приложении 4."))
     note.add(Figure(charts.heatmap(folder / "sections.png", names, [short[code] for code in codes] + ["Итого"],
@@ -312,7 +312,8 @@ def _recommendations(note: Document, marts: CycleMarts, institution: str) -> Non
         note.add(Paragraph("Муниципальных образований, которым требуются адресные рекомендации, нет."))
         return
     note.add(Paragraph("Анализ данных мониторинга по выделенным показателям позволяет сформировать следующие адресные "
-                       "рекомендации (в скобках — значения, по которым МО названо; основания — в таблице 6):"))
+                       "рекомендации (в скобках — значения, по которым МО названо; основания — в таблице «Основания "
+                       "рекомендаций» ниже):"))
     for item in items:
         note.add(Paragraph(f"{item.number}. {item.text}"))
         if item.lines:

@@ -13,7 +13,6 @@ import pypdfium2 as pdfium
 import pytest
 from docx import Document as WordDocument
 
-from reports.letter import NO_RULES
 from reports.monitoring_report import report_stem
 from reports.templates import templates_folder
 from shnor.airflow_local import ensure_metadata_db, run_cycle, run_dag
@@ -243,14 +242,19 @@ def test_each_window_has_its_report(crimea):
 
 def test_the_reports_are_crimea_s_own_from_its_data_alone(crimea):
     """Region-specific words come from the reference data: the institution of ref_regions as author (and nowhere
-    Krasnodar's), the purpose and sources of the municipal form from report_texts; no rule of the letter reads this
-    form, which the note says instead of claiming nobody needs a recommendation."""
+    Krasnodar's), the purpose and sources of the municipal form from report_texts; of the letter's rules only the
+    one on ФИОКО's lists applies to this form: Ялта is the one municipality with schools (S7, S8) none of which is on
+    ФИОКО's 2024 list (S1 in Бахчисарайский, S6 in Симферополь are)."""
     note = WordDocument(str(crimea.reports / MUNICIPAL / f"spravka_{MUNICIPAL}.docx"))
     paragraphs = [p.text.replace("\u00a0", " ") for p in note.paragraphs]
     assert note.core_properties.author == "ГКУ РК «ИМАЦ»"
     assert any(p.startswith("Изучение работы по направлению 1.2 «Система работы со школами с низкими результатами")
                for p in paragraphs)
-    assert NO_RULES in paragraphs and not [p for p in paragraphs if "Краснодар" in p]
+    assert ("10. Рекомендовать к использованию в работе по сопровождению ШНОР на уровне муниципальных образований "
+            "успешные практики следующих муниципалитетов: Ялта — по результатам оценочных процедур за 2024 год в них нет "
+            "школ из списков ФИОКО (списки ФИОКО: ШНОР и школы с признаками необъективных результатов).") in paragraphs
+    assert any("основания — в таблице «Основания рекомендаций» ниже" in p for p in paragraphs)
+    assert not [p for p in paragraphs if "Краснодар" in p]
     for window in (IDENTIFICATION, SHNOR_DYNAMICS, MUNICIPAL):
         report = WordDocument(str(report_stem(crimea, window).with_suffix(".docx")))
         assert report.core_properties.author == "ГКУ РК «ИМАЦ»", window

@@ -17,10 +17,15 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 from docx import Document as WordDocument
 
+from reports import municipal_note, regional_note
+from reports.document import Document
+from reports.letter import NO_RULES
 from shnor import cli
 from shnor.regions import region_overview
 from shnor_core import warehouse
@@ -194,6 +199,17 @@ def test_crimea_and_the_demo_are_regions_of_data_alone(tmp_path):
     assert demo["forms"][FORM]["letter_rules"] == 14 and demo["problems"] == []  # no school window: no registry needed
     assert region_overview("35", DataHome(tmp_path / "empty"))["problems"] == [
         "у региона есть школьные окна, а в landing/reference каталога данных нет реестра школ"]
+
+
+def test_a_note_says_when_no_rule_of_the_letter_applies():
+    """A region's own form with no rule of the letter (and no lists for the rules on lists): the notes say so rather
+    than «no municipality needs a recommendation». The sections read only the cycle's mart_recommendation rows."""
+    cycle = SimpleNamespace(recommendation=pd.DataFrame())
+    regional, municipal = Document("Аналитическая справка", []), Document("Аналитическая справка", [])
+    regional_note._recommendations(regional, cycle, INSTITUTION)
+    municipal_note._recommendations(municipal, cycle, OZERNY, INSTITUTION)
+    assert [block.text for block in regional.blocks] == ["5. Адресные рекомендации", NO_RULES]
+    assert [block.text for block in municipal.blocks] == ["4. Рекомендации", NO_RULES]
 
 
 # ---- region 99 through its calendar, the copy selected by environment only ----
