@@ -18,8 +18,8 @@
                       [--year Y] [--project DIR]   a region's seeds rows, calendar skeleton, registry (docs/regions.md)
     shnor region show CODE [--json]   what a region has in the reference (seeds, calendar, forms, texts) and lacks
 
-Defaults that name the demo region (Краснодарский край, docs/regions.md): ``--monitoring`` is ``mph-2025``, the
-demo's window, for the commands that take one window.
+Defaults that name the demo region (docs/regions.md): ``--monitoring`` is ``mph-2025``, the demo's window, for the
+commands that take one window.
 """
 
 from __future__ import annotations
@@ -385,14 +385,14 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--municipalities", required=True, metavar="ФАЙЛ",
                       help="CSV муниципальных образований: ОКТМО (8 цифр), наименование, вид (муниципальный район, "
                            "городской округ, муниципальный округ); необязательно — контрольное число, действует с")
-    init.add_argument("--name", help="наименование региона (для нового региона обязательно)")
+    init.add_argument("--name", metavar="НАИМЕНОВАНИЕ", help="наименование региона (для нового региона обязательно)")
     init.add_argument("--oktmo-prefix", metavar="ПРЕФИКС",
                       help="первые 2 цифры кодов ОКТМО МО региона (для нового региона обязательно)")
-    init.add_argument("--institution", help="учреждение, которое ведёт мониторинги и выпускает справки — автор "
+    init.add_argument("--institution", metavar="УЧРЕЖДЕНИЕ", help="учреждение, которое ведёт мониторинги и выпускает справки — автор "
                       "документов и {institution} в письме (для нового региона обязательно)")
     init.add_argument("--registry", metavar="ФАЙЛ", help="реестр школ региона (CSV/xlsx): проверяется как в конвейере "
                       "и кладётся в landing/reference каталога данных")
-    init.add_argument("--year", type=int, help="год заготовки календаря calendars/<код>_<год>.csv (по умолчанию текущий)")
+    init.add_argument("--year", type=int, metavar="ГОД", help="год заготовки календаря calendars/<код>_<год>.csv (по умолчанию текущий)")
     init.add_argument("--valid-from", metavar="ГГГГ-ММ-ДД", help="с какой даты действуют наименования МО, если в файле "
                       "нет столбца «действует с» (по умолчанию 1 января года)")
     init.add_argument("--project", metavar="ПАПКА", help="записать в копию справочников проекта в этой папке (создаётся "

@@ -71,7 +71,7 @@ def init(tmp_path: Path, capsys, *extra: str, municipalities: str = MUNICIPALITI
     source = write(tmp_path / "input" / f"mo_{abs(hash(municipalities))}.csv", municipalities)
     region = ["--name", NAME, "--oktmo-prefix", PREFIX, "--institution", INSTITUTION] if new_region else []
     code_ = cli.main(["--home", str(tmp_path / "home"), "region", "init", code, "--municipalities", str(source),
-                      "--year", "2025", "--project", str(tmp_path / "copy"), *region, *extra])
+                      "--year", "2025", "--project", str(tmp_path / "copy"), *region, *extra])  # a later --year wins
     out = capsys.readouterr()
     return code_, out.out, out.err
 
@@ -199,6 +199,36 @@ def test_crimea_and_the_demo_are_regions_of_data_alone(tmp_path):
     assert demo["forms"][FORM]["letter_rules"] == 14 and demo["problems"] == []  # no school window: no registry needed
     assert region_overview("35", DataHome(tmp_path / "empty"))["problems"] == [
         "у региона есть школьные окна, а в landing/reference каталога данных нет реестра школ"]
+
+
+@pytest.mark.parametrize("code, prefix, count, year", [("23", "03", 44, "2025"), ("35", "35", 25, "2024")])
+def test_the_project_regions_set_up_again_from_their_own_rows_change_nothing(tmp_path, capsys, code, prefix, count,
+                                                                             year):
+    """The Krasnodar demo and Crimea are regions like any other: their own municipalities, written out as an
+    operator would (kinds in words, no control numbers), set up again change nothing."""
+    lines = (DBT_SEEDS_DIR / "ref_municipalities.csv").read_text(encoding="utf-8").splitlines()[1:]
+    titles = {"municipal_district": "муниципальный район", "city_okrug": "городской округ"}
+    own = [line.split(",") for line in lines if line.startswith(prefix)]
+    assert len(own) == count
+    municipalities = "ОКТМО,Наименование,Вид\n" + "".join(f"{r[0]},{r[2]},{titles[r[3]]}\n" for r in own)
+    result, out, err = init(tmp_path, capsys, "--year", year, municipalities=municipalities, code=code,
+                            new_region=False)  # their calendar of that year is there already
+    assert result == 0, err
+    assert f"добавлено 0, уже были {count}" in out and "Ничего не изменилось" in out
+    for name in REPOSITORY_SEEDS:
+        assert seeds(tmp_path, name) == (DBT_SEEDS_DIR / name).read_text(encoding="utf-8")
+
+
+def test_runtime_code_names_no_region():
+    """What is region-specific is reference data: no runtime file names a region or its institution, and the demo's
+    window id is only the documented default of the command line (and an example in a docstring)."""
+    runtime = [path for folder in ("shnor", "shnor_core", "reports", "ingestion", "dags", "plugins")
+               for path in sorted((PROJECT_ROOT / folder).rglob("*")) if path.suffix in (".py", ".html", ".yaml", ".js")]
+    assert len(runtime) > 50
+    words = ("Краснодар", "Крым", "Кубан", "ИМАЦ", "ИРО ", "Krasnodar", "Crimea")
+    assert [(path.name, word) for path in runtime for word in words if word in path.read_text(encoding="utf-8")] == []
+    assert sorted(path.relative_to(PROJECT_ROOT).as_posix() for path in runtime
+                  if "mph-2025" in path.read_text(encoding="utf-8")) == ["shnor/cli.py", "shnor/timetable.py"]
 
 
 def test_a_note_says_when_no_rule_of_the_letter_applies():
