@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from statistics import median
 
-from benchmarks import naive_baseline
+from benchmarks import airflow_path, naive_baseline
 from sample_region.scale import generate_scaled, overlay_environment
 from shnor import cycle, ingest
 from shnor.dbt_runner import dbt_build
@@ -210,10 +210,26 @@ def machine_description() -> str:
             f"Python {platform.python_version()}")
 
 
-def main(points: list[ScalePoint], runs: int, output: Path | None, workdir: Path | None = None) -> str:
+def code_version() -> str:
+    """The commit measured (and whether the work tree had changes besides it)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=Path(__file__).resolve().parents[1], capture_output=True,
+                              text=True).stdout.strip()
+    commit = git("rev-parse", "--short", "HEAD") or "неизвестен"
+    return commit + (" (с незафиксированными изменениями)" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def main(points: list[ScalePoint], runs: int, output: Path | None, workdir: Path | None = None,
+         airflow: bool = False) -> str:
+    """Measure the Airflow path (``airflow``) and each scale point; the figures as Markdown, appended to ``output``."""
     workdir = workdir or Path(tempfile.mkdtemp(prefix="shnor-benchmark-"))
-    lines = [f"## Замеры {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", "", f"Машина: {machine_description()}.", ""]
+    lines = [f"## Замеры {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", "",
+             f"Машина: {machine_description()}. Код: {code_version()}.", ""]
     try:
+        if airflow:
+            summary = airflow_path.summarise(airflow_path.measure(runs, workdir))
+            lines += summary + [""]
+            print("\n".join(summary), flush=True)
         for point in points:
             measurement = measure(point, runs, workdir)
             lines += summarise(measurement) + [""]
