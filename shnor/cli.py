@@ -326,7 +326,7 @@ def cmd_benchmark(args) -> int:
     points = [ScalePoint(f"{regions}× регион", regions, args.schools, 0, regions == 1 and not args.no_baseline)
               for regions in args.regions]
     if args.national:
-        points.append(ScalePoint("страна", 57, 16, args.students, False))
+        points.append(ScalePoint("страна", 57, 16, args.students, not args.no_baseline))
     run_benchmark(points, args.runs, args.output)
     return 0
 
