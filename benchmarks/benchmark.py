@@ -292,9 +292,9 @@ def _baseline_lines(measurement: dict, whole: float) -> list[str]:
             lines.append(f"- **витрины базового варианта НЕ совпали с нашими** в {len(equality['differing'])} из "
                          f"{equality['marts']}: " + "; ".join(f"{name}: {found[0]}" for name, found in equality["differing"].items()))
         else:
+            rows = f"{equality['rows']:,}".replace(",", "\u00a0")
             lines.append(f"- витрины базового варианта сверены с нашими в этом прогоне: {equality['marts']} витрин, "
-                         f"{equality['rows']:,} строк — совпали (строки без учёта порядка, числа с точностью 1e-9)."
-                         .replace(",", " "))
+                         f"{rows} строк — совпали (строки без учёта порядка, числа с точностью 1e-9).")
     return lines
 
 
