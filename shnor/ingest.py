@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import asdict
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +28,7 @@ from shnor_core import warehouse
 from shnor_core.lineage import file_sha256
 from shnor_core.reference import get_monitoring, load_calendar, load_form, load_municipalities, read_form_rows
 from shnor_core.settings import FORMS_DIR, DataHome, pseudonym_key
-from shnor_core.source_read import empty_frame
+from shnor_core.source_read import SourceRead, empty_frame
 from shnor_core.sources import (
     ASSESSMENT,
     MENTORS,
@@ -56,6 +62,41 @@ def load_reference(home: DataHome) -> dict:
     return {"form_items": len(forms), "forms": int(forms["form_id"].nunique()), "monitoring_windows": len(calendar)}
 
 
+# Reading is the CPU-bound part of taking files in: from this many new files of a kind on, they are read in
+# worker processes (one per core) while this process, the one writer, records each as it comes back. Fewer
+# files are read here: starting a worker costs more than reading a few dozen forms.
+PARALLEL_READ_MIN_FILES = 64
+
+
+@dataclass(frozen=True)
+class _Landed:
+    path: Path  # as it landed (or in the archive, on a rerun from it)
+    archived: Path
+    sha256: str
+    received_at: datetime
+    received_by: str
+
+
+def _read_one(job: tuple[Path, ReadContext, str, str]) -> SourceRead:
+    archived, context, kind, sha256 = job
+    return read_source(archived, context, kind, sha256)
+
+
+@cache
+def _readers(workers: int) -> ProcessPoolExecutor:
+    """Worker processes kept for the life of this process (spawned: safe inside an Airflow task)."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _reads(jobs: list[_Landed], context: ReadContext, kind: SourceKind) -> Iterator[SourceRead]:
+    """Each job's read, in order: in workers for many files, here for a few."""
+    arguments = [(job.archived, context, kind.name, job.sha256) for job in jobs]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_READ_MIN_FILES or workers < 2:
+        return map(_read_one, arguments)
+    return _readers(workers).map(_read_one, arguments, chunksize=8)
+
+
 def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
             monitoring_id: str | None = None) -> tuple[dict, list[str]]:
     """Archive, read and record each landed file of a kind once.
@@ -67,6 +108,7 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
     summary = {"kind": kind.name, "files": 0, "new": 0, "already_known": 0, "read_errors": 0}
     new_files: list[str] = []
     seen: set[str] = set()
+    jobs: list[_Landed] = []
     with warehouse.connect(home.warehouse) as con:
         for path in landed_workbooks(landing_folder(home, kind, monitoring_id)) + archived_files(home, kind, monitoring_id):
             sha256 = file_sha256(path)
@@ -81,23 +123,24 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
             archived = archive_file(home, path, sha256, {"source_kind": kind.name, "source_file": path.name,
                                                          "monitoring_id": monitoring_id,
                                                          "received_at": received_at.isoformat(), "received_by": received_by})
-            result = read_source(archived, context, kind.name, sha256)
-            warehouse.replace_file_rows(con, kind.table, result.rows, sha256)
-            warehouse.replace_errors(con, sha256, "read", result.errors_as_dicts())
-            warehouse.replace_name_review(con, sha256, result.unmatched)
+            jobs.append(_Landed(path, archived, sha256, received_at, received_by))
+        for job, result in zip(jobs, _reads(jobs, context, kind)):
+            warehouse.replace_file_rows(con, kind.table, result.rows, job.sha256)
+            warehouse.replace_errors(con, job.sha256, "read", result.errors_as_dicts())
+            warehouse.replace_name_review(con, job.sha256, result.unmatched)
             if result.people is not None:  # personal data: restricted schema only
-                warehouse.replace_file_rows(con, PEOPLE_TABLE, result.people, sha256)
+                warehouse.replace_file_rows(con, PEOPLE_TABLE, result.people, job.sha256)
             warehouse.record_file(
-                con, source_sha256=sha256, source_kind=kind.name, source_file=path.name,
-                archived_path=str(archived), received_at=received_at, is_demo=result.is_demo,
+                con, source_sha256=job.sha256, source_kind=kind.name, source_file=job.path.name,
+                archived_path=str(job.archived), received_at=job.received_at, is_demo=result.is_demo,
                 status="read" if result.accepted else "rejected", **result.file_fields(),
             )
             summary["new"] += 1
-            new_files.append(sha256)
+            new_files.append(job.sha256)
             if not result.accepted:
                 summary["read_errors"] += 1
-                quarantine_file(home, archived, sha256, result.errors_as_dicts())
-                log.warning("%s refused at reading: %d errors", path.name, len(result.errors))
+                quarantine_file(home, job.archived, job.sha256, result.errors_as_dicts())
+                log.warning("%s refused at reading: %d errors", job.path.name, len(result.errors))
     return summary, new_files
 
 

@@ -259,3 +259,20 @@ def test_a_stored_pseudonym_cannot_be_recomputed_without_the_key(tmp_path, monke
         pseudonym_key(DataHome(tmp_path / "production"))
     monkeypatch.setenv("SHNOR_PSEUDONYM_KEY", "from-the-deployment")
     assert pseudonym_key(DataHome(tmp_path / "production")) == b"from-the-deployment"
+
+
+def test_files_read_in_worker_processes_load_exactly_as_read_here(tmp_path, monkeypatch):
+    """Many files are read in parallel workers while one process writes: the rows are the same."""
+    from sample_region.generator import generate_sample_region  # noqa: PLC0415 - this test's own data
+
+    loaded = {}
+    for threshold, name in ((10**9, "here"), (1, "workers")):
+        home = DataHome(tmp_path / name)
+        generate_sample_region(home)
+        monkeypatch.setattr(ingest, "PARALLEL_READ_MIN_FILES", threshold)
+        ingest.load_reference(home)
+        ingest.ingest_submissions(home, MONITORING_ID)
+        # the same files in both homes, but written at another second (a workbook records when): not by sha256
+        loaded[name] = warehouse.query(home.warehouse, "select * exclude (loaded_at, source_sha256) from "
+                                                       "raw.submission_values order by source_file, source_cell, unit_label")
+    assert len(loaded["here"]) == 44 * 55 and loaded["here"].equals(loaded["workers"])
