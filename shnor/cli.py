@@ -370,7 +370,7 @@ def cmd_benchmark(args) -> int:
     points = [ScalePoint(f"{count}× регион", count, args.schools, 0, count == 1 and not args.no_baseline)
               for count in regions]
     if args.national:
-        points.append(ScalePoint("страна", 57, 16, args.students, False))
+        points.append(ScalePoint("страна", 57, 16, args.students, not args.no_baseline))
     run_benchmark(points, args.runs, args.output, airflow=args.airflow)
     return 0
 

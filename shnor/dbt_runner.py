@@ -79,25 +79,28 @@ def build_record(home: DataHome) -> Path:
     return home.dbt_artifacts / "last_build.json"
 
 
-def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = False) -> dict:
+def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = False,
+              select: list[str] | None = None) -> dict:
     """``dbt build`` in its own process.
 
     A separate process keeps dbt's DuckDB connection out of the caller, which matters under
     ``airflow dags test`` where every task shares one process. With the ``postgres`` target
     (``SHNOR_DBT_TARGET=postgres``) the raw tables are first copied to PostgreSQL. With
     ``skip_unchanged`` (the cycle's DAG), a build whose inputs are those of the last successful build is
-    not run again: the marts are already what it would make.
+    not run again: the marts are already what it would make. ``select`` builds only those nodes (dbt's
+    selection syntax: tests, a benchmark's subset); such a build is never recorded as the project's build.
     """
     target = dbt_target(target)
     fingerprint = dbt_inputs(home, target)
-    if skip_unchanged and unchanged(build_record(home), fingerprint):
+    if skip_unchanged and not select and unchanged(build_record(home), fingerprint):
         return {"dbt_results": {}, "unchanged": True}
     if target == "postgres":
         copy_raw_tables(home)
         ensure_access_model()
     results_path = home.dbt_artifacts / "target" / "run_results.json"
     results_path.unlink(missing_ok=True)  # never report a previous build's results
-    completed = subprocess.run(dbt_command("build", "--target", target), env=dbt_environment(home),
+    selection = ["--select", *select] if select else []
+    completed = subprocess.run(dbt_command("build", "--target", target, *selection), env=dbt_environment(home),
                                capture_output=True, text=True)
     statuses: dict[str, int] = {}
     if results_path.exists():
@@ -105,6 +108,7 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
             statuses[result["status"]] = statuses.get(result["status"], 0) + 1
     if completed.returncode != 0:
         raise RuntimeError(f"dbt build failed ({statuses}):\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}")
-    remember(build_record(home), fingerprint)
+    if not select:
+        remember(build_record(home), fingerprint)
     keep_parse(home)
     return {"dbt_results": statuses}
