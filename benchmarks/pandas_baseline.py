@@ -434,6 +434,17 @@ def read_lists(path: Path) -> tuple[pd.DataFrame, bool]:
 ROLES = {"куратор": "curator", "наставник": "mentor", "тьютор": "tutor"}
 
 
+def _iso_date(value) -> str | None:
+    """A date as the readers store it (YYYY-MM-DD): a cell's date, or its text «дд.мм.гггг»."""
+    if _is_missing(value):
+        return None
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    text = _text(value)
+    found = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    return f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else text
+
+
 def read_mentors(path: Path, key: bytes) -> tuple[pd.DataFrame, bool]:
     """Curators (mentors, tutors) per school: «ФИО», «Должность», «МО», «Курируемая ОО», «Роль», «Год». Names
     become keyed pseudonyms at once; no name leaves this function."""
@@ -446,7 +457,10 @@ def read_mentors(path: Path, key: bytes) -> tuple[pd.DataFrame, bool]:
         frames.append(pd.DataFrame({
             "person_id": person, "role": frame["Роль"].map(lambda r: ROLES.get(_text(r).lower())),
             "year": frame["Год"].astype("Int64"), "municipality_raw": frame["МО"].ffill().map(_text),
-            "school_name_raw": frame["Курируемая ОО"].map(_text), "source_row": frame.index + header + 2}))
+            "school_name_raw": frame["Курируемая ОО"].map(_text), "source_row": frame.index + header + 2,
+            "visits": pd.to_numeric(frame.get("Посещений", pd.Series(index=frame.index, dtype=object)),
+                                    errors="coerce").astype("Int64"),
+            "medk_date": frame.get("Дата в ИС МЭДК", pd.Series(index=frame.index, dtype=object)).map(_iso_date)}))
     return pd.concat(frames, ignore_index=True), demo
 
 
@@ -650,6 +664,9 @@ RULES = [
     Rule("raw_mentor_assignments", "expect_column_values_to_match_regex", ("person_id",), _matches("person_id", r"P[0-9a-f]{12}")),
     Rule("raw_mentor_assignments", "expect_column_values_to_be_in_set", ("role",), _in_set("role", ["curator", "mentor", "tutor"])),
     Rule("raw_mentor_assignments", "expect_column_values_to_not_be_null", ("year",), _not_null("year")),
+    Rule("raw_mentor_assignments", "expect_column_values_to_be_between", ("visits",), _between("visits", 0, 500)),
+    Rule("raw_mentor_assignments", "expect_column_values_to_match_regex", ("medk_date",),
+         _matches("medk_date", r"[0-9]{4}-[0-9]{2}-[0-9]{2}")),
     Rule("raw_mentor_assignments", "expect_compound_columns_to_be_unique",
          ("source_sha256", "person_id", "role", "year", "municipality_oktmo", "school_name_raw"),
          _unique("source_sha256", "person_id", "role", "year", "municipality_oktmo", "school_name_raw")),
@@ -1266,6 +1283,17 @@ NOT_REPRODUCED = {
     "mart_curator_load": "нагрузка кураторов",
     "mart_post_project_schools": "школы после выхода из «500+»",
 }
+# The suites of kinds of file the baseline never reads (the roadmaps, execution reports, registries of people and
+# professional development feed only the marts above): it has no checks for them, and says so.
+SUITES_NOT_READ = {
+    "raw_roadmap_items": "дорожные карты МО",
+    "raw_roadmap_reports": "отчёты об исполнении дорожных карт",
+    "raw_people_registry": "реестры людей ШНОР",
+    "raw_professional_development": "повышение квалификации",
+}
+# The baseline stands for a municipal form's cycle (what the benchmark times): the report of another kind of window
+# (``reports/monitoring_report.py``: school-level forms, computed windows, the two-year comparison) is not in it.
+OTHER_WINDOW_REPORTS = ("monitoring_report.py",)
 BORROWED_ATTRIBUTES = ("recommendation", "data_quality", "thresholds", "list_changes", "list_status", "list_comparison",
                        "roadmap", "roadmap_completion", "roadmap_activities", "roadmap_plan", "municipality_people",
                        "school_people", "curator_load", "post_project")
