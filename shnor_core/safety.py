@@ -57,19 +57,23 @@ def workbook_format(path: Path) -> str:
     return inspect_workbook(path).format
 
 
-def inspect_workbook(path: Path) -> WorkbookFacts:
-    """The safety checks, and the rows each sheet holds; raises UnsafeWorkbook for a file not to parse."""
-    path = Path(path)
+def _file_head(path: Path, too_large: str) -> bytes:
+    """The first bytes of a file that is a file, not empty and not too large (the checks before any parsing)."""
     if path.is_dir():
         raise UnsafeWorkbook("это папка, а не файл")
     size = path.stat().st_size
     if size == 0:
         raise UnsafeWorkbook("файл пуст")
     if size > MAX_FILE_BYTES:
-        raise UnsafeWorkbook(f"файл слишком велик для формы мониторинга ({size // 1024 // 1024} МБ, допустимо до "
-                             f"{MAX_FILE_BYTES // 1024 // 1024} МБ)")
+        raise UnsafeWorkbook(f"{too_large} ({size // 1024 // 1024} МБ, допустимо до {MAX_FILE_BYTES // 1024 // 1024} МБ)")
     with open(path, "rb") as handle:
-        head = handle.read(8)
+        return handle.read(8)
+
+
+def inspect_workbook(path: Path) -> WorkbookFacts:
+    """The safety checks, and the rows each sheet holds; raises UnsafeWorkbook for a file not to parse."""
+    path = Path(path)
+    head = _file_head(path, "файл слишком велик для формы мониторинга")
     if head == OLE_MAGIC:
         if _contains(path, ENCRYPTION_STREAM):
             raise UnsafeWorkbook("книга защищена паролем (зашифрована): снимите пароль и отправьте файл повторно")
@@ -162,16 +166,7 @@ def document_format(path: Path) -> str:
     """'docx' for a Word document that is safe to open (the same archive checks as a workbook's);
     raises UnsafeWorkbook otherwise. A Word 97–2003 document (.doc) is refused with what to do."""
     path = Path(path)
-    if path.is_dir():
-        raise UnsafeWorkbook("это папка, а не файл")
-    size = path.stat().st_size
-    if size == 0:
-        raise UnsafeWorkbook("файл пуст")
-    if size > MAX_FILE_BYTES:
-        raise UnsafeWorkbook(f"документ слишком велик ({size // 1024 // 1024} МБ, допустимо до "
-                             f"{MAX_FILE_BYTES // 1024 // 1024} МБ)")
-    with open(path, "rb") as handle:
-        head = handle.read(8)
+    head = _file_head(path, "документ слишком велик")
     if head == OLE_MAGIC:
         raise UnsafeWorkbook("документ Word 97–2003 (.doc) или зашифрованный документ не читается: сохраните его "
                              "как .docx без пароля и отправьте повторно")

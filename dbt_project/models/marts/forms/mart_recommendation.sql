@@ -49,9 +49,9 @@ evaluated as (
         scores.comparison,
         scores.min_subjects,
         scores.evidence_subjects,
-        scores.threshold_name,
-        scores.threshold_value,
-        scores.threshold_unit,
+        rules.threshold as threshold_name,  -- the rule's, also where a municipality has no values (no form)
+        rule_threshold.threshold_value,
+        rule_threshold.threshold_unit,
         scores.list_code,
         scores.subjects,
         scores.subjects_meeting,
@@ -66,6 +66,8 @@ evaluated as (
         on rules.rule_code = evaluated_rules.rule_code
     inner join expected
         on evaluated_rules.monitoring_id = expected.monitoring_id
+    left join thresholds as rule_threshold
+        on rules.threshold = rule_threshold.threshold_name
     left join scores
         on rules.rule_code = scores.rule_code
        and expected.monitoring_id = scores.monitoring_id
