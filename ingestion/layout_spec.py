@@ -50,6 +50,9 @@ def header_key(text: object) -> str:
     return _NOT_WORD.sub("", value)
 
 
+_MAX_ANSWERS = 1 << 14  # header texts remembered per column
+
+
 @lru_cache(maxsize=1 << 16)
 def _folded(text: object) -> str:
     return normalize_text(text)
@@ -76,7 +79,22 @@ class ColumnSpec:
     def alias_keys(self) -> tuple[str, ...]:
         return tuple(header_key(alias) for alias in self.aliases)
 
+    @cached_property
+    def _answers(self) -> dict[str, bool]:
+        return {}
+
     def matches(self, name: str) -> bool:
+        """Whether a header text names this column (remembered per text: detection asks every column of every
+        layout about the same few header texts at every header position it tries)."""
+        answers = self._answers
+        answer = answers.get(name)
+        if answer is None:
+            if len(answers) >= _MAX_ANSWERS:  # a long-running reader (the upload page) sees ever new texts
+                answers.clear()
+            answer = answers[name] = self._matches(name)
+        return answer
+
+    def _matches(self, name: str) -> bool:
         if self.patterns and any(p.search(_folded(name)) for p in self.patterns):
             return True  # before the key: a pattern may name a header of signs only ("№")
         key = header_key(name)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -63,21 +63,19 @@ class HeaderFit:
     def fits(self) -> bool:
         return not self.missing
 
-    @property
+    @cached_property
     def score(self) -> float:
         """How well the layout explains this header: the share of its required columns (and measures) found,
         weighed by the share of the header's columns it claims (a layout that names two of ten columns is a
         poor fit even when both are its required ones); optional columns and the layout's signature in the
-        title rows break ties."""
-        columns = all_columns(self.layout)
-        required = [c.field for c in columns if c.required] + [m.field for m in self.layout.metrics if m.required]
+        title rows break ties. Computed once: detection compares every fit it makes."""
+        required, optional = _fields(self.layout)
         metric_fields = {m.field for _, m, _ in self.metrics}
         found = sum(1 for name in required if name in self.columns or name in metric_fields)
         wanted = len(required) + (1 if self.layout.metrics else 0)
         found += 1 if self.layout.metrics and self.metrics else 0
         header_columns = sum(1 for levels in self.names if levels) or 1
         claimed = len(set(self.columns.values()) | {c for c, _, _ in self.metrics})
-        optional = [c.field for c in columns if not c.required] + [m.field for m in self.layout.metrics if not m.required]
         optional_found = sum(1 for name in optional if name in self.columns or name in metric_fields)
         return (found / (wanted or 1)) * (0.5 + 0.5 * min(1.0, claimed / header_columns)) \
             + 0.05 * optional_found / (len(optional) or 1) + (0.1 if self.signature else 0.0)
@@ -110,14 +108,33 @@ class Table:
     is_demo: bool = False
 
 
-@cache
+_BY_LAYOUT: dict[int, tuple[Layout, tuple[ColumnSpec, ...], tuple[list[str], list[str]]]] = {}
+
+
+def _derived(layout: Layout) -> tuple[tuple[ColumnSpec, ...], tuple[list[str], list[str]]]:
+    """A layout's columns and its required and optional fields, made once per layout object. Kept by the
+    object's identity (checked), not by its value: hashing a frozen layout hashes every spec and pattern in it,
+    which cost more than detection itself."""
+    known = _BY_LAYOUT.get(id(layout))
+    if known is None or known[0] is not layout:
+        columns = layout.columns
+        if layout.columns_from == "oo1_flat":
+            columns = tuple(ColumnSpec(c.variable, (c.label,), (), _CATALOGUE_TYPES[c.dtype], True, match="exact")
+                            for c in context_columns()) + layout.columns
+        fields = ([c.field for c in columns if c.required] + [m.field for m in layout.metrics if m.required],
+                  [c.field for c in columns if not c.required] + [m.field for m in layout.metrics if not m.required])
+        known = _BY_LAYOUT[id(layout)] = (layout, columns, fields)
+    return known[1], known[2]
+
+
 def all_columns(layout: Layout) -> tuple[ColumnSpec, ...]:
     """The layout's columns, with those of a catalogue it names (``columns_from: oo1_flat``)."""
-    if layout.columns_from == "oo1_flat":
-        catalogue = tuple(ColumnSpec(c.variable, (c.label,), (), _CATALOGUE_TYPES[c.dtype], True, match="exact")
-                          for c in context_columns())
-        return catalogue + layout.columns
-    return layout.columns
+    return _derived(layout)[0]
+
+
+def _fields(layout: Layout) -> tuple[list[str], list[str]]:
+    """The layout's required and its optional fields (columns and measures)."""
+    return _derived(layout)[1]
 
 
 @lru_cache(maxsize=1 << 16)

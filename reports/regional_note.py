@@ -50,7 +50,7 @@ class CycleMarts:
         self.comparison = self.query("select * from marts.mart_shnor_comparison where result_year = ? "
                                      "and municipality_oktmo like ? order by municipality_name", year)
         self.shnor_dynamics = self.query("select * from marts.mart_shnor_dynamics where result_year = ? "
-                                         "and municipality_oktmo like ? order by municipality_name", year)
+                                         "and municipality_oktmo like ? order by municipality_name, methodology", year)
         self.schools = self.query("select * from marts.mart_school_identification where result_year = ? "
                                   "and municipality_oktmo like ? and (is_regional_shnor or is_federal_shnor) "
                                   "order by municipality_name, school_name", year)
@@ -58,7 +58,7 @@ class CycleMarts:
                                         "join marts.mart_school_identification s using (school_code, result_year) "
                                         "where p.result_year = ? and p.municipality_oktmo like ?", year)
         self.coverage = self.query("select * from marts.mart_mentoring_coverage where result_year = ? "
-                                   "and municipality_oktmo like ?", year)
+                                   "and municipality_oktmo like ? order by municipality_name, list_kind", year)
         self.list_changes = self.query("select * from marts.mart_shnor_list_changes where municipality_oktmo like ? "
                                        "order by result_year, municipality_name", region)
         self.list_status = self.query("select * from marts.mart_shnor_list_status where result_year = ? and "

@@ -22,14 +22,18 @@ def summary_path(home: DataHome, monitoring_id: str) -> Path:
     return home.reports / monitoring_id / f"svodka_{monitoring_id}.xlsx"
 
 
-def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
+def write_summary_workbook(home: DataHome, monitoring_id: str, scores: pd.DataFrame | None = None,
+                           status: pd.DataFrame | None = None) -> Path:
+    """The workbook from the cycle's rows of mart_indicator_scores (``scores``) and mart_submission_status
+    (``status``): read from the marts unless given (the cycle's reports pass the frames they already read)."""
     monitoring = get_monitoring(monitoring_id)
-    scores = warehouse.query(
-        home.warehouse,
-        "select * from marts.mart_indicator_scores where monitoring_id = ? "
-        "order by municipality_name, section_order, indicator_number",
-        [monitoring_id],
-    )
+    if scores is None:
+        scores = warehouse.query(home.warehouse, "select * from marts.mart_indicator_scores where monitoring_id = ?",
+                                 [monitoring_id])
+    if status is None:
+        status = warehouse.query(home.warehouse, "select * from marts.mart_submission_status where monitoring_id = ?",
+                                 [monitoring_id])
+    scores = scores.sort_values(["municipality_name", "section_order", "indicator_number"]).reset_index(drop=True)
     indicators = (scores[["section_order", "indicator_number", "indicator_code", "indicator_display_code", "section_title",
                           "indicator_label", "indicator_kind", "max_score"]]
                   .drop_duplicates("indicator_code").sort_values(["section_order", "indicator_number"]))
@@ -90,15 +94,12 @@ def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
     for column, title in enumerate(["ОКТМО", "Файл", "SHA-256"], start=1):
         put_text(sources.cell(1, column), title)
     style_header(sources[1])
-    files = warehouse.query(
-        home.warehouse,
-        "select municipality_oktmo, current_file, current_sha256 from marts.mart_submission_status "
-        "where monitoring_id = ? and current_sha256 is not null order by municipality_oktmo", [monitoring_id])
-    for index, row in enumerate(files.itertuples(), start=2):
+    files = status.loc[status["current_sha256"].notna(), ["municipality_oktmo", "current_file", "current_sha256"]]
+    for index, row in enumerate(files.sort_values("municipality_oktmo").itertuples(), start=2):
         for column, value in enumerate(row[1:], start=1):
             put_text(sources.cell(index, column), value)
 
-    _write_submission_status(workbook.create_sheet("Сдача форм"), home, monitoring_id)
+    _write_submission_status(workbook.create_sheet("Сдача форм"), status)
     for other in workbook.worksheets[1:]:  # the first sheet carries the mark in its title rows (A4)
         mark_sheet(other, DEMO_MARK if is_demo else None)
     if is_demo:
@@ -110,13 +111,12 @@ def write_summary_workbook(home: DataHome, monitoring_id: str) -> Path:
     return path
 
 
-def _write_submission_status(sheet, home: DataHome, monitoring_id: str) -> None:
-    status = warehouse.query(
-        home.warehouse,
-        "select municipality_name, submission_status, versions_received, is_late, current_file "
-        "from marts.mart_submission_status where monitoring_id = ? "
-        "order by case submission_status when 'missing' then 0 when 'rejected' then 1 else 2 end, municipality_name",
-        [monitoring_id])
+STATUS_ORDER = {"missing": 0, "rejected": 1}  # the missing first, then the refused, then the accepted
+
+
+def _write_submission_status(sheet, status: pd.DataFrame) -> None:
+    status = status.assign(order=status["submission_status"].map(STATUS_ORDER).fillna(2)).sort_values(
+        ["order", "municipality_name"])
     for column, title in enumerate(["Муниципальное образование", "Статус", "Получено версий", "С опозданием", "Файл"], 1):
         put_text(sheet.cell(1, column), title)
     style_header(sheet[1])

@@ -10,7 +10,7 @@
     shnor backfill --year Y [--region R]                  every window of a year again, from the archive
     shnor build                       dbt build on the warehouse
     shnor report [--monitoring ID]    rebuild the cycle's reports from the marts (notes, workbooks)
-    shnor benchmark [--regions 1 4 16] [--national] [--runs N] [--output BENCHMARKS.md]
+    shnor benchmark [--airflow] [--regions 1 4 16] [--national] [--runs N] [--output BENCHMARKS.md]
     shnor users add LOGIN --municipality ОКТМО|--region   accounts of the upload page (disable, list)
     shnor serve [--host 127.0.0.1] [--port 8081] [--demo] the upload page
     shnor airflow [--port 8080]       the Airflow UI on the home (airflow standalone), login printed
@@ -408,7 +408,11 @@ def build_parser() -> argparse.ArgumentParser:
     report = add("report", cmd_report, "пересобрать отчёты цикла по витринам: справки и книги Excel")
     monitoring(report)
     bench = add("benchmark", cmd_benchmark, "замеры этапов цикла на синтетических регионах и базовый вариант")
-    bench.add_argument("--regions", type=int, nargs="*", default=[1], help="число регионов по 44 МО (1 4 16 — рост)")
+    bench.add_argument("--airflow", action="store_true",
+                       help="путь пользователя: shnor run (Airflow) на демо-регионе — первый и повторный прогон, "
+                            "разбивка по записям Airflow")
+    bench.add_argument("--regions", type=int, nargs="*", default=None,
+                       help="число регионов по 44 МО (1 4 16 — рост); по умолчанию 1, а с --airflow — ни одного")
     bench.add_argument("--schools", type=int, default=25, help="школ в МО (регион: 44 × 25 = 1100)")
     bench.add_argument("--national", action="store_true", help="ещё и масштаб страны: 57 регионов, ~40 000 школ")
     bench.add_argument("--students", type=int, default=10_000_000, help="строк результатов участников для страны")
@@ -420,11 +424,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_benchmark(args) -> int:
-    points = [ScalePoint(f"{regions}× регион", regions, args.schools, 0, regions == 1 and not args.no_baseline)
-              for regions in args.regions]
+    regions = args.regions if args.regions is not None else ([] if args.airflow else [1])
+    points = [ScalePoint(f"{count}× регион", count, args.schools, 0, count == 1 and not args.no_baseline)
+              for count in regions]
     if args.national:
-        points.append(ScalePoint("страна", 57, 16, args.students, False))
-    run_benchmark(points, args.runs, args.output)
+        points.append(ScalePoint("страна", 57, 16, args.students, not args.no_baseline))
+    run_benchmark(points, args.runs, args.output, airflow=args.airflow)
     return 0
 
 

@@ -3,10 +3,13 @@ dbt command of the project runs in."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from shnor.fingerprints import dbt_inputs, remember, unchanged
@@ -19,15 +22,53 @@ def dbt_command(*args: str) -> list[str]:
     return [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
 
 
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def parse_cache(target: str | None = None) -> Path:
+    """Where the last successful build's parsed project is kept for homes that have none yet, per user (never a
+    shared folder: dbt trusts what it loads), dbt version, project folder and target. dbt reparses whatever it
+    finds changed (files by their hash, vars, the profile's keys, its version), so a copy made from another home
+    of the same project is as good as the home's own; a fresh home (the demo, a test, a benchmark) then skips
+    dbt's full parse, which costs more than building the marts of a region."""
+    key = hashlib.sha256(f"{version('dbt-core')}|{DBT_PROJECT_DIR.resolve()}|{dbt_target(target)}".encode()).hexdigest()
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "shnor" / "dbt-parse"
+    return root / key[:16] / PARTIAL_PARSE_FILE
+
+
 def dbt_environment(home: DataHome) -> dict[str, str]:
+    """What every dbt command of the project runs with: the home's warehouse, artifacts and logs; the parsed
+    project it starts from — the home's own (also for ``dbt docs generate``, which writes elsewhere), else the
+    cache of :func:`parse_cache`, else none (a full parse)."""
     home.dbt_artifacts.mkdir(parents=True, exist_ok=True)
-    return {
+    environment = {
         **os.environ,
         "SHNOR_WAREHOUSE": str(home.warehouse),
         "DBT_TARGET_PATH": str(home.dbt_artifacts / "target"),
         "DBT_LOG_PATH": str(home.dbt_artifacts / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    parsed = next((path for path in (home.dbt_artifacts / "target" / PARTIAL_PARSE_FILE, parse_cache())
+                   if path.is_file()), None)
+    if parsed is not None:
+        environment["DBT_PARTIAL_PARSE_FILE_PATH"] = str(parsed)
+    return environment
+
+
+def keep_parse(home: DataHome) -> None:
+    """The home's parsed project into :func:`parse_cache` after a successful build (replaced whole, so a build
+    starting meanwhile reads the old copy or the new one, never half of one); a cache that cannot be written is
+    only a slower next fresh home."""
+    parsed, cache = home.dbt_artifacts / "target" / PARTIAL_PARSE_FILE, parse_cache()
+    if not parsed.is_file():
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        staged = cache.with_name(f".{cache.name}.{os.getpid()}")
+        shutil.copyfile(parsed, staged)
+        os.replace(staged, cache)
+    except OSError:
+        pass
 
 
 def dbt_target(target: str | None = None) -> str:
@@ -38,25 +79,28 @@ def build_record(home: DataHome) -> Path:
     return home.dbt_artifacts / "last_build.json"
 
 
-def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = False) -> dict:
+def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = False,
+              select: list[str] | None = None) -> dict:
     """``dbt build`` in its own process.
 
     A separate process keeps dbt's DuckDB connection out of the caller, which matters under
     ``airflow dags test`` where every task shares one process. With the ``postgres`` target
     (``SHNOR_DBT_TARGET=postgres``) the raw tables are first copied to PostgreSQL. With
     ``skip_unchanged`` (the cycle's DAG), a build whose inputs are those of the last successful build is
-    not run again: the marts are already what it would make.
+    not run again: the marts are already what it would make. ``select`` builds only those nodes (dbt's
+    selection syntax: tests, a benchmark's subset); such a build is never recorded as the project's build.
     """
     target = dbt_target(target)
     fingerprint = dbt_inputs(home, target)
-    if skip_unchanged and unchanged(build_record(home), fingerprint):
+    if skip_unchanged and not select and unchanged(build_record(home), fingerprint):
         return {"dbt_results": {}, "unchanged": True}
     if target == "postgres":
         copy_raw_tables(home)
         ensure_access_model()
     results_path = home.dbt_artifacts / "target" / "run_results.json"
     results_path.unlink(missing_ok=True)  # never report a previous build's results
-    completed = subprocess.run(dbt_command("build", "--target", target), env=dbt_environment(home),
+    selection = ["--select", *select] if select else []
+    completed = subprocess.run(dbt_command("build", "--target", target, *selection), env=dbt_environment(home),
                                capture_output=True, text=True)
     statuses: dict[str, int] = {}
     if results_path.exists():
@@ -64,5 +108,7 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
             statuses[result["status"]] = statuses.get(result["status"], 0) + 1
     if completed.returncode != 0:
         raise RuntimeError(f"dbt build failed ({statuses}):\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}")
-    remember(build_record(home), fingerprint)
+    if not select:
+        remember(build_record(home), fingerprint)
+    keep_parse(home)
     return {"dbt_results": statuses}

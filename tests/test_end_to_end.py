@@ -14,6 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from benchmarks.airflow_path import CyclePass, summarise, task_records
 from reports.summary_workbook import summary_path
 from sample_region.generator import generate_sample_region
 from shnor.airflow_local import run_cycle
@@ -188,6 +189,25 @@ def test_published_marts_and_docs_sites(cycle):
     assert "Кореновский" in page and "Балл наличия должен быть 0 или 1 (столбец value)" in page  # the rule, in Russian
     overview = (cycle.root / "docs" / "proverki.html").read_text(encoding="utf-8")
     assert overview.count("не пройдена") == 1 and f"Проверено файлов: {50 + SUPPORT_FILES}" in overview
+
+
+def test_benchmark_reads_the_cycles_stages_from_airflows_records(cycle):
+    """The Airflow-path benchmark's breakdown comes from the task records of the run this module made: every
+    task of the three DAGs, in the order the asset chain runs them; its summary names each stage."""
+    tasks = task_records(cycle, datetime(2000, 1, 1, tzinfo=timezone.utc))
+    ids = [(t.dag_id, t.task_id) for t in tasks]
+    assert ids.index(("shnor_close__mph-2025", "validate_new_files")) < ids.index(("shnor_build_marts", "dbt_build")) \
+        < ids.index(("shnor_build_marts", "publish_marts")) < ids.index(("shnor_publish_reports", "build_reports")) \
+        < ids.index(("shnor_publish_reports", "build_docs"))
+    assert all(t.end >= t.start for t in tasks)
+    wall = max(t.end for t in tasks) - min(t.start for t in tasks) + 1.0
+    one = CyclePass(wall, 100.0, min(t.start for t in tasks) - 0.5, tasks)
+    measurement = {"forms": 43, "schools": 1200, "migrations": [1.0], "passes": {
+        "first": [one.__dict__ | {"tasks": [t.__dict__ for t in tasks]}],
+        "rerun": [one.__dict__ | {"tasks": [t.__dict__ for t in tasks]}]}}
+    text = "\n".join(summarise(measurement))
+    for stage in ("запуск Airflow", "`dbt_build`", "`build_reports`", "`build_docs`", "между задачами", "доля цели"):
+        assert stage in text, stage
 
 
 def test_rerun_is_idempotent(cycle):
