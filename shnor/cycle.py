@@ -72,9 +72,10 @@ def build_docs(home: DataHome, skip_unchanged: bool = False) -> dict:
     return built
 
 
-def run_window_in_process(home: DataHome, monitoring_id: str) -> dict:
-    """The stages of a window's close DAG, the marts DAG and the reports DAG in this process, without Airflow."""
-    return {
+def run_window_in_process(home: DataHome, monitoring_id: str, reports: bool = True) -> dict:
+    """The stages of a window's close DAG, the marts DAG and the reports DAG in this process, without Airflow;
+    ``reports=False`` stops at the published marts (for a caller that reads no document: notes cost most)."""
+    stages = {
         "reference": ingest.load_reference(home),
         "submissions": ingest.ingest_submissions(home, monitoring_id),
         "context": ingest.ingest_context(home),
@@ -82,5 +83,7 @@ def run_window_in_process(home: DataHome, monitoring_id: str) -> dict:
         "validation": ingest.validate_pending(home),
         "dbt": dbt_build(home),
         "published": publish_marts(home),
-        "reports": build_reports(home, monitoring_id),
     }
+    if reports:
+        stages["reports"] = build_reports(home, monitoring_id)
+    return stages

@@ -23,7 +23,8 @@ import openpyxl
 import pytest
 from docx import Document as WordDocument
 
-from reports.cycle_reports import write_cycle_reports
+from reports.provenance import provenance
+from reports.regional_note import CycleMarts, write_regional_note
 from shnor.cycle import run_window_in_process
 from shnor.dbt_runner import dbt_command, dbt_environment
 from shnor_core import warehouse
@@ -184,7 +185,8 @@ def write_corrections(home: DataHome) -> None:
 
 
 def snapshot(home: DataHome, stage: str, folder) -> dict:
-    """The letter's mart and the regional note as they stand after a stage (reports are rewritten each run)."""
+    """The letter's mart and the regional note written from it after a stage (the one document this test reads)."""
+    write_regional_note(CycleMarts(home, MONITORING_ID), provenance(home, MONITORING_ID))
     note = folder / f"{stage}.docx"
     shutil.copy(home.reports / MONITORING_ID / f"spravka_{MONITORING_ID}.docx", note)
     recommendation = warehouse.query(home.warehouse, "select * from marts.mart_recommendation where monitoring_id = ?",
@@ -198,16 +200,15 @@ def letter(tmp_path_factory):
     folder = tmp_path_factory.mktemp("letter-notes")
     write_school_data(home)
     write_forms(home)
-    run_window_in_process(home, MONITORING_ID)
+    run_window_in_process(home, MONITORING_ID, reports=False)
     stages = {"first": snapshot(home, "first", folder)}
     write_corrections(home)
-    run_window_in_process(home, MONITORING_ID)
+    run_window_in_process(home, MONITORING_ID, reports=False)
     stages["corrected"] = snapshot(home, "corrected", folder)
     # the methodologist raises the weak line to 80 % and names at most one municipality for its practices
     built = subprocess.run(dbt_command("build", "--vars", json.dumps({"letter_weak_line": 0.8, "letter_practice_cap": 1})),
                            env=dbt_environment(home), capture_output=True, text=True)
     assert built.returncode == 0, built.stdout[-3000:]
-    write_cycle_reports(home, MONITORING_ID)
     stages["raised"] = snapshot(home, "raised", folder)
     return home, stages
 
