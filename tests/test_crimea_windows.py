@@ -15,7 +15,7 @@ from docx import Document as WordDocument
 
 from reports.monitoring_report import report_stem
 from reports.templates import templates_folder
-from shnor.airflow_local import ensure_metadata_db, run_cycle, run_dag
+from shnor.airflow_local import ensure_metadata_db, run_cycle, run_dag, run_dags
 from shnor_core import warehouse
 from shnor_core.arrivals import record_arrival
 from shnor_core.settings import DataHome
@@ -90,8 +90,7 @@ def crimea(tmp_path_factory):
     land(fill_template(identification_template(home, "S7"), landing / "S7.xlsx", IDENTIFICATION_FORM,
                        catalogue_values(IDENTIFICATION_FORM, **IDENTIFICATION_VALUES["S7"])), AFTER_CLOSE)
     # the windows close: each close DAG as the scheduler runs it, from its own calendar row (no conf)
-    for window in (IDENTIFICATION, SHNOR_DYNAMICS, RISK_DYNAMICS):
-        run_dag(home, f"shnor_close__{window}", None, migrate=False)
+    run_dags(home, tuple(f"shnor_close__{window}" for window in (IDENTIFICATION, SHNOR_DYNAMICS, RISK_DYNAMICS)), None)
     run_dag(home, f"shnor_open__{MUNICIPAL}", None, migrate=False)
     municipal_landing = home.submissions_landing(MUNICIPAL)
     for oktmo, values in [(BAKHCHISARAY, dict(ORG_1=[1], ORG_2=[1], ORG_3=[1], ORG_4=[4], PLAN_1=[1, 1, 0], PLAN_2=[1],
@@ -104,8 +103,7 @@ def crimea(tmp_path_factory):
     run_dag(home, f"shnor_close__{MUNICIPAL}", None, migrate=False)
     # the asset chain: one marts build for the four windows' events, then their reports
     windows = {"monitoring_ids": [IDENTIFICATION, SHNOR_DYNAMICS, RISK_DYNAMICS, MUNICIPAL]}
-    run_dag(home, "shnor_build_marts", windows, migrate=False)
-    run_dag(home, "shnor_publish_reports", windows, migrate=False)
+    run_dags(home, ("shnor_build_marts", "shnor_publish_reports"), windows)
     return home
 
 
