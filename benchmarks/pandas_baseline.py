@@ -436,7 +436,7 @@ ROLES = {"куратор": "curator", "наставник": "mentor", "тьют�
 
 def _iso_date(value) -> str | None:
     """A date as the readers store it (YYYY-MM-DD): a cell's date, or its text «дд.мм.гггг»."""
-    if _is_missing(value):
+    if value is None or pd.isna(value):
         return None
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
