@@ -22,10 +22,10 @@ demo: $(STAMP)
 airflow: $(STAMP)
 	SHNOR_HOME=$(CURDIR)/var/demo $(BIN)/shnor airflow
 
-# Two or more workers (pytest-xdist): a test module stays on one worker, and the tests of the shared demo
-# cycle on one (tests/conftest.py); `pytest -n 0` runs in one process.
+# On every core (pytest-xdist): each test file runs whole on one worker, so its module fixtures are built once;
+# `pytest -n 0` runs in one process.
 test: $(STAMP)
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto --dist loadfile
 
 # Re-resolve the versions within pyproject's ranges and freeze them (Airflow's constraints method).
 lock:

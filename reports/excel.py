@@ -1,8 +1,11 @@
-"""Small helpers for writing workbooks people open: text that can never run as a formula, header style,
-the demo mark on a sheet."""
+"""Small helpers for writing workbooks people open: text that can never run as a formula, dates as Excel dates,
+header style, the demo mark on a sheet."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+import pandas as pd
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -13,6 +16,24 @@ def put_text(cell: Cell, text: object) -> Cell:
     """Write text as text: openpyxl would store "=…" as a formula, and submitted text must never run."""
     cell.value = "" if text is None else str(text)
     cell.data_type = "s"
+    return cell
+
+
+# Excel dates: the cell holds the day's number (sortable, filterable), shown the Russian way
+DATE, DATE_TIME = "DD.MM.YYYY", "DD.MM.YYYY HH:MM"
+
+
+def put_date(cell: Cell, value: date | datetime | pd.Timestamp | str, number_format: str = DATE) -> Cell:
+    """A date (an ISO string, a date, a datetime or a pandas Timestamp) as an Excel date with ``number_format``;
+    with DATE, a time of day is dropped."""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    elif isinstance(value, str):
+        value = date.fromisoformat(value)
+    if number_format == DATE and isinstance(value, datetime):
+        value = value.date()
+    cell.value = value
+    cell.number_format = number_format
     return cell
 
 

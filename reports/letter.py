@@ -1,6 +1,7 @@
 """The regional letter's items and measures in words, from mart_recommendation alone: each rule's template
-(seed recommendation_rules) filled with the municipalities the mart names and the values it holds. Wording and
-layout only — which municipality is named, with which value, against which threshold, is decided in dbt."""
+(seed recommendation_rules) filled with the municipalities the mart names and the values it holds, and the
+region's institution (seed ref_regions, ``{institution}``: the report's author). Wording and layout only —
+which municipality is named, with which value, against which threshold, is decided in dbt."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from reports.document import ru_date
+
+NO_RULES = ("Ни одно правило адресных рекомендаций к этому мониторингу не применимо: для его формы правила письма не "
+            "заданы (справочники recommendation_rules и recommendation_evidence) или для них нет данных, поэтому "
+            "адресные рекомендации не формируются.")
 
 
 class TemplateError(ValueError):
@@ -63,9 +68,9 @@ def member(row) -> str:
                 cluster=_text(row.cluster_name))
 
 
-def _group_values(rows: pd.DataFrame, municipalities: str) -> dict:
+def _group_values(rows: pd.DataFrame, municipalities: str, institution: str) -> dict:
     first = rows.iloc[0]
-    return {"municipalities": municipalities, "threshold": _text(first["threshold_text"]),
+    return {"municipalities": municipalities, "institution": institution, "threshold": _text(first["threshold_text"]),
             "cap": _text(first["cap_value"]), "evaluated": _text(first["evaluated_count"]),
             "year": _text(first["school_year"]), "next_year": _text(first["next_year"]),
             "list": _text(first["list_label"])}
@@ -75,8 +80,9 @@ def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(["rank_in_rule", "municipality_name"], na_position="last")
 
 
-def letter_items(recommendation: pd.DataFrame) -> list[LetterItem]:
-    """The numbered items of the letter in the rules' order; a group that names nobody is left out."""
+def letter_items(recommendation: pd.DataFrame, institution: str) -> list[LetterItem]:
+    """The numbered items of the letter in the rules' order; a group that names nobody is left out.
+    ``institution``: the region's (ref_regions), for the templates that name it."""
     items = []
     numbered = recommendation[recommendation["item_number"].notna()]
     for (_, rule_code), rows in numbered.groupby(["rule_order", "rule_code"], sort=True):
@@ -85,19 +91,20 @@ def letter_items(recommendation: pd.DataFrame) -> list[LetterItem]:
         if first["scope"] == "region":
             if bool(first["statement_holds"]):
                 items.append(LetterItem(number, rule_code, title, fill(first["template"], rule_code,
-                                                                       **_group_values(rows, ""))))
+                                                                       **_group_values(rows, "", institution))))
                 continue
             short = rows[rows["in_letter"]].sort_values("municipality_name")
             members = [member(row) for row in short.itertuples()]
             items.append(LetterItem(number, rule_code, title,
-                                    fill(first["template_unmet"], rule_code, **_group_values(rows, ", ".join(members))),
+                                    fill(first["template_unmet"], rule_code,
+                                         **_group_values(rows, ", ".join(members), institution)),
                                     municipalities=list(short["municipality_name"])))
             continue
         named = _ordered(rows[rows["in_letter"]])
         if named.empty:
             continue
         members = [member(row) for row in named.itertuples()]
-        text = fill(first["template"], rule_code, **_group_values(named, ", ".join(members)))
+        text = fill(first["template"], rule_code, **_group_values(named, ", ".join(members), institution))
         lines: list[str] = []
         if first["layout"] == "list":
             lines = members
@@ -167,7 +174,7 @@ def measure_text(measure: Measure) -> str:
     return f"{measure.wording} (до {ru_date(measure.due)})."
 
 
-def own_recommendations(recommendation: pd.DataFrame, oktmo: str) -> list[str]:
+def own_recommendations(recommendation: pd.DataFrame, oktmo: str, institution: str) -> list[str]:
     """A municipality's own lines: each rule it meets (or, for a region-wide statement, falls short of), worded as
     the letter words it, with the values, the threshold, the region and the measure with its deadline."""
     own = recommendation[recommendation["municipality_oktmo"] == oktmo]
@@ -175,11 +182,12 @@ def own_recommendations(recommendation: pd.DataFrame, oktmo: str) -> list[str]:
     for row in own.sort_values("rule_order").itertuples():
         region = row.scope == "region"
         if region and row.statement_holds:
-            lines.append(fill(row.template, row.rule_code, **_group_values(own[own["rule_code"] == row.rule_code], "")))
+            lines.append(fill(row.template, row.rule_code,
+                              **_group_values(own[own["rule_code"] == row.rule_code], "", institution)))
             continue
         if region == bool(row.meets_condition):
             continue
-        values = _group_values(own[own["rule_code"] == row.rule_code], member(row))
+        values = _group_values(own[own["rule_code"] == row.rule_code], member(row), institution)
         text = fill(row.template_unmet if region else row.template, row.rule_code, **values)
         if row.layout == "list":
             text += " " + member(row)

@@ -1,10 +1,13 @@
 """The cycle's marts as formatted sheets for methodologists, one workbook per cycle: Russian headers,
 frozen header row, filters, number formats, weak values coloured (below a named threshold of the letter, read
-from mart_letter_thresholds, or below zero / below full), and the provenance on a sheet of its own."""
+from mart_letter_thresholds, or below zero / below full), and the provenance on a sheet of its own. A code the
+marts keep in Latin letters is shown by its Russian name, which the mart carries beside it (the *_label columns,
+seed code_labels); dates are Excel dates (sortable, filterable), not text."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +17,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.excel import mark_sheet, put_text, style_header
+from reports.excel import DATE, DATE_TIME, mark_sheet, put_date, put_text, style_header
 from reports.provenance import Provenance
 from reports.regional_note import CycleMarts
 
@@ -32,7 +35,7 @@ LIMITS = {NEGATIVE: 0, INCOMPLETE: 1}
 class Column:
     name: str
     title: str
-    number_format: str | None = None  # None: text
+    number_format: str | None = None  # None: text; DATE: a date
     weak_below: str | None = None  # values under this are coloured: a threshold's name (mart_letter_thresholds) or LIMITS
 
 
@@ -50,13 +53,13 @@ SHEETS = (
         Column("score", "Балл", DECIMAL), Column("max_score", "Максимум", WHOLE),
         Column("share_of_max", "Доля от максимума", PERCENT, weak_below="letter_weak_line"),
         Column("region_mean", "Среднее по региону", DECIMAL), Column("region_rank", "Место", WHOLE),
-        Column("previous_score", "Балл в прошлом цикле", DECIMAL), Column("change_direction", "Изменение"))),
+        Column("previous_score", "Балл в прошлом цикле", DECIMAL), Column("change_direction_label", "Изменение"))),
     Sheet("Разделы", "sections", (
         Column("municipality_name", "Муниципальное образование"), Column("section_title", "Раздел"),
         Column("section_score", "Балл", DECIMAL), Column("section_max", "Максимум", WHOLE),
         Column("section_share", "Доля от максимума", PERCENT, weak_below="letter_weak_line"),
         Column("region_mean_share", "Среднее по региону", PERCENT), Column("region_rank", "Место", WHOLE),
-        Column("region_quartile", "Квартиль", WHOLE), Column("change_direction", "Изменение"))),
+        Column("region_quartile", "Квартиль", WHOLE), Column("change_direction_label", "Изменение"))),
     Sheet("Рекомендации", "recommendation", (
         Column("item_number", "Пункт письма", WHOLE), Column("title", "Направление"),
         Column("municipality_name", "Муниципальное образование"), Column("meets_condition", "Условие выполнено"),
@@ -64,7 +67,7 @@ SHEETS = (
         Column("value_text", "Значение"), Column("threshold_text", "Порог"),
         Column("region_mean_text", "Среднее по региону"), Column("evidence", "Значения свидетельств"),
         Column("practice_fields", "В части (практики)"), Column("partner_name", "МО-партнёр"),
-        Column("list_label", "Какой список"), Column("measure_wording", "Мера"), Column("due_date", "Срок меры"))),
+        Column("list_label", "Какой список"), Column("measure_wording", "Мера"), Column("due_date", "Срок меры", DATE))),
     Sheet("ШНОР", "schools", (
         Column("municipality_name", "Муниципальное образование"), Column("school_name", "Школа"),
         Column("school_code", "Код ОО"), Column("is_federal_shnor", "ШНОР (ФИОКО)"),
@@ -79,19 +82,19 @@ SHEETS = (
         Column("biased_schools", "Необъективные результаты", WHOLE),
         Column("has_no_federal_listed_school", "Нет школ в списках ФИОКО"))),
     Sheet("Динамика списков", "shnor_dynamics", (
-        Column("municipality_name", "Муниципальное образование"), Column("methodology", "Методика"),
+        Column("municipality_name", "Муниципальное образование"), Column("methodology_label", "Методика"),
         Column("previous_schools", "В прошлом году", WHOLE), Column("current_schools", "В этом году", WHOLE),
         Column("stayed", "Остались", WHOLE), Column("entered", "Вошли", WHOLE), Column("left_list", "Вышли", WHOLE))),
     Sheet("Наставничество", "coverage", (
-        Column("municipality_name", "Муниципальное образование"), Column("list_kind", "Список"),
+        Column("municipality_name", "Муниципальное образование"), Column("list_kind_label", "Список"),
         Column("listed_schools", "Школ", WHOLE), Column("schools_with_mentor", "С наставником", WHOLE),
         Column("schools_without_mentor", "Без наставника", WHOLE),
         Column("coverage_share", "Охват", PERCENT, weak_below=INCOMPLETE))),
     Sheet("Дорожная карта", "roadmap", (
         Column("municipality_name", "Муниципальное образование"), Column("activity_number", "№", WHOLE),
         Column("activity_text", "Мероприятие (как в дорожной карте МО)"),
-        Column("catalogue_activity", "Мероприятие каталога"), Column("due_date", "Срок"),
-        Column("status_name", "Исполнение"), Column("evidence_date", "Дата документа"),
+        Column("catalogue_activity", "Мероприятие каталога"), Column("due_date", "Срок", DATE),
+        Column("status_name", "Исполнение"), Column("evidence_date", "Дата документа", DATE),
         Column("document_kind_name", "Вид документа"), Column("document_number", "Номер документа"),
         Column("days_late", "Опоздание, дней", WHOLE), Column("reported_without_document", "Заявлено без документа"))),
     Sheet("Исполнение ДК", "roadmap_completion", (
@@ -108,8 +111,8 @@ SHEETS = (
         Column("municipality_name", "Муниципальное образование"), Column("catalogue_number", "№ каталога", WHOLE),
         Column("catalogue_activity", "Мероприятие каталога"), Column("in_plan", "В дорожной карте"),
         Column("is_extra", "Своё мероприятие МО"), Column("activity_number", "№ в дорожной карте МО", WHOLE),
-        Column("activity_text", "Формулировка МО"), Column("periodicity", "Периодичность"),
-        Column("catalogue_periodicity", "По каталогу"), Column("periodicity_differs", "Периодичность изменена"),
+        Column("activity_text", "Формулировка МО"), Column("periodicity_label", "Периодичность"),
+        Column("catalogue_periodicity_label", "По каталогу"), Column("periodicity_differs", "Периодичность изменена"),
         Column("match_score", "Сходство с каталогом", INDEX))),
     Sheet("Кадры по МО", "municipality_people", (
         Column("municipality_name", "Муниципальное образование"), Column("shnor_schools", "ШНОР", WHOLE),
@@ -203,13 +206,13 @@ def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame, marts: CycleMarts) -> 
         for index, column in enumerate(spec.columns, start=1):
             value = record[column.name]
             cell = sheet.cell(row_index, index)
-            if column.number_format and not pd.isna(value):
+            if column.number_format == DATE and not pd.isna(value):
+                put_date(cell, value)
+            elif column.number_format and not pd.isna(value):
                 cell.value = float(value)
                 cell.number_format = column.number_format
             elif isinstance(value, (bool, np.bool_)):
                 put_text(cell, YES_NO[bool(value)])
-            elif isinstance(value, pd.Timestamp):
-                put_text(cell, value.strftime("%d.%m.%Y"))
             else:
                 put_text(cell, "" if pd.isna(value) else value)
     last = max(sheet.max_row, 2)
@@ -224,21 +227,30 @@ def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame, marts: CycleMarts) -> 
 
 def _write_provenance(sheet, origin: Provenance) -> None:
     monitoring = origin.monitoring
+    generated = origin.generated_at.replace(tzinfo=None)  # UTC, said in the label: Excel has no time zones
     lines = [("Мониторинг", f"{monitoring.monitoring_id}: {monitoring.title}"), ("Регион", origin.region),
-             ("Окно", f"{monitoring.window_open} – {monitoring.window_close}"),
-             ("Сформировано", f"{origin.generated_at:%d.%m.%Y %H:%M} UTC"), ("Версия", origin.version)]
+             ("Окно (открытие, закрытие)", (monitoring.window_open, monitoring.window_close)),
+             ("Сформировано (UTC)", generated), ("Версия", origin.version)]
     if origin.mark:
         lines.append(("Данные", origin.mark))
-    for index, (label, text) in enumerate(lines, start=1):
+    for index, (label, value) in enumerate(lines, start=1):
         put_text(sheet.cell(index, 1), label).font = Font(bold=True)
-        put_text(sheet.cell(index, 2), text)
+        if isinstance(value, tuple):  # the window: its two dates side by side
+            for offset, day in enumerate(value):
+                put_date(sheet.cell(index, 2 + offset), day)
+        elif isinstance(value, datetime):
+            put_date(sheet.cell(index, 2), value, DATE_TIME)
+        else:
+            put_text(sheet.cell(index, 2), value)
     start = len(lines) + 2
     for index, title in enumerate(["Муниципальное образование", "Статус", "Учтённая версия (файл, SHA-256)", "Версий"], 1):
         put_text(sheet.cell(start, index), title)
     style_header(sheet[start])
     for offset, row in enumerate(origin.files_table(), start=start + 1):
-        for index, value in enumerate(row, start=1):
+        *texts, versions = row
+        for index, value in enumerate(texts, start=1):
             put_text(sheet.cell(offset, index), value)
+        sheet.cell(offset, len(row), int(versions)).number_format = WHOLE
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 30
     sheet.column_dimensions["C"].width = 70

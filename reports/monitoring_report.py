@@ -29,7 +29,7 @@ from reports.pdf_writer import write_pdf
 from reports.provenance import code_version
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
-from shnor_core.reference import SCHOOL_GROUPS, Monitoring, get_monitoring, region_name
+from shnor_core.reference import SCHOOL_GROUPS, Monitoring, get_monitoring, region_institution, region_name
 from shnor_core.settings import DataHome
 
 STATUS_RU = {"accepted": "принята", "rejected": "отклонена, ждём исправленную", "missing": "не поступала"}
@@ -71,7 +71,8 @@ def _footer(monitoring: Monitoring, is_demo: bool) -> str:
 def _document(monitoring: Monitoring, title: str, is_demo: bool) -> Document:
     return Document(title=title, subtitle=[monitoring.title, f"{region_name(monitoring.region_code)}; окно "
                                            f"{ru_date(monitoring.window_open)} – {ru_date(monitoring.window_close)}"],
-                    footer=_footer(monitoring, is_demo), mark=DEMO_MARK if is_demo else None)
+                    footer=_footer(monitoring, is_demo), mark=DEMO_MARK if is_demo else None,
+                    author=region_institution(monitoring.region_code))
 
 
 def _upper_first(text: str) -> str:

@@ -41,7 +41,7 @@ def municipal_note(marts: CycleMarts, origin: Provenance, oktmo: str) -> Documen
     note.add(Paragraph(line + "."))
     _scores(note, marts, oktmo, name)
     _schools(note, marts, oktmo)
-    _recommendations(note, marts, oktmo)
+    _recommendations(note, marts, oktmo, origin.institution)
     municipal_roadmap(note, marts, oktmo, "5")
     municipal_people(note, marts, oktmo, "6")
     return note
@@ -125,9 +125,12 @@ def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
                    widths=[1.6, 1, 0.8, 1.6, 2.4, 2.6, 1], caption="ШНОР муниципального образования"))
 
 
-def _recommendations(note: Document, marts: CycleMarts, oktmo: str) -> None:
+def _recommendations(note: Document, marts: CycleMarts, oktmo: str, institution: str) -> None:
     note.add(Heading("4. Рекомендации"))
-    lines = letter.own_recommendations(marts.recommendation, oktmo)
+    if marts.recommendation.empty:  # no rule reads this form
+        note.add(Paragraph(letter.NO_RULES))
+        return
+    lines = letter.own_recommendations(marts.recommendation, oktmo, institution)
     if not lines:
         note.add(Paragraph("Адресных рекомендаций по итогам цикла нет."))
         return

@@ -125,7 +125,7 @@ def regional_note(marts: CycleMarts, origin: Provenance) -> Document:
     _sources(note, marts, origin)
     appendix = _results(note, marts)
     _schools(note, marts)
-    _recommendations(note, marts)
+    _recommendations(note, marts, origin.institution)
     _measures(note, marts)
     regional_roadmaps(note, marts, "7")
     regional_people(note, marts, "8")
@@ -194,7 +194,7 @@ def _results(note: Document, marts: CycleMarts) -> list:
     shares = [[pivot.loc[name, code] for code in codes] + [total_of[name]] for name in pivot.index]
     shares.append([means[code] for code in codes] + [region_share])
     names = [*pivot.index, "В среднем по региону"]
-    note.add(Paragraph("Доля от максимального балла по разделам формы — на рисунке 3 (разделы: " + "; ".join(
+    note.add(Paragraph("Доля от максимального балла по разделам формы — на рисунке ниже (разделы: " + "; ".join(
         f"{short[row.section_code]} — «{row.section_title}»" for row in section_titles.itertuples())
         + "); таблица значений — в приложении 4."))
     note.add(Figure(charts.heatmap(folder / "sections.png", names, [short[code] for code in codes] + ["Итого"],
@@ -301,15 +301,19 @@ def _list_transitions(note: Document, marts: CycleMarts, year: int) -> None:
                        caption=f"Таблица 5. Школы, близкие к низким результатам, {year} год"))
 
 
-def _recommendations(note: Document, marts: CycleMarts) -> None:
+def _recommendations(note: Document, marts: CycleMarts, institution: str) -> None:
     note.add(Heading("5. Адресные рекомендации"))
     recommendation = marts.recommendation
-    items = letter.letter_items(recommendation)
+    if recommendation.empty:  # no rule reads this form (recommendation_evidence names rules by form)
+        note.add(Paragraph(letter.NO_RULES))
+        return
+    items = letter.letter_items(recommendation, institution)
     if not items:
         note.add(Paragraph("Муниципальных образований, которым требуются адресные рекомендации, нет."))
         return
     note.add(Paragraph("Анализ данных мониторинга по выделенным показателям позволяет сформировать следующие адресные "
-                       "рекомендации (в скобках — значения, по которым МО названо; основания — в таблице 6):"))
+                       "рекомендации (в скобках — значения, по которым МО названо; основания — в таблице «Основания "
+                       "рекомендаций» ниже):"))
     for item in items:
         note.add(Paragraph(f"{item.number}. {item.text}"))
         if item.lines:
@@ -318,7 +322,7 @@ def _recommendations(note: Document, marts: CycleMarts) -> None:
     if silent:
         note.add(Paragraph("Проверены и не назвали ни одного МО правила: " + "; ".join(f"«{t}»" for t in silent) + "."))
     note.add(Table(["Пункт", "Правило", "Что сравнивается", "Условие", "В среднем по региону", "Оценено",
-                    "Выполнили", "Названы"], letter.rules_table(recommendation), widths=[0.7, 1.9, 2.6, 1.5, 1.3, 0.9, 1.1, 0.9],
+                    "Выполнили", "Названы"], letter.rules_table(recommendation), widths=[0.95, 1.9, 2.35, 1.5, 1.3, 0.9, 1.1, 0.9],
                    caption="Таблица 6. Основания рекомендаций: правила, пороги, число МО (для пунктов 1–2 названы не "
                            "выполнившие условие)"))
 

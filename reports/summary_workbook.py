@@ -10,7 +10,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reports.excel import mark_sheet, put_text, style_header
+from reports.excel import DATE_TIME, mark_sheet, put_date, put_text, style_header
 from reports.provenance import STATUS_RU, code_version
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
@@ -43,9 +43,14 @@ def write_summary_workbook(home: DataHome, monitoring_id: str, scores: pd.DataFr
     sheet = workbook.active
     sheet.title = "Сводка"
     put_text(sheet["A1"], f"Сводка баллов по показателям: {monitoring.title}").font = Font(bold=True, size=12)
-    put_text(sheet["A2"], f"Окно мониторинга: {monitoring.window_open} – {monitoring.window_close}; "
-                          f"форм учтено: {scores['municipality_oktmo'].nunique()}")
-    put_text(sheet["A3"], f"Сформировано {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, версия {code_version()}")
+    put_text(sheet["A2"], "Окно мониторинга (открытие, закрытие)")  # the dates as Excel dates beside their labels
+    put_date(sheet["B2"], monitoring.window_open)
+    put_date(sheet["C2"], monitoring.window_close)
+    put_text(sheet["A3"], "Сформировано (UTC)")
+    put_date(sheet["B3"], datetime.now(timezone.utc).replace(tzinfo=None), DATE_TIME)
+    put_text(sheet["C3"], f"версия {code_version()}")
+    put_text(sheet["A5"], "Форм учтено")
+    sheet["B5"] = int(scores["municipality_oktmo"].nunique())
 
     header_row = 6
     put_text(sheet.cell(header_row, 1), "Муниципальное образование")
@@ -69,6 +74,8 @@ def write_summary_workbook(home: DataHome, monitoring_id: str, scores: pd.DataFr
     sheet.freeze_panes = sheet.cell(header_row + 1, 3)
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(sheet.max_column)}{sheet.max_row}"
     sheet.column_dimensions["A"].width = 42
+    sheet.column_dimensions["B"].width = 17  # the ОКТМО, and the dates above them (a narrow date shows as ####)
+    sheet.column_dimensions["C"].width = 12
 
     legend = workbook.create_sheet("Показатели")
     for column, title in enumerate(["Код", "Раздел", "Показатель", "Вид", "Максимум"], start=1):

@@ -70,7 +70,7 @@ def regional_roadmaps(note: Document, marts, number: str) -> None:
           str(_int(row.extra_activities)), str(_int(row.due_dates_passed)), str(_int(row.done_on_time)),
           str(_int(row.done_late)), str(_int(row.missing)), percent(row.completion_share)]
          for row in completion.itertuples()],
-        widths=[2.6, 1.5, 0.8, 1.2, 0.8, 1.4, 1.6, 1.4], caption=f"Таблица. Исполнение дорожных карт МО на {as_of}"))
+        widths=[2.6, 1.5, 0.8, 1.2, 1.0, 1.4, 1.6, 1.2], caption=f"Таблица. Исполнение дорожных карт МО на {as_of}"))
     activities = marts.roadmap_activities
     troubled = activities[(activities["municipalities_late"] + activities["municipalities_missing"]) > 0].head(8)
     if not troubled.empty:

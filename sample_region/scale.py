@@ -26,7 +26,7 @@ from sample_region.school_sources import RESULTS_YEAR, write_curators, write_ege
 from shnor_core.demo import DEMO_MARK
 from shnor_core.names import display_name
 from shnor_core.reference import CALENDAR_COLUMNS, Monitoring, Municipality, load_form
-from shnor_core.settings import DBT_PROJECT_DIR, DataHome
+from shnor_core.settings import DBT_PROJECT_DIR, DataHome, reference_environment
 from shnor_core.sources import OO1_CONTEXT, landing_folder
 
 MUNICIPALITIES_PER_REGION = 44
@@ -93,8 +93,8 @@ def write_overlay(folder: Path, regions) -> Path:
             writer.writerows([m.oktmo, "0", m.name, m.kind, "2019-01-01", ""] for m in municipalities)
     with open(seeds / "ref_regions.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["region_code", "region_name", "oktmo_prefix"])
-        writer.writerows([prefix, name, prefix] for prefix, name, _ in regions)
+        writer.writerow(["region_code", "region_name", "oktmo_prefix", "institution"])
+        writer.writerows([prefix, name, prefix, f"Институт развития образования ({name})"] for prefix, name, _ in regions)
     calendars = folder / "calendars"
     calendars.mkdir()
     with open(calendars / "synthetic_2025.csv", "w", encoding="utf-8", newline="") as handle:
@@ -110,7 +110,7 @@ def write_overlay(folder: Path, regions) -> Path:
 
 def overlay_environment(overlay: Path) -> dict[str, str]:
     """The environment a run needs to see the overlay's reference data instead of the project's."""
-    return {"SHNOR_DBT_PROJECT_DIR": str(overlay / "dbt_project"), "SHNOR_CALENDARS_DIR": str(overlay / "calendars")}
+    return reference_environment(overlay)
 
 
 def write_student_results(path: Path, schools: list[School], rows: int, weakness: np.ndarray, seed: int) -> int:

@@ -14,6 +14,12 @@
     shnor users add LOGIN --municipality ОКТМО|--region   accounts of the upload page (disable, list)
     shnor serve [--host 127.0.0.1] [--port 8081] [--demo] the upload page
     shnor airflow [--port 8080]       the Airflow UI on the home (airflow standalone), login printed
+    shnor region init CODE --municipalities FILE [--name N --oktmo-prefix P --institution I] [--registry F]
+                      [--year Y] [--project DIR]   a region's seeds rows, calendar skeleton, registry (docs/regions.md)
+    shnor region show CODE [--json]   what a region has in the reference (seeds, calendar, forms, texts) and lacks
+
+Defaults that name the demo region (docs/regions.md): ``--monitoring`` is ``mph-2025``, the demo's window, for the
+commands that take one window.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from shnor.checker import check_file
 from shnor.cycle import build_reports, issue_templates
 from shnor.dbt_runner import dbt_build
 from shnor.docs_site import build_docs
+from shnor.regions import Reference, RegionError, init_lines, init_region, overview_lines, region_overview
 from shnor.run_lock import LOCK_FILE, HomeBusy, run_lock
 from shnor.run_report import cycle_summary, print_progress, print_summary
 from shnor.web.commands import add_web_commands
@@ -253,6 +260,32 @@ def cmd_calendar_show(args) -> int:
     return 1 if plan.problems else 0
 
 
+def cmd_region_init(args) -> int:
+    """A region's rows in the seeds, its calendar skeleton and its school registry (docs/regions.md)."""
+    try:
+        reference = Reference.copy_at(Path(args.project)) if args.project else Reference.current()
+        done = init_region(args.code, Path(args.municipalities), name=args.name, institution=args.institution,
+                           prefix=args.oktmo_prefix, registry=Path(args.registry) if args.registry else None,
+                           year=args.year, valid_from=args.valid_from, reference=reference, home=_home(args))
+    except RegionError as error:
+        print(f"shnor: регион {args.code} не настроен, ничего не записано:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    print("\n".join(init_lines(done)))
+    return 0
+
+
+def cmd_region_show(args) -> int:
+    """What a region has in the reference the installation reads (and what it lacks: exit code 1)."""
+    overview = region_overview(args.code, _home(args))
+    if args.json:
+        print(json.dumps(overview, ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(overview_lines(overview)))
+    return 1 if overview["problems"] else 0
+
+
 def cmd_docs(args) -> int:
     for name, value in build_docs(_home(args)).items():
         print(f"  {name}: {value}")
@@ -343,6 +376,31 @@ def build_parser() -> argparse.ArgumentParser:
                            "(по умолчанию все)")
     show.add_argument("--file", help="проверить файл календаря до развёртывания")
     as_json(show, "запуски")
+    region = commands.add_parser("region", help="свой регион: справочники, календарь, реестр (docs/regions.md)"
+                                 ).add_subparsers(dest="region_command", required=True, metavar="ДЕЙСТВИЕ")
+    init = add("init", cmd_region_init, "добавить регион: его строки в справочники dbt (ref_regions, "
+               "ref_municipalities), заготовку календаря с примерами окон, проверенный реестр школ; повтор с теми же "
+               "данными ничего не меняет", region)
+    init.add_argument("code", metavar="КОД", help="код региона (субъекта РФ), 2 цифры")
+    init.add_argument("--municipalities", required=True, metavar="ФАЙЛ",
+                      help="CSV муниципальных образований: ОКТМО (8 цифр), наименование, вид (муниципальный район, "
+                           "городской округ, муниципальный округ); необязательно — контрольное число, действует с")
+    init.add_argument("--name", metavar="НАИМЕНОВАНИЕ", help="наименование региона (для нового региона обязательно)")
+    init.add_argument("--oktmo-prefix", metavar="ПРЕФИКС",
+                      help="первые 2 цифры кодов ОКТМО МО региона (для нового региона обязательно)")
+    init.add_argument("--institution", metavar="УЧРЕЖДЕНИЕ", help="учреждение, которое ведёт мониторинги и выпускает справки — автор "
+                      "документов и {institution} в письме (для нового региона обязательно)")
+    init.add_argument("--registry", metavar="ФАЙЛ", help="реестр школ региона (CSV/xlsx): проверяется как в конвейере "
+                      "и кладётся в landing/reference каталога данных")
+    init.add_argument("--year", type=int, metavar="ГОД", help="год заготовки календаря calendars/<код>_<год>.csv (по умолчанию текущий)")
+    init.add_argument("--valid-from", metavar="ГГГГ-ММ-ДД", help="с какой даты действуют наименования МО, если в файле "
+                      "нет столбца «действует с» (по умолчанию 1 января года)")
+    init.add_argument("--project", metavar="ПАПКА", help="записать в копию справочников проекта в этой папке (создаётся "
+                      "при первом запуске), а не в сам проект; прогоны выбирают её переменными окружения")
+    show_region = add("show", cmd_region_show, "что есть у региона в справочниках, календаре, формах и каталоге "
+                      "данных и чего не хватает (код выхода 1)", region)
+    show_region.add_argument("code", metavar="КОД", help="код региона")
+    as_json(show_region, "сводка")
     add("airflow", cmd_airflow, "веб-интерфейс Airflow на каталоге данных (airflow standalone)").add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"порт веб-интерфейса (по умолчанию {DEFAULT_PORT})")
     add("build", cmd_build, "dbt build по хранилищу")

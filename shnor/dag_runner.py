@@ -7,8 +7,6 @@ output is the run's log. Exits non-zero at the first DAG run that did not succee
 from __future__ import annotations
 
 import argparse
-import atexit
-import os
 import sys
 
 
@@ -35,16 +33,5 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def leave(code: int) -> None:
-    """End the process without finalising the interpreter: with Airflow, Great Expectations, pandas and matplotlib
-    loaded, tearing the modules down took tens of seconds after the last task (the interpreter alone, no Python
-    frame running). The exit handlers still run first — worker pools joined, Airflow's database sessions
-    disposed, logs flushed — and every task's work is already committed."""
-    atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
 if __name__ == "__main__":
-    leave(main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))

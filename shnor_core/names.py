@@ -72,6 +72,11 @@ def municipality_title(municipality: Municipality) -> str:
 
 
 def display_name(municipality: Municipality) -> str:
-    """How a municipality writes its own name on a form: "МО Абинский район", "МО город Сочи"."""
+    """How a municipality writes its own name on a form: "МО Абинский район", "МО город Сочи",
+    "МО Алексеевский муниципальный округ"."""
     title = municipality_title(municipality)
-    return f"МО {title} район" if municipality.kind == "municipal_district" else f"МО город {title}"
+    if municipality.kind == "municipal_district":
+        return f"МО {title} район"
+    if municipality.kind == "municipal_okrug":
+        return f"МО {title} муниципальный округ"
+    return f"МО город {title}"

@@ -281,6 +281,13 @@ def _expand(row: dict[str, str], source_file: str, line: int, forms_dir: Path) -
     return windows
 
 
+def _without_comments(lines):
+    """A calendar file's lines with each comment — a line starting with «#» — left empty, so line numbers stay
+    those of the file (a region's calendar skeleton carries commented example rows: shnor region init)."""
+    for line in lines:
+        yield "\n" if line.lstrip().startswith("#") else line
+
+
 def check_calendar(source: Path | None = None, forms_dir: Path | None = None) -> CalendarCheck:
     """Every calendar file of a folder (default: ``calendars/``, or ``$SHNOR_CALENDARS_DIR``), or one file,
     read row by row. A row that cannot be scheduled — an unknown kind, form or region, a window closing
@@ -291,12 +298,17 @@ def check_calendar(source: Path | None = None, forms_dir: Path | None = None) ->
     check = CalendarCheck({}, [])
     for path in sorted(source.glob("*.csv")) if source.is_dir() else [source]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+            reader = csv.reader(_without_comments(handle))
+            header = [name.strip() for name in next((row for row in reader if row), [])]
+            missing = [c for c in REQUIRED_COLUMNS if c not in header]
             if missing:
-                check.problems.append(CalendarProblem(path.name, 1, "", f"в заголовке нет столбцов: {', '.join(missing)}"))
+                check.problems.append(CalendarProblem(path.name, reader.line_num or 1, "",
+                                                      f"в заголовке нет столбцов: {', '.join(missing)}"))
                 continue
-            for row in reader:
+            for cells in reader:
+                if not cells:  # an empty line or a comment
+                    continue
+                row = dict(zip(header, cells))
                 line, monitoring_id = reader.line_num, (row.get("monitoring_id") or "").strip()
                 try:
                     windows = _expand(row, path.name, line, forms_dir)
@@ -333,6 +345,18 @@ class Municipality:
     oktmo: str
     name: str
     kind: str
+
+
+def oktmo_control_digit(code: str) -> int:
+    """The control number of an ОКТМО code, by the method of the all-Russian classifiers: the digits weighted
+    1, 2, … 10, 1, … summed modulo 11; a remainder of 10 is recomputed with the weights shifted by two (3, 4, …),
+    and a second 10 gives 0. Every row of the seed ``ref_municipalities`` agrees with it."""
+    digits = [int(digit) for digit in code]
+    for first_weight in (1, 3):
+        remainder = sum(digit * ((first_weight - 1 + index) % 10 + 1) for index, digit in enumerate(digits)) % 11
+        if remainder < 10:
+            return remainder
+    return 0
 
 
 @dataclass(frozen=True)

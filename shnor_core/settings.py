@@ -13,12 +13,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-# Reference data can be swapped for a run (benchmarks over synthetic regions: sample_region.scale).
+# Reference data can be read from a copy of the project for a run (a region set up in a copy by
+# ``shnor region init --project``, benchmarks over synthetic regions): ``reference_environment``.
 DBT_PROJECT_DIR = Path(os.environ.get("SHNOR_DBT_PROJECT_DIR", PROJECT_ROOT / "dbt_project"))
 DBT_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
-FORMS_DIR = PROJECT_ROOT / "forms"
+FORMS_DIR = Path(os.environ.get("SHNOR_FORMS_DIR", PROJECT_ROOT / "forms"))
 CALENDARS_DIR = Path(os.environ.get("SHNOR_CALENDARS_DIR", PROJECT_ROOT / "calendars"))
+# The reference folders of a project (or of a copy of it) and the variables that select them.
+REFERENCE_FOLDERS = {"SHNOR_DBT_PROJECT_DIR": "dbt_project", "SHNOR_CALENDARS_DIR": "calendars",
+                     "SHNOR_FORMS_DIR": "forms"}
+
+
+def reference_environment(root: Path) -> dict[str, str]:
+    """The environment a run needs to read its reference data (dbt seeds, calendars, form catalogues) from
+    the copy of the project at ``root`` instead of this checkout: a variable for each of its folders."""
+    return {variable: str(Path(root) / folder) for variable, folder in REFERENCE_FOLDERS.items()
+            if (Path(root) / folder).is_dir()}
 
 
 def calendars_dir() -> Path:

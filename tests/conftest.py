@@ -22,18 +22,6 @@ from shnor_core.settings import DataHome  # noqa: E402
 from tests.workbooks import MONITORING_ID  # noqa: E402
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Groups for pytest-xdist's ``--dist loadgroup`` (``make test``): a module's tests stay on one worker, so
-    its module fixtures (a dbt build, an Airflow run) are made once, and every test of the shared demo cycle
-    goes to one worker, so the session fixture ``sample_cycle`` is built once."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        group = "sample_cycle" if "sample_cycle" in getattr(item, "fixturenames", ()) else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def form():
     return load_form(get_monitoring(MONITORING_ID).form_id)

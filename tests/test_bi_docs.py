@@ -5,6 +5,7 @@ Parquet files), and a «start here» table listing each mart with the question i
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 import pyarrow.parquet as pq
@@ -17,13 +18,28 @@ from shnor_core.settings import DBT_PROJECT_DIR
 pytestmark = pytest.mark.slow
 
 
+def doc_blocks() -> dict[str, str]:
+    """The project's doc blocks ({% docs name %}…{% enddocs %} in models/**/*.md), as dbt renders them."""
+    blocks = {}
+    for path in sorted((DBT_PROJECT_DIR / "models").rglob("*.md")):
+        for name, text in re.findall(r"{%\s*docs\s+(\w+)\s*%}(.*?){%\s*enddocs\s*%}", path.read_text(encoding="utf-8"), re.S):
+            blocks[name] = text.strip()
+    return blocks
+
+
 def documented() -> dict[str, dict]:
-    """Each mart's YAML: its description and its columns' descriptions."""
+    """Each mart's YAML: its description and its columns' descriptions, a doc block ("{{ doc('name') }}")
+    replaced by its text as dbt renders it."""
+    blocks = doc_blocks()
+
+    def rendered(text: str) -> str:
+        return re.sub(r"{{\s*doc\(\s*['\"](\w+)['\"]\s*\)\s*}}", lambda match: blocks[match[1]], text).strip()
+
     models = {}
     for path in sorted((DBT_PROJECT_DIR / "models" / "marts").rglob("*.yml")):
         for model in yaml.safe_load(path.read_text(encoding="utf-8"))["models"]:
-            models[model["name"]] = {"description": model["description"].strip(),
-                                     "columns": {c["name"]: c["description"].strip() for c in model["columns"]}}
+            models[model["name"]] = {"description": rendered(model["description"]),
+                                     "columns": {c["name"]: rendered(c["description"]) for c in model["columns"]}}
     return models
 
 

@@ -93,6 +93,22 @@ def test_a_file_without_the_kind_column_is_refused_whole(tmp_path):
     assert result.windows == {} and str(result.problems[0]) == "old.csv, строка 1: в заголовке нет столбцов: kind"
 
 
+
+def test_comment_lines_are_skipped_and_lines_keep_their_numbers(tmp_path):
+    """A line starting with «#» is a comment (a region's calendar skeleton comments its example rows); quotes
+    and commas inside a comment do not reach the CSV reader, and a mistake is still named by its own line."""
+    path = tmp_path / "35_2025.csv"
+    path.write_text("# Календарь «региона», с запятыми и \"кавычками\n" + HEADER
+                    + "# ok-2025,35,1,Закомментировано,computed,,shnor,2025-03-01,2025-03-10,0,,\n"  # 3
+                    + "  # отступ перед решёткой — тоже комментарий\n"                              # 4
+                    + "ok-2025,35,1,Верная,computed,,shnor,2025-03-01,2025-03-10,0,,\n"              # 5
+                    + "\n"                                                                           # 6
+                    + "back-2025,35,1,Назад,computed,,shnor,2025-05-10,2025-05-01,0,,\n", encoding="utf-8")  # 7
+    result = check_calendar(path)
+    assert list(result.windows) == ["ok-2025"] and result.windows["ok-2025"].source_line == 5
+    assert [str(p) for p in result.problems] == [
+        "35_2025.csv, строка 7: мониторинг «back-2025»: окно закрывается раньше, чем открывается"]
+
 def test_one_dag_per_row_and_event_of_its_kind(tmp_path):
     path = tmp_path / "35_2025.csv"
     path.write_text(HEADER + "a,35,1,A,school_form,resource_deficits_v2024,,2025-09-01,2025-09-12,2,,\n"

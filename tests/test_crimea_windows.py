@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import openpyxl
 import pypdfium2 as pdfium
 import pytest
+from docx import Document as WordDocument
 
 from reports.monitoring_report import report_stem
 from reports.templates import templates_folder
@@ -19,6 +20,7 @@ from shnor_core import warehouse
 from shnor_core.arrivals import record_arrival
 from shnor_core.settings import DataHome
 from tests.crimea_region import BAKHCHISARAY, SIMFEROPOL, YALTA, code, write_region
+from tests.notes import plain
 from tests.workbooks import catalogue_values, fill_template
 
 pytestmark = pytest.mark.slow
@@ -114,7 +116,9 @@ def mart(home, table, monitoring_id, key, columns):
 
 
 def sheet_rows(path, title):
-    return [list(row) for row in openpyxl.load_workbook(path)[title].iter_rows(min_row=4, values_only=True)]
+    """A sheet's rows as a reader reads them (the no-break spaces of «25,0 %» as spaces)."""
+    return [[plain(value) if isinstance(value, str) else value for value in row]
+            for row in openpyxl.load_workbook(path)[title].iter_rows(min_row=4, values_only=True)]
 
 
 def test_templates_one_per_school_by_municipality(crimea):
@@ -234,6 +238,28 @@ def test_each_window_has_its_report(crimea):
         assert title in text.replace("\r\n", " ").replace("\n", " "), window
     completeness = sheet_rows(report_stem(crimea, IDENTIFICATION).with_suffix(".xlsx"), "Полнота")
     assert completeness[0] == ["Бахчисарайский муниципальный район", "3", "2", "1", "0", "0", "67 %"]
+
+
+def test_the_reports_are_crimea_s_own_from_its_data_alone(crimea):
+    """Region-specific words come from the reference data: the institution of ref_regions as author (and nowhere
+    Krasnodar's), the purpose and sources of the municipal form from report_texts; of the letter's rules only the
+    one on ФИОКО's lists applies to this form: Ялта is the one municipality with schools (S7, S8) none of which is on
+    ФИОКО's 2024 list (S1 in Бахчисарайский, S6 in Симферополь are)."""
+    note = WordDocument(str(crimea.reports / MUNICIPAL / f"spravka_{MUNICIPAL}.docx"))
+    paragraphs = [p.text.replace("\u00a0", " ") for p in note.paragraphs]
+    assert note.core_properties.author == "ГКУ РК «ИМАЦ»"
+    assert any(p.startswith("Изучение работы по направлению 1.2 «Система работы со школами с низкими результатами")
+               for p in paragraphs)
+    assert ("10. Рекомендовать к использованию в работе по сопровождению ШНОР на уровне муниципальных образований "
+            "успешные практики следующих муниципалитетов: Ялта — по результатам оценочных процедур за 2024 год в них нет "
+            "школ из списков ФИОКО (списки ФИОКО: ШНОР и школы с признаками необъективных результатов).") in paragraphs
+    assert any("основания — в таблице «Основания рекомендаций» ниже" in p for p in paragraphs)
+    assert not [p for p in paragraphs if "Краснодар" in p]
+    for window in (IDENTIFICATION, SHNOR_DYNAMICS, MUNICIPAL):
+        report = WordDocument(str(report_stem(crimea, window).with_suffix(".docx")))
+        assert report.core_properties.author == "ГКУ РК «ИМАЦ»", window
+        assert pdfium.PdfDocument(report_stem(crimea, window).with_suffix(".pdf")).get_metadata_dict()["Author"] == \
+            "ГКУ РК «ИМАЦ»"
 
 
 def test_a_late_correction_reprocesses_its_own_window_only(crimea):

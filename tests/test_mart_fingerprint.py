@@ -75,3 +75,43 @@ def test_only_the_schemas_asked_for(tmp_path, schemas):
         con.execute("create schema reference; create table reference.regions as select '23' as region_code")
     tables = mart_fingerprint.fingerprint(path, schemas)["tables"]
     assert all(name.startswith(schemas[0] + ".") for name in tables) and tables
+
+
+def test_like_compares_over_the_earlier_columns_and_their_types(tmp_path, capsys):
+    """A build that adds a column and narrows a sum's HUGEINT (here a DOUBLE count) to BIGINT compares equal
+    with --like; a value that changed still differs."""
+    before_path = warehouse(tmp_path / "a.duckdb", ROWS)
+    with duckdb.connect(str(before_path)) as con:
+        con.execute("create table marts.counts as select cast(sum(score) as hugeint) as total, 2.0 as schools "
+                    "from marts.scores")
+    before = tmp_path / "before.json"
+    assert mart_fingerprint.main([str(before_path), "--output", str(before)]) == 0
+
+    def after(name: str, total: str, schools: str) -> Path:
+        path = warehouse(tmp_path / f"{name}.duckdb", ROWS[::-1])
+        with duckdb.connect(str(path)) as con:
+            con.execute("alter table marts.scores add column is_demo boolean default true")
+            con.execute(f"create table marts.counts as select cast({total} as bigint) as total, {schools} as schools, "
+                        "2025 as monitoring_year")
+        return path
+
+    same, printed = after("b", "5", "cast(2 as bigint)"), tmp_path / "same.json"
+    assert mart_fingerprint.main([str(same), "--like", str(before), "--output", str(printed)]) == 0
+    tables = json.loads(printed.read_text(encoding="utf-8"))["tables"]
+    assert tables["marts.scores"]["added_columns"] == ["is_demo BOOLEAN"]
+    assert tables["marts.counts"]["added_columns"] == ["monitoring_year INTEGER"]
+    capsys.readouterr()
+    assert mart_fingerprint.main(["--compare", str(before), str(printed)]) == 0
+    output = capsys.readouterr().out
+    assert "tables compared: 2, identical: 2" in output and "marts.scores: columns added: is_demo BOOLEAN" in output
+    # without --like the same build differs: its columns (and so its rows' hashes) are not those of before
+    plain = tmp_path / "plain.json"
+    assert mart_fingerprint.main([str(same), "--output", str(plain)]) == 0
+    assert mart_fingerprint.main(["--compare", str(before), str(plain)]) == 1
+
+    for name, total, schools in (("c", "6", "cast(2 as bigint)"), ("d", "5", "2.5")):
+        printed = tmp_path / f"{name}.json"
+        assert mart_fingerprint.main([str(after(name, total, schools)), "--like", str(before), "--output", str(printed)]) == 0
+        capsys.readouterr()
+        assert mart_fingerprint.main(["--compare", str(before), str(printed)]) == 1
+        assert "marts.counts: differs (content)" in capsys.readouterr().out

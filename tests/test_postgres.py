@@ -134,3 +134,31 @@ def test_every_mart_and_column_carries_its_description_on_postgres(built):
         assert comment.strip() == models[table]["columns"][column], (table, column)
     guide = as_role("shnor_test_sochi", "mo", "select mart_name, question from marts.mart_guide order by guide_order")
     assert {name for name, _ in guide} == set(models) and all(question for _, question in guide)
+
+
+def test_bi_columns_are_the_same_on_postgres(built):
+    """What the published DuckDB promises an analyst holds on PostgreSQL too: is_demo on every mart, the window's
+    year and dates on every mart of a monitoring, counts as integers (sum() of integers is numeric there, as it is
+    HUGEINT on DuckDB, unless cast), one current row per ОКТМО."""
+    with connect() as con:
+        cursor = con.cursor()
+        cursor.execute("select table_name, column_name, data_type from information_schema.columns "
+                       "where table_schema = 'marts' order by table_name, ordinal_position")
+        tables: dict[str, dict[str, str]] = {}
+        for table, column, kind in cursor.fetchall():
+            tables.setdefault(table, {})[column] = kind
+        cursor.execute("select count(*) from (select municipality_oktmo from marts.dim_municipality "
+                       "group by municipality_oktmo having count(*) filter (where is_current) <> 1) as wrong")
+        wrong_current = cursor.fetchone()[0]
+        cursor.execute("select distinct monitoring_year, window_open, window_close from marts.mart_indicator_scores "
+                       f"where monitoring_id = '{MONITORING_ID}'")
+        window = cursor.fetchall()
+    assert len(tables) >= 40
+    assert [table for table, columns in tables.items() if columns.get("is_demo") != "boolean"] == []
+    assert [(t, c) for t, columns in tables.items() for c, kind in columns.items() if kind == "numeric"] == []
+    for table, columns in tables.items():
+        if "monitoring_id" in columns:
+            assert (columns["monitoring_year"], columns["window_open"], columns["window_close"]) == (
+                "integer", "date", "date"), table
+    assert wrong_current == 0
+    assert [(year, str(opens), str(closes)) for year, opens, closes in window] == [(2025, "2025-06-01", "2025-06-11")]

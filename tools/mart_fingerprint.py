@@ -3,6 +3,7 @@
     python tools/mart_fingerprint.py warehouse/shnor.duckdb > before.json
     python tools/mart_fingerprint.py warehouse/shnor.duckdb --schema marts --schema reference > after.json
     python tools/mart_fingerprint.py --compare before.json after.json [--allow-new] [--rounded]
+    python tools/mart_fingerprint.py warehouse/shnor.duckdb --like before.json > after.json
 
 The checksum of a table is the sum (modulo 2**128) of DuckDB's hash of every row, the row hashed as all
 its columns in their order: adding up does not depend on the order of rows, and unlike a XOR a duplicated
@@ -14,6 +15,11 @@ A second checksum (checksum_rounded) hashes floating-point columns rounded to --
 DuckDB adds up doubles in parallel, in an order that can change from one build to the next, so an average
 can differ in its last bit between two builds of the same project on the same data. Without --rounded
 such a table is reported as differing "beyond N decimals only"; with --rounded it is a note.
+
+--like BEFORE.json fingerprints each table over BEFORE's columns only, in BEFORE's order, each cast to its
+type in BEFORE: a build that only adds columns, or narrows a column's type without changing a value (HUGEINT
+to BIGINT, a whole DOUBLE to BIGINT), then compares equal, and the columns it added are listed apart
+(added_columns). A value that changed, or does not survive the cast back (12.5 cast to BIGINT and back), differs.
 
 --compare exits 1 when a table differs or is missing from the second file; tables that only the second
 file has are listed as new and count as differences unless --allow-new is given.
@@ -45,23 +51,41 @@ def row_hash(columns: list[tuple[str, str]], float_digits: int | None = None) ->
     return f"hash({', '.join(value(name, kind) for name, kind in columns)})"
 
 
-def table_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, table: str, float_digits: int) -> dict:
-    columns = con.execute(
+def table_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, table: str, float_digits: int,
+                      like: list[str] | None = None) -> dict:
+    """A table's row count and checksums; with ``like`` (another fingerprint's "name TYPE" column list), over
+    those columns only, each cast to that type, the table's other columns listed as added."""
+    own = con.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_schema = ? and table_name = ? order by ordinal_position", [schema, table]).fetchall()
     relation = f"{quote(schema)}.{quote(table)}"
+    added: list[str] = []
+    if like is None:
+        columns, selected = own, relation
+    else:
+        wanted = [tuple(column.split(" ", 1)) for column in like]
+        present = {name for name, _ in own}
+        columns = [(name, kind) for name, kind in wanted if name in present]
+        added = [f"{name} {kind}" for name, kind in own if name not in {n for n, _ in wanted}]
+        casts = ", ".join(f"cast({quote(name)} as {kind}) as {quote(name)}" for name, kind in columns)
+        selected = f"(select {casts} from {relation})" if columns else relation
     rows, exact, rounded = con.execute(
         f"select count(*), sum(cast({row_hash(columns)} as hugeint)), "
-        f"sum(cast({row_hash(columns, float_digits)} as hugeint)) from {relation}").fetchone()
-    return {
+        f"sum(cast({row_hash(columns, float_digits)} as hugeint)) from {selected}").fetchone()
+    result = {
         "rows": int(rows),
         "checksum": format(int(exact or 0) % MODULUS, "032x"),
         "checksum_rounded": format(int(rounded or 0) % MODULUS, "032x"),
         "columns": [f"{name} {kind}" for name, kind in columns],
     }
+    if like is not None:
+        result["added_columns"] = added
+    return result
 
 
-def fingerprint(warehouse: Path, schemas: list[str], float_digits: int = 10) -> dict:
+def fingerprint(warehouse: Path, schemas: list[str], float_digits: int = 10, like: dict | None = None) -> dict:
+    """Every table's fingerprint; with ``like`` (an earlier fingerprint), over the columns each table had then."""
+    earlier = like["tables"] if like else {}
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = con.execute(
@@ -73,8 +97,11 @@ def fingerprint(warehouse: Path, schemas: list[str], float_digits: int = 10) -> 
             "duckdb_version": duckdb.__version__,
             "schemas": schemas,
             "float_digits": float_digits,
-            "tables": {f"{schema}.{table}": table_fingerprint(con, schema, table, float_digits)
-                       for schema, table in tables},
+            "like": like.get("warehouse") if like else None,
+            "tables": {f"{schema}.{table}": table_fingerprint(
+                con, schema, table, float_digits,
+                earlier[f"{schema}.{table}"]["columns"] if f"{schema}.{table}" in earlier else None)
+                for schema, table in tables},
         }
     finally:
         con.close()
@@ -97,6 +124,8 @@ def compare(first: dict, second: dict, allow_new: bool = False,
             changed.append(f"rows {a[name]['rows']} → {b[name]['rows']}")
         if a[name]["columns"] != b[name]["columns"]:
             changed.append("columns")
+        if b[name].get("added_columns"):
+            notes.append(f"{name}: columns added: {', '.join(b[name]['added_columns'])}")
         exact_differs = a[name]["checksum"] != b[name]["checksum"]
         if a[name]["checksum_rounded"] != b[name]["checksum_rounded"]:
             changed.append("content")
@@ -126,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --compare: tables only in SECOND (new marts) are not differences")
     parser.add_argument("--rounded", action="store_true",
                         help="with --compare: compare the checksums of rows with floating-point values rounded")
+    parser.add_argument("--like", type=Path, metavar="BEFORE",
+                        help="fingerprint each table over BEFORE's columns only, each cast to its type in BEFORE")
     parser.add_argument("--float-digits", type=int, default=10,
                         help="decimals floating-point values are rounded to for checksum_rounded (default 10)")
     args = parser.parse_args(argv)
@@ -150,7 +181,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.warehouse is None:
         parser.error("give a DuckDB file to fingerprint, or --compare FIRST SECOND")
-    result = fingerprint(args.warehouse, args.schemas or ["marts"], args.float_digits)
+    like = json.loads(args.like.read_text(encoding="utf-8")) if args.like else None
+    if like and like.get("float_digits") != args.float_digits:
+        parser.error("--like: BEFORE rounded floating-point values to another number of decimals (--float-digits)")
+    result = fingerprint(args.warehouse, args.schemas or ["marts"], args.float_digits, like)
     text = json.dumps(result, ensure_ascii=False, indent=1)
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")

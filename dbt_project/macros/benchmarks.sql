@@ -39,7 +39,7 @@
       - from int_previous_cycle (the latest earlier window of the same region and form), the municipality's
         value then: previous_monitoring_id as `previous_id` (when given), the value as `previous_value`,
         value − previous value as `change` (when given);
-      - change_direction (improved / worsened / unchanged / new). -#}
+      - change_direction (improved / worsened / unchanged / new) and its Russian name, change_direction_label. -#}
 {% macro with_region_and_previous_cycle(scores, by, value, region, previous_value, previous_id=none, change=none) -%}
 {%- set keys = ['monitoring_id'] + by -%}
 {%- set partition_columns = [] -%}
@@ -59,7 +59,9 @@ select
     {%- if change %}
     {{ scores }}.{{ value }} - previous.previous_value as {{ change }},
     {%- endif %}
-    {{ change_direction(scores ~ '.' ~ value, 'previous.previous_value') }} as change_direction
+    {{ change_direction(scores ~ '.' ~ value, 'previous.previous_value') }} as change_direction,
+    {{ code_label('change_direction', change_direction(scores ~ '.' ~ value, 'previous.previous_value')) }}
+        as change_direction_label
 from {{ scores }}
 inner join (
     select

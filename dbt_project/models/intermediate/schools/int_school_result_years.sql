@@ -7,7 +7,7 @@ select
     assessment_procedure,
     assessment_year,
     count(*) as result_cells,
-    sum(participants) as participants,
+    cast(sum(participants) as bigint) as participants,
     {{ stable_round('sum(low_result_share * participants)') }} as low_results,
     {{ stable_round('sum(low_result_share * participants) / nullif(sum(participants), 0)') }} as low_result_share,
     {{ stable_round('sum(mean_result * participants) / nullif(sum(case when mean_result is not null then participants end), 0)') }}

@@ -2,17 +2,9 @@
 -- of the form against the summed maxima (as the regional note computed it from mart_section_scores), beside
 -- the region — whose mean is the region's summed scores against its summed maxima, not a mean of shares —
 -- and beside the municipality's previous cycle of the same form.
-with calendar as (
-    select monitoring_id, window_open, window_close
-    from {{ ref('stg_monitoring_calendar') }}
-),
-
-totals as (
+with totals as (
     select
         sections.monitoring_id,
-        cast(extract(year from calendar.window_open) as integer) as monitoring_year,
-        calendar.window_open,
-        calendar.window_close,
         sections.municipality_oktmo,
         sections.municipality_name,
         sections.form_id,
@@ -23,15 +15,15 @@ totals as (
             / nullif(cast(sum(sections.section_max) as double precision), 0) as total_share,
         bool_and(sections.is_demo) as is_demo
     from {{ ref('mart_section_scores') }} as sections
-    inner join calendar
-        on sections.monitoring_id = calendar.monitoring_id
-    group by
-        sections.monitoring_id, calendar.window_open, calendar.window_close, sections.municipality_oktmo,
-        sections.municipality_name, sections.form_id
+    group by sections.monitoring_id, sections.municipality_oktmo, sections.municipality_name, sections.form_id
+),
+
+compared as (
+    {{ with_region_and_previous_cycle(
+        'totals', by=[], value='total_share',
+        region={'municipalities_scored': 'count(*)',
+                'region_mean_share': 'cast(sum(total_score) as double precision) / nullif(cast(sum(total_max) as double precision), 0)'},
+        previous_id='previous_monitoring_id', previous_value='previous_total_share', change='total_share_change') }}
 )
 
-{{ with_region_and_previous_cycle(
-    'totals', by=[], value='total_share',
-    region={'municipalities_scored': 'count(*)',
-            'region_mean_share': 'cast(sum(total_score) as double precision) / nullif(cast(sum(total_max) as double precision), 0)'},
-    previous_id='previous_monitoring_id', previous_value='previous_total_share', change='total_share_change') }}
+{{ with_monitoring_window('compared') }}

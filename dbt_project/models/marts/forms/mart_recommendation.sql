@@ -240,79 +240,83 @@ pairs as (
          or (not weaker.has_cluster_partner
              and pool.region_index = mod(weaker.weaker_index - 1, pool.region_partners) + 1)
        )
+),
+
+recommendations as (
+    select
+        named.monitoring_id,
+        named.rule_code,
+        named.item_number,
+        named.rule_order,
+        named.rule_kind,
+        named.scope,
+        named.title,
+        named.layout,
+        named.template,
+        named.template_unmet,
+        named.member_template,
+        named.municipality_oktmo,
+        named.municipality_name,
+        named.submission_status,
+        named.cluster_name,
+        named.meets_condition,
+        case when named.rule_kind = 'pairing' then named.is_named and pairs.partner_oktmo is not null
+             else named.is_named end as in_letter,
+        named.rank_in_rule,
+        cast(named.group_size as bigint) as group_size,
+        cast(named.named_count as bigint) as named_count,
+        named.evaluated_count,
+        case when named.scope = 'region' then named.group_size = named.evaluated_count end as statement_holds,
+        named.rule_value,
+        named.value_unit,
+        {{ value_text('named.rule_value', 'named.value_unit') }} as value_text,
+        named.region_mean_value,
+        {{ value_text('named.region_mean_value', 'named.value_unit') }} as region_mean_text,
+        rules.combine,
+        rules.comparison,
+        named.min_subjects,
+        max(named.evidence_subjects) over (partition by named.monitoring_id, named.rule_code) as evidence_subjects,
+        named.threshold_name,
+        named.threshold_value,
+        {{ value_text('named.threshold_value', 'named.threshold_unit') }} as threshold_text,
+        named.cap_value,
+        named.subjects,
+        cast(named.subjects_meeting as bigint) as subjects_meeting,
+        named.evidence,
+        named.list_code,
+        lists.list_label,
+        years.school_year,
+        years.monitoring_year + 1 as next_year,
+        named.total_share,
+        named.practice_score,
+        named.practice_fields,
+        pairs.partner_oktmo,
+        pairs.partner_name,
+        pairs.partner_cluster_name,
+        pairs.is_same_cluster,
+        rules.measure_code,
+        measures.measure_number,
+        measures.wording as measure_wording,
+        rules.deadline_rule,
+        case
+            when rules.deadline_rule = 'next_window_open' and years.next_window_open is not null
+                then years.next_window_open
+            when rules.deadline_days is not null
+                then cast(years.window_close + rules.deadline_days * interval '1 day' as date)
+        end as due_date
+    from named
+    inner join rules
+        on named.rule_code = rules.rule_code
+    left join pairs
+        on named.monitoring_id = pairs.monitoring_id
+       and named.rule_code = pairs.rule_code
+       and named.municipality_oktmo = pairs.municipality_oktmo
+    left join {{ ref('recommendation_measures') }} as measures
+        on rules.measure_code = measures.measure_code
+    left join {{ ref('shnor_lists') }} as lists
+        on named.list_code = lists.list_code
+    left join years
+        on named.monitoring_id = years.monitoring_id
 )
 
-select
-    named.monitoring_id,
-    named.rule_code,
-    named.item_number,
-    named.rule_order,
-    named.rule_kind,
-    named.scope,
-    named.title,
-    named.layout,
-    named.template,
-    named.template_unmet,
-    named.member_template,
-    named.municipality_oktmo,
-    named.municipality_name,
-    named.submission_status,
-    named.cluster_name,
-    named.meets_condition,
-    case when named.rule_kind = 'pairing' then named.is_named and pairs.partner_oktmo is not null
-         else named.is_named end as in_letter,
-    named.rank_in_rule,
-    named.group_size,
-    named.named_count,
-    named.evaluated_count,
-    case when named.scope = 'region' then named.group_size = named.evaluated_count end as statement_holds,
-    named.rule_value,
-    named.value_unit,
-    {{ value_text('named.rule_value', 'named.value_unit') }} as value_text,
-    named.region_mean_value,
-    {{ value_text('named.region_mean_value', 'named.value_unit') }} as region_mean_text,
-    rules.combine,
-    rules.comparison,
-    named.min_subjects,
-    max(named.evidence_subjects) over (partition by named.monitoring_id, named.rule_code) as evidence_subjects,
-    named.threshold_name,
-    named.threshold_value,
-    {{ value_text('named.threshold_value', 'named.threshold_unit') }} as threshold_text,
-    named.cap_value,
-    named.subjects,
-    named.subjects_meeting,
-    named.evidence,
-    named.list_code,
-    lists.list_label,
-    years.school_year,
-    years.monitoring_year + 1 as next_year,
-    named.total_share,
-    named.practice_score,
-    named.practice_fields,
-    pairs.partner_oktmo,
-    pairs.partner_name,
-    pairs.partner_cluster_name,
-    pairs.is_same_cluster,
-    rules.measure_code,
-    measures.measure_number,
-    measures.wording as measure_wording,
-    rules.deadline_rule,
-    case
-        when rules.deadline_rule = 'next_window_open' and years.next_window_open is not null
-            then years.next_window_open
-        when rules.deadline_days is not null
-            then cast(years.window_close + rules.deadline_days * interval '1 day' as date)
-    end as due_date
-from named
-inner join rules
-    on named.rule_code = rules.rule_code
-left join pairs
-    on named.monitoring_id = pairs.monitoring_id
-   and named.rule_code = pairs.rule_code
-   and named.municipality_oktmo = pairs.municipality_oktmo
-left join {{ ref('recommendation_measures') }} as measures
-    on rules.measure_code = measures.measure_code
-left join {{ ref('shnor_lists') }} as lists
-    on named.list_code = lists.list_code
-left join years
-    on named.monitoring_id = years.monitoring_id
+{{ with_monitoring_window('recommendations') }}

@@ -7,12 +7,11 @@ with expected as (
         schools.school_name,
         schools.municipality_oktmo,
         schools.municipality_name,
-        calendar.window_open,
-        calendar.window_close
+        windows.window_close
     from {{ ref('int_monitoring_schools') }} as schools
-    inner join {{ ref('stg_monitoring_calendar') }} as calendar
-        on schools.monitoring_id = calendar.monitoring_id
-    where calendar.window_kind = 'school_form'
+    inner join {{ ref('int_monitoring_windows') }} as windows
+        on schools.monitoring_id = windows.monitoring_id
+    where windows.window_kind = 'school_form'
 ),
 
 received as (
@@ -20,38 +19,40 @@ received as (
         monitoring_id,
         school_code,
         count(*) as versions_received,
-        sum(case when file_status = 'rejected' then 1 else 0 end) as versions_rejected,
+        cast(sum(case when file_status = 'rejected' then 1 else 0 end) as bigint) as versions_rejected,
         max(received_at) as last_received_at
     from {{ ref('stg_files') }}
     where source_kind = 'submission' and school_code is not null
     group by monitoring_id, school_code
+),
+
+statuses as (
+    select
+        expected.monitoring_id,
+        expected.municipality_oktmo,
+        expected.municipality_name,
+        expected.school_code,
+        expected.school_name,
+        case
+            when current_version.source_sha256 is not null then 'accepted'
+            when received.versions_received > 0 then 'rejected'
+            else 'missing'
+        end as submission_status,
+        coalesce(received.versions_received, 0) as versions_received,
+        coalesce(received.versions_rejected, 0) as versions_rejected,
+        received.last_received_at,
+        current_version.source_file as current_file,
+        current_version.source_sha256 as current_sha256,
+        current_version.received_at as current_received_at,
+        coalesce(cast(current_version.received_at as date) > expected.window_close, false) as is_late,
+        coalesce(current_version.is_demo, false) as is_demo
+    from expected
+    left join received
+        on expected.monitoring_id = received.monitoring_id
+       and expected.school_code = received.school_code
+    left join {{ ref('int_current_school_submissions') }} as current_version
+        on expected.monitoring_id = current_version.monitoring_id
+       and expected.school_code = current_version.school_code
 )
 
-select
-    expected.monitoring_id,
-    expected.municipality_oktmo,
-    expected.municipality_name,
-    expected.school_code,
-    expected.school_name,
-    expected.window_open,
-    expected.window_close,
-    case
-        when current_version.source_sha256 is not null then 'accepted'
-        when received.versions_received > 0 then 'rejected'
-        else 'missing'
-    end as submission_status,
-    coalesce(received.versions_received, 0) as versions_received,
-    coalesce(received.versions_rejected, 0) as versions_rejected,
-    received.last_received_at,
-    current_version.source_file as current_file,
-    current_version.source_sha256 as current_sha256,
-    current_version.received_at as current_received_at,
-    coalesce(cast(current_version.received_at as date) > expected.window_close, false) as is_late,
-    coalesce(current_version.is_demo, false) as is_demo
-from expected
-left join received
-    on expected.monitoring_id = received.monitoring_id
-   and expected.school_code = received.school_code
-left join {{ ref('int_current_school_submissions') }} as current_version
-    on expected.monitoring_id = current_version.monitoring_id
-   and expected.school_code = current_version.school_code
+{{ with_monitoring_window('statuses') }}

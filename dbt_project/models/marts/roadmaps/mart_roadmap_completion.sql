@@ -107,14 +107,18 @@ region as (
         cast(sum(done_on_time) as double precision) / nullif(sum(due_dates_passed), 0) as region_on_time_share
     from rows_of_cycle
     group by monitoring_id
+),
+
+completion as (
+    select
+        rows_of_cycle.*,
+        cast(done_on_time + done_late as double precision) / nullif(due_dates_passed, 0) as completion_share,
+        cast(done_on_time as double precision) / nullif(due_dates_passed, 0) as on_time_share,
+        region.region_completion_share,
+        region.region_on_time_share
+    from rows_of_cycle
+    inner join region
+        on rows_of_cycle.monitoring_id = region.monitoring_id
 )
 
-select
-    rows_of_cycle.*,
-    cast(done_on_time + done_late as double precision) / nullif(due_dates_passed, 0) as completion_share,
-    cast(done_on_time as double precision) / nullif(due_dates_passed, 0) as on_time_share,
-    region.region_completion_share,
-    region.region_on_time_share
-from rows_of_cycle
-inner join region
-    on rows_of_cycle.monitoring_id = region.monitoring_id
+{{ with_monitoring_window('completion') }}

@@ -80,11 +80,13 @@ select
     all_rows.catalogue_number,
     all_rows.catalogue_activity,
     all_rows.catalogue_periodicity,
+    {{ code_label('periodicity', 'all_rows.catalogue_periodicity') }} as catalogue_periodicity_label,
     all_rows.in_plan,
     all_rows.is_extra,
     all_rows.activity_number,
     all_rows.activity_text,
     all_rows.periodicity,
+    {{ code_label('periodicity', 'all_rows.periodicity') }} as periodicity_label,
     all_rows.periodicity_differs,
     all_rows.plan_rows,
     all_rows.match_score

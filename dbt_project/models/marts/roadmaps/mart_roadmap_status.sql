@@ -113,49 +113,53 @@ statuses as (
        and undocumented.activity_number = occurrences.activity_number
        and (undocumented.due_date = occurrences.due_date
             or (undocumented.due_date is null and occurrences.due_date is null))
+),
+
+statuses_of_cycle as (
+    select
+        monitoring_id,
+        as_of_date,
+        municipality_oktmo,
+        municipality_name,
+        roadmap_year,
+        activity_number,
+        activity_text,
+        activity_code,
+        catalogue_activity,
+        is_extra,
+        periodicity,
+        due_date,
+        occurrence_number,
+        status,
+        case status
+            when 'on_time' then 'выполнено в срок'
+            when 'late' then 'выполнено с опозданием'
+            when 'missing' then 'нет подтверждения'
+            when 'not_due' then 'срок не наступил'
+            else 'по мере необходимости'
+        end as status_name,
+        evidence_date,
+        case when status = 'late' then {{ dbt.datediff('due_date', 'evidence_date', 'day') }} end as days_late,
+        document_kind,
+        case document_kind
+            when 'roadmap' then 'дорожная карта'
+            when 'order' then 'приказ'
+            when 'certificate' then 'справка'
+            when 'plan' then 'план'
+            when 'programme' then 'программа'
+            when 'letter' then 'письмо'
+            when 'protocol' then 'протокол'
+            when 'monitoring' then 'мониторинг'
+            when 'analysis' then 'анализ'
+            when 'report' then 'отчёт'
+            when 'recommendations' then 'рекомендации'
+            when 'other' then 'иной документ'
+        end as document_kind_name,
+        document_number,
+        document_date,
+        has_document_link,
+        reported_without_document
+    from statuses
 )
 
-select
-    monitoring_id,
-    as_of_date,
-    municipality_oktmo,
-    municipality_name,
-    roadmap_year,
-    activity_number,
-    activity_text,
-    activity_code,
-    catalogue_activity,
-    is_extra,
-    periodicity,
-    due_date,
-    occurrence_number,
-    status,
-    case status
-        when 'on_time' then 'выполнено в срок'
-        when 'late' then 'выполнено с опозданием'
-        when 'missing' then 'нет подтверждения'
-        when 'not_due' then 'срок не наступил'
-        else 'по мере необходимости'
-    end as status_name,
-    evidence_date,
-    case when status = 'late' then {{ dbt.datediff('due_date', 'evidence_date', 'day') }} end as days_late,
-    document_kind,
-    case document_kind
-        when 'roadmap' then 'дорожная карта'
-        when 'order' then 'приказ'
-        when 'certificate' then 'справка'
-        when 'plan' then 'план'
-        when 'programme' then 'программа'
-        when 'letter' then 'письмо'
-        when 'protocol' then 'протокол'
-        when 'monitoring' then 'мониторинг'
-        when 'analysis' then 'анализ'
-        when 'report' then 'отчёт'
-        when 'recommendations' then 'рекомендации'
-        when 'other' then 'иной документ'
-    end as document_kind_name,
-    document_number,
-    document_date,
-    has_document_link,
-    reported_without_document
-from statuses
+{{ with_monitoring_window('statuses_of_cycle') }}

@@ -51,7 +51,7 @@ select
     assessment_year,
     subject,
     grade,
-    participants,
+    cast(participants as bigint) as participants,  -- a count: the readers take whole numbers only (type count)
     is_suppressed,
     case when is_suppressed then null else low_result_share end as low_result_share,
     case when is_suppressed then null else mean_result end as mean_result

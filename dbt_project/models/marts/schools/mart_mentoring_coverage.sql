@@ -19,6 +19,7 @@ select
     municipalities.municipality_name,
     listed.result_year,
     listed.list_kind,
+    {{ code_label('list_kind', 'listed.list_kind') }} as list_kind_label,
     cast(count(*) as integer) as listed_schools,
     cast(sum(case when mentored.school_code is not null then 1 else 0 end) as integer) as schools_with_mentor,
     cast(sum(case when mentored.school_code is null then 1 else 0 end) as integer) as schools_without_mentor,

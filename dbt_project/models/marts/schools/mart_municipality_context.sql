@@ -5,13 +5,13 @@ select
     ctx.municipality_oktmo,
     m.municipality_name,
     count(*) as schools,
-    sum(case when ctx.is_rural then 1 else 0 end) as rural_schools,
-    sum(ctx.pupils_total) as pupils_total,
-    sum(ctx.pupils_ovz) as pupils_ovz,
+    cast(sum(case when ctx.is_rural then 1 else 0 end) as bigint) as rural_schools,
+    cast(sum(ctx.pupils_total) as bigint) as pupils_total,
+    cast(sum(ctx.pupils_ovz) as bigint) as pupils_ovz,
     cast(sum(ctx.pupils_ovz) as double precision) / nullif(sum(ctx.pupils_total), 0) as ovz_share,
-    sum(ctx.teachers_total) as teachers_total,
-    sum(ctx.teacher_vacancies) as teacher_vacancies,
-    sum(case when ctx.has_internet then 0 else 1 end) as schools_without_internet
+    cast(sum(ctx.teachers_total) as bigint) as teachers_total,
+    cast(sum(ctx.teacher_vacancies) as bigint) as teacher_vacancies,
+    cast(sum(case when ctx.has_internet then 0 else 1 end) as bigint) as schools_without_internet
 from {{ ref('int_current_context') }} as ctx
 inner join {{ ref('dim_municipality') }} as m
     on ctx.municipality_oktmo = m.municipality_oktmo

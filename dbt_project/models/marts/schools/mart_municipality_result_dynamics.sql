@@ -5,22 +5,22 @@
 with per_municipality as (
     select
         monitoring_id,
-        monitoring_year,
         school_group,
         municipality_oktmo,
         municipality_name,
         assessment_procedure,
         count(*) as schools_in_group,
-        sum(case when change_direction = 'improvement' then 1 else 0 end) as schools_improved,
-        sum(case when change_direction = 'decline' then 1 else 0 end) as schools_declined,
-        sum(case when change_direction = 'stable' then 1 else 0 end) as schools_stable,
-        sum(case when change_direction = 'no_data' then 1 else 0 end) as schools_no_data,
-        sum(case when change_direction <> 'no_data' then participants end) as participants,
+        cast(sum(case when change_direction = 'improvement' then 1 else 0 end) as bigint) as schools_improved,
+        cast(sum(case when change_direction = 'decline' then 1 else 0 end) as bigint) as schools_declined,
+        cast(sum(case when change_direction = 'stable' then 1 else 0 end) as bigint) as schools_stable,
+        cast(sum(case when change_direction = 'no_data' then 1 else 0 end) as bigint) as schools_no_data,
+        cast(sum(case when change_direction <> 'no_data' then participants end) as bigint) as participants,
         sum(case when change_direction <> 'no_data' then low_results end) as low_results,
-        sum(case when change_direction <> 'no_data' then previous_participants end) as previous_participants,
+        cast(sum(case when change_direction <> 'no_data' then previous_participants end) as bigint)
+            as previous_participants,
         sum(case when change_direction <> 'no_data' then previous_low_results end) as previous_low_results
     from {{ ref('mart_school_result_dynamics') }}
-    group by monitoring_id, monitoring_year, school_group, municipality_oktmo, municipality_name, assessment_procedure
+    group by monitoring_id, school_group, municipality_oktmo, municipality_name, assessment_procedure
 ),
 
 shares as (
@@ -38,11 +38,15 @@ directed as (
         {{ result_change_direction('low_result_share', 'previous_low_result_share',
                                    methodology_parameter('dynamics_low_share_step')) }} as change_direction
     from shares
+),
+
+dynamics as (
+    select
+        directed.*,
+        rules.direction_label
+    from directed
+    inner join {{ ref('result_change_rules') }} as rules
+        on directed.change_direction = rules.direction
 )
 
-select
-    directed.*,
-    rules.direction_label
-from directed
-inner join {{ ref('result_change_rules') }} as rules
-    on directed.change_direction = rules.direction
+{{ with_monitoring_window('dynamics') }}

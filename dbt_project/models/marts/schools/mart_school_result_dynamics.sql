@@ -4,8 +4,8 @@
 -- calls it (result_change_rules, threshold dynamics_low_share_step). A school without results in either year is
 -- listed with 'no_data', never dropped.
 with windows as (
-    select monitoring_id, region_code, cast(extract(year from window_open) as integer) as monitoring_year
-    from {{ ref('stg_monitoring_calendar') }}
+    select monitoring_id, region_code, monitoring_year
+    from {{ ref('int_monitoring_windows') }}
     where window_kind = 'computed'
 ),
 
@@ -33,7 +33,6 @@ region_procedures as (
 compared as (
     select
         schools.monitoring_id,
-        schools.monitoring_year,
         schools.school_group,
         schools.municipality_oktmo,
         schools.municipality_name,
@@ -72,12 +71,16 @@ directed as (
         {{ result_change_direction('low_result_share', 'previous_low_result_share',
                                    methodology_parameter('dynamics_low_share_step')) }} as change_direction
     from compared
+),
+
+dynamics as (
+    select
+        directed.*,
+        rules.direction_label,
+        {{ result_change_wording('rules.rule_wording', methodology_parameter('dynamics_low_share_step')) }} as rule_wording
+    from directed
+    inner join {{ ref('result_change_rules') }} as rules
+        on directed.change_direction = rules.direction
 )
 
-select
-    directed.*,
-    rules.direction_label,
-    {{ result_change_wording('rules.rule_wording', methodology_parameter('dynamics_low_share_step')) }} as rule_wording
-from directed
-inner join {{ ref('result_change_rules') }} as rules
-    on directed.change_direction = rules.direction
+{{ with_monitoring_window('dynamics') }}

@@ -50,6 +50,7 @@ select
     municipalities.municipality_oktmo,
     municipalities.municipality_name,
     compared_years.methodology,
+    {{ code_label('methodology', 'compared_years.methodology') }} as methodology_label,
     compared_years.result_year,
     coalesce(counts.previous_schools, 0) as previous_schools,
     coalesce(counts.current_schools, 0) as current_schools,

@@ -2,8 +2,8 @@
 -- years: per municipality of the region (zeros included) and methodology, ШНОР in the year before and in the
 -- window's year, how many stayed, entered and left (from mart_shnor_two_year_changes).
 with windows as (
-    select monitoring_id, region_code, cast(extract(year from window_open) as integer) as monitoring_year
-    from {{ ref('stg_monitoring_calendar') }}
+    select monitoring_id, region_code, monitoring_year
+    from {{ ref('int_monitoring_windows') }}
     where window_kind = 'municipal_two_year'
 ),
 
@@ -34,22 +34,26 @@ counts as (
         sum(case when list_change = 'left' then 1 else 0 end) as left_list
     from {{ ref('mart_shnor_two_year_changes') }}
     group by monitoring_id, municipality_oktmo, methodology
+),
+
+dynamics as (
+    select
+        grid.monitoring_id,
+        grid.municipality_oktmo,
+        grid.municipality_name,
+        grid.methodology,
+        {{ code_label('methodology', 'grid.methodology') }} as methodology_label,
+        cast(coalesce(counts.previous_schools, 0) as bigint) as previous_schools,
+        cast(coalesce(counts.current_schools, 0) as bigint) as current_schools,
+        cast(coalesce(counts.stayed, 0) as bigint) as stayed,
+        cast(coalesce(counts.entered, 0) as bigint) as entered,
+        cast(coalesce(counts.left_list, 0) as bigint) as left_list,
+        cast(coalesce(counts.current_schools, 0) - coalesce(counts.previous_schools, 0) as bigint) as count_change
+    from grid
+    left join counts
+        on grid.monitoring_id = counts.monitoring_id
+       and grid.municipality_oktmo = counts.municipality_oktmo
+       and grid.methodology = counts.methodology
 )
 
-select
-    grid.monitoring_id,
-    grid.monitoring_year,
-    grid.municipality_oktmo,
-    grid.municipality_name,
-    grid.methodology,
-    coalesce(counts.previous_schools, 0) as previous_schools,
-    coalesce(counts.current_schools, 0) as current_schools,
-    coalesce(counts.stayed, 0) as stayed,
-    coalesce(counts.entered, 0) as entered,
-    coalesce(counts.left_list, 0) as left_list,
-    coalesce(counts.current_schools, 0) - coalesce(counts.previous_schools, 0) as count_change
-from grid
-left join counts
-    on grid.monitoring_id = counts.monitoring_id
-   and grid.municipality_oktmo = counts.municipality_oktmo
-   and grid.methodology = counts.methodology
+{{ with_monitoring_window('dynamics') }}

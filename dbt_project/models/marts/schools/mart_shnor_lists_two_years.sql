@@ -2,8 +2,8 @@
 -- municipality of the region (zeros included), for each window of the municipal-level monitoring over two years
 -- (seed 003): on both lists, only on the federal one, only on the regional one.
 with windows as (
-    select monitoring_id, region_code, cast(extract(year from window_open) as integer) as monitoring_year
-    from {{ ref('stg_monitoring_calendar') }}
+    select monitoring_id, region_code, monitoring_year
+    from {{ ref('int_monitoring_windows') }}
     where window_kind = 'municipal_two_year'
 ),
 
@@ -42,20 +42,23 @@ counts as (
                         'in_both', 'only_federal', 'only_regional') }}
     from per_school
     group by municipality_oktmo, result_year
+),
+
+lists as (
+    select
+        grid.monitoring_id,
+        grid.municipality_oktmo,
+        grid.municipality_name,
+        grid.result_year,
+        coalesce(counts.federal_schools, 0) as federal_schools,
+        coalesce(counts.regional_schools, 0) as regional_schools,
+        coalesce(counts.in_both, 0) as in_both,
+        coalesce(counts.only_federal, 0) as only_federal,
+        coalesce(counts.only_regional, 0) as only_regional
+    from grid
+    left join counts
+        on grid.municipality_oktmo = counts.municipality_oktmo
+       and grid.result_year = counts.result_year
 )
 
-select
-    grid.monitoring_id,
-    grid.monitoring_year,
-    grid.municipality_oktmo,
-    grid.municipality_name,
-    grid.result_year,
-    coalesce(counts.federal_schools, 0) as federal_schools,
-    coalesce(counts.regional_schools, 0) as regional_schools,
-    coalesce(counts.in_both, 0) as in_both,
-    coalesce(counts.only_federal, 0) as only_federal,
-    coalesce(counts.only_regional, 0) as only_regional
-from grid
-left join counts
-    on grid.municipality_oktmo = counts.municipality_oktmo
-   and grid.result_year = counts.result_year
+{{ with_monitoring_window('lists') }}

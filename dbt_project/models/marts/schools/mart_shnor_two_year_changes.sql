@@ -3,8 +3,8 @@
 -- on a ШНОР list in force (int_shnor_lists_in_force) in the window's year or the year before, per methodology,
 -- with whether it stayed on the list, entered it or left it.
 with windows as (
-    select monitoring_id, region_code, cast(extract(year from window_open) as integer) as monitoring_year
-    from {{ ref('stg_monitoring_calendar') }}
+    select monitoring_id, region_code, monitoring_year
+    from {{ ref('int_monitoring_windows') }}
     where window_kind = 'municipal_two_year'
 ),
 
@@ -24,25 +24,29 @@ flags as (
         on lists.result_year in (windows.monitoring_year - 1, windows.monitoring_year)
        and substr(lists.municipality_oktmo, 1, 2) = regions.oktmo_prefix
     group by windows.monitoring_id, windows.monitoring_year, lists.methodology, lists.municipality_oktmo, lists.school_code
+),
+
+changes as (
+    select
+        flags.monitoring_id,
+        flags.municipality_oktmo,
+        municipalities.municipality_name,
+        flags.methodology,
+        {{ code_label('methodology', 'flags.methodology') }} as methodology_label,
+        flags.school_code,
+        registry.school_name,
+        flags.was_on_list = 1 as was_on_list,
+        flags.is_on_list = 1 as is_on_list,
+        case
+            when flags.was_on_list = 1 and flags.is_on_list = 1 then 'stayed'
+            when flags.is_on_list = 1 then 'entered'
+            else 'left'
+        end as list_change
+    from flags
+    inner join {{ ref('dim_municipality') }} as municipalities
+        on flags.municipality_oktmo = municipalities.municipality_oktmo
+    left join {{ ref('int_current_schools') }} as registry
+        on flags.school_code = registry.school_code
 )
 
-select
-    flags.monitoring_id,
-    flags.monitoring_year,
-    flags.municipality_oktmo,
-    municipalities.municipality_name,
-    flags.methodology,
-    flags.school_code,
-    registry.school_name,
-    flags.was_on_list = 1 as was_on_list,
-    flags.is_on_list = 1 as is_on_list,
-    case
-        when flags.was_on_list = 1 and flags.is_on_list = 1 then 'stayed'
-        when flags.is_on_list = 1 then 'entered'
-        else 'left'
-    end as list_change
-from flags
-inner join {{ ref('dim_municipality') }} as municipalities
-    on flags.municipality_oktmo = municipalities.municipality_oktmo
-left join {{ ref('int_current_schools') }} as registry
-    on flags.school_code = registry.school_code
+{{ with_monitoring_window('changes') }}

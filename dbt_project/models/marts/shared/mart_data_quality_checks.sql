@@ -23,8 +23,8 @@ served as (
         cast(null as varchar) as school_name,
         scores.indicator_code as subject_code,
         scores.indicator_display_code || '. ' || scores.indicator_label as subject,
-        cast(scores.score as double precision) as reported_value,
-        cast(lists.schools as double precision) as reference_value,
+        cast(scores.score as bigint) as reported_value,
+        cast(lists.schools as bigint) as reference_value,
         'в списке: ' || lists.list_label || ' (' || cast(years.school_year as varchar) || ')' as detail
     from {{ ref('int_indicator_scores') }} as scores
     inner join {{ ref('count_list_checks') }} as counted
@@ -80,8 +80,8 @@ participants as (
             as subject_code,
         enrolment.assessment_procedure || ' ' || enrolment.subject || ', ' || cast(enrolment.grade as varchar) || ' кл.'
             as subject,
-        cast(enrolment.participants as double precision) as reported_value,
-        cast(enrolment.band_pupils as double precision) as reference_value,
+        cast(enrolment.participants as bigint) as reported_value,
+        cast(enrolment.band_pupils as bigint) as reference_value,
         'обучающихся ' || enrolment.band || ' классов по ОО-1 за ' || cast(enrolment.context_year as varchar) || ' год'
             as detail
     from enrolment
@@ -130,8 +130,8 @@ without_oo1 as (
         cast(null as varchar) as school_name,
         listed_by_list.list_code as subject_code,
         min(lists.list_label) as subject,
-        cast(count(*) as double precision) as reported_value,
-        cast(sum(case when has_oo1 then 1 else 0 end) as double precision) as reference_value,
+        cast(count(*) as bigint) as reported_value,
+        cast(sum(case when has_oo1 then 1 else 0 end) as bigint) as reference_value,
         'без ОО-1: ' || string_agg(case when not has_oo1 then listed_by_list.school_name end, '; '
                                    order by listed_by_list.school_name) as detail
     from listed_by_list
@@ -147,26 +147,30 @@ found as (
     select * from participants
     union all
     select * from without_oo1
+),
+
+checks_found as (
+    select
+        found.monitoring_id,
+        found.check_code,
+        checks.check_order,
+        checks.check_title,
+        found.municipality_oktmo,
+        municipalities.municipality_name,
+        found.school_code,
+        found.school_name,
+        found.subject_code,
+        found.subject,
+        found.reported_value,
+        checks.reported_source,
+        found.reference_value,
+        checks.reference_source,
+        found.detail
+    from found
+    inner join checks
+        on found.check_code = checks.check_code
+    inner join {{ ref('dim_municipality') }} as municipalities
+        on found.municipality_oktmo = municipalities.municipality_oktmo
 )
 
-select
-    found.monitoring_id,
-    found.check_code,
-    checks.check_order,
-    checks.check_title,
-    found.municipality_oktmo,
-    municipalities.municipality_name,
-    found.school_code,
-    found.school_name,
-    found.subject_code,
-    found.subject,
-    found.reported_value,
-    checks.reported_source,
-    found.reference_value,
-    checks.reference_source,
-    found.detail
-from found
-inner join checks
-    on found.check_code = checks.check_code
-inner join {{ ref('dim_municipality') }} as municipalities
-    on found.municipality_oktmo = municipalities.municipality_oktmo
+{{ with_monitoring_window('checks_found') }}
