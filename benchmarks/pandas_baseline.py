@@ -47,7 +47,7 @@ import pandas as pd
 
 from reports.cycle_reports import write_reports as write_from
 from reports.provenance import Provenance, code_version
-from shnor_core.reference import get_monitoring, region_name
+from shnor_core.reference import get_monitoring, region_institution, region_name
 from shnor_core.settings import CALENDARS_DIR, DBT_SEEDS_DIR, FORMS_DIR, DataHome
 
 DEMO_TEXT = "демонстрационные данные"
@@ -1385,14 +1385,16 @@ class BaselineMarts:
 
 
 def provenance_of(marts: dict[str, pd.DataFrame], monitoring_id: str) -> Provenance:
-    """Where the numbers come from, for the report footers and annexes: the cycle's submission status."""
+    """Where the numbers come from, for the report footers and annexes: the cycle's submission status; who issues
+    the reports (the region reference's institution, which the letter names)."""
     monitoring = get_monitoring(monitoring_id)
     submissions = marts["mart_submission_status"]
     scores = marts["mart_indicator_scores"]
     return Provenance(monitoring, region_name(monitoring.region_code),
                       submissions[submissions["monitoring_id"] == monitoring_id].reset_index(drop=True),
                       datetime.now(timezone.utc), code_version(),
-                      bool(scores.loc[scores["monitoring_id"] == monitoring_id, "is_demo"].any()))
+                      bool(scores.loc[scores["monitoring_id"] == monitoring_id, "is_demo"].any()),
+                      region_institution(monitoring.region_code))
 
 
 def write_reports(output: DataHome, monitoring_id: str, marts: dict[str, pd.DataFrame], reference: Reference,
