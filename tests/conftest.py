@@ -15,10 +15,8 @@ os.environ.setdefault("AIRFLOW__CORE__PLUGINS_FOLDER", str(Path(__file__).resolv
 
 import pytest  # noqa: E402
 
-from sample_region.generator import generate_sample_region  # noqa: E402
-from shnor.cycle import run_window_in_process  # noqa: E402
 from shnor_core.reference import get_monitoring, load_form, load_municipalities  # noqa: E402
-from shnor_core.settings import DataHome  # noqa: E402
+from tests.shared_cycle import copy_of_sample_cycle  # noqa: E402
 from tests.workbooks import MONITORING_ID  # noqa: E402
 
 
@@ -35,8 +33,5 @@ def municipalities():
 @pytest.fixture(scope="session")
 def sample_cycle(tmp_path_factory):
     """The sample region through one window without Airflow (ingest, validate, dbt build, publish, reports):
-    the home that school-mart and report tests read."""
-    home = DataHome(tmp_path_factory.mktemp("sample-cycle"))
-    generate_sample_region(home)
-    run_window_in_process(home, MONITORING_ID)
-    return home
+    the home that school-mart and report tests read; this worker's own copy of the session's one build."""
+    return copy_of_sample_cycle(tmp_path_factory, "sample-cycle")[0]

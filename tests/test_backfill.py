@@ -12,10 +12,9 @@ import openpyxl
 import pytest
 from docx import Document as WordDocument
 
-from sample_region.generator import generate_sample_region
 from shnor.cycle import run_window_in_process
 from shnor_core import warehouse
-from shnor_core.settings import DataHome
+from tests.shared_cycle import copy_of_sample_cycle
 from tests.workbooks import MONITORING_ID
 
 pytestmark = pytest.mark.slow
@@ -33,9 +32,7 @@ def snapshot(home):
 
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory):
-    home = DataHome(tmp_path_factory.mktemp("home"))
-    generate_sample_region(home)
-    first = run_window_in_process(home, MONITORING_ID)
+    home, first = copy_of_sample_cycle(tmp_path_factory, "home")  # the sample region through its window
     original = snapshot(home)
     home.warehouse.unlink()  # the warehouse is lost ...
     shutil.rmtree(home.landing)  # ... and so is the landing folder: only the archive remains

@@ -6,11 +6,10 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from sample_region.generator import generate_sample_region
 from shnor.cycle import run_window_in_process
 from shnor.publish import published_folder, published_marts
 from shnor_core import warehouse
-from shnor_core.settings import DataHome
+from tests.shared_cycle import copy_of_sample_cycle
 from tests.workbooks import MONITORING_ID, form_values, write_submission
 
 pytestmark = pytest.mark.slow
@@ -19,32 +18,27 @@ ABINSK_MNC3 = ("select score from marts.mart_indicator_scores where monitoring_i
                "and municipality_oktmo = '03601000' and indicator_code = 'MNC-3'")
 
 
-def test_reader_open_across_a_full_rebuild(tmp_path):
-    home = DataHome(tmp_path / "home")
-    generate_sample_region(home)
-    landing = home.submissions_landing(MONITORING_ID)
-    write_submission(landing / "Мониторинг МНЦ МТКП МО Абинский район.xlsx", "МО Абинский район",
-                     form_values(MNC_3=[1, 0, 0]))
-    run_window_in_process(home, MONITORING_ID)
-
+def test_reader_open_across_a_full_rebuild(tmp_path_factory):
+    home, _ = copy_of_sample_cycle(tmp_path_factory, "home")  # the sample region through its window
     reader = duckdb.connect(str(published_marts(home)), read_only=True)  # a BI tool's session
-    assert reader.execute(ABINSK_MNC3).fetchall() == [(1.0,)]
+    assert reader.execute(ABINSK_MNC3).fetchall() == [(3.0,)]  # all three items of МНЦ-3 in the sample's form
     rows_before = reader.execute("select count(*) from marts.mart_indicator_scores").fetchall()
 
     # a corrected resubmission arrives; the whole cycle runs again while the reader stays open
-    write_submission(landing / "Абинский, исправлено.xlsx", "МО Абинский район", form_values(MNC_3=[1, 1, 1]))
+    landing = home.submissions_landing(MONITORING_ID)
+    write_submission(landing / "Абинский, исправлено.xlsx", "МО Абинский район", form_values(MNC_3=[1, 0, 0]))
     rebuilt = run_window_in_process(home, MONITORING_ID)
     marts = warehouse.query(home.warehouse, "select count(*) as n from information_schema.tables "
                             "where table_schema = 'marts'").iloc[0]["n"]
     assert rebuilt["dbt"]["dbt_results"] and rebuilt["published"]["tables"] == marts >= 12  # every mart published
 
-    assert reader.execute(ABINSK_MNC3).fetchall() == [(1.0,)]  # the open session keeps its snapshot
+    assert reader.execute(ABINSK_MNC3).fetchall() == [(3.0,)]  # the open session keeps its snapshot
     assert reader.execute("select count(*) from marts.mart_indicator_scores").fetchall() == rows_before
     reader.close()
     with duckdb.connect(str(published_marts(home)), read_only=True) as fresh:
-        assert fresh.execute(ABINSK_MNC3).fetchall() == [(3.0,)]
+        assert fresh.execute(ABINSK_MNC3).fetchall() == [(1.0,)]
 
     parquet = pq.read_table(published_folder(home) / "parquet" / "mart_indicator_scores.parquet").to_pandas()
     abinsk = parquet[(parquet.municipality_oktmo == "03601000") & (parquet.indicator_code == "MNC-3")]
-    assert abinsk["score"].tolist() == [3.0]
+    assert abinsk["score"].tolist() == [1.0]
     assert not list(published_folder(home).glob(".staged-*"))  # nothing half-written left behind

@@ -8,7 +8,7 @@ compared as (
     {{ with_region_and_previous_cycle(
         'scores', by=['indicator_code'], value='score',
         region={'municipalities_scored': 'count(*)', 'region_mean': 'avg(score)', 'region_median': median('score'),
-                'region_mean_share': 'avg(share_of_max)'},
+                'region_mean_share': stable_round('avg(share_of_max)')},
         previous_id='previous_monitoring_id', previous_value='previous_score', change='score_change') }}
 )
 

@@ -21,7 +21,7 @@ with sections as (
 compared as (
     {{ with_region_and_previous_cycle(
         'sections', by=['section_code'], value='section_share',
-        region={'region_mean_share': 'avg(section_share)', 'region_median_share': median('section_share')},
+        region={'region_mean_share': stable_round('avg(section_share)'), 'region_median_share': median('section_share')},
         previous_value='previous_share') }}
 )
 
