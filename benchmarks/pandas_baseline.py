@@ -6,7 +6,10 @@ a kind are put together with one ``concat``, checked with pandas (the rules of o
 pandas conditions: ``RULES``), and the marts the reports read are computed with pandas ``groupby``/``merge``
 from the rules and thresholds in the dbt seeds. The reports are then written from those frames by the
 project's own report code (``BaselineMarts`` has the attributes of ``reports.regional_note.CycleMarts``), so
-both sides write the same documents with the same libraries.
+both sides write the same documents with the same libraries. The columns every mart carries for BI readers it
+computes as dbt does: ``is_demo`` (any file read carries the demo mark; dbt's post-hook mark_demo_data), the year and
+dates of a monitoring's window (``with_monitoring_window``, from the calendar) and the Russian names of codes
+(``code_label``, from seed code_labels).
 
 What it does not do, and why it need not: it reads the files the generators write (``sample_region``), in
 the layouts they write them — a form found by its header row and walked row by row against its catalogue
@@ -44,7 +47,7 @@ import pandas as pd
 
 from reports.cycle_reports import write_reports as write_from
 from reports.provenance import Provenance, code_version
-from shnor_core.reference import get_monitoring, region_name
+from shnor_core.reference import get_monitoring, region_institution, region_name
 from shnor_core.settings import CALENDARS_DIR, DBT_SEEDS_DIR, FORMS_DIR, DataHome
 
 DEMO_TEXT = "демонстрационные данные"
@@ -436,7 +439,7 @@ ROLES = {"куратор": "curator", "наставник": "mentor", "тьют�
 
 def _iso_date(value) -> str | None:
     """A date as the readers store it (YYYY-MM-DD): a cell's date, or its text «дд.мм.гггг»."""
-    if _is_missing(value):
+    if value is None or pd.isna(value):
         return None
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
@@ -706,9 +709,33 @@ def _change_direction(current: pd.Series, previous: pd.Series) -> np.ndarray:
                      ["new", "improved", "worsened"], "unchanged")
 
 
+def code_label(reference: Reference, code_set: str, codes: pd.Series) -> pd.Series:
+    """The Russian name of each code of ``code_set`` from seed code_labels (dbt's macro code_label); empty where
+    the code is empty or has no name."""
+    labels = reference.seeds["code_labels"]
+    labels = labels[labels["code_set"] == code_set].set_index("code")["label"]
+    return pd.Series(codes, copy=False).map(labels).astype(object)
+
+
+def with_monitoring_window(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """Every row of ``frame`` with the year its monitoring's window opens and the window's dates, as the last
+    columns (dbt's macro with_monitoring_window over int_monitoring_windows): a left join on monitoring_id."""
+    windows = reference.calendar[["monitoring_id", "window_open", "window_close"]]
+    windows = windows.assign(monitoring_year=windows["window_open"].dt.year.astype("Int64"))
+    return frame.merge(windows[["monitoring_id", "monitoring_year", "window_open", "window_close"]], on="monitoring_id",
+                       how="left")
+
+
+def mark_demo_data(marts: dict[str, pd.DataFrame], files: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every mart without an ``is_demo`` of its own gets one, the same on every row: whether any file read carries
+    the demo mark (dbt's post-hook mark_demo_data over raw.files)."""
+    is_demo = bool(files["is_demo"].fillna(False).astype(bool).any())
+    return {name: frame if "is_demo" in frame.columns else frame.assign(is_demo=is_demo) for name, frame in marts.items()}
+
+
 def _beside_region_and_previous(scores: pd.DataFrame, by: list[str], value: str, region: pd.DataFrame,
-                                cycles: pd.DataFrame, previous_value: str, previous_id: str | None = None,
-                                change: str | None = None) -> pd.DataFrame:
+                                cycles: pd.DataFrame, previous_value: str, reference: Reference,
+                                previous_id: str | None = None, change: str | None = None) -> pd.DataFrame:
     """A municipality's value beside its region (``region``: aggregates per monitoring and ``by``), its rank
     and quartile, and its value in the previous cycle of the same form."""
     keys = ["monitoring_id", *by]
@@ -728,6 +755,7 @@ def _beside_region_and_previous(scores: pd.DataFrame, by: list[str], value: str,
     if change:
         frame[change] = frame[value] - frame[previous_value]
     frame["change_direction"] = _change_direction(frame[value], frame[previous_value])
+    frame["change_direction_label"] = code_label(reference, "change_direction", frame["change_direction"])
     return frame
 
 
@@ -769,7 +797,7 @@ def form_marts(sources: Sources, reference: Reference) -> dict[str, pd.DataFrame
         municipalities_scored=("score", "size"), region_mean=("score", "mean"), region_median=("score", "median"),
         region_mean_share=("share_of_max", "mean"))
     indicator_mart = _beside_region_and_previous(scores, ["indicator_code"], "score", region, cycles, "previous_score",
-                                                 "previous_monitoring_id", "score_change")
+                                                 reference, "previous_monitoring_id", "score_change")
 
     presence = scores[scores["indicator_kind"] == "presence"]
     sections = presence.groupby(["monitoring_id", "municipality_oktmo", "municipality_name", "form_id", "section_code",
@@ -779,20 +807,18 @@ def form_marts(sources: Sources, reference: Reference) -> dict[str, pd.DataFrame
     sections["section_share"] = sections["section_score"] / sections["section_max"]
     region = sections.groupby(["monitoring_id", "section_code"], as_index=False).agg(
         region_mean_share=("section_share", "mean"), region_median_share=("section_share", "median"))
-    section_mart = _beside_region_and_previous(sections, ["section_code"], "section_share", region, cycles, "previous_share")
+    section_mart = _beside_region_and_previous(sections, ["section_code"], "section_share", region, cycles, "previous_share",
+                                               reference)
 
-    windows = calendar[["monitoring_id", "window_open", "window_close"]]
-    totals = section_mart.merge(windows, on="monitoring_id").groupby(
-        ["monitoring_id", "window_open", "window_close", "municipality_oktmo", "municipality_name", "form_id"],
-        as_index=False).agg(sections_scored=("section_code", "size"), total_score=("section_score", "sum"),
-                            total_max=("section_max", "sum"), is_demo=("is_demo", "all"))
+    totals = section_mart.groupby(["monitoring_id", "municipality_oktmo", "municipality_name", "form_id"], as_index=False).agg(
+        sections_scored=("section_code", "size"), total_score=("section_score", "sum"), total_max=("section_max", "sum"),
+        is_demo=("is_demo", "all"))
     totals["total_share"] = totals["total_score"] / totals["total_max"].astype(float).replace(0, np.nan)
-    totals["monitoring_year"] = totals["window_open"].dt.year
     region = totals.groupby("monitoring_id", as_index=False).agg(
         municipalities_scored=("total_share", "size"), summed=("total_score", "sum"), summed_max=("total_max", "sum"))
     region["region_mean_share"] = region.pop("summed") / region.pop("summed_max").astype(float).replace(0, np.nan)
     totals_mart = _beside_region_and_previous(totals, [], "total_share", region, cycles, "previous_total_share",
-                                              "previous_monitoring_id", "total_share_change")
+                                              reference, "previous_monitoring_id", "total_share_change")
 
     changed = indicator_mart.dropna(subset=["previous_monitoring_id"])
     dynamics = changed.assign(**{f"indicators_{d}": changed["change_direction"].eq(d).astype("int64")
@@ -804,7 +830,8 @@ def form_marts(sources: Sources, reference: Reference) -> dict[str, pd.DataFrame
              "mart_municipality_totals": totals_mart, "mart_municipality_dynamics": dynamics}
     marts["mart_report_texts"] = _report_texts(reference)
     marts["mart_submission_status"] = _submission_status(files, current, reference)
-    return marts
+    # every mart of a monitoring carries its window's year and dates, joined last (dbt: with_monitoring_window)
+    return {name: with_monitoring_window(frame, reference) for name, frame in marts.items()}
 
 
 def _report_texts(reference: Reference) -> pd.DataFrame:
@@ -831,9 +858,9 @@ def _submission_status(files: pd.DataFrame, current: pd.DataFrame, reference: Re
     status["versions_received"] = status["versions_received"].fillna(0).astype("int64")
     status["versions_rejected"] = status["versions_rejected"].fillna(0).astype("int64")
     status["is_late"] = (pd.to_datetime(status["current_received_at"]).dt.normalize() > status["window_close"]).fillna(False)
-    return status[["monitoring_id", "municipality_oktmo", "municipality_name", "window_open", "window_close",
-                   "submission_status", "versions_received", "versions_rejected", "last_received_at", "current_file",
-                   "current_sha256", "current_received_at", "is_late"]]
+    return status[["monitoring_id", "municipality_oktmo", "municipality_name", "submission_status", "versions_received",
+                   "versions_rejected", "last_received_at", "current_file", "current_sha256", "current_received_at",
+                   "is_late"]]
 
 
 # --------------------------------------------------------------------------------------------- marts: schools
@@ -1116,11 +1143,11 @@ def _identification(fct: pd.DataFrame, dim_school: pd.DataFrame, registry: pd.Da
     towns = in_registry[["municipality_oktmo"]].drop_duplicates().merge(names, on="municipality_oktmo")
     extra = {
         "mart_shnor_comparison": _comparison(members, membership, in_registry, towns),
-        "mart_shnor_dynamics": _list_dynamics(members, towns),
+        "mart_shnor_dynamics": _list_dynamics(members, towns, reference),
         "mart_school_risk_profiles": factors[factors["factor_set"] == "risk_profile"].merge(in_registry, on="school_code")[
             ["school_code", "result_year", "municipality_oktmo", "factor_code", "factor_name", "variable", "variable_value",
              "direction", "threshold"]],
-        "mart_mentoring_coverage": _coverage(members, membership, mentors, in_registry, names),
+        "mart_mentoring_coverage": _coverage(members, membership, mentors, in_registry, names, reference),
     }
     return identification, extra
 
@@ -1151,7 +1178,7 @@ def _comparison(members: pd.DataFrame, membership: pd.DataFrame, registry: pd.Da
                   "only_federal", "only_regional", "biased_schools", "has_no_federal_listed_school"]]
 
 
-def _list_dynamics(members: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFrame:
+def _list_dynamics(members: pd.DataFrame, towns: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     years = members[["methodology", "result_year"]].drop_duplicates()
     compared = years.merge(years.assign(result_year=years["result_year"] + 1), on=["methodology", "result_year"])
     now = members.merge(compared, on=["methodology", "result_year"])[["methodology", "result_year", "municipality_oktmo", "school_code"]]
@@ -1169,11 +1196,12 @@ def _list_dynamics(members: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFrame:
     frame = towns.merge(compared, how="cross").merge(counts, on=["municipality_oktmo", "methodology", "result_year"], how="left")
     for column in ("previous_schools", "current_schools", "stayed", "entered", "left_list"):
         frame[column] = frame[column].fillna(0).astype("int64")
-    return frame[["municipality_oktmo", "municipality_name", "methodology", "result_year", "previous_schools",
+    frame["methodology_label"] = code_label(reference, "methodology", frame["methodology"])
+    return frame[["municipality_oktmo", "municipality_name", "methodology", "methodology_label", "result_year", "previous_schools",
                   "current_schools", "stayed", "entered", "left_list"]]
 
 
-def _coverage(members, membership, mentors, registry, names) -> pd.DataFrame:
+def _coverage(members, membership, mentors, registry, names, reference: Reference) -> pd.DataFrame:
     listed = pd.concat([
         members[["school_code", "result_year"]].assign(list_kind="shnor_" + members["methodology"]),
         membership.loc[membership["is_project_500"], ["school_code", "list_year"]].rename(columns={"list_year": "result_year"})
@@ -1187,13 +1215,14 @@ def _coverage(members, membership, mentors, registry, names) -> pd.DataFrame:
         listed_schools=("school_code", "size"), schools_with_mentor=("mentored", "sum"))
     coverage["schools_without_mentor"] = coverage["listed_schools"] - coverage["schools_with_mentor"]
     coverage["coverage_share"] = coverage["schools_with_mentor"].astype(float) / coverage["listed_schools"]
-    return coverage[["municipality_oktmo", "municipality_name", "result_year", "list_kind", "listed_schools",
+    coverage["list_kind_label"] = code_label(reference, "list_kind", coverage["list_kind"])
+    return coverage[["municipality_oktmo", "municipality_name", "result_year", "list_kind", "list_kind_label", "listed_schools",
                      "schools_with_mentor", "schools_without_mentor", "coverage_share"]]
 
 
 def build_marts(sources: Sources, reference: Reference) -> dict[str, pd.DataFrame]:
     """Every mart the reports read, from the validated frames."""
-    return {**form_marts(sources, reference), **school_marts(sources, reference)}
+    return mark_demo_data({**form_marts(sources, reference), **school_marts(sources, reference)}, sources.files)
 
 
 # --------------------------------------------------------------------------------------------- equality
@@ -1356,14 +1385,16 @@ class BaselineMarts:
 
 
 def provenance_of(marts: dict[str, pd.DataFrame], monitoring_id: str) -> Provenance:
-    """Where the numbers come from, for the report footers and annexes: the cycle's submission status."""
+    """Where the numbers come from, for the report footers and annexes: the cycle's submission status; who issues
+    the reports (the region reference's institution, which the letter names)."""
     monitoring = get_monitoring(monitoring_id)
     submissions = marts["mart_submission_status"]
     scores = marts["mart_indicator_scores"]
     return Provenance(monitoring, region_name(monitoring.region_code),
                       submissions[submissions["monitoring_id"] == monitoring_id].reset_index(drop=True),
                       datetime.now(timezone.utc), code_version(),
-                      bool(scores.loc[scores["monitoring_id"] == monitoring_id, "is_demo"].any()))
+                      bool(scores.loc[scores["monitoring_id"] == monitoring_id, "is_demo"].any()),
+                      region_institution(monitoring.region_code))
 
 
 def write_reports(output: DataHome, monitoring_id: str, marts: dict[str, pd.DataFrame], reference: Reference,

@@ -36,7 +36,7 @@ def parse_cache(target: str | None = None) -> Path:
     return root / key[:16] / PARTIAL_PARSE_FILE
 
 
-def dbt_environment(home: DataHome) -> dict[str, str]:
+def dbt_environment(home: DataHome, target: str | None = None) -> dict[str, str]:
     """What every dbt command of the project runs with: the home's warehouse, artifacts and logs; the parsed
     project it starts from — the home's own (also for ``dbt docs generate``, which writes elsewhere), else the
     cache of :func:`parse_cache`, else none (a full parse)."""
@@ -48,18 +48,18 @@ def dbt_environment(home: DataHome) -> dict[str, str]:
         "DBT_LOG_PATH": str(home.dbt_artifacts / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    parsed = next((path for path in (home.dbt_artifacts / "target" / PARTIAL_PARSE_FILE, parse_cache())
+    parsed = next((path for path in (home.dbt_artifacts / "target" / PARTIAL_PARSE_FILE, parse_cache(target))
                    if path.is_file()), None)
     if parsed is not None:
         environment["DBT_PARTIAL_PARSE_FILE_PATH"] = str(parsed)
     return environment
 
 
-def keep_parse(home: DataHome) -> None:
+def keep_parse(home: DataHome, target: str | None = None) -> None:
     """The home's parsed project into :func:`parse_cache` after a successful build (replaced whole, so a build
     starting meanwhile reads the old copy or the new one, never half of one); a cache that cannot be written is
     only a slower next fresh home."""
-    parsed, cache = home.dbt_artifacts / "target" / PARTIAL_PARSE_FILE, parse_cache()
+    parsed, cache = home.dbt_artifacts / "target" / PARTIAL_PARSE_FILE, parse_cache(target)
     if not parsed.is_file():
         return
     try:
@@ -100,8 +100,8 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
     results_path = home.dbt_artifacts / "target" / "run_results.json"
     results_path.unlink(missing_ok=True)  # never report a previous build's results
     selection = ["--select", *select] if select else []
-    completed = subprocess.run(dbt_command("build", "--target", target, *selection), env=dbt_environment(home),
-                               capture_output=True, text=True)
+    completed = subprocess.run(dbt_command("build", "--target", target, *selection),
+                               env=dbt_environment(home, target), capture_output=True, text=True)
     statuses: dict[str, int] = {}
     if results_path.exists():
         for result in json.loads(results_path.read_text())["results"]:
@@ -110,5 +110,5 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
         raise RuntimeError(f"dbt build failed ({statuses}):\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}")
     if not select:
         remember(build_record(home), fingerprint)
-    keep_parse(home)
+    keep_parse(home, target)
     return {"dbt_results": statuses}
