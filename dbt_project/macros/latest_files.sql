@@ -12,3 +12,24 @@
         on source_rows.source_sha256 = files.source_sha256
     where files.file_status <> 'rejected'
 {%- endmacro %}
+
+
+{#- A submitter's status in a window, one rule for municipalities (mart_submission_status) and schools
+    (mart_school_submission_status): accepted when a current version stands, rejected when versions arrived and
+    none stands, missing when none arrived; late when the current version arrived after the window's close.
+    expected: a relation with window_close; received: versions_received, versions_rejected, last_received_at;
+    current_version: the current file's source_file, source_sha256, received_at (null when none). -#}
+{% macro submission_status_columns(expected='expected', received='received', current_version='current_version') -%}
+        case
+            when {{ current_version }}.source_sha256 is not null then 'accepted'
+            when {{ received }}.versions_received > 0 then 'rejected'
+            else 'missing'
+        end as submission_status,
+        coalesce({{ received }}.versions_received, 0) as versions_received,
+        coalesce({{ received }}.versions_rejected, 0) as versions_rejected,
+        {{ received }}.last_received_at,
+        {{ current_version }}.source_file as current_file,
+        {{ current_version }}.source_sha256 as current_sha256,
+        {{ current_version }}.received_at as current_received_at,
+        coalesce(cast({{ current_version }}.received_at as date) > {{ expected }}.window_close, false) as is_late
+{%- endmacro %}

@@ -33,18 +33,7 @@ statuses as (
         expected.municipality_name,
         expected.school_code,
         expected.school_name,
-        case
-            when current_version.source_sha256 is not null then 'accepted'
-            when received.versions_received > 0 then 'rejected'
-            else 'missing'
-        end as submission_status,
-        coalesce(received.versions_received, 0) as versions_received,
-        coalesce(received.versions_rejected, 0) as versions_rejected,
-        received.last_received_at,
-        current_version.source_file as current_file,
-        current_version.source_sha256 as current_sha256,
-        current_version.received_at as current_received_at,
-        coalesce(cast(current_version.received_at as date) > expected.window_close, false) as is_late,
+        {{ submission_status_columns() }},
         coalesce(current_version.is_demo, false) as is_demo
     from expected
     left join received
