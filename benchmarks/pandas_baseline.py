@@ -126,7 +126,8 @@ def school_key(text: object) -> str:
 
 
 def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """An empty cell as pandas hands it over: None, NaN, or NaT (an empty cell of a date column)."""
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 # --------------------------------------------------------------------------------------------- reading
@@ -439,7 +440,7 @@ ROLES = {"куратор": "curator", "наставник": "mentor", "тьют�
 
 def _iso_date(value) -> str | None:
     """A date as the readers store it (YYYY-MM-DD): a cell's date, or its text «дд.мм.гггг»."""
-    if value is None or pd.isna(value):
+    if _is_missing(value):
         return None
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
