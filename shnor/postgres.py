@@ -4,11 +4,14 @@ Landing, archive and validation stay as they are (DuckDB is the loading area); t
 copied to PostgreSQL and the same dbt project builds there (``--target postgres``). Access:
 
 - ``shnor_bi_reader`` (a group role): reads ``marts`` only, never ``raw`` or ``restricted``;
-- ``shnor_municipal`` (a group role, member of the reader): row-level security on every mart limits its
-  members to the municipalities listed for them in ``access.municipal_users`` — on the column each mart
-  declares as its municipality key in its YAML (``meta.municipality_key``), whole for marts declared
-  region-wide, nothing for a mart that declares neither (policies applied by dbt post-hooks on each
-  build); of ``access.municipal_users`` itself a municipal user sees only its own entries;
+- ``shnor_municipal`` (a group role of its own, member of no other role): the same ``select`` on the marts,
+  and row-level security on every mart limits its members to the municipalities listed for them in
+  ``access.municipal_users`` — on the column each mart declares as its municipality key in its YAML
+  (``meta.municipality_key``), whole for marts declared region-wide, nothing for a mart that declares neither
+  (policies applied by dbt post-hooks on each build). The policies ask who logged in (``session_user``), which
+  ``SET ROLE`` cannot change, and a municipal login is a member of ``shnor_municipal`` only: there is no role with
+  wider rights it could switch to. The access list itself is read by no BI role: a login reads its own entries
+  through the security-barrier view ``access.my_municipalities``;
 - ``restricted``: the schema for personal data (names of mentors, curators, tutors), readable by
   no BI role.
 """
@@ -78,30 +81,33 @@ def copy_raw_tables(home: DataHome) -> dict[str, int]:
 
 
 def ensure_access_model() -> None:
-    """Roles, the restricted schema and the municipal access list (idempotent)."""
+    """Roles, the restricted schema and the municipal access list (idempotent; an installation made when the
+    municipal group was a member of the reader, and the list readable by it, is brought to this model)."""
     with connect() as con:
         cursor = con.cursor()
         for role in (BI_READER, MUNICIPAL):
             cursor.execute("select 1 from pg_roles where rolname = %s", [role])
             if cursor.fetchone() is None:
                 cursor.execute(sql.SQL("create role {} nologin").format(sql.Identifier(role)))
-        cursor.execute(sql.SQL("grant {} to {}").format(sql.Identifier(BI_READER), sql.Identifier(MUNICIPAL)))
+        readers = sql.SQL(", ").join(map(sql.Identifier, (BI_READER, MUNICIPAL)))
+        cursor.execute(sql.SQL("revoke {} from {}").format(sql.Identifier(BI_READER), sql.Identifier(MUNICIPAL)))
         for schema in ("marts", "access", "restricted"):
             cursor.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
         cursor.execute("revoke all on schema restricted from public")
         if _schema_exists(cursor, "raw"):
             cursor.execute("revoke all on schema raw from public")
-        cursor.execute(sql.SQL("grant usage on schema marts, access to {}").format(sql.Identifier(BI_READER)))
+        cursor.execute(sql.SQL("grant usage on schema marts, access to {}").format(readers))
         cursor.execute("create table if not exists access.municipal_users ("
                        "role_name text not null, municipality_oktmo text not null, "
                        "primary key (role_name, municipality_oktmo))")
-        cursor.execute(sql.SQL("grant select on access.municipal_users to {}").format(sql.Identifier(BI_READER)))
-        # a municipal user sees its own entries only, never who else holds which municipality
+        cursor.execute(sql.SQL("revoke all on access.municipal_users from public, {}").format(readers))
+        # the list is never read directly: its owner's view gives each login its own entries (security_barrier:
+        # no function of the reader's runs on another login's rows before the view's own filter)
         cursor.execute("alter table access.municipal_users enable row level security")
         cursor.execute("drop policy if exists own_entries on access.municipal_users")
-        cursor.execute(sql.SQL("create policy own_entries on access.municipal_users for select using ("
-                               "not pg_has_role(current_user, {}, 'MEMBER') or role_name = current_user)")
-                       .format(sql.Literal(MUNICIPAL)))
+        cursor.execute("create or replace view access.my_municipalities with (security_barrier) as "
+                       "select municipality_oktmo from access.municipal_users where role_name = session_user")
+        cursor.execute(sql.SQL("grant select on access.my_municipalities to {}").format(readers))
 
 
 def _schema_exists(cursor, schema: str) -> bool:
@@ -110,14 +116,20 @@ def _schema_exists(cursor, schema: str) -> bool:
 
 
 def add_municipal_user(role_name: str, password: str, municipalities: list[str]) -> None:
-    """A login for a municipal specialist who may see only the given municipalities' rows."""
+    """A login for a municipal specialist who may see only the given municipalities' rows: a member of the
+    municipal group and of no other role (a membership in the reader an earlier installation gave is revoked)."""
     with connect() as con:
         cursor = con.cursor()
+        login = sql.Identifier(role_name)
         cursor.execute("select 1 from pg_roles where rolname = %s", [role_name])
         if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("create role {} login password {}").format(sql.Identifier(role_name),
-                                                                             sql.Literal(password)))
-        cursor.execute(sql.SQL("grant {} to {}").format(sql.Identifier(MUNICIPAL), sql.Identifier(role_name)))
+            cursor.execute(sql.SQL("create role {} login password {}").format(login, sql.Literal(password)))
+        cursor.execute("select r.rolname from pg_auth_members m join pg_roles r on r.oid = m.roleid "
+                       "join pg_roles u on u.oid = m.member where u.rolname = %s and r.rolname <> %s",
+                       [role_name, MUNICIPAL])
+        for (wider,) in cursor.fetchall():
+            cursor.execute(sql.SQL("revoke {} from {}").format(sql.Identifier(wider), login))
+        cursor.execute(sql.SQL("grant {} to {}").format(sql.Identifier(MUNICIPAL), login))
         cursor.execute("delete from access.municipal_users where role_name = %s", [role_name])
         for oktmo in municipalities:
             cursor.execute("insert into access.municipal_users values (%s, %s)", [role_name, oktmo])

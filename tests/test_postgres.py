@@ -96,8 +96,10 @@ def test_municipal_user_sees_only_its_rows(built):
 
 
 def test_municipal_user_sees_only_its_own_entry_of_the_access_list(built):
-    assert as_role("shnor_test_abinsk", "mo", "select role_name, municipality_oktmo from access.municipal_users") == [
-        ("shnor_test_abinsk", ABINSK)]
+    """Through the security-barrier view of its own entries; the list itself is not readable by any BI role."""
+    assert as_role("shnor_test_abinsk", "mo", "select municipality_oktmo from access.my_municipalities") == [(ABINSK,)]
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        as_role("shnor_test_abinsk", "mo", "select role_name, municipality_oktmo from access.municipal_users")
 
 
 def test_every_mart_has_row_level_security_and_its_declared_policy(built):
@@ -162,3 +164,96 @@ def test_bi_columns_are_the_same_on_postgres(built):
                 "integer", "date", "date"), table
     assert wrong_current == 0
     assert [(year, str(opens), str(closes)) for year, opens, closes in window] == [(2025, "2025-06-01", "2025-06-11")]
+
+
+def _visible(cursor) -> dict[str, set]:
+    """What the session can read now: the municipalities of a keyed mart and of a region-wide one, and every
+    entry of the access list, whether read from the table itself or through the view of one's own entries.
+    A refused read is nothing seen."""
+    reads = {"marts": "select distinct municipality_oktmo from marts.mart_indicator_scores",
+             "totals": "select distinct municipality_oktmo from marts.mart_municipality_totals",
+             "list": "select role_name, municipality_oktmo from access.municipal_users",
+             "own_list": "select municipality_oktmo from access.my_municipalities"}
+    seen = {}
+    for name, query in reads.items():
+        try:
+            cursor.execute(query)
+            seen[name] = set(cursor.fetchall())
+        except psycopg2.Error:
+            seen[name] = set()
+    return seen
+
+
+def _within_own(seen: dict[str, set]) -> bool:
+    return (seen["marts"] <= {(ABINSK,)} and seen["totals"] <= {(ABINSK,)}
+            and seen["list"] <= {("shnor_test_abinsk", ABINSK)} and seen["own_list"] <= {(ABINSK,)})
+
+
+def test_no_role_switch_lets_a_municipal_login_see_beyond_its_rows(built):
+    """A municipal login tries every way it has to another identity: SET ROLE to every role it can name,
+    SET SESSION AUTHORIZATION to each, RESET ROLE, a SECURITY DEFINER function, views without
+    security_barrier or security_invoker, a leaky function in a filter. Each is refused or shows its own rows."""
+    with connect(user="shnor_test_abinsk", password="mo") as con:
+        con.autocommit = True  # a refused statement must not abort the ones after it
+        cursor = con.cursor()
+        assert _visible(cursor)["marts"] == {(ABINSK,)}
+        cursor.execute("select rolname from pg_roles order by 1")
+        roles = [name for (name,) in cursor.fetchall()]
+        assert BI_READER in roles and "shnor_municipal" in roles and len(roles) >= 5
+        switches = [*(f'set role "{role}"' for role in roles), "reset role", "set role none",
+                    *(f'set session authorization "{role}"' for role in roles), "reset session authorization"]
+        escaped = {}
+        for switch in switches:
+            try:
+                cursor.execute(switch)
+            except psycopg2.Error:
+                continue  # refused: nothing gained
+            seen = _visible(cursor)
+            if not _within_own(seen):
+                escaped[switch] = seen
+            cursor.execute("reset role")
+        assert escaped == {}
+        assert _visible(cursor)["own_list"] == {(ABINSK,)}  # its own entry, through the view
+
+        attempts = {
+            "definer": ["create function pg_temp.all_oktmo() returns setof text language sql security definer "
+                        "as $$ select distinct municipality_oktmo from marts.mart_indicator_scores $$",
+                        "select * from pg_temp.all_oktmo()"],
+            "plain view": ["create temp view all_scores as select * from marts.mart_indicator_scores",
+                           "select distinct municipality_oktmo from all_scores"],
+            "definer view": ["create temp view all_owners with (security_invoker = false, security_barrier = false) "
+                             "as select * from access.my_municipalities",
+                             "select * from all_owners"],
+        }
+        for name, (create, query) in attempts.items():
+            cursor.execute(create)
+            cursor.execute(query)
+            assert set(cursor.fetchall()) <= {(ABINSK,)}, name
+        for schema in ("public", "marts", "access"):  # nowhere lasting to put a function of its own
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cursor.execute(f"create function {schema}.mine() returns int language sql as $$ select 1 $$")
+
+        cursor.execute("create function pg_temp.leak(text) returns boolean language plpgsql cost 0.0000001 "
+                       "as $$ begin raise notice 'seen %', $1; return true; end $$")
+        del con.notices[:]
+        cursor.execute("select count(*) from marts.mart_indicator_scores where pg_temp.leak(municipality_oktmo)")
+        cursor.execute("select count(*) from all_scores where pg_temp.leak(municipality_oktmo)")
+        leaked = {notice.strip().removeprefix("NOTICE:  seen ") for notice in con.notices}
+        assert leaked == {ABINSK}
+
+
+def test_a_municipal_login_holds_no_wider_role(built):
+    """No membership reaches the BI reader's whole-region view, no attribute bypasses row-level security, and the
+    access list itself is read by no BI role (only through access.my_municipalities, one's own entries)."""
+    with connect() as con:
+        cursor = con.cursor()
+        cursor.execute("select pg_has_role('shnor_test_abinsk', %s, 'MEMBER'), "
+                       "pg_has_role('shnor_test_abinsk', 'shnor_municipal', 'MEMBER'), "
+                       "has_table_privilege('shnor_test_abinsk', 'access.municipal_users', 'select'), "
+                       "has_table_privilege('shnor_test_bi', 'access.municipal_users', 'select')", [BI_READER])
+        assert cursor.fetchone() == (False, True, False, False)
+        cursor.execute("select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles "
+                       "where rolname = 'shnor_test_abinsk'")
+        assert cursor.fetchone() == (False, False, False, False)
+        cursor.execute("select reloptions from pg_class where oid = 'access.my_municipalities'::regclass")
+        assert "security_barrier=true" in cursor.fetchone()[0]
