@@ -22,12 +22,14 @@ from shnor_core.reference import get_monitoring
 from shnor_core.settings import DataHome
 
 
-def publish_marts(home: DataHome) -> dict:
+def publish_marts(home: DataHome, skip_unchanged: bool = False) -> dict:
     """Marts for BI readers: an atomically swapped DuckDB file and Parquet (on the DuckDB target;
-    on PostgreSQL, dbt's own per-table swap serves readers)."""
+    on PostgreSQL, dbt's own per-table swap serves readers). With ``skip_unchanged`` (the cycle's DAG), not
+    again when the published copy is already the warehouse's current build — decided by what is published,
+    not by whether dbt built, so a run after a publish cut off midway publishes."""
     if dbt_target() != "duckdb":
         return {"published": None}
-    return publish_duckdb_marts(home)
+    return publish_duckdb_marts(home, skip_unchanged=skip_unchanged)
 
 
 def issue_templates(home: DataHome, monitoring_id: str) -> list[Path]:

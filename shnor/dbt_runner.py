@@ -79,6 +79,15 @@ def build_record(home: DataHome) -> Path:
     return home.dbt_artifacts / "last_build.json"
 
 
+def last_build_id(home: DataHome) -> str | None:
+    """Which successful build the warehouse's marts are: a digest of its record (inputs and time), new with
+    every build; None before the first."""
+    try:
+        return hashlib.sha256(build_record(home).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+
+
 def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = False,
               select: list[str] | None = None) -> dict:
     """``dbt build`` in its own process.

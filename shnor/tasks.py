@@ -97,16 +97,17 @@ def validate_before_reminder() -> dict:
 @task
 def dbt_build(params=None, triggering_asset_events=None) -> dict:
     """Builds and tests the dbt project (not again when nothing it reads has changed since the last
-    build); returns the monitorings whose data changed and whether the marts did."""
+    build); returns the monitorings whose data changed and whether dbt built."""
     result = _stages().dbt_runner.dbt_build(_home(), skip_unchanged=True)
     return {"monitoring_ids": _monitorings_of_events(params, triggering_asset_events),
-            "marts_unchanged": bool(result.get("unchanged"))}
+            "dbt_unchanged": bool(result.get("unchanged"))}
 
 
 @task(outlets=[MARTS])
 def publish_marts(built: dict, outlet_events=None) -> dict:
-    summary = ({"published": "без изменений: витрины те же, что опубликованы"} if built["marts_unchanged"]
-               else _stages().cycle.publish_marts(_home()))
+    # whether to publish is decided by what is published (its build id), not by whether dbt built just now:
+    # a run after a publish cut off midway publishes even though its marts are unchanged
+    summary = _stages().cycle.publish_marts(_home(), skip_unchanged=True)
     outlet_events[MARTS].extra = {"monitoring_ids": built["monitoring_ids"]}
     return summary
 
