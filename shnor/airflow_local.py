@@ -28,6 +28,7 @@ from pathlib import Path
 from shnor.windows import close_dag_id
 from shnor_core.reference import get_monitoring
 from shnor_core.settings import DAGS_DIR, PLUGINS_DIR, DataHome
+from shnor_core.warehouse import WarehouseBusy
 
 DEFAULT_PORT = 8080
 SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
@@ -131,6 +132,7 @@ def ensure_metadata_db(home: DataHome) -> None:
     marker.touch()
 
 
+_WAREHOUSE_BUSY = re.compile(r"WarehouseBusy: (?P<message>[^\n]+)")
 _RUN_FINISHED = re.compile(r"DagRun Finished: dag_id=(?P<dag_id>[\w.-]+),.*?\bstate=(?P<state>\w+)")
 
 
@@ -189,6 +191,9 @@ def run_dags(home: DataHome, dag_ids: tuple[str, ...], conf: dict | None,
         _report(home, started, seen, progress)
     states = {dag_id: run_state_from_log(log, dag_id) for dag_id in dag_ids}
     if child.returncode != 0 or any(state != "success" for state in states.values()):
+        held = _WAREHOUSE_BUSY.search(log.read_text(encoding="utf-8", errors="replace"))
+        if held:  # a task found the warehouse held by another process: say who, here, not only in the log
+            raise WarehouseBusy(f"{held['message'].strip()}; журнал: {log}")
         failed = next((d for d, state in states.items() if state != "success"), dag_ids[-1])
         raise RuntimeError(f"DAG {failed} не выполнен (код {child.returncode}, состояние {states[failed]}); "
                            f"журнал: {log}")

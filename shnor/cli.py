@@ -48,6 +48,7 @@ from shnor.run_lock import LOCK_FILE, HomeBusy, run_lock
 from shnor.run_report import cycle_summary, print_progress, print_summary
 from shnor.web.commands import add_web_commands
 from shnor.windows import DAG_START, REMINDER_DAYS, CalendarPlan, calendar_plan
+from shnor_core import warehouse
 from shnor_core.reference import get_monitoring, load_calendar
 from shnor_core.safety import UnsafeWorkbook
 from shnor_core.settings import DataHome
@@ -71,6 +72,7 @@ def cmd_sample_region(args) -> int:
 def cmd_run(args) -> int:
     home = _home(args)
     get_monitoring(args.monitoring)  # a wrong id is answered at once, with the valid ones
+    warehouse.ensure_writable(home.warehouse)  # a file held by another process is named before Airflow starts
     print(f"Цикл мониторинга {args.monitoring}: приём → витрины → отчёты (DAG Airflow на SQLite)", file=sys.stderr,
           flush=True)
     started = time.monotonic()
@@ -435,7 +437,9 @@ def cmd_benchmark(args) -> int:
 
 # Commands that write to the data home hold its run lock (shnor.run_lock): one at a time.
 WRITING_COMMANDS = {"demo", "sample-region", "run", "backfill", "build", "report", "docs", "templates"}
-EXIT_REFUSED, EXIT_ERROR, EXIT_BUSY = 1, 2, 3
+# 3: another run holds the home (shnor.run_lock); 4: another process (an analyst's DuckDB session) holds the
+# warehouse file, named with its PID and command line (shnor_core.warehouse.WarehouseBusy).
+EXIT_REFUSED, EXIT_ERROR, EXIT_BUSY, EXIT_WAREHOUSE_BUSY = 1, 2, 3, 4
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -448,6 +452,9 @@ def main(argv: list[str] | None = None) -> int:
     except HomeBusy as busy:
         print(f"shnor: {busy}", file=sys.stderr)
         return EXIT_BUSY
+    except warehouse.WarehouseBusy as held:
+        print(f"shnor: {held}", file=sys.stderr)
+        return EXIT_WAREHOUSE_BUSY
     except (RuntimeError, KeyError, FileNotFoundError) as error:
         print(f"shnor: {error.args[0] if isinstance(error, KeyError) and error.args else error}", file=sys.stderr)
         return EXIT_ERROR

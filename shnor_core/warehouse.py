@@ -113,6 +113,13 @@ def _open(path: Path, read_only: bool, wait: float | None) -> duckdb.DuckDBPyCon
             pause = min(pause * 2, 2.0)
 
 
+def ensure_writable(path: Path, wait: float | None = None) -> None:
+    """Raise ``WarehouseBusy`` (naming the holder) unless this process could write the warehouse now, or within
+    ``wait``: a run asks before it starts, instead of failing in its first task."""
+    if Path(path).exists():
+        _open(Path(path), read_only=False, wait=wait).close()
+
+
 @contextmanager
 def connect(path: Path, read_only: bool = False, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection closed on exit (``wait``: seconds to wait for a lock held by another process)."""
