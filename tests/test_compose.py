@@ -15,6 +15,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -391,3 +392,34 @@ def test_docker_compose_config_accepts_a_throwaway_env_and_refuses_a_missing_sec
     assert completed.returncode == 0, completed.stderr
     completed = config({k: v for k, v in env.items() if k != "AIRFLOW_JWT_SECRET"})
     assert completed.returncode != 0 and "AIRFLOW_JWT_SECRET" in completed.stderr
+
+
+# --- Exposure (issue 28): loopback by default, Secure cookies, production mode, the PostgreSQL CI tests ---------
+
+PORT = re.compile(r"\$\{SHNOR_BIND_ADDRESS:-127\.0\.0\.1\}:(?P<host>\d+):(?P<container>\d+)")
+
+
+def test_published_ports_bind_to_loopback_unless_told_otherwise():
+    published = {name: service["ports"] for name, service in compose()["services"].items() if "ports" in service}
+    assert set(published) == {"airflow-apiserver", "shnor-web", "metabase"}
+    for name, ports in published.items():
+        for port in ports:  # never "8080:8080" (every interface) nor a fixed address
+            assert isinstance(port, str) and PORT.fullmatch(port), (name, port)
+    assert env_example()["SHNOR_BIND_ADDRESS"] == "127.0.0.1"
+
+
+def test_upload_page_runs_in_production_with_secure_cookies_by_default():
+    web = environment(compose()["services"]["shnor-web"])
+    assert web["SHNOR_ENV"] == "production"
+    assert web["SHNOR_WEB_HTTPS_ONLY"] == "${SHNOR_WEB_HTTPS_ONLY:-true}" and env_example()["SHNOR_WEB_HTTPS_ONLY"] == "true"
+    for name in AIRFLOW_SERVICES:
+        assert environment(compose()["services"][name])["SHNOR_ENV"] == "production", name
+
+
+def test_compose_postgres_is_the_major_the_ci_tests():
+    """.ci/postgres.sh tests row-level security on the distribution's PostgreSQL; compose must deploy that major."""
+    major = compose()["services"]["postgres"]["image"].split(":")[1].split(".")[0]
+    assert major == "15"
+    installed = sorted((int(p.name) for p in Path("/usr/lib/postgresql").glob("*") if p.name.isdigit()))
+    if installed:  # where the CI's server is installed (here and in .ci/run), it is the same major
+        assert str(installed[-1]) == major
