@@ -419,7 +419,8 @@ def test_upload_page_runs_in_production_with_secure_cookies_by_default():
 def test_compose_postgres_is_the_major_the_ci_tests():
     """.ci/postgres.sh tests row-level security on the distribution's PostgreSQL; compose must deploy that major."""
     major = compose()["services"]["postgres"]["image"].split(":")[1].split(".")[0]
-    assert major == "15"
+    assert major.isdigit()
     installed = sorted((int(p.name) for p in Path("/usr/lib/postgresql").glob("*") if p.name.isdigit()))
-    if installed:  # where the CI's server is installed (here and in .ci/run), it is the same major
-        assert str(installed[-1]) == major
+    if installed:  # where the CI's server is installed (here and in .ci/run: the newest), it is the same major
+        assert str(installed[-1]) == major, (f"CI tests PostgreSQL {installed[-1]}, compose deploys {major}: "
+                                             "pin compose's postgres image to the major CI tests")
