@@ -65,6 +65,7 @@ def _killed_publish(home, line: int) -> int:
     that stage boundary, nothing of the process left to clean up after itself. Its wait status."""
     child = os.fork()
     if child == 0:
+        signal.alarm(120)  # a child stuck on a lock another thread held at fork ends (SIGALRM), never hangs the test
         def each_line(frame, event, arg):
             if event == "line" and frame.f_lineno == line:
                 os.kill(os.getpid(), signal.SIGKILL)
