@@ -149,7 +149,7 @@ def cmd_check_results(args) -> int:
     report = {"file": str(args.path), "status": status, "kind": read.kind, "layout": read.layout,
               "detection": read.details.get("detection"), "rows_total": len(read.rows),
               "registry": verdict.registry, "held_for_review": read.held_reason, "years": read.years, "rows": rows,
-              "unmatched": read.unmatched,
+              "unmatched": read.unmatched, "notes": read.notes,
               "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors]}
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
@@ -165,6 +165,8 @@ def cmd_check_results(args) -> int:
             print(f"  … ещё {len(read.rows) - 10}")
         for item in report["unmatched"]:
             print(f"  НЕ СОПОСТАВЛЕНО строка {item['source_row']}: «{item['written_name']}» — {item['reason']}")
+        for note in read.notes:  # names that wait: counted, the rest of the file goes on
+            print(f"  ЗАМЕЧАНИЕ: {note}")
         print("\n".join(_error_lines(report["errors"])))
         print({"accepted": "Файл принят", "unreadable": "Файл не прочитан",
                "held_for_review": f"Файл отложен для проверки человеком: {read.held_reason}"}.get(status, "Файл отклонён"))

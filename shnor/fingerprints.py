@@ -15,6 +15,9 @@ from shnor_core import warehouse
 from shnor_core.settings import CALENDARS_DIR, DBT_PROJECT_DIR, FORMS_DIR, PROJECT_ROOT, DataHome
 
 _DBT_INPUTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "selectors.yml", "profiles.yml")
+# The code that resolves names before each build (shnor.identity and the matchers it calls): a better matcher
+# re-resolves archived rows on the next cycle's build, as a new registry or decision does.
+_IDENTITY_CODE = ("shnor/identity.py", "shnor_core/names.py", "ingestion/school_names.py")
 
 
 def _files(*roots: Path) -> list[Path]:
@@ -31,7 +34,8 @@ def dbt_inputs(home: DataHome, target: str) -> str:
     digest = hashlib.sha256(target.encode())
     _digest_files(digest, _files(*(DBT_PROJECT_DIR / name for name in _DBT_INPUTS if (DBT_PROJECT_DIR / name).exists())),
                   DBT_PROJECT_DIR)
-    _digest_files(digest, _files(FORMS_DIR, CALENDARS_DIR), PROJECT_ROOT)
+    _digest_files(digest, _files(FORMS_DIR, CALENDARS_DIR, *(PROJECT_ROOT / name for name in _IDENTITY_CODE)),
+                  PROJECT_ROOT)
     if crosswalk_path(home).exists():
         _digest_files(digest, [crosswalk_path(home)], home.root)
     if home.warehouse.exists():

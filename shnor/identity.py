@@ -335,3 +335,14 @@ _MUNICIPALITY_TYPES = {
     "municipality_name": "string", "score": "float64", "evidence": "string", "candidates": "string",
     "needs_review": "bool", "decided_by": "string", "source_rows": "int64", "participants": "float64"}
 _MUNICIPALITY_COLUMNS = list(_MUNICIPALITY_TYPES)
+
+
+def identity_summary(home: DataHome) -> dict[str, dict[str, int]]:
+    """Rows, participants and distinct names of results per status of the last build (for the run summary)."""
+    with warehouse.connect(home.warehouse, read_only=True) as con:
+        present = con.execute("select count(*) from information_schema.tables where table_schema = ? "
+                              "and table_name = 'school_names'", [SCHEMA]).fetchall()[0][0]
+        rows = con.execute(f"select status, sum(source_rows), sum(participants), count(distinct name_id) "
+                           f"from {SCHOOL_NAMES} group by status").fetchall() if present else []
+    return {status: {"rows": int(n), "participants": int(people), "names": int(names)}
+            for status, n, people, names in rows}

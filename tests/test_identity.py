@@ -31,7 +31,13 @@ import pytest
 from ingestion.detect import ReadContext, read_source
 from ingestion.school_names import SchoolMatcher, SchoolRef
 from shnor import cli
-from shnor.identity import UNREGISTERED_PREFIX, resolve_municipality, resolve_school, unregistered_key
+from shnor.identity import (
+    UNREGISTERED_PREFIX,
+    identity_summary,
+    resolve_municipality,
+    resolve_school,
+    unregistered_key,
+)
 from shnor_core import warehouse
 from shnor_core.reference import Municipality
 from shnor_core.settings import PROJECT_ROOT, DataHome, reference_environment
@@ -202,9 +208,15 @@ def region75(tmp_path_factory):
 def test_municipalities_only_then_decisions_then_a_late_registry(region75):
     home, env = region75["home"], region75["env"]
 
-    # 1. municipalities only: 110 participants in the marts as unregistered schools, 50 waiting in review
+    # 1. municipalities only: the check accepts the file and counts what waits; 110 participants reach the marts as
+    # unregistered schools, 50 wait in review
+    checked = shnor(env, "check-results", str(home.landing / "results" / "ЕГЭ 2024 по ОО.xlsx"))
+    assert checked.returncode == 0 and checked.stdout.rstrip().endswith("Файл принят"), checked.stdout
+    assert "ЗАМЕЧАНИЕ: в 3 из 8 строк МО пока не распознано" in checked.stdout
     first = run_stages(env)
     assert first["identity"]["rows_by_status"] == {"unregistered": 4, "review": 4}
+    assert identity_summary(home) == {"unregistered": {"rows": 4, "participants": 110, "names": 4},
+                                      "review": {"rows": 4, "participants": 50, "names": 4}}
     rows = results(home)
     assert [(oktmo, registered, participants) for _, oktmo, registered, participants in rows] == [
         (REGION, False, 25), (CHITA, False, 30), (CHITA, False, 40), (GORNY, False, 15)]
