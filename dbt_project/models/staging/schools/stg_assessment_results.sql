@@ -1,5 +1,6 @@
 -- Rows as read, with municipality and school as resolved before this build (identity.school_names): the
--- reader's own guess is kept for lineage only, so a registry or a decision that came later applies here.
+-- reader's own guess is kept for lineage only, so a registry or a decision that came later applies here. The
+-- written key is compared with empty text for none on both sides (a copy to PostgreSQL turns '' into null).
 select
     rows.procedure as assessment_procedure,
     cast(rows.year as integer) as assessment_year,
@@ -23,7 +24,7 @@ select
     rows.source_cell
 from {{ source('raw', 'assessment_results') }} as rows
 left join {{ source('identity', 'school_names') }} as names
-    on coalesce(rows.municipality_name_raw, '') = names.municipality_name_raw
-   and coalesce(rows.municipality_oktmo, '') = names.municipality_oktmo_read
-   and coalesce(rows.school_name_raw, '') = names.school_name_raw
-   and coalesce(rows.school_code, '') = names.school_code_read
+    on coalesce(rows.municipality_name_raw, '') = coalesce(names.municipality_name_raw, '')
+   and coalesce(rows.municipality_oktmo, '') = coalesce(names.municipality_oktmo_read, '')
+   and coalesce(rows.school_name_raw, '') = coalesce(names.school_name_raw, '')
+   and coalesce(rows.school_code, '') = coalesce(names.school_code_read, '')
