@@ -65,11 +65,16 @@ def _value(row: TableRow, name: str):
 
 
 def _municipality_of(row: TableRow, layout: Layout, resolver: _Resolver) -> tuple[Municipality | None, str]:
-    written = row.municipality_text or (str(_value(row, "municipality")) if _value(row, "municipality") else "")
+    written = _written_municipality(row) or ""
     spec = next((c for c in layout.columns if c.field == "municipality"), None)
     if spec is not None and not spec.resolve:
         return None, written
     return resolver.municipality(written), written
+
+
+def _written_municipality(row: TableRow) -> str | None:
+    """The municipality as the row writes it (None where only the file's title or name says it)."""
+    return row.municipality_text or (str(_value(row, "municipality")) if _value(row, "municipality") else None)
 
 
 def _lineage(read: SourceRead, row: TableRow) -> dict:
@@ -132,7 +137,7 @@ def emit_lists(table: Table, read: SourceRead, resolver: _Resolver) -> list[dict
                                              f"не удалось определить {_FACT_RU[name]}: нет ни в столбце, ни в "
                                              "заголовке, ни в имени листа или файла"))
         records.append({"list_kind": kind, "year": year, "municipality_oktmo": municipality.oktmo if municipality else None,
-                        "school_name_raw": written, "school_code": code, "match_score": score, **_lineage(read, row)})
+                        "municipality_name_raw": _written_municipality(row), "school_name_raw": written, "school_code": code, "match_score": score, **_lineage(read, row)})
     return records
 
 
@@ -184,6 +189,7 @@ def emit_mentors(table: Table, read: SourceRead, resolver: _Resolver) -> list[di
         visits = _value(row, "visits")
         records.append({"person_id": identifier, "role": role,
                         "year": year, "municipality_oktmo": municipality.oktmo if municipality else None,
+                        "municipality_name_raw": _written_municipality(row),
                         "school_name_raw": written, "school_code": code, "match_score": score,
                         "own_school_code": own_code, "visits": None if visits is None else int(visits),
                         "risk_programme": {"yes": True, "no": False}.get(_value(row, "risk_programme")),
@@ -414,6 +420,7 @@ def emit_people(table: Table, read: SourceRead, resolver: _Resolver) -> list[dic
         records.append({"person_id": identifier, "role": role, "team_role": team_role,
                         "registry_year": _value(row, "year") or _year_of(table, row, "year", read, missing),
                         "municipality_oktmo": municipality.oktmo if municipality else None,
+                        "municipality_name_raw": _written_municipality(row),
                         "school_name_raw": written or None, "school_code": code, "match_score": score,
                         **_lineage(read, row)})
     read.people = typed_frame(list(people.values()), PEOPLE_COLUMNS)
@@ -437,6 +444,7 @@ def emit_development(table: Table, read: SourceRead, resolver: _Resolver) -> lis
         hours = _value(row, "hours")
         records.append({"person_id": identifier, "event_year": year,
                         "municipality_oktmo": municipality.oktmo if municipality else None,
+                        "municipality_name_raw": _written_municipality(row),
                         "school_name_raw": written or None, "school_code": code, "match_score": score,
                         "event_kind": _value(row, "event_kind"), "event_title": _value(row, "event_title"),
                         "start_date": days[0].isoformat() if days else None,
