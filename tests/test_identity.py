@@ -33,7 +33,10 @@ from ingestion.school_names import SchoolMatcher, SchoolRef
 from shnor import cli
 from shnor.identity import (
     UNREGISTERED_PREFIX,
+    crosswalk_path,
     identity_summary,
+    load_crosswalk,
+    record_decision,
     resolve_municipality,
     resolve_school,
     unregistered_key,
@@ -149,6 +152,25 @@ def test_a_school_whose_municipality_is_unknown_or_whose_name_fits_two_waits_in_
     two = SchoolMatcher([SchoolRef("1", "МБОУ СОШ № 5", CHITA), SchoolRef("2", "МАОУ СОШ № 5", CHITA)])
     waiting = resolve_school("СОШ № 5", "", chita, "", two, {})
     assert waiting.status == "review" and waiting.candidates == ["1 МБОУ СОШ № 5", "2 МАОУ СОШ № 5"]
+
+
+def test_decisions_are_data_with_who_and_when_and_the_latest_one_counts(tmp_path):
+    home = DataHome(tmp_path / "home")
+    record_decision(home, "school", CHITA, "МБОУ СОШ № 5", "map", "7501005", "Иванова")
+    record_decision(home, "school", CHITA, "МБОУ  «СОШ № 5»", "reject", "7501005", "Петров", "это другая школа")
+    record_decision(home, "municipality", "", MINISTRY, "not_ours", decided_by="Иванова")
+    crosswalk = load_crosswalk(home)
+    assert len(crosswalk) == 2  # the second decision on the same written name (quotes and spaces aside) replaced it
+    later = crosswalk[("school", CHITA, "мбоу сош № 5")]
+    assert (later.decision, later.decided_by, later.note) == ("reject", "Петров", "это другая школа")
+    assert len(crosswalk_path(home).read_text(encoding="utf-8").splitlines()) == 4  # every decision kept, for audit
+    chita = resolve_municipality(CHITA_BODY, REFERENCE, crosswalk, REGION)
+    registry = SchoolMatcher([SchoolRef("7501005", "МБОУ СОШ № 5", CHITA)])
+    rejected = resolve_school("МБОУ СОШ № 5", "", chita, "", registry, crosswalk)
+    assert (rejected.status, rejected.school_key) == ("unregistered", unregistered_key(CHITA, "МБОУ СОШ № 5"))
+    assert resolve_municipality(MINISTRY, REFERENCE, crosswalk, REGION).status == "not_ours"
+    ministry = resolve_municipality(MINISTRY, REFERENCE, crosswalk, REGION)
+    assert resolve_school("ГОУ лицей-интернат", "", ministry, "", registry, crosswalk).status == "not_ours"
 
 
 # ---- slow: the region through the warehouse, builds without re-ingest ----------------------------------------
