@@ -1,9 +1,9 @@
 """Rows of a table read by a layout (``ingestion.tables``) turned into a source kind's raw rows: names
 matched to the reference (municipalities) and the region's registry (schools), measures unpivoted into
 one row per metric, people kept apart under pseudonyms (names, positions and contacts for the restricted schema only),
-roadmap activities matched to the catalogue and their schedules turned into due dates. A file in which
-most rows resolve to no
-municipality, or to no school while the region's registry is loaded, is held for a person to review.
+roadmap activities matched to the catalogue and their schedules turned into due dates. Names are kept as written:
+the match made here is a first guess for the checkers; the warehouse resolves names again on every build
+(``shnor.identity``). A file is held for a person only when its structure is in doubt, never for its names.
 """
 
 from __future__ import annotations
@@ -65,11 +65,16 @@ def _value(row: TableRow, name: str):
 
 
 def _municipality_of(row: TableRow, layout: Layout, resolver: _Resolver) -> tuple[Municipality | None, str]:
-    written = row.municipality_text or (str(_value(row, "municipality")) if _value(row, "municipality") else "")
+    written = _written_municipality(row) or ""
     spec = next((c for c in layout.columns if c.field == "municipality"), None)
     if spec is not None and not spec.resolve:
         return None, written
     return resolver.municipality(written), written
+
+
+def _written_municipality(row: TableRow) -> str | None:
+    """The municipality as the row writes it (None where only the file's title or name says it)."""
+    return row.municipality_text or (str(_value(row, "municipality")) if _value(row, "municipality") else None)
 
 
 def _lineage(read: SourceRead, row: TableRow) -> dict:
@@ -132,7 +137,7 @@ def emit_lists(table: Table, read: SourceRead, resolver: _Resolver) -> list[dict
                                              f"не удалось определить {_FACT_RU[name]}: нет ни в столбце, ни в "
                                              "заголовке, ни в имени листа или файла"))
         records.append({"list_kind": kind, "year": year, "municipality_oktmo": municipality.oktmo if municipality else None,
-                        "school_name_raw": written, "school_code": code, "match_score": score, **_lineage(read, row)})
+                        "municipality_name_raw": _written_municipality(row), "school_name_raw": written, "school_code": code, "match_score": score, **_lineage(read, row)})
     return records
 
 
@@ -184,6 +189,7 @@ def emit_mentors(table: Table, read: SourceRead, resolver: _Resolver) -> list[di
         visits = _value(row, "visits")
         records.append({"person_id": identifier, "role": role,
                         "year": year, "municipality_oktmo": municipality.oktmo if municipality else None,
+                        "municipality_name_raw": _written_municipality(row),
                         "school_name_raw": written, "school_code": code, "match_score": score,
                         "own_school_code": own_code, "visits": None if visits is None else int(visits),
                         "risk_programme": {"yes": True, "no": False}.get(_value(row, "risk_programme")),
@@ -414,6 +420,7 @@ def emit_people(table: Table, read: SourceRead, resolver: _Resolver) -> list[dic
         records.append({"person_id": identifier, "role": role, "team_role": team_role,
                         "registry_year": _value(row, "year") or _year_of(table, row, "year", read, missing),
                         "municipality_oktmo": municipality.oktmo if municipality else None,
+                        "municipality_name_raw": _written_municipality(row),
                         "school_name_raw": written or None, "school_code": code, "match_score": score,
                         **_lineage(read, row)})
     read.people = typed_frame(list(people.values()), PEOPLE_COLUMNS)
@@ -437,6 +444,7 @@ def emit_development(table: Table, read: SourceRead, resolver: _Resolver) -> lis
         hours = _value(row, "hours")
         records.append({"person_id": identifier, "event_year": year,
                         "municipality_oktmo": municipality.oktmo if municipality else None,
+                        "municipality_name_raw": _written_municipality(row),
                         "school_name_raw": written or None, "school_code": code, "match_score": score,
                         "event_kind": _value(row, "event_kind"), "event_title": _value(row, "event_title"),
                         "start_date": days[0].isoformat() if days else None,
@@ -459,26 +467,35 @@ EMITTERS: dict[str, tuple[Callable, dict[str, str]]] = {
 }
 
 
-def _hold_if_unresolved(read: SourceRead, layout: Layout, matcher: SchoolMatcher, rows: list[dict]) -> None:
-    """Never report as accepted what was not understood: most rows without a municipality (where the
-    layout resolves municipalities), or without a school while the region's registry is loaded."""
+def _hold_if_structure_in_doubt(read: SourceRead, layout: Layout, matcher: SchoolMatcher, rows: list[dict]) -> None:
+    """Names never hold a file: who a written name is gets resolved in the warehouse on every build, resolved rows
+    go on and the rest wait in review (``shnor review``), counted here in the file's notes. A file is held whole
+    only when its structure is in doubt: in most rows the columns read as the municipality and the school are
+    empty (the header was taken for something it is not)."""
     if not rows or "municipality_oktmo" not in rows[0] or "school_code" not in rows[0]:
         return
-    keys = {(r["source_sheet"], r["source_row"]): r for r in rows}.values()
+    keys = list({(r["source_sheet"], r["source_row"]): r for r in rows}.values())
     resolves = next((c.resolve for c in layout.columns if c.field == "municipality"), bool(layout.hierarchy))
-    without_municipality = sum(1 for r in keys if r["municipality_oktmo"] is None)
+    unnamed = sum(1 for r in keys if not r.get("school_name_raw") and not r.get("school_code")
+                  and not r.get("municipality_name_raw") and not r.get("municipality_oktmo"))
+    share = layout.review_share
+    if unnamed > share * len(keys):
+        read.held_reason = f"в {unnamed} из {len(keys)} строк нет ни названия МО, ни названия школы"
+        read.errors.append(CellError(read.file.name, "", "", "", "",
+                                     f"файл отложен для проверки человеком: {read.held_reason} — похоже, шапка "
+                                     f"таблицы распознана неверно (порог — {share:.0%} строк, "
+                                     "ingestion/layouts/_defaults.yaml)"))
+        return
+    without_municipality = sum(1 for r in keys if r["municipality_oktmo"] is None) if resolves else 0
     municipalities = {r["municipality_oktmo"] for r in keys if r["municipality_oktmo"]}
     registry_here = any(oktmo in matcher.by_municipality for oktmo in municipalities)
-    without_school = sum(1 for r in keys if r["school_code"] is None)
-    share = layout.review_share
-    if resolves and without_municipality > share * len(keys):
-        read.held_reason = (f"в {without_municipality} из {len(keys)} строк муниципальное образование не распознано")
-    elif registry_here and without_school > share * len(keys):
-        read.held_reason = (f"{without_school} из {len(keys)} школ не сопоставлены с реестром школ региона")
-    if read.held_reason:
-        read.errors.append(CellError(read.file.name, "", "", "", "",
-                                     f"файл отложен для проверки человеком: {read.held_reason} (порог — "
-                                     f"{share:.0%} строк, ingestion/layouts/_defaults.yaml)"))
+    without_school = sum(1 for r in keys if r["school_code"] is None) if registry_here else 0
+    if without_municipality:
+        read.notes.append(f"в {without_municipality} из {len(keys)} строк МО пока не распознано: строки загружены "
+                          "и ждут решения (shnor review) — остальные идут в витрины")
+    if without_school:
+        read.notes.append(f"{without_school} из {len(keys)} строк: школа не сопоставлена с реестром — в витринах "
+                          "как незарегистрированная или ждёт решения (shnor review)")
 
 
 def read_with_layout(layout: Layout, path: Path, sha256: str, sheets: list[SheetRows],
@@ -497,7 +514,7 @@ def read_with_layout(layout: Layout, path: Path, sha256: str, sheets: list[Sheet
         read.year = records[0]["year"]
     if not records and not read.errors:
         read.errors.append(CellError(path.name, "", "", "", "", "в таблице нет ни одной строки данных под шапкой"))
-    _hold_if_unresolved(read, layout, matcher, records)
+    _hold_if_structure_in_doubt(read, layout, matcher, records)
     read.rows = typed_frame(records, kind.columns)
     read.details = {"sheets": ", ".join(f.sheet.title for f in table.fits)}
     return read

@@ -17,6 +17,8 @@
     shnor region init CODE --municipalities FILE [--name N --oktmo-prefix P --institution I] [--registry F]
                       [--year Y] [--project DIR]   a region's seeds rows, calendar skeleton, registry (docs/regions.md)
     shnor region show CODE [--json]   what a region has in the reference (seeds, calendar, forms, texts) and lacks
+    shnor review [--all] [--json]     names waiting for a person, with candidates and what is at stake
+    shnor review confirm|reject ID [--code C] [--by WHO]; review map ID CODE|--not-ours; review export FILE
 
 Defaults that name the demo region (docs/regions.md): ``--monitoring`` is ``mph-2025``, the demo's window, for the
 commands that take one window.
@@ -44,6 +46,7 @@ from shnor.cycle import build_reports, issue_templates
 from shnor.dbt_runner import dbt_build
 from shnor.docs_site import build_docs
 from shnor.regions import Reference, RegionError, init_lines, init_region, overview_lines, region_overview
+from shnor.review import decide, export_crosswalk, item_lines, items_json, review_items
 from shnor.run_lock import LOCK_FILE, HomeBusy, run_lock
 from shnor.run_report import cycle_summary, print_progress, print_summary
 from shnor.web.commands import add_web_commands
@@ -148,7 +151,7 @@ def cmd_check_results(args) -> int:
     report = {"file": str(args.path), "status": status, "kind": read.kind, "layout": read.layout,
               "detection": read.details.get("detection"), "rows_total": len(read.rows),
               "registry": verdict.registry, "held_for_review": read.held_reason, "years": read.years, "rows": rows,
-              "unmatched": read.unmatched,
+              "unmatched": read.unmatched, "notes": read.notes,
               "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors]}
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
@@ -164,6 +167,8 @@ def cmd_check_results(args) -> int:
             print(f"  … ещё {len(read.rows) - 10}")
         for item in report["unmatched"]:
             print(f"  НЕ СОПОСТАВЛЕНО строка {item['source_row']}: «{item['written_name']}» — {item['reason']}")
+        for note in read.notes:  # names that wait: counted, the rest of the file goes on
+            print(f"  ЗАМЕЧАНИЕ: {note}")
         print("\n".join(_error_lines(report["errors"])))
         print({"accepted": "Файл принят", "unreadable": "Файл не прочитан",
                "held_for_review": f"Файл отложен для проверки человеком: {read.held_reason}"}.get(status, "Файл отклонён"))
@@ -243,6 +248,19 @@ def calendar_runs(plan: CalendarPlan, region: str | None = None, year: int | Non
     return sorted(runs, key=lambda r: (r["fires_at"], r["dag_id"]))
 
 
+def windows_before_start(plan: CalendarPlan, runs: list[dict], region: str | None, year: int | None) -> list[str]:
+    """Why a window of the calendar has no run: it opens before the DAGs' start date, which the scheduler never
+    goes behind, so the window is run by hand (``shnor run``) or with its year (``shnor backfill``)."""
+    scheduled = {run["monitoring_id"] for run in runs}
+    windows = {w.monitoring_id: w for spec in plan.dags for w in spec.windows
+               if (region is None or w.region_code == region) and (year is None or w.year == year)}
+    return [f"  {w.monitoring_id}: окно {w.window_open} — {w.window_close} открывается раньше даты "
+            f"начала расписания DAG ({DAG_START:%d.%m.%Y}): планировщик его не запустит. Загрузить историю: "
+            f"shnor run --monitoring {w.monitoring_id} или shnor backfill --year {w.year}"
+            for w in sorted(windows.values(), key=lambda w: w.window_open)
+            if w.monitoring_id not in scheduled and w.window_open < DAG_START.date().isoformat()]
+
+
 def cmd_calendar_show(args) -> int:
     """The runs a calendar yields, so an operator can check a calendar before deploying it: every DAG the
     calendar makes and each of its runs, and every row left out with its file, line and reason."""
@@ -255,6 +273,8 @@ def cmd_calendar_show(args) -> int:
         return 1 if plan.problems else 0
     events = f" ({args.event})" if args.event else ""
     print(f"Запуски{events}: {len(runs)}")
+    for line in windows_before_start(plan, runs, args.region, args.year):
+        print(line)
     for run in runs:
         print(f"  {run['fires_at'][:16]}  {run['dag_id']:40} {run['monitoring_id']:28} окно "
               f"{run['data_interval_start'][:10]} — {run['data_interval_end'][:10]} (не включая)  трек {run['track']}  "
@@ -286,6 +306,29 @@ def cmd_region_show(args) -> int:
     else:
         print("\n".join(overview_lines(overview)))
     return 1 if overview["problems"] else 0
+
+
+def cmd_review(args) -> int:
+    """Names the last build could not resolve with certainty (exit 1 while any waits), with what is at stake."""
+    items = review_items(_home(args), show_all=args.all)
+    if args.json:
+        print(json.dumps(items_json(items), ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(item_lines(items)))
+    return 1 if any(item.status == "review" for item in items) else 0
+
+
+def cmd_review_decide(args) -> int:
+    """A person's decision on one name: stored in the crosswalk of the data home, applied on the next build."""
+    decision = "not_ours" if getattr(args, "not_ours", False) else args.review_command
+    print(decide(_home(args), args.name_id, decision, getattr(args, "code", None), args.by, args.note or ""))
+    return 0
+
+
+def cmd_review_export(args) -> int:
+    count = export_crosswalk(_home(args), Path(args.path))
+    print(f"Решений: {count} → {args.path}")
+    return 0
 
 
 def cmd_docs(args) -> int:
@@ -403,6 +446,27 @@ def build_parser() -> argparse.ArgumentParser:
                       "данных и чего не хватает (код выхода 1)", region)
     show_region.add_argument("code", metavar="КОД", help="код региона")
     as_json(show_region, "сводка")
+    review = add("review", cmd_review, "названия МО и школ, которые ждут решения человека: кандидаты, доводы, что "
+                 "на кону (строк, участников, окон); решения хранятся в каталоге данных и применяются при сборке")
+    review.add_argument("--all", action="store_true", help="все написанные названия, а не только ждущие решения")
+    as_json(review, "список")
+    decisions = review.add_subparsers(dest="review_command", metavar="РЕШЕНИЕ")
+    for name, help_text in [("confirm", "подтвердить предложенное сопоставление (или первого кандидата)"),
+                            ("reject", "отклонить предложенное сопоставление"),
+                            ("map", "сопоставить с кодом (ОКТМО МО или код ОО) или отметить «не наше» (--not-ours)")]:
+        decision = add(name, cmd_review_decide, help_text, decisions)
+        decision.add_argument("name_id", metavar="НОМЕР", help="номер названия из списка shnor review")
+        if name == "map":
+            target = decision.add_mutually_exclusive_group(required=True)
+            target.add_argument("code", nargs="?", metavar="КОД", help="ОКТМО МО или код ОО из реестра")
+            target.add_argument("--not-ours", action="store_true", help="не наше МО / не наша школа: строки не идут "
+                                "в витрины, причина сохраняется")
+        else:
+            decision.add_argument("--code", help="другой код вместо предложенного")
+        decision.add_argument("--by", help="кто решил (по умолчанию — имя пользователя системы)")
+        decision.add_argument("--note", help="пояснение к решению")
+    export = add("export", cmd_review_export, "выгрузить все решения (CSV: кто и когда)", decisions)
+    export.add_argument("path", metavar="ФАЙЛ", help="куда записать CSV")
     add("airflow", cmd_airflow, "веб-интерфейс Airflow на каталоге данных (airflow standalone)").add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"порт веб-интерфейса (по умолчанию {DEFAULT_PORT})")
     add("build", cmd_build, "dbt build по хранилищу")

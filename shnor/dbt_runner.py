@@ -13,6 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from shnor.fingerprints import dbt_inputs, remember, unchanged
+from shnor.identity import resolve_identity
 from shnor.postgres import copy_raw_tables, ensure_access_model
 from shnor_core.settings import DBT_PROJECT_DIR, DataHome
 
@@ -93,8 +94,9 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
     """``dbt build`` in its own process.
 
     A separate process keeps dbt's DuckDB connection out of the caller, which matters under
-    ``airflow dags test`` where every task shares one process. With the ``postgres`` target
-    (``SHNOR_DBT_TARGET=postgres``) the raw tables are first copied to PostgreSQL. With
+    ``airflow dags test`` where every task shares one process. Names are resolved first, every build
+    (``shnor.identity``: the identity tables staging reads). With the ``postgres`` target
+    (``SHNOR_DBT_TARGET=postgres``) the raw and identity tables are then copied to PostgreSQL. With
     ``skip_unchanged`` (the cycle's DAG), a build whose inputs are those of the last successful build is
     not run again: the marts are already what it would make. ``select`` builds only those nodes (dbt's
     selection syntax: tests, a benchmark's subset); such a build is never recorded as the project's build.
@@ -103,6 +105,7 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
     fingerprint = dbt_inputs(home, target)
     if skip_unchanged and not select and unchanged(build_record(home), fingerprint):
         return {"dbt_results": {}, "unchanged": True}
+    identity = resolve_identity(home)
     if target == "postgres":
         copy_raw_tables(home)
         ensure_access_model()
@@ -120,4 +123,4 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
     if not select:
         remember(build_record(home), fingerprint)
     keep_parse(home, target)
-    return {"dbt_results": statuses}
+    return {"dbt_results": statuses, "identity": identity}

@@ -1,7 +1,7 @@
 """What a build's or the reports' result depends on, as one digest, so a rerun with nothing new skips the
 work (a second cycle of the same window, the reminder run that found no new file). dbt's result depends on
-the files the warehouse took in (their hashes, statuses and arrival), the catalogues and calendars, and
-the dbt project itself; the reports', on the marts and the code that writes them."""
+the files the warehouse took in (their hashes, statuses and arrival), the catalogues and calendars, people's
+decisions on names (the crosswalk) and the dbt project itself; the reports', on the marts and the code that writes them."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from shnor.identity import crosswalk_path
 from shnor_core import warehouse
 from shnor_core.settings import CALENDARS_DIR, DBT_PROJECT_DIR, FORMS_DIR, PROJECT_ROOT, DataHome
 
 _DBT_INPUTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "selectors.yml", "profiles.yml")
+# The code that resolves names before each build (shnor.identity and the matchers it calls): a better matcher
+# re-resolves archived rows on the next cycle's build, as a new registry or decision does.
+_IDENTITY_CODE = ("shnor/identity.py", "shnor_core/names.py", "ingestion/school_names.py")
 
 
 def _files(*roots: Path) -> list[Path]:
@@ -30,7 +34,10 @@ def dbt_inputs(home: DataHome, target: str) -> str:
     digest = hashlib.sha256(target.encode())
     _digest_files(digest, _files(*(DBT_PROJECT_DIR / name for name in _DBT_INPUTS if (DBT_PROJECT_DIR / name).exists())),
                   DBT_PROJECT_DIR)
-    _digest_files(digest, _files(FORMS_DIR, CALENDARS_DIR), PROJECT_ROOT)
+    _digest_files(digest, _files(FORMS_DIR, CALENDARS_DIR, *(PROJECT_ROOT / name for name in _IDENTITY_CODE)),
+                  PROJECT_ROOT)
+    if crosswalk_path(home).exists():
+        _digest_files(digest, [crosswalk_path(home)], home.root)
     if home.warehouse.exists():
         with warehouse.connect(home.warehouse, read_only=True) as con:
             rows = con.execute(f"select source_sha256, status, received_at from {warehouse.FILES_TABLE} "

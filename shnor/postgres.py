@@ -51,32 +51,36 @@ def connect(**overrides):
         con.close()
 
 
+COPIED_SCHEMAS = ("raw", "identity")  # what dbt reads: the raw rows and the names resolved before each build
+
+
 def copy_raw_tables(home: DataHome) -> dict[str, int]:
-    """Replace PostgreSQL's ``raw`` tables with every table of the DuckDB warehouse's ``raw``, in one
+    """Replace PostgreSQL's ``raw`` and ``identity`` tables with every table of the DuckDB warehouse's, in one
     transaction. (Names of people stay behind: ``restricted`` is not copied.)"""
     copied = {}
     with duckdb.connect(str(home.warehouse), read_only=True) as source, connect() as target:
         cursor = target.cursor()
-        cursor.execute("create schema if not exists raw")
-        tables = [row[0] for row in source.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw' order by 1").fetchall()]
-        for table in tables:
+        for schema in COPIED_SCHEMAS:
+            cursor.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
+        tables = source.execute("select table_schema, table_name from information_schema.tables "
+                                "where table_schema in (select unnest(?)) order by 1, 2", [list(COPIED_SCHEMAS)]).fetchall()
+        for schema, table in tables:
             columns = source.execute(
                 "select column_name, data_type from information_schema.columns "
-                "where table_schema = 'raw' and table_name = ? order by ordinal_position", [table]).fetchall()
+                "where table_schema = ? and table_name = ? order by ordinal_position", [schema, table]).fetchall()
             if not columns:
                 continue
             definition = sql.SQL(", ").join(
                 sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(_TYPES.get(kind.split("(")[0], "text")))
                 for name, kind in columns)
-            name = sql.Identifier("raw", table)
+            name = sql.Identifier(schema, table)
             cursor.execute(sql.SQL("drop table if exists {} cascade").format(name))
             cursor.execute(sql.SQL("create table {} ({})").format(name, definition))
             buffer = io.StringIO()
-            source.execute(f"select * from raw.{table}").df().to_csv(buffer, index=False, header=False)
+            source.execute(f'select * from {schema}."{table}"').df().to_csv(buffer, index=False, header=False)
             buffer.seek(0)
             cursor.copy_expert(sql.SQL("copy {} from stdin with (format csv)").format(name).as_string(target), buffer)
-            copied[table] = cursor.rowcount
+            copied[f"{schema}.{table}"] = cursor.rowcount
     return copied
 
 
@@ -94,8 +98,9 @@ def ensure_access_model() -> None:
         for schema in ("marts", "access", "restricted"):
             cursor.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
         cursor.execute("revoke all on schema restricted from public")
-        if _schema_exists(cursor, "raw"):
-            cursor.execute("revoke all on schema raw from public")
+        for schema in COPIED_SCHEMAS:
+            if _schema_exists(cursor, schema):
+                cursor.execute(sql.SQL("revoke all on schema {} from public").format(sql.Identifier(schema)))
         cursor.execute(sql.SQL("grant usage on schema marts, access to {}").format(readers))
         cursor.execute("create table if not exists access.municipal_users ("
                        "role_name text not null, municipality_oktmo text not null, "

@@ -169,8 +169,9 @@ def read_municipalities(path: Path, prefix: str, kinds: tuple[str, ...], valid_f
     """The region's municipalities from its file, as seed rows; RegionError with every problem (file, line, rule).
 
     A row: an 8-digit ОКТМО starting with the region's prefix, once; its control number if given (else computed);
-    a name no other municipality of the file shares after the name matcher strips «район», «город», … (or forms
-    could not be told apart); a kind the seed accepts (its code or Russian name); dates as ГГГГ-ММ-ДД."""
+    a name no other municipality of the same kind shares after the name matcher strips «район», «город», … (or
+    forms could not be told apart; a city and a district of one name are two municipalities, and a written name
+    that could be either waits in review — shnor.identity); a kind the seed accepts (its code or Russian name); dates as ГГГГ-ММ-ДД."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xls"):
         raise RegionError([f"{path.name}: нужен файл CSV (UTF-8); сохраните книгу как «CSV UTF-8»"])
@@ -209,14 +210,14 @@ def read_municipalities(path: Path, prefix: str, kinds: tuple[str, ...], valid_f
                                 f"(по коду — {oktmo_control_digit(oktmo)})")
         if not name:
             problems.append(f"{where}: не указано наименование")
-        else:
-            core = municipality_core(name)
-            if core in cores:
-                earlier_line, earlier_name = cores[core]
+        kind = kind_codes.get(" ".join(value["kind"].lower().split()))
+        if name:
+            core, is_city = municipality_core(name), kind == "city_okrug"
+            if (core, is_city) in cores:
+                earlier_line, earlier_name = cores[(core, is_city)]
                 problems.append(f"{where}: наименование «{name}» неотличимо при сопоставлении названий от «{earlier_name}» "
                                 f"(строка {earlier_line}): без слов «район», «город», «округ» они совпадают")
-            cores.setdefault(core, (line, name))
-        kind = kind_codes.get(" ".join(value["kind"].lower().split()))
+            cores.setdefault((core, is_city), (line, name))
         if not kind:
             allowed = ", ".join(f"{k} ({KIND_TITLES[k]})" if k in KIND_TITLES else k for k in kinds)
             problems.append(f"{where}: вид МО «{value['kind']}» не из справочника: {allowed}")

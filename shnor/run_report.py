@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from shnor.airflow_local import TaskDone
+from shnor.identity import identity_summary
 from shnor.windows import dag_id
 from shnor_core import warehouse
 from shnor_core.settings import DataHome
@@ -57,6 +58,7 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
                      "first_reasons": [rule for rule in r.rules if rule],
                      "quarantine": str(home.quarantine / r.source_sha256)} for r in refused.itertuples()],
         "files": {f"{r.source_kind}:{r.status}": int(r.n) for r in files.itertuples()},
+        "school_names": identity_summary(home),
         "warehouse": str(home.warehouse), "reports": str(home.reports / monitoring_id),
         "validation": str(home.validation), "log": str(log),
     }
@@ -75,6 +77,13 @@ def print_summary(summary: dict, as_json: bool = False) -> None:
         reasons = "; ".join(refused["first_reasons"])
         more = f" (всего ошибок: {refused['errors']})" if refused["errors"] > len(refused["first_reasons"]) else ""
         print(f"  ОТКЛОНЁН {refused['file']}: {reasons}{more}\n    карантин: {refused['quarantine']}")
+    school_names = summary.get("school_names") or {}
+    if school_names:
+        count = lambda status, what: school_names.get(status, {}).get(what, 0)  # noqa: E731
+        print(f"  школы в результатах: по реестру {count('registered', 'names')}, незарегистрированных "
+              f"{count('unregistered', 'names')} (в витринах), ждут решения {count('review', 'names')} — строк "
+              f"{count('review', 'rows')}, участников {count('review', 'participants')} (shnor review)"
+              + (f", не наши {count('not_ours', 'names')}" if "not_ours" in school_names else ""))
     print(f"  хранилище (DuckDB): {summary['warehouse']}")
     print(f"  отчёты:             {summary['reports']} (справка .docx и .pdf, справки МО, книги Excel)")
     print(f"  проверки GX:        {summary['validation']}")

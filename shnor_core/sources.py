@@ -33,10 +33,12 @@ RESULT_COLUMNS = {
     "school_code": "string", "school_ogrn": "string", "match_score": "float64",
     "metric": "string", "value": "float64", **LINEAGE_TYPES, "source_cell": "string",
 }
-LIST_COLUMNS = {"list_kind": "string", "year": "Int64", "municipality_oktmo": "string", "school_name_raw": "string",
+# municipality_name_raw: the municipality as written (a row's column; empty where the whole file names it)
+LIST_COLUMNS = {"list_kind": "string", "year": "Int64", "municipality_oktmo": "string", "municipality_name_raw": "string",
+                "school_name_raw": "string",
                 "school_code": "string", "match_score": "float64", **LINEAGE_TYPES}
 ASSIGNMENT_COLUMNS = {"person_id": "string", "role": "string", "year": "Int64", "municipality_oktmo": "string",
-                      "school_name_raw": "string", "school_code": "string", "match_score": "float64",
+                      "municipality_name_raw": "string", "school_name_raw": "string", "school_code": "string", "match_score": "float64",
                       # a curator's own school (seed 002: chosen among directors of schools with steady results),
                       # the visits made, whether a programme against the school's risks was agreed, and when the
                       # work was dated in ИС МЭДК
@@ -59,11 +61,12 @@ ROADMAP_REPORT_COLUMNS = {
 }
 PEOPLE_REGISTRY_COLUMNS = {
     "person_id": "string", "role": "string", "team_role": "string", "registry_year": "Int64",
-    "municipality_oktmo": "string", "school_name_raw": "string", "school_code": "string", "match_score": "float64",
-    **LINEAGE_TYPES,
+    "municipality_oktmo": "string", "municipality_name_raw": "string", "school_name_raw": "string",
+    "school_code": "string", "match_score": "float64", **LINEAGE_TYPES,
 }
 DEVELOPMENT_COLUMNS = {
-    "person_id": "string", "event_year": "Int64", "municipality_oktmo": "string", "school_name_raw": "string",
+    "person_id": "string", "event_year": "Int64", "municipality_oktmo": "string", "municipality_name_raw": "string",
+    "school_name_raw": "string",
     "school_code": "string", "match_score": "float64", "event_kind": "string", "event_title": "string",
     "start_date": "string", "end_date": "string", "hours": "float64", "result": "string", **LINEAGE_TYPES,
 }

@@ -17,6 +17,7 @@ from airflow.timetables.base import DataInterval, TimeRestriction
 from airflow.utils.types import DagRunType
 from pendulum import instance
 
+from shnor import cli
 from shnor.timetable import MonitoringCalendarTimetable
 from shnor_core.reference import Monitoring, load_calendar
 
@@ -142,3 +143,16 @@ def test_calendar_show_prints_the_runs(tmp_path):
                       "periodicity,repeat_until\nx,23,1,X,computed,,all,2025-05-10,2025-05-01,0,,\n", encoding="utf-8")
     refused = subprocess.run([shnor, "calendar", "show", "--file", str(broken)], capture_output=True, text=True)
     assert refused.returncode == 1 and "bad.csv, строка 2: мониторинг «x»: окно закрывается раньше" in refused.stderr
+
+
+def test_calendar_show_says_why_a_window_before_the_dags_start_has_no_run(tmp_path, capsys):
+    """Issue 27: a region loading its history saw «Запуски: 0» and no reason."""
+    history = tmp_path / "history.csv"
+    history.write_text("monitoring_id,region_code,track,title,kind,form_id,school_group,window_open,window_close,"
+                       "grace_days,periodicity,repeat_until\nold-2023,23,1,Динамика 2023,computed,,all,2023-10-02,"
+                       "2023-10-20,0,,\n", encoding="utf-8")
+    assert cli.main(["calendar", "show", "--file", str(history)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["Запуски: 0", "  old-2023: окно 2023-10-02 — 2023-10-20 открывается раньше даты начала расписания DAG "
+                   "(01.01.2024): планировщик его не запустит. Загрузить историю: shnor run --monitoring old-2023 или "
+                   "shnor backfill --year 2023"]

@@ -3,6 +3,8 @@
 -- methodology's min_participants are statistically unreliable: kept, marked suppressed, metrics unknown.
 -- Only files that were not refused count; when a school's cell arrived in several files, the latest
 -- received one wins (a corrected table replaces the first; regions' files never displace each other).
+-- A school is the registry's (its code) or unregistered (key «u-…», is_registered false): both count; a name
+-- still waiting for a person's decision has no key and waits in review (identity.school_names).
 with ranked_cells as (
     {{ rows_ranked_by_latest_file('stg_assessment_results',
         'source_rows.school_code, source_rows.assessment_procedure, source_rows.assessment_year, source_rows.subject, source_rows.grade') }}
@@ -12,6 +14,7 @@ results as (
     select
         school_code,
         municipality_oktmo,
+        is_registered,
         assessment_procedure,
         assessment_year,
         subject,
@@ -25,7 +28,7 @@ results as (
         max(case when metric = 'mean_score' then metric_value end) as mean_score
     from ranked_cells
     where school_code is not null and file_rank = 1
-    group by school_code, municipality_oktmo, assessment_procedure, assessment_year, subject, grade
+    group by school_code, municipality_oktmo, is_registered, assessment_procedure, assessment_year, subject, grade
 ),
 
 measured as (
@@ -54,5 +57,6 @@ select
     cast(participants as bigint) as participants,  -- a count: the readers take whole numbers only (type count)
     is_suppressed,
     case when is_suppressed then null else low_result_share end as low_result_share,
-    case when is_suppressed then null else mean_result end as mean_result
+    case when is_suppressed then null else mean_result end as mean_result,
+    is_registered
 from measured

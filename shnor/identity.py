@@ -1,0 +1,348 @@
+"""Who a written name is: resolved in the warehouse before every dbt build, never once and for all by a reader.
+
+Readers keep names as written (``municipality_name_raw``, ``school_name_raw`` of ``raw.assessment_results``).
+Before each ``dbt build`` (:func:`resolve_identity`, called by ``shnor.dbt_runner.dbt_build`` only) the distinct
+written names are matched against the region's reference (seed ``ref_municipalities``), the latest registry that
+was not refused (``raw.schools``) and the crosswalk of people's decisions (``identity/crosswalk.csv`` in the data
+home, written by ``shnor review``), and the tables ``identity.municipality_names`` and ``identity.school_names``
+are replaced. Staging takes the municipality and the school from them, so a registry, an alias or a decision
+that arrives after the results re-resolves every archived row on the next build — no re-ingest.
+
+A school is ``registered`` (a registry code), ``unregistered`` (its municipality is known but no registry school
+matches: a stable key ``u-…`` from the municipality and the normalised name, so its results still reach the
+marts), ``review`` (ambiguous, or its municipality is not known: waits for a person) or ``not_ours`` (a person
+said so: left out, with that reason). Schools of a regional body (a ministry, a department) belong to the region:
+their municipality is the region's own ОКТМО (its prefix and zeros).
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from ingestion import school_names
+from ingestion.school_names import SchoolMatcher
+from shnor.ingest import school_matcher
+from shnor_core import warehouse
+from shnor_core.names import match_municipality, municipality_core
+from shnor_core.reference import Municipality, load_municipalities
+from shnor_core.settings import DataHome
+from shnor_core.text import normalize_text
+
+SCHEMA = "identity"
+MUNICIPALITY_NAMES = f"{SCHEMA}.municipality_names"
+SCHOOL_NAMES = f"{SCHEMA}.school_names"
+DECISIONS = ("confirm", "map", "reject", "not_ours")
+CROSSWALK_COLUMNS = ("name_kind", "municipality_oktmo", "written_name", "decision", "target_code", "decided_by",
+                     "decided_at", "note")
+UNREGISTERED_PREFIX = "u-"
+# Bodies of a region's government, not of a municipality: their schools belong to the region.
+_REGIONAL_BODY = re.compile(r"\b(министерств\w*|департамент\w*)\b")
+# A matcher's own word for "several registry schools fit": the name waits for a person.
+_AMBIGUOUS = "несколько школ подходят"
+
+
+def _fallback_normalized_school_name(name: str) -> str:
+    """Stand-in until ``ingestion.school_names.normalized_school_name`` (branch ``names``) is merged, which then
+    replaces it: the written name lower-cased, ё→е, quotes, «№», dots, commas and brackets dropped, spaces folded."""
+    return " ".join(re.sub(r"[\"'«»“”„№.,()]", " ", normalize_text(name)).split())
+
+
+normalized_school_name = getattr(school_names, "normalized_school_name", _fallback_normalized_school_name)
+
+
+def crosswalk_path(home: DataHome) -> Path:
+    return home.root / "identity" / "crosswalk.csv"
+
+
+def name_key(name: object) -> str:
+    """How a written name is compared with a decision's: case, ё, quotes and spacing do not matter."""
+    return " ".join(re.sub(r"[\"'«»“”„]", " ", normalize_text(name)).split())
+
+
+def name_id(kind: str, municipality_oktmo: str, written: str) -> str:
+    """A short stable id of a name under review (what ``shnor review confirm ID`` names)."""
+    return hashlib.sha256(f"{kind}|{municipality_oktmo}|{name_key(written)}".encode()).hexdigest()[:8]
+
+
+def unregistered_key(municipality_oktmo: str, written: str) -> str:
+    """An unregistered school's key: stable for its municipality and normalised name, across files and years."""
+    digest = hashlib.sha256(f"{municipality_oktmo}|{normalized_school_name(written)}".encode()).hexdigest()
+    return UNREGISTERED_PREFIX + digest[:10]
+
+
+# --- the crosswalk: people's decisions, as data in the data home --------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    name_kind: str  # 'municipality' or 'school'
+    municipality_oktmo: str  # a school's municipality ('' for a municipality's name)
+    written_name: str
+    decision: str  # confirm | map | reject | not_ours
+    target_code: str  # the ОКТМО or registry code confirmed, mapped to or rejected
+    decided_by: str
+    decided_at: str
+    note: str = ""
+
+
+def load_crosswalk(home: DataHome) -> dict[tuple[str, str, str], Decision]:
+    """The decision in force per name: the latest line for it (the file keeps every earlier one, for audit)."""
+    path = crosswalk_path(home)
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        decisions = [Decision(**{c: row.get(c) or "" for c in CROSSWALK_COLUMNS}) for row in csv.DictReader(handle)]
+    return {(d.name_kind, d.municipality_oktmo, name_key(d.written_name)): d for d in decisions}
+
+
+def record_decision(home: DataHome, name_kind: str, municipality_oktmo: str, written_name: str, decision: str,
+                    target_code: str = "", decided_by: str | None = None, note: str = "") -> Decision:
+    """Append a decision to the crosswalk; it applies on the next build."""
+    if decision not in DECISIONS:
+        raise ValueError(f"решение «{decision}» не из списка: {', '.join(DECISIONS)}")
+    made = Decision(name_kind, municipality_oktmo or "", written_name, decision, target_code or "",
+                    decided_by or getpass.getuser(), datetime.now(timezone.utc).isoformat(timespec="seconds"), note)
+    path = crosswalk_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CROSSWALK_COLUMNS)
+        if new:
+            writer.writeheader()
+        writer.writerow(asdict(made))
+    return made
+
+
+# --- resolution -----------------------------------------------------------------------------------------
+
+@dataclass
+class MunicipalityIdentity:
+    written: str
+    status: str  # resolved | regional | review | not_ours
+    oktmo: str = ""
+    name: str = ""
+    score: float | None = None
+    evidence: str = ""
+    candidates: list[str] = field(default_factory=list)
+    decided_by: str = ""
+
+
+def _same_core(municipality: Municipality, reference: list[Municipality]) -> list[Municipality]:
+    core = municipality_core(municipality.name)
+    return [m for m in reference if municipality_core(m.name) == core]
+
+
+def resolve_municipality(written: str, reference: list[Municipality], crosswalk: dict,
+                         region_oktmo: str | None) -> MunicipalityIdentity:
+    """A written municipality (or the body that stands for it): a decision first, then the matcher; a name two
+    municipalities share once «город»/«район» are dropped (a city and a district of the same name) waits for a
+    person, never goes to one of them silently; a regional body's name is the region (``region_oktmo``)."""
+    by_oktmo = {m.oktmo: m for m in reference}
+    decision = crosswalk.get(("municipality", "", name_key(written)))
+    if decision and decision.decision == "not_ours":
+        return MunicipalityIdentity(written, "not_ours", evidence="решение: не наше МО", decided_by=decision.decided_by)
+    if decision and decision.decision in ("confirm", "map"):
+        if decision.target_code in by_oktmo:
+            target = by_oktmo[decision.target_code]
+            return MunicipalityIdentity(written, "resolved", target.oktmo, target.name, 1.0,
+                                        f"решение ({decision.decision})", decided_by=decision.decided_by)
+        if region_oktmo and decision.target_code == region_oktmo:
+            return MunicipalityIdentity(written, "regional", region_oktmo, "", 1.0, "решение: регион",
+                                        decided_by=decision.decided_by)
+    rejected = decision.target_code if decision and decision.decision == "reject" else None
+    match = match_municipality(written, reference)
+    if match.municipality is not None and match.municipality.oktmo != rejected:
+        siblings = _same_core(match.municipality, reference)
+        if len(siblings) > 1:
+            return MunicipalityIdentity(written, "review", score=match.score,
+                                        evidence="название подходит к нескольким МО (город и район одного имени)",
+                                        candidates=[f"{m.oktmo} {m.name}" for m in siblings])
+        return MunicipalityIdentity(written, "resolved", match.municipality.oktmo, match.municipality.name, match.score,
+                                    "совпало название" if match.score == 1.0 else f"сходство названий {match.score:.2f}")
+    if _REGIONAL_BODY.search(normalize_text(written)) and region_oktmo:
+        return MunicipalityIdentity(written, "regional", region_oktmo, "", None, "орган власти региона: школы региона")
+    evidence = "отклонено человеком" if rejected else "МО не распознано"
+    return MunicipalityIdentity(written, "review", score=match.score, evidence=evidence,
+                                candidates=[f"{by_core_oktmo(c, reference)} {c}" for c in match.candidates])
+
+
+def by_core_oktmo(core: str, reference: list[Municipality]) -> str:
+    return next((m.oktmo for m in reference if municipality_core(m.name) == core), "")
+
+
+@dataclass
+class SchoolIdentity:
+    status: str  # registered | unregistered | review | not_ours
+    school_key: str = ""
+    school_name: str = ""
+    municipality_oktmo: str = ""
+    score: float | None = None
+    evidence: str = ""
+    candidates: list[str] = field(default_factory=list)
+    decided_by: str = ""
+    needs_review: bool = False
+
+
+def resolve_school(written: str, code_read: str, municipality: MunicipalityIdentity | None, read_oktmo: str,
+                   matcher: SchoolMatcher, crosswalk: dict) -> SchoolIdentity:
+    """A written school within its resolved municipality: a decision, the matcher (≥ 0.8, as readers load), a code
+    the file carried that the registry knows, else unregistered in a known municipality, else review."""
+    oktmo = municipality.oktmo if municipality else read_oktmo
+    known = municipality is None and bool(read_oktmo) or (municipality is not None and municipality.status in
+                                                          ("resolved", "regional"))
+    if municipality is not None and municipality.status == "not_ours":
+        return SchoolIdentity("not_ours", evidence="МО отмечено как не наше")
+    decision = crosswalk.get(("school", oktmo if known else "", name_key(written)))
+    if decision and decision.decision == "not_ours":
+        return SchoolIdentity("not_ours", evidence="решение: не наша школа", decided_by=decision.decided_by)
+    if decision and decision.decision in ("confirm", "map") and decision.target_code in matcher.by_code:
+        school = matcher.by_code[decision.target_code]
+        return SchoolIdentity("registered", school.code, school.name, school.municipality_oktmo, 1.0,
+                              f"решение ({decision.decision})", decided_by=decision.decided_by)
+    rejected = decision.target_code if decision and decision.decision == "reject" else None
+    match = matcher.match(written, oktmo if known else None)
+    candidates = _coded(match.candidates, oktmo if known else None, matcher)
+    if match.school is not None and match.score >= 0.8 and match.school.code != rejected:
+        return SchoolIdentity("registered", match.school.code, match.school.name, match.school.municipality_oktmo,
+                              match.score, match.reason, needs_review=match.score < 1.0)
+    if code_read and code_read in matcher.by_code and code_read != rejected:
+        school = matcher.by_code[code_read]
+        return SchoolIdentity("registered", school.code, school.name, school.municipality_oktmo, 1.0,
+                              "код ОО, указанный в файле")
+    if not known:
+        evidence = municipality.evidence if municipality else "МО не указано"
+        return SchoolIdentity("review", score=match.score, evidence=f"МО не определено: {evidence}",
+                              candidates=candidates, needs_review=True)
+    if _AMBIGUOUS in match.reason and not rejected:
+        return SchoolIdentity("review", municipality_oktmo=oktmo, score=match.score, evidence=match.reason,
+                              candidates=candidates, needs_review=True)
+    has_registry = bool(matcher.by_municipality.get(oktmo))
+    evidence = ("отклонено человеком; " if rejected else "") + (
+        f"нет в реестре МО: {match.reason}" if has_registry else "реестра школ этого МО нет")
+    return SchoolIdentity("unregistered", unregistered_key(oktmo, written), written, oktmo, match.score, evidence,
+                          candidates, decided_by=decision.decided_by if decision else "",
+                          needs_review=has_registry and not decision)
+
+
+def _coded(names: tuple[str, ...], oktmo: str | None, matcher: SchoolMatcher) -> list[str]:
+    """A matcher's candidate names as «code name», so a person can confirm one by its code."""
+    pool = matcher.by_municipality.get(oktmo, []) if oktmo else [e for es in matcher.by_municipality.values() for e in es]
+    codes = {school.name: school.code for _, school in pool}
+    return [f"{codes[name]} {name}" if name in codes else name for name in names]
+
+
+# --- the build step ----------------------------------------------------------------------------------------
+
+# The written names of results, with what is at stake for each: rows, participants, years and procedures.
+_WRITTEN_RESULTS = """
+    select coalesce(municipality_name_raw, '') as municipality_name_raw,
+           coalesce(municipality_oktmo, '') as municipality_oktmo_read,
+           coalesce(school_name_raw, '') as school_name_raw, coalesce(school_code, '') as school_code_read,
+           count(distinct source_sha256 || '|' || source_sheet || '|' || cast(source_row as varchar)) as source_rows,
+           coalesce(sum(case when metric = 'participants' then value end), 0) as participants,
+           string_agg(distinct procedure || ' ' || cast(year as varchar), ', ' order by procedure || ' ' || cast(year as varchar))
+               as windows,
+           list(distinct source_sha256) as files
+    from raw.assessment_results
+    group by all
+"""
+
+
+def _region_of_files(written: pd.DataFrame, municipalities: dict[str, MunicipalityIdentity]) -> dict[str, str]:
+    """The region's own ОКТМО per file: the one region whose municipalities the file names (a regional body's
+    schools in that file belong to it)."""
+    prefixes: dict[str, set[str]] = {}
+    for row in written.itertuples():
+        identity = municipalities.get(row.municipality_name_raw)
+        oktmo = identity.oktmo if identity and identity.status == "resolved" else row.municipality_oktmo_read
+        for sha in row.files:
+            if oktmo and len(oktmo) >= 2:
+                prefixes.setdefault(sha, set()).add(oktmo[:2])
+    return {sha: f"{next(iter(found))}000000" for sha, found in prefixes.items() if len(found) == 1}
+
+
+def resolve_identity(home: DataHome) -> dict:
+    """Replace the identity tables from the raw names, the reference, the latest registry and the crosswalk."""
+    reference, crosswalk, matcher = load_municipalities(), load_crosswalk(home), school_matcher(home)
+    with warehouse.connect(home.warehouse) as con:
+        exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
+                             "and table_name = 'assessment_results'").fetchall()[0][0]
+        written = con.execute(_WRITTEN_RESULTS).fetchdf() if exists else pd.DataFrame(
+            columns=["municipality_name_raw", "municipality_oktmo_read", "school_name_raw", "school_code_read",
+                     "source_rows", "participants", "windows", "files"])
+        first_pass = {name: resolve_municipality(name, reference, crosswalk, None)
+                      for name in written["municipality_name_raw"].unique() if name}
+        regions = _region_of_files(written, first_pass)
+        municipalities: dict[tuple[str, str], MunicipalityIdentity] = {}
+        school_rows = []
+        for row in written.itertuples():
+            region = next((regions[sha] for sha in row.files if sha in regions), None)
+            municipality = None
+            if row.municipality_name_raw:
+                key = (row.municipality_name_raw, region or "")
+                if key not in municipalities:
+                    municipalities[key] = resolve_municipality(row.municipality_name_raw, reference, crosswalk, region)
+                municipality = municipalities[key]
+            school = resolve_school(row.school_name_raw, row.school_code_read, municipality,
+                                    row.municipality_oktmo_read, matcher, crosswalk)
+            school_rows.append({
+                "name_id": name_id("school", school.municipality_oktmo, row.school_name_raw),
+                "municipality_name_raw": row.municipality_name_raw, "municipality_oktmo_read": row.municipality_oktmo_read,
+                "school_name_raw": row.school_name_raw, "school_code_read": row.school_code_read,
+                "municipality_status": municipality.status if municipality else "read",
+                "municipality_oktmo": school.municipality_oktmo or None, "status": school.status,
+                "school_key": school.school_key or None, "is_registered": school.status == "registered",
+                "school_name": school.school_name or None, "score": school.score, "evidence": school.evidence,
+                "candidates": "; ".join(school.candidates), "needs_review": school.needs_review,
+                "decided_by": school.decided_by or None, "source_rows": int(row.source_rows),
+                "participants": float(row.participants), "windows": row.windows})
+        schools = pd.DataFrame(school_rows, columns=_SCHOOL_COLUMNS)
+        stakes = schools.groupby("municipality_name_raw")[["source_rows", "participants"]].sum() if len(schools) else None
+        municipality_rows = [{
+            "name_id": name_id("municipality", "", written_name), "municipality_name_raw": written_name,
+            "status": m.status, "municipality_oktmo": m.oktmo or None, "municipality_name": m.name or None,
+            "score": m.score, "evidence": m.evidence, "candidates": "; ".join(m.candidates),
+            "needs_review": m.status == "review", "decided_by": m.decided_by or None,
+            "source_rows": int(stakes.loc[written_name, "source_rows"]) if stakes is not None else 0,
+            "participants": float(stakes.loc[written_name, "participants"]) if stakes is not None else 0.0,
+        } for (written_name, _), m in municipalities.items()]
+        municipality_frame = pd.DataFrame(municipality_rows, columns=_MUNICIPALITY_COLUMNS).drop_duplicates(
+            "municipality_name_raw")
+        con.execute(f"create schema if not exists {SCHEMA}")
+        warehouse.replace_table(con, MUNICIPALITY_NAMES, municipality_frame.astype(_MUNICIPALITY_TYPES))
+        warehouse.replace_table(con, SCHOOL_NAMES, schools.astype(_SCHOOL_TYPES))
+    counts = schools.groupby("status")["source_rows"].sum().to_dict() if len(schools) else {}
+    return {"school_names": len(schools), "municipality_names": len(municipality_frame),
+            "rows_by_status": {status: int(n) for status, n in counts.items()}}
+
+
+_SCHOOL_TYPES = {
+    "name_id": "string", "municipality_name_raw": "string", "municipality_oktmo_read": "string",
+    "school_name_raw": "string", "school_code_read": "string", "municipality_status": "string",
+    "municipality_oktmo": "string", "status": "string", "school_key": "string", "is_registered": "bool",
+    "school_name": "string", "score": "float64", "evidence": "string", "candidates": "string", "needs_review": "bool",
+    "decided_by": "string", "source_rows": "int64", "participants": "float64", "windows": "string"}
+_SCHOOL_COLUMNS = list(_SCHOOL_TYPES)
+_MUNICIPALITY_TYPES = {
+    "name_id": "string", "municipality_name_raw": "string", "status": "string", "municipality_oktmo": "string",
+    "municipality_name": "string", "score": "float64", "evidence": "string", "candidates": "string",
+    "needs_review": "bool", "decided_by": "string", "source_rows": "int64", "participants": "float64"}
+_MUNICIPALITY_COLUMNS = list(_MUNICIPALITY_TYPES)
+
+
+def identity_summary(home: DataHome) -> dict[str, dict[str, int]]:
+    """Rows, participants and distinct names of results per status of the last build (for the run summary)."""
+    with warehouse.connect(home.warehouse, read_only=True) as con:
+        present = con.execute("select count(*) from information_schema.tables where table_schema = ? "
+                              "and table_name = 'school_names'", [SCHEMA]).fetchall()[0][0]
+        rows = con.execute(f"select status, sum(source_rows), sum(participants), count(distinct name_id) "
+                           f"from {SCHOOL_NAMES} group by status").fetchall() if present else []
+    return {status: {"rows": int(n), "participants": int(people), "names": int(names)}
+            for status, n, people, names in rows}

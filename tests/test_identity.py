@@ -1,0 +1,287 @@
+"""Issue 27: a region's own names, resolved in the warehouse on every build (shnor.identity), never by a reader once
+and for all. Built by hand from the issue's description of Забайкальский край's per-school ЕГЭ workbook: issuing
+bodies named in the genitive, by their committee or as «ЗАТО п.Горный», the regional ministry, schools named by
+their village, a city and a district of the same name (Петровск-Забайкальский). The region is set up with
+``shnor region init`` from a hand-made municipalities file (ОКТМО prefix 76, codes invented), in a copy of the
+reference selected by environment (as tests/test_regions.py does).
+
+Participants counted by hand (Русский язык, ЕГЭ 2024):
+    Акшинский (genitive: not recognised by today's matcher)   Беклемишево 12, Урейск 8            = 20
+    Чита (committee of «Город Чита»)                           СОШ № 5 40, лицей № 12 30          = 70
+    ЗАТО п. Горный                                             СОШ № 1 15                          = 15
+    Министерство (the region's body)                           краевой лицей-интернат 25           = 25
+    Петровск-Забайкальский, the city's committee              СОШ № 1 20                          = 20
+    Петровск-Забайкальский, the district's board              СОШ с. Малета 10                    = 10
+    ------------------------------------------------------------------------------------------------- 160
+With municipalities only: 70 + 15 + 25 = 110 reach fct_assessment_results as 4 unregistered schools; 20 + 20 + 10
+= 50 (4 schools) wait in review, the city and the district because the written name could be either.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ingestion.detect import ReadContext, read_source
+from ingestion.school_names import SchoolMatcher, SchoolRef
+from shnor import cli
+from shnor.identity import (
+    UNREGISTERED_PREFIX,
+    crosswalk_path,
+    identity_summary,
+    load_crosswalk,
+    record_decision,
+    resolve_municipality,
+    resolve_school,
+    unregistered_key,
+)
+from shnor_core import warehouse
+from shnor_core.reference import Municipality
+from shnor_core.settings import PROJECT_ROOT, DataHome, reference_environment
+
+AKSHA, CHITA, GORNY = "76603000", "76701000", "76740000"
+PETROVSK_CITY, PETROVSK_DISTRICT, REGION = "76719000", "76638000", "76000000"
+MUNICIPALITIES = ("ОКТМО;Наименование;Вид\n"
+                  f"{AKSHA};Акшинский муниципальный округ;муниципальный округ\n"
+                  f"{CHITA};городской округ «Город Чита»;городской округ\n"
+                  f"{GORNY};ЗАТО п. Горный;городской округ\n"
+                  f"{PETROVSK_CITY};город Петровск-Забайкальский;городской округ\n"
+                  f"{PETROVSK_DISTRICT};Петровск-Забайкальский муниципальный район;муниципальный район\n")
+REFERENCE = [Municipality(AKSHA, "Акшинский муниципальный округ", "municipal_okrug"),
+             Municipality(CHITA, "городской округ «Город Чита»", "city_okrug"),
+             Municipality(GORNY, "ЗАТО п. Горный", "city_okrug"),
+             Municipality(PETROVSK_CITY, "город Петровск-Забайкальский", "city_okrug"),
+             Municipality(PETROVSK_DISTRICT, "Петровск-Забайкальский муниципальный район", "municipal_district")]
+AKSHA_BODY = "Управление образования Акшинского муниципального округа"
+CHITA_BODY = "Комитет образования администрации городского округа \"Город Чита\""
+GORNY_BODY = "ЗАТО п.Горный"
+MINISTRY = "Министерство образования и науки Забайкальского края"
+PETROVSK_CITY_BODY = "Комитет по образованию администрации городского округа «Город Петровск-Забайкальский»"
+PETROVSK_DISTRICT_BODY = "Управление образования администрации Петровск-Забайкальского района"
+# body → schools: (name as the workbook writes it, participants, below the minimum, mean score)
+WORKBOOK = [
+    (AKSHA_BODY, [("МОУ СОШ с. Беклемишево", 12, 1, 60.5), ("МОУ СОШ с. Урейск", 8, 0, 55.0)]),
+    (CHITA_BODY, [("МБОУ СОШ № 5", 40, 2, 68.0), ("МБОУ \"Лицей № 12\"", 30, 0, 75.0)]),
+    (GORNY_BODY, [("МОУ СОШ № 1 п. Горный", 15, 1, 58.0)]),
+    (MINISTRY, [("ГОУ «Забайкальский краевой лицей-интернат»", 25, 0, 80.0)]),
+    (PETROVSK_CITY_BODY, [("МОУ СОШ № 1 г. Петровск-Забайкальский", 20, 1, 62.0)]),
+    (PETROVSK_DISTRICT_BODY, [("МОУ СОШ с. Малета", 10, 2, 50.0)]),
+]
+# The registry, arriving after the results, writes the names in other forms.
+REGISTRY = ("Код ОО,Наименование ОО,ОКТМО МО\n"
+            f"7501005,\"Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 5»\",{CHITA}\n"
+            f"7501012,МБОУ лицей № 12 г. Читы,{CHITA}\n"
+            f"7502001,\"МОУ «Средняя общеобразовательная школа № 1» ЗАТО п. Горный\",{GORNY}\n"
+            f"7503001,Муниципальное общеобразовательное учреждение средняя общеобразовательная школа села Беклемишево,{AKSHA}\n"
+            f"7503002,МОУ Урейская СОШ,{AKSHA}\n"
+            f"7504001,МОУ СОШ № 1 г. Петровск-Забайкальский,{PETROVSK_CITY}\n")
+
+
+def write_ege_workbook(path: Path) -> Path:
+    """Per-school ЕГЭ workbook as a regional processing centre publishes it: a sheet per year, a title, a two-row
+    header with the subject over its measures, the issuing body only in its block's first row."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "2024"
+    sheet.append(["Результаты ЕГЭ 2024 года по образовательным организациям Забайкальского края"])
+    sheet.append([])
+    sheet.append(["Муниципальное образование", "Образовательная организация", "Русский язык", None, None])
+    sheet.append([None, None, "Приняло участие", "Не преодолели минимальный порог", "Средний балл"])
+    for cells in ("A3:A4", "B3:B4", "C3:E3"):
+        sheet.merge_cells(cells)
+    for body, schools in WORKBOOK:
+        for number, (school, participants, below, mean) in enumerate(schools):
+            sheet.append([body if number == 0 else None, school, participants, below, mean])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+# ---- fast: the reader keeps names as written; the resolution rules, one by one ----------------------------
+
+def test_the_workbook_is_read_whole_with_names_as_written_and_never_held_for_them(tmp_path):
+    read = read_source(write_ege_workbook(tmp_path / "ЕГЭ 2024.xlsx"), ReadContext(REFERENCE), "assessment_results")
+    assert read.accepted and read.held_reason is None, read.errors
+    assert len(read.rows.groupby(["source_sheet", "source_row"])) == 8
+    participants = read.rows[read.rows["metric"] == "participants"]
+    assert participants["value"].sum() == 160
+    assert set(participants["municipality_name_raw"]) == {body for body, _ in WORKBOOK}
+    assert "МОУ СОШ с. Беклемишево" in set(participants["school_name_raw"])
+    # today's matcher: the genitive Акшинский and the ministry are not recognised (3 of 8 rows), counted, not held
+    assert read.notes[0].startswith("в 3 из 8 строк МО пока не распознано")
+
+
+@pytest.mark.parametrize("written, status, oktmo", [
+    (CHITA_BODY, "resolved", CHITA),
+    (GORNY_BODY, "resolved", GORNY),
+    (MINISTRY, "regional", REGION),
+    (PETROVSK_CITY_BODY, "review", ""),  # the city or the district: a person decides, never one silently
+    (PETROVSK_DISTRICT_BODY, "review", ""),
+    (AKSHA_BODY, "review", ""),  # genitive: today's matcher (shnor_core.names) does not see it; branch `names` does
+])
+def test_each_issuing_body_resolves_to_its_municipality_or_waits(written, status, oktmo):
+    found = resolve_municipality(written, REFERENCE, {}, REGION)
+    assert (found.status, found.oktmo) == (status, oktmo)
+
+
+def test_a_city_and_a_district_of_one_name_are_both_candidates():
+    found = resolve_municipality(PETROVSK_DISTRICT_BODY, REFERENCE, {}, REGION)
+    assert sorted(found.candidates) == [f"{PETROVSK_DISTRICT} Петровск-Забайкальский муниципальный район",
+                                        f"{PETROVSK_CITY} город Петровск-Забайкальский"]
+
+
+def test_without_a_registry_a_school_of_a_known_municipality_is_unregistered_with_a_stable_key():
+    chita = resolve_municipality(CHITA_BODY, REFERENCE, {}, REGION)
+    school = resolve_school("МБОУ СОШ № 5", "", chita, "", SchoolMatcher([]), {})
+    assert (school.status, school.municipality_oktmo) == ("unregistered", CHITA)
+    assert school.school_key == unregistered_key(CHITA, "МБОУ СОШ № 5") and school.school_key.startswith(UNREGISTERED_PREFIX)
+    assert resolve_school("МБОУ  «СОШ № 5»", "", chita, "", SchoolMatcher([]), {}).school_key == school.school_key
+    assert unregistered_key(GORNY, "МБОУ СОШ № 5") != school.school_key  # the same name elsewhere is another school
+
+
+def test_a_school_whose_municipality_is_unknown_or_whose_name_fits_two_waits_in_review():
+    aksha = resolve_municipality(AKSHA_BODY, REFERENCE, {}, REGION)
+    assert resolve_school("МОУ СОШ с. Урейск", "", aksha, "", SchoolMatcher([]), {}).status == "review"
+    chita = resolve_municipality(CHITA_BODY, REFERENCE, {}, REGION)
+    two = SchoolMatcher([SchoolRef("1", "МБОУ СОШ № 5", CHITA), SchoolRef("2", "МАОУ СОШ № 5", CHITA)])
+    waiting = resolve_school("СОШ № 5", "", chita, "", two, {})
+    assert waiting.status == "review" and waiting.candidates == ["1 МБОУ СОШ № 5", "2 МАОУ СОШ № 5"]
+
+
+def test_decisions_are_data_with_who_and_when_and_the_latest_one_counts(tmp_path):
+    home = DataHome(tmp_path / "home")
+    record_decision(home, "school", CHITA, "МБОУ СОШ № 5", "map", "7501005", "Иванова")
+    record_decision(home, "school", CHITA, "МБОУ  «СОШ № 5»", "reject", "7501005", "Петров", "это другая школа")
+    record_decision(home, "municipality", "", MINISTRY, "not_ours", decided_by="Иванова")
+    crosswalk = load_crosswalk(home)
+    assert len(crosswalk) == 2  # the second decision on the same written name (quotes and spaces aside) replaced it
+    later = crosswalk[("school", CHITA, "мбоу сош № 5")]
+    assert (later.decision, later.decided_by, later.note) == ("reject", "Петров", "это другая школа")
+    assert len(crosswalk_path(home).read_text(encoding="utf-8").splitlines()) == 4  # every decision kept, for audit
+    chita = resolve_municipality(CHITA_BODY, REFERENCE, crosswalk, REGION)
+    registry = SchoolMatcher([SchoolRef("7501005", "МБОУ СОШ № 5", CHITA)])
+    rejected = resolve_school("МБОУ СОШ № 5", "", chita, "", registry, crosswalk)
+    assert (rejected.status, rejected.school_key) == ("unregistered", unregistered_key(CHITA, "МБОУ СОШ № 5"))
+    assert resolve_municipality(MINISTRY, REFERENCE, crosswalk, REGION).status == "not_ours"
+    ministry = resolve_municipality(MINISTRY, REFERENCE, crosswalk, REGION)
+    assert resolve_school("ГОУ лицей-интернат", "", ministry, "", registry, crosswalk).status == "not_ours"
+
+
+# ---- slow: the region through the warehouse, builds without re-ingest ----------------------------------------
+
+STAGES = """
+import json, sys
+from shnor import ingest
+from shnor.dbt_runner import dbt_build
+from shnor_core.settings import DataHome
+home = DataHome.from_env()
+ingest.load_reference(home)
+ingest.ingest_school_data(home)
+ingest.validate_pending(home)
+print(json.dumps(dbt_build(home, select=["+fct_assessment_results", "+dim_school"])))
+"""
+
+
+def run_stages(env: dict) -> dict:
+    completed = subprocess.run([sys.executable, "-c", STAGES], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def shnor(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "shnor.cli", *args], env=env, cwd=PROJECT_ROOT, capture_output=True,
+                          text=True)
+
+
+def results(home: DataHome) -> list[tuple]:
+    frame = warehouse.query(home.warehouse, "select school_code, municipality_oktmo, is_registered, participants "
+                                            "from marts.fct_assessment_results order by municipality_oktmo, participants")
+    return [tuple(row) for row in frame.itertuples(index=False)]
+
+
+def review(env: dict) -> list[dict]:
+    listed = shnor(env, "review", "--json")
+    return json.loads(listed.stdout)
+
+
+@pytest.fixture(scope="module")
+def region75(tmp_path_factory):
+    root = tmp_path_factory.mktemp("region75")
+    home = DataHome(root / "home")
+    source = root / "input" / "mo_75.csv"
+    source.parent.mkdir(parents=True)
+    source.write_text(MUNICIPALITIES, encoding="utf-8")
+    assert cli.main(["--home", str(home.root), "region", "init", "75", "--name", "Забайкальский край",
+                     "--oktmo-prefix", "76", "--institution", "ГУ ДПО «Институт развития образования Забайкальского края»",
+                     "--municipalities", str(source), "--year", "2024", "--project", str(root / "copy")]) == 0
+    write_ege_workbook(home.landing / "results" / "ЕГЭ 2024 по ОО.xlsx")
+    env = {**os.environ, **reference_environment(root / "copy"), "SHNOR_HOME": str(home.root),
+           "DBT_INDIRECT_SELECTION": "cautious"}  # the selected models' own tests only, not those of marts left out
+    return {"home": home, "env": env, "root": root}
+
+
+@pytest.mark.slow
+def test_municipalities_only_then_decisions_then_a_late_registry(region75):
+    home, env = region75["home"], region75["env"]
+
+    # 1. municipalities only: the check accepts the file and counts what waits; 110 participants reach the marts as
+    # unregistered schools, 50 wait in review
+    checked = shnor(env, "check-results", str(home.landing / "results" / "ЕГЭ 2024 по ОО.xlsx"))
+    assert checked.returncode == 0 and checked.stdout.rstrip().endswith("Файл принят"), checked.stdout
+    assert "ЗАМЕЧАНИЕ: в 3 из 8 строк МО пока не распознано" in checked.stdout
+    first = run_stages(env)
+    assert first["identity"]["rows_by_status"] == {"unregistered": 4, "review": 4}
+    assert identity_summary(home) == {"unregistered": {"rows": 4, "participants": 110, "names": 4},
+                                      "review": {"rows": 4, "participants": 50, "names": 4}}
+    rows = results(home)
+    assert [(oktmo, registered, participants) for _, oktmo, registered, participants in rows] == [
+        (REGION, False, 25), (CHITA, False, 30), (CHITA, False, 40), (GORNY, False, 15)]
+    assert all(code.startswith(UNREGISTERED_PREFIX) for code, *_ in rows)
+    dim = warehouse.query(home.warehouse, "select count(*) as n, count(data_year) as with_year from marts.dim_school "
+                                          "where not is_registered")
+    assert (int(dim["n"][0]), int(dim["with_year"][0])) == (4, 0)
+    waiting = review(env)
+    municipalities = {item["written_name"]: item for item in waiting if item["name_kind"] == "municipality"}
+    assert set(municipalities) == {AKSHA_BODY, PETROVSK_CITY_BODY, PETROVSK_DISTRICT_BODY}
+    assert {name: item["participants"] for name, item in municipalities.items()} == {
+        AKSHA_BODY: 20, PETROVSK_CITY_BODY: 20, PETROVSK_DISTRICT_BODY: 10}
+    schools_waiting = [item for item in waiting if item["name_kind"] == "school"]
+    assert sum(item["participants"] for item in schools_waiting) == 50 and len(schools_waiting) == 4
+    assert all(item["windows"] == "ЕГЭ 2024" for item in schools_waiting)
+    text = shnor(env, "review")
+    assert text.returncode == 1 and "Ждут решения: 3 назв. МО, 4 назв. школ; строк — 4, участников — 50" in text.stdout
+
+    # 2. a person decides: Акшинский by its code, the city's and the district's bodies each to its own
+    for written, oktmo in [(AKSHA_BODY, AKSHA), (PETROVSK_CITY_BODY, PETROVSK_CITY),
+                           (PETROVSK_DISTRICT_BODY, PETROVSK_DISTRICT)]:
+        decided = shnor(env, "review", "map", municipalities[written]["name_id"], oktmo, "--by", "Иванова")
+        assert decided.returncode == 0 and "Применится при следующей сборке" in decided.stdout, decided.stderr
+    crosswalk = (home.root / "identity" / "crosswalk.csv").read_text(encoding="utf-8").splitlines()
+    assert len(crosswalk) == 4 and crosswalk[1].startswith(f"municipality,,{AKSHA_BODY},map,{AKSHA},Иванова,")
+    second = run_stages(env)  # no file is read again: only the build
+    assert second["identity"]["rows_by_status"] == {"unregistered": 8}
+    by_municipality = {}
+    for _, oktmo, _, participants in results(home):
+        by_municipality[oktmo] = by_municipality.get(oktmo, 0) + participants
+    assert by_municipality == {AKSHA: 20, CHITA: 70, GORNY: 15, PETROVSK_CITY: 20, PETROVSK_DISTRICT: 10, REGION: 25}
+
+    # 3. the registry arrives after the results, in other forms: the next build resolves the numbered schools
+    (home.landing / "reference").mkdir(parents=True, exist_ok=True)
+    (home.landing / "reference" / "Реестр ОО Забайкальского края.csv").write_text(REGISTRY, encoding="utf-8")
+    third = run_stages(env)
+    assert third["identity"]["rows_by_status"] == {"registered": 4, "unregistered": 4}
+    rows = results(home)
+    assert sorted(code for code, _, registered, _ in rows if registered) == ["7501005", "7501012", "7502001", "7504001"]
+    assert sum(participants for *_, participants in rows) == 160  # every participant in the marts
+    # today's SchoolMatcher finds no number in «МОУ СОШ с. Беклемишево» nor a kind+number in «СОШ с. Урейск»: they stay
+    # unregistered, named for review as «нет в реестре МО» (branch `names` matches village-named schools)
+    unmatched = {item["written_name"]: item["status"] for item in review(env) if item["name_kind"] == "school"}
+    assert unmatched == {"МОУ СОШ с. Беклемишево": "unregistered", "МОУ СОШ с. Урейск": "unregistered"}
+    raw = warehouse.query(home.warehouse, "select count(*) as n from raw.files")
+    assert int(raw["n"][0]) == 2  # the results file was read once, the registry once
