@@ -61,13 +61,14 @@ def _morph():
 
 
 @cache
-def lemma(word: str) -> str:
+def lemma(word: str, prefer: tuple[str, ...] = _NAME_TAGS) -> str:
     """A word's dictionary form, for names of places and people: «Акшинского» → «акшинский», «села» → «село»,
-    «Читы» → «чита»; a place parse wins over others, a noun or adjective over a verb, and a word the analyser
-    reads only as a verb («Кокуй») stays as written. Lower case, ё as е."""
+    «Читы» → «чита»; a place parse wins over others (``prefer``: the grammemes in order of preference), a noun or
+    adjective over a verb, and a word the analyser reads only as a verb («Кокуй») stays as written. Lower case,
+    ё as е."""
     word = normalize_text(word)
     parses = _morph().parse(word)
-    for tag in _NAME_TAGS:
+    for tag in prefer:
         found = next((p for p in parses if tag in p.tag), None)
         if found is not None:
             return found.normal_form.replace("ё", "е")
