@@ -54,6 +54,7 @@ _KINDS = [  # (code, pattern): spelled-out kinds first, then abbreviations, the 
     ("лицей", r"лице\w*"),
     ("гимназия", r"гимнази\w*"),
     ("цо", r"центр\w* образовани\w*|образовательн\w* центр\w*|цо"),
+    ("колледж", r"колледж\w*|техникум\w*|университет\w*|институт\w*"),  # not schools: never a «школа»
     ("школа", r"(?:общеобразовательн\w* )?школ\w*|оо"),
 ]
 _KIND_RES = [(code, re.compile(rf"\b(?:{pattern})\b")) for code, pattern in _KINDS]
@@ -66,7 +67,7 @@ _HONOURS = re.compile(r"\b(?:им|имени)\b\.?(.*)$")
 _TITLES = {"герой", "советский", "союз", "россия", "российский", "федерация", "социалистический", "труд",
            "кавалер", "орден", "полный", "генерал", "маршал", "летчик", "космонавт", "академик", "писатель", "поэт",
            "почетный", "гражданин", "дважды", "трижды", "великий", "отечественный", "война", "участник"}
-_PERSON = ("Surn", "Name", "Patr", "NOUN", "ADJF")  # an honour names a person (or a title), not a place
+_PERSON = ("Surn", "Name", "Patr")  # an honour names a person (or a title), not a place
 _STOP = {"и", "в", "на", "для", "с", "по", "детей", "обучающихся", "края", "области", "республики", "города", "г",
          "район", "района", "муниципального", "образования", "округа"}
 _CODE_PREFIX = re.compile(r"^\s*\(\s*([0-9a-z_]+)\s*\)")  # "(23001005) МБОУ СОШ № 5", as ФИС ОКО writes
@@ -193,7 +194,8 @@ def _compare(written: SchoolName, ref: SchoolName) -> _Comparison:
         else:
             agreed.append("номер")
     kind_agrees = written.kind == ref.kind and written.kind is not None
-    if written.kind and ref.kind and not kind_agrees and "школа" not in (written.kind, ref.kind):
+    generic = "школа" in (written.kind, ref.kind) and "колледж" not in (written.kind, ref.kind)
+    if written.kind and ref.kind and not kind_agrees and not generic:
         conflicts.append("вид")
     if written.settlement and ref.settlement:
         if _same_words(written.settlement, ref.settlement):
@@ -237,13 +239,16 @@ class SchoolMatcher:
             school = self.by_code.get(code)
             if school is None or municipality_oktmo not in (None, school.municipality_oktmo):
                 continue
-            comparison = _compare(written, parse_school_name(school.name))
-            bare = written.number is None and written.kind is None and not written.words
-            if bare or not comparison.conflicts:
-                what = "логин ОО в ФИС ОКО" if code == (school.login or "").lower() else (
-                    "ИНН" if code == school.inn else "ОГРН" if code == school.ogrn else "код ОО")
-                return SchoolMatch(school, 1.0, f"совпал {what}" + ("" if bare else " и название"),
-                                   evidence=f"совпал {what} {code}; оценка 1.0")
+            what = "логин ОО в ФИС ОКО" if code == (school.login or "").lower() else (
+                "ИНН" if code == school.inn else "ОГРН" if code == school.ogrn else "код ОО")
+            conflicts = _compare(written, parse_school_name(school.name)).conflicts
+            if written.number is None and written.kind is None and not written.words:
+                return SchoolMatch(school, 1.0, f"совпал {what}", evidence=f"совпал {what} {code}; оценка 1.0")
+            if not conflicts:
+                return SchoolMatch(school, 1.0, f"совпал {what} и название",
+                                   evidence=f"совпал {what} {code}, название не противоречит; оценка 1.0")
+            return SchoolMatch(None, 0.0, f"{what} и название указывают на разные школы", (school.name,),
+                               evidence=f"{what} {code} — школа «{school.name}», но расходится: {', '.join(conflicts)}")
         pool = (self.by_municipality.get(municipality_oktmo, []) if municipality_oktmo
                 else [entry for entries in self.by_municipality.values() for entry in entries])
         if not pool:

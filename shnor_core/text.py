@@ -49,7 +49,9 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-_NAME_TAGS = ("Geox", "NOUN", "ADJF")  # the parses a place or a person's name can take, most telling first
+_NAME_TAGS = ("NOUN", "ADJF")  # the parses a name of a place or a person can take
+_PLACE = ("Geox",)
+_ADJECTIVE = re.compile(r"[сц]к(?:ий|ая|ое|ой|ого|ому|им|ом|их|ие|ую|ых|ими)$")
 
 
 @cache
@@ -61,18 +63,17 @@ def _morph():
 
 
 @cache
-def lemma(word: str, prefer: tuple[str, ...] = _NAME_TAGS) -> str:
+def lemma(word: str, prefer: tuple[str, ...] = _PLACE) -> str:
     """A word's dictionary form, for names of places and people: «Акшинского» → «акшинский», «села» → «село»,
-    «Читы» → «чита»; a place parse wins over others (``prefer``: the grammemes in order of preference), a noun or
-    adjective over a verb, and a word the analyser reads only as a verb («Кокуй») stays as written. Lower case,
-    ё as е."""
+    «Читы» → «чита». A parse with a ``prefer`` grammeme (a place, by default) wins; else the analyser's likeliest
+    noun or adjective; a word it reads only as a verb («Кокуй») stays as written. Lower case, ё as е."""
     word = normalize_text(word)
+    if _ADJECTIVE.search(word):  # «Урейская»: an unknown adjective is guessed as a noun unless told
+        prefer = ("ADJF", *prefer)
     parses = _morph().parse(word)
-    for tag in prefer:
-        found = next((p for p in parses if tag in p.tag), None)
-        if found is not None:
-            return found.normal_form.replace("ё", "е")
-    return word
+    names = [p for p in parses if any(tag in p.tag for tag in _NAME_TAGS)]
+    found = next((p for tag in prefer for p in names if tag in p.tag), names[0] if names else None)
+    return found.normal_form.replace("ё", "е") if found is not None else word
 
 
 @cache
@@ -82,4 +83,6 @@ def lemmas(word: str) -> frozenset[str]:
     word = normalize_text(word)
     forms = {p.normal_form.replace("ё", "е") for p in _morph().parse(word)
              if any(tag in p.tag for tag in _NAME_TAGS)}
-    return frozenset({word, lemma(word), *forms})
+    parts = word.split("-")  # «петровска-забайкальского»: the analyser guesses the whole, its parts it knows
+    joined = "-".join(lemma(part) for part in parts) if len(parts) > 1 and min(map(len, parts)) > 2 else word
+    return frozenset({word, lemma(word), joined, *forms})
