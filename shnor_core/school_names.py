@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -90,7 +91,13 @@ class SchoolName:
 
 
 def parse_school_name(name: object) -> SchoolName:
-    text = cyrillic_lookalikes(normalize_text(name))
+    """The identifying parts of a written name (cached: a file repeats its schools' names on every row)."""
+    return _parse(normalize_text(name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse(text: str) -> SchoolName:
+    text = cyrillic_lookalikes(text)
     codes = set()
     coded = _CODE_PREFIX.match(text)
     if coded:
@@ -223,17 +230,31 @@ class SchoolMatcher:
     """Index of a region's schools by municipality, code and normal form."""
 
     def __init__(self, schools: list[SchoolRef]):
-        self.by_municipality: dict[str, list[tuple[SchoolName, SchoolRef]]] = {}
+        self.by_municipality: dict[str | None, list[tuple[SchoolName, SchoolRef]]] = {}
         self.by_code: dict[str, SchoolRef] = {}
+        self._by_number: dict[tuple[str | None, str | None], list[tuple[SchoolName, SchoolRef]]] = {}
+        self._by_normal: dict[tuple[str | None, str], list[SchoolRef]] = {}
+        self._normals: dict[str | None, list[tuple[str, SchoolRef]]] = {}  # per municipality, and None: all
+        self._memo: dict[tuple[str, str | None], SchoolMatch] = {}
         for school in schools:
             self.by_code[school.code.lower()] = school
             for extra in (school.login, school.inn, school.ogrn):
                 if extra:
                     self.by_code[extra.lower()] = school
-            self.by_municipality.setdefault(school.municipality_oktmo, []).append(
-                (parse_school_name(school.name), school))
+            parsed = parse_school_name(school.name)
+            self.by_municipality.setdefault(school.municipality_oktmo, []).append((parsed, school))
+            for where in (school.municipality_oktmo, None):  # None: the whole region, when the municipality is unknown
+                self._by_number.setdefault((where, parsed.number), []).append((parsed, school))
+                self._by_normal.setdefault((where, _render(parsed)), []).append(school)
+                self._normals.setdefault(where, []).append((_render(parsed), school))
 
     def match(self, name: object, municipality_oktmo: str | None) -> SchoolMatch:
+        key = (normalize_text(name), municipality_oktmo)
+        if key not in self._memo:  # a file repeats its schools' names on every row
+            self._memo[key] = self._match(name, municipality_oktmo)
+        return self._memo[key]
+
+    def _match(self, name: object, municipality_oktmo: str | None) -> SchoolMatch:
         written = parse_school_name(name)
         for code in sorted(written.codes):
             school = self.by_code.get(code)
@@ -249,16 +270,17 @@ class SchoolMatcher:
                                    evidence=f"совпал {what} {code}, название не противоречит; оценка 1.0")
             return SchoolMatch(None, 0.0, f"{what} и название указывают на разные школы", (school.name,),
                                evidence=f"{what} {code} — школа «{school.name}», но расходится: {', '.join(conflicts)}")
-        pool = (self.by_municipality.get(municipality_oktmo, []) if municipality_oktmo
-                else [entry for entries in self.by_municipality.values() for entry in entries])
-        if not pool:
+        if municipality_oktmo is not None and municipality_oktmo not in self.by_municipality \
+                or not self.by_municipality:
             return SchoolMatch(None, 0.0, "муниципальное образование не распознано или в нём нет школ")
-        normal = normalized_school_name(name)
-        same = [school for parsed, school in pool if _render(parsed) == normal]
+        normal = _render(written)
+        same = self._by_normal.get((municipality_oktmo, normal), [])
         if len(same) == 1:
             return SchoolMatch(same[0], 1.0, "название совпало после нормализации",
                                evidence=f"нормальная форма «{normal}» совпала; оценка 1.0")
-        compared = [(_compare(written, parsed), school) for parsed, school in pool]
+        # only a school of the same number (or, for a name without one, a school without one) can fit
+        compared = [(_compare(written, parsed), school)
+                    for parsed, school in self._by_number.get((municipality_oktmo, written.number), [])]
         fitting = [(c, school) for c, school in compared if not c.conflicts and c.agreed]
         if len(fitting) == 1:
             comparison, school = fitting[0]
@@ -272,8 +294,8 @@ class SchoolMatcher:
             names = tuple(school.name for school in same) or tuple(school.name for _, school in fitting)
             return SchoolMatch(None, 0.5, "несколько школ подходят под название", names,
                                evidence=f"подходят {len(names)} школы: нужен выбор человека")
-        closest = process.extract(normal, {i: _render(parsed) for i, (parsed, _) in enumerate(pool)},
-                                  scorer=fuzz.WRatio, limit=3)
+        pool = self._normals[municipality_oktmo]
+        closest = process.extract(normal, [text for text, _ in pool], scorer=fuzz.WRatio, limit=3)
         best = round(closest[0][1] / 100, 3) if closest else 0.0
         names = tuple(pool[index][1].name for _, _, index in closest)
         if written.number is None and written.kind is not None and not written.settlement and not written.words:
@@ -282,7 +304,7 @@ class SchoolMatcher:
             reason = "школа с таким видом и номером не найдена"
         why = sorted({c for comparison, _ in compared for c in comparison.conflicts})
         return SchoolMatch(None, best, reason, names,
-                           evidence=f"ни одна школа не подошла (расхождения: {', '.join(why) or 'нет общих частей'}); "
+                           evidence=f"ни одна школа не подошла (расхождения: {', '.join(why) or 'другой номер'}); "
                                     f"ближайшее сходство {best}")
 
     def resolve(self, written: str, municipality_oktmo: str | None, where: dict,
