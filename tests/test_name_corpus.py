@@ -20,7 +20,7 @@ NAMES = Path(__file__).parent / "fixtures" / "names"
 SCHOOL_RECALL_FLOORS = {
     "verbatim": 1.0, "legal-form": 1.0, "quotes": 1.0, "number-form": 1.0, "code/login": 1.0,
     "village-named": 1.0, "genitive-settlement": 1.0, "repeated-number-settlement": 1.0, "honours": 1.0,
-    "village-adjective": 0.5, "kind-variant": 0.0,
+    "village-adjective": 0.75, "kind-variant": 0.0,
 }
 MUNICIPALITY_RECALL_FLOORS = {
     "official": 1.0, "authority": 1.0, "genitive": 1.0, "abbreviation": 1.0, "file-name": 1.0, "rename-date": 1.0,
