@@ -9,7 +9,8 @@ Municipalities arrive as "МО Кореновский район", "г. Геле
    in their dictionary form by a morphological analyser (pymorphy3: «Акшинского» → «акшинский», «Читы» →
    «чита»), and the words that say what kind of body or municipality it is (управление, администрация,
    муниципальный, район, округ, город, г., п., пгт, р-н, МР, ГО, МО, ЗАТО …) are set aside as *kind words*.
-   What remains is the name's *core* ("акшинский", "чита", "горячий ключ").
+   What remains is the name's *core* ("акшинский", "чита", "горячий ключ"); a feminine adjective is no part of it,
+   for it names a school («Акшинская СОШ»), never a district.
 2. A reference municipality matches when its core equals the written core (score 1.0), or appears as a run of
    words in a longer text such as a file name (0.95), or — for a two-part name such as «Город Краснокаменск и
    Краснокаменский район» — when the written core is one of its parts and of no other municipality (0.9).
@@ -58,6 +59,8 @@ _REGIONAL_BODY = re.compile(
     r"(?:организаци|учреждени)|\bгоу\b|\bгбоу\b|\bгкоу\b|\bгаоу\b")
 _AUTHORITY = re.compile(r"\b(?:департамент|комитет|управлени|отдел)\w*")
 _WORD = re.compile(r"[а-яa-z0-9]+(?:-[а-яa-z0-9]+)*")
+# A municipality named by an adjective agrees with «район»/«округ»: a feminine form names a school («Акшинская СОШ»)
+_FEMININE = re.compile(r"[сц]к(?:ая|ую)$")
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def _read(name: str) -> _Written:
             classes.add("city" if preceding == "городской" else "okrug")
         elif base == "муниципальный" and following in ("район", "округ"):
             continue  # the kind is taken from the noun that follows
-        elif base not in _OTHER_NOISE:
+        elif base not in _OTHER_NOISE and not _FEMININE.search(word):
             core.append(word)
     return _Written(tuple(core), frozenset(classes))
 

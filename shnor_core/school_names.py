@@ -30,7 +30,7 @@ the key of a school the registry does not know: one school written alike gets on
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -71,6 +71,7 @@ _TITLES = {"герой", "советский", "союз", "россия", "ро
 _PERSON = ("Surn", "Name", "Patr")  # an honour names a person (or a title), not a place
 _STOP = {"и", "в", "на", "для", "с", "по", "детей", "обучающихся", "края", "области", "республики", "города", "г",
          "район", "района", "муниципального", "образования", "округа"}
+_AREA = {"района", "р-на", "округа", "края", "области", "район", "р-н"}
 _CODE_PREFIX = re.compile(r"^\s*\(\s*([0-9a-z_]+)\s*\)")  # "(23001005) МБОУ СОШ № 5", as ФИС ОКО writes
 _LOGIN = re.compile(r"\b(sch\d{4,})\b")
 _INN_OGRN = re.compile(r"(?<!\d)(\d{13}|\d{10})(?!\d)")
@@ -87,7 +88,7 @@ class SchoolName:
     settlement: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
     honours: frozenset[str] = frozenset()
-    codes: frozenset[str] = field(default=frozenset())  # logins, bracketed codes, ИНН, ОГРН as written
+    codes: frozenset[str] = frozenset()  # logins, bracketed codes, ИНН, ОГРН as written
 
 
 def parse_school_name(name: object) -> SchoolName:
@@ -127,13 +128,25 @@ def _parse(text: str) -> SchoolName:
     settlement: list[str] = []
     for place in _SETTLEMENT.finditer(text):  # the first marker followed by a name: up to two words
         run = text[place.end():].split("|")[0]
-        settlement = [w for w in _WORD.findall(run)[:2] if w not in _STOP and not w.isdigit()]
+        settlement = _place_words(_WORD.findall(run))
         if settlement:
             text = text[:place.start()] + _SEPARATOR + text[place.end() + len(run):]
             break
     words = tuple(lemma(w) for w in _WORD.findall(text) if w not in _STOP and len(w) > 1 and not w.isdigit())
     return SchoolName(kind, number.group(1).lstrip("0") or "0" if number else None,
                       tuple(lemma(w) for w in settlement), words, honours, frozenset(codes))
+
+
+def _place_words(words: list[str]) -> list[str]:
+    """A settlement's name after its marker: up to two words, short of the district or region that may follow
+    («с. Беклемишево Читинского района» → «беклемишево»)."""
+    taken = []
+    for index, word in enumerate(words[:2]):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word in _STOP or word.isdigit() or following in _AREA:
+            break
+        taken.append(word)
+    return taken
 
 
 def school_key(name: object) -> tuple[str | None, str | None]:

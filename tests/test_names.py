@@ -75,6 +75,11 @@ def test_a_city_and_a_district_of_one_stem_both_resolve_from_their_names():
                                                                                              RENAMED[3].kind)
 
 
+def test_a_village_named_school_is_no_municipality():
+    """A nested name column lists schools under their municipality: «МОУ Акшинская СОШ» is a school's row."""
+    assert match_municipality("МОУ Акшинская СОШ", RENAMED).municipality is None
+
+
 def test_a_regional_body_is_no_municipality_and_says_so():
     match = match_municipality("Министерство образования и науки Забайкальского края", RENAMED)
     assert match.municipality is None and match.regional_body
