@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
@@ -153,6 +154,19 @@ def _settle(found: list[Municipality], written: _Written, on_date: date | None) 
 def match_municipality(name: str, reference: list[Municipality], on_date: date | None = None) -> NameMatch:
     """Best reference municipality for a written name, with a score in [0, 1] and its evidence; None when unsure
     (then the closest municipalities are named) or when the name is the region's own body."""
+    return _match(str(name or ""), tuple(reference), on_date)
+
+
+@lru_cache(maxsize=1 << 14)  # readers ask for the same few names on every row
+def _cores(reference: tuple[Municipality, ...]) -> dict[tuple[str, ...], list[Municipality]]:
+    cores: dict[tuple[str, ...], list[Municipality]] = {}
+    for municipality in reference:
+        cores.setdefault(_read(municipality.name).core, []).append(municipality)
+    return cores
+
+
+@lru_cache(maxsize=1 << 14)
+def _match(name: str, reference: tuple[Municipality, ...], on_date: date | None) -> NameMatch:
     written = _read(name)
     regional = bool(_REGIONAL_BODY.search(normalize_text(name))
                     or (_AUTHORITY.search(normalize_text(name)) and _REGION_PHRASE.search(normalize_text(name))
@@ -160,9 +174,7 @@ def match_municipality(name: str, reference: list[Municipality], on_date: date |
     if not written.core:
         return NameMatch(None, 0.0, evidence="в названии нет имени МО" + ("; орган региона" if regional else ""),
                          regional_body=regional)
-    cores = {}
-    for municipality in reference:
-        cores.setdefault(_read(municipality.name).core, []).append(municipality)
+    cores = _cores(reference)
     shown = " ".join(written.core)
     tiers = (
         (1.0, "название совпало", lambda ref: _words_agree(written.core, ref)),
