@@ -20,8 +20,10 @@ The rule, within the school's municipality (a wrong match is worse than a review
    Exactly one candidate matches: score 1.0 when the kind agrees too, 0.9 when the agreement is weak (a village
    adjective for the village: «Беклемишевская» ~ «с. Беклемишево», or other words similar by rapidfuzz
    ``token_set_ratio`` ≥ ``WORDS_MIN_SIMILARITY`` but not equal), 0.8 when the written name gives no kind.
-   Two or more candidates, or none, match nothing: the closest schools (by rapidfuzz ``WRatio`` of the normal
-   forms) go to review with the reason. A similarity score alone never matches.
+   Of two or more candidates, one whose agreeing parts include every other's and more («Немецкая школа № 1212»
+   beside a plain «Школа № 1212»; «Школа-интернат № 17» beside «Школа № 17») matches with 0.9; otherwise, and when
+   none is left, nothing matches: the closest schools (by rapidfuzz ``WRatio`` of the normal forms) go to review
+   with the reason. A similarity score alone never matches.
 
 Every answer carries its evidence in Russian (which parts agreed, the score). ``normalized_school_name`` is also
 the key of a school the registry does not know: one school written alike gets one key, two schools two keys.
@@ -71,6 +73,7 @@ _TITLES = {"герой", "советский", "союз", "россия", "ро
 _PERSON = ("Surn", "Name", "Patr")  # an honour names a person (or a title), not a place
 _STOP = {"и", "в", "на", "для", "с", "по", "детей", "обучающихся", "края", "области", "республики", "города", "г",
          "район", "района", "муниципального", "образования", "округа"}
+_ADJECTIVE_FORM = re.compile(r"(?:ый|ий|ой|ая|яя|ое|ее)$")
 _AREA = {"района", "р-на", "округа", "края", "области", "район", "р-н"}
 _CODE_PREFIX = re.compile(r"^\s*\(\s*([0-9a-z_]+)\s*\)")  # "(23001005) МБОУ СОШ № 5", as ФИС ОКО writes
 _LOGIN = re.compile(r"\b(sch\d{4,})\b")
@@ -113,7 +116,7 @@ def _parse(text: str) -> SchoolName:
     if honoured:
         honours = frozenset(lemma(w, _PERSON) for w in _WORD.findall(honoured.group(1)) if len(w) > 2) - _TITLES
         text = text[:honoured.start()]
-    text = re.sub(r"[\"'«»“”„‟‘’`]", " ", text)
+    text = re.sub(r"[\"'«»“”„‟‘’`]", _SEPARATOR, text)  # a quote ends a settlement's name: «г. Москвы «Школа …»
     text = _DEPTH.sub(_SEPARATOR, text)
     text = _LEGAL_FORMS.sub(_SEPARATOR, text)
     number = _NUMBER_MARKED.search(text) or _NUMBER_BARE.search(text)
@@ -138,12 +141,12 @@ def _parse(text: str) -> SchoolName:
 
 
 def _place_words(words: list[str]) -> list[str]:
-    """A settlement's name after its marker: up to two words, short of the district or region that may follow
-    («с. Беклемишево Читинского района» → «беклемишево»)."""
+    """A settlement's name after its marker: one word, or two when the first is an adjective («Новая Кука»,
+    «Красный Чикой»), short of the district or region that may follow («с. Беклемишево Читинского района»)."""
     taken = []
     for index, word in enumerate(words[:2]):
         following = words[index + 1] if index + 1 < len(words) else ""
-        if word in _STOP or word.isdigit() or following in _AREA:
+        if word in _STOP or word.isdigit() or following in _AREA or index and not _ADJECTIVE_FORM.search(taken[0]):
             break
         taken.append(word)
     return taken
@@ -188,6 +191,7 @@ class _Comparison:
     agreed: tuple[str, ...]  # distinguishing parts that agree: номер, н.п., название
     weak: bool  # an agreement only by likeness (village adjective, similar words)
     kind_agrees: bool
+    generic: bool  # one side's kind is the bare «школа»
 
 
 def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -236,7 +240,7 @@ def _compare(written: SchoolName, ref: SchoolName) -> _Comparison:
             weak = True
         else:
             conflicts.append("название")
-    return _Comparison(tuple(conflicts), tuple(agreed), weak, kind_agrees)
+    return _Comparison(tuple(conflicts), tuple(agreed), weak, kind_agrees, "школа" in (written.kind, ref.kind))
 
 
 class SchoolMatcher:
@@ -303,6 +307,13 @@ class SchoolMatcher:
                       if comparison.weak else "совпал номер, вид школы в названии не указан")
             agreed = ", ".join(comparison.agreed + (("вид",) if comparison.kind_agrees else ()))
             return SchoolMatch(school, score, reason, evidence=f"совпали: {agreed}; оценка {score}")
+        dominant = [(c, school) for c, school in fitting if len(same) < 2 and not c.weak
+                    and all(_parts(c) > _parts(other) for other, rival in fitting if rival is not school)]
+        if len(fitting) > 1 and len(dominant) == 1:  # «Немецкая школа № 1212» beside a plain «Школа № 1212»
+            comparison, school = dominant[0]
+            return SchoolMatch(school, 0.9, "совпало больше частей названия, чем у других школ",
+                               evidence=f"совпали: {', '.join(sorted(_parts(comparison)))} — у других школ "
+                                        f"({len(fitting) - 1}) меньше; оценка 0.9")
         if len(fitting) > 1 or len(same) > 1:
             names = tuple(school.name for school in same) or tuple(school.name for _, school in fitting)
             return SchoolMatch(None, 0.5, "несколько школ подходят под название", names,
@@ -330,6 +341,11 @@ class SchoolMatcher:
                            "score": match.score, "reason": match.reason,
                            "candidates": "; ".join(match.candidates) or (match.school.name if match.school else "")})
         return (match.school.code if match.school and match.score >= 0.8 else None), match.score
+
+
+def _parts(comparison: _Comparison) -> set[str]:
+    """The parts that agree, the kind among them unless it is the bare «школа» that fits every kind."""
+    return set(comparison.agreed) | ({"вид"} if comparison.kind_agrees and not comparison.generic else set())
 
 
 def _render(parsed: SchoolName) -> str:
