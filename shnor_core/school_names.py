@@ -248,16 +248,17 @@ class SchoolMatcher:
 
     def __init__(self, schools: list[SchoolRef]):
         self.by_municipality: dict[str | None, list[tuple[SchoolName, SchoolRef]]] = {}
-        self.by_code: dict[str, SchoolRef] = {}
+        self.by_code: dict[str, SchoolRef] = {}  # one entry per school
         self._by_number: dict[tuple[str | None, str | None], list[tuple[SchoolName, SchoolRef]]] = {}
         self._by_normal: dict[tuple[str | None, str], list[SchoolRef]] = {}
         self._normals: dict[str | None, list[tuple[str, SchoolRef]]] = {}  # per municipality, and None: all
         self._memo: dict[tuple[str, str | None], SchoolMatch] = {}
+        self._by_identifier: dict[str, SchoolRef] = {}  # registry code, ФИС ОКО login, ИНН, ОГРН as texts carry them
         for school in schools:
-            self.by_code[school.code.lower()] = school
-            for extra in (school.login, school.inn, school.ogrn):
-                if extra:
-                    self.by_code[extra.lower()] = school
+            self.by_code[school.code] = school
+            for identifier in (school.code, school.login, school.inn, school.ogrn):
+                if identifier:
+                    self._by_identifier[identifier.lower()] = school
             parsed = parse_school_name(school.name)
             self.by_municipality.setdefault(school.municipality_oktmo, []).append((parsed, school))
             for where in (school.municipality_oktmo, None):  # None: the whole region, when the municipality is unknown
@@ -274,7 +275,7 @@ class SchoolMatcher:
     def _match(self, name: object, municipality_oktmo: str | None) -> SchoolMatch:
         written = parse_school_name(name)
         for code in sorted(written.codes):
-            school = self.by_code.get(code)
+            school = self._by_identifier.get(code)
             if school is None or municipality_oktmo not in (None, school.municipality_oktmo):
                 continue
             what = "логин ОО в ФИС ОКО" if code == (school.login or "").lower() else (
@@ -291,7 +292,7 @@ class SchoolMatcher:
                 or not self.by_municipality:
             return SchoolMatch(None, 0.0, "муниципальное образование не распознано или в нём нет школ")
         normal = _render(written)
-        same = self._by_normal.get((municipality_oktmo, normal), [])
+        same = self._by_normal.get((municipality_oktmo, normal), []) if normal else []
         if len(same) == 1:
             return SchoolMatch(same[0], 1.0, "название совпало после нормализации",
                                evidence=f"нормальная форма «{normal}» совпала; оценка 1.0")

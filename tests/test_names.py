@@ -98,6 +98,7 @@ def test_a_name_equal_to_the_registry_s_always_matches():
     assert matcher.match("СОШ № 1 поселка Атамановка", "76647000").school.code == "750205"
     repeated = matcher.match("МОУ СОШ № 1", "76647000")  # the number repeats: the settlement must tell
     assert repeated.school is None and len(repeated.candidates) == 2
+    assert matcher.match("", "76647000").school is None and matcher.match("МОУ", "76647000").school is None
 
 
 def test_codes_in_the_text_come_first():
