@@ -334,8 +334,9 @@ class SchoolMatcher:
 
     def resolve(self, written: str, municipality_oktmo: str | None, where: dict,
                 review: list[dict]) -> tuple[str | None, float]:
-        """The school code to load (sure matches, and a number-only match in its municipality), else None;
-        anything short of an exact match is appended to ``review`` with its place ``where``."""
+        """The school code to load (a match of score ≥ 0.8: sure, by more agreeing parts or a likeness, or a
+        number-only match in its municipality), else None; anything short of 1.0 is appended to ``review`` with its
+        place ``where``."""
         match = self.match(written, municipality_oktmo)
         if match.school is None or match.score < 1.0:
             review.append({**where, "written_name": written, "municipality_oktmo": municipality_oktmo,
