@@ -345,6 +345,8 @@ class Municipality:
     oktmo: str
     name: str
     kind: str
+    valid_from: str | None = None  # ГГГГ-ММ-ДД: a renamed municipality («муниципальный район» → «округ») has two rows
+    valid_to: str | None = None
 
 
 def oktmo_control_digit(code: str) -> int:
@@ -373,7 +375,8 @@ def load_municipalities(region_code: str | None = None,
     """The reference municipalities, of one region when ``region_code`` is given."""
     prefix = _regions()[region_code]["oktmo_prefix"] if region_code else ""
     with open(path, encoding="utf-8", newline="") as handle:
-        return [Municipality(r["oktmo8"], r["name"], r["kind"]) for r in csv.DictReader(handle)
+        return [Municipality(r["oktmo8"], r["name"], r["kind"], r.get("valid_from") or None, r.get("valid_to") or None)
+                for r in csv.DictReader(handle)
                 if r["oktmo8"].startswith(prefix)]
 
 
