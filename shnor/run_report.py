@@ -48,6 +48,9 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
         group by all order by f.source_kind, f.source_file""", [monitoring_id])
     files = warehouse.query(home.warehouse, f"select source_kind, status, count(*) as n from {warehouse.FILES_TABLE} "
                                             "group by all order by 1, 2")
+    unreadable = warehouse.query(home.warehouse, f"""
+        select source_kind, entry_path, reason from {warehouse.UNREADABLE_TABLE}
+        where monitoring_id = ? or source_kind <> 'submission' order by source_kind, entry_path""", [monitoring_id])
     return {
         "monitoring_id": monitoring_id, "seconds": round(seconds, 1),
         "accepted": list(status.loc[status["submission_status"] == "accepted", "municipality_name"]),
@@ -56,6 +59,8 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
         "refused": [{"file": r.source_file, "kind": r.source_kind, "errors": int(r.errors),
                      "first_reasons": [rule for rule in r.rules if rule],
                      "quarantine": str(home.quarantine / r.source_sha256)} for r in refused.itertuples()],
+        "unreadable": [{"entry": r.entry_path, "kind": r.source_kind, "reason": r.reason}
+                       for r in unreadable.itertuples()],
         "files": {f"{r.source_kind}:{r.status}": int(r.n) for r in files.itertuples()},
         "warehouse": str(home.warehouse), "reports": str(home.reports / monitoring_id),
         "validation": str(home.validation), "log": str(log),
@@ -75,6 +80,8 @@ def print_summary(summary: dict, as_json: bool = False) -> None:
         reasons = "; ".join(refused["first_reasons"])
         more = f" (всего ошибок: {refused['errors']})" if refused["errors"] > len(refused["first_reasons"]) else ""
         print(f"  ОТКЛОНЁН {refused['file']}: {reasons}{more}\n    карантин: {refused['quarantine']}")
+    for entry in summary["unreadable"]:
+        print(f"  НЕ ПРИНЯТ {entry['entry']}: {entry['reason']}")
     print(f"  хранилище (DuckDB): {summary['warehouse']}")
     print(f"  отчёты:             {summary['reports']} (справка .docx и .pdf, справки МО, книги Excel)")
     print(f"  проверки GX:        {summary['validation']}")
