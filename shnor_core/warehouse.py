@@ -239,6 +239,8 @@ def replace_unreadable_entries(con: duckdb.DuckDBPyConnection, source_kind: str,
     """What this intake of a kind (and window) could not take in, as (path, reason)."""
     con.execute(f"delete from {UNREADABLE_TABLE} where source_kind = ? and monitoring_id is not distinct from ?",
                 [source_kind, monitoring_id])
+    if not entries:
+        return
     seen_at = now_utc()
     con.executemany(f"insert into {UNREADABLE_TABLE} values (?, ?, ?, ?, ?)",
                     [[source_kind, monitoring_id, path, reason, seen_at] for path, reason in entries])

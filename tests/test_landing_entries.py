@@ -88,3 +88,15 @@ def test_a_fixed_entry_leaves_the_record_and_the_operator_sees_the_rest(window, 
                    "unreadable": [{"entry": p, "kind": "submission", "reason": r}
                                   for p, r in recorded.itertuples(index=False)]})
     assert "НЕ ПРИНЯТ" in capsys.readouterr().out
+
+
+def test_a_clean_folder_leaves_no_record(window):
+    home, landing = window
+    ingest.ingest_submissions(home, MONITORING_ID)
+    for name in ("Белореченский.xlsx", "Кавказский.xlsx"):
+        (landing / name).unlink()
+    (landing / "Апшеронский.xlsx" / "форма.xlsx").unlink()
+    (landing / "Апшеронский.xlsx").rmdir()
+    summary = ingest.ingest_submissions(home, MONITORING_ID)
+    assert "unreadable" not in summary
+    assert warehouse.query(home.warehouse, f"select count(*) as n from {warehouse.UNREADABLE_TABLE}").iloc[0]["n"] == 0
