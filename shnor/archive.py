@@ -85,9 +85,9 @@ def archived_arrival(archived: Path) -> tuple[datetime, str] | None:
     return datetime.fromisoformat(meta["received_at"]), meta.get("received_by", "")
 
 
-def received(path: Path) -> tuple[datetime, str]:
-    """When a file arrived: the archive's record for an archived file, else its arrival in landing."""
-    return archived_arrival(path) or arrival(path)
+def received(path: Path, sha256: str | None = None) -> tuple[datetime, str]:
+    """When a file's content arrived: the archive's record for an archived file, else its arrival in landing."""
+    return archived_arrival(path) or arrival(path, sha256)
 
 
 def archived_files(home: DataHome, kind: SourceKind, monitoring_id: str | None = None) -> list[Path]:

@@ -145,7 +145,7 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
                 if warehouse.known_file(con, sha256):
                     summary["already_known"] += 1
                     continue
-                received_at, received_by = received(path)
+                received_at, received_by = received(path, sha256)
                 archived = archive_file(home, path, sha256, {
                     "source_kind": kind.name, "source_file": path.name, "monitoring_id": monitoring_id,
                     "received_at": received_at.isoformat(), "received_by": received_by})
