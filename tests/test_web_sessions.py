@@ -1,7 +1,8 @@
 """The upload site's sessions over HTTP: signing out and a new password end a session on the server (a
 replayed cookie opens nothing); a guesser is slowed per account and address, never locking the municipality
 out from its own address; behind a proxy only the configured proxies' X-Forwarded-For is believed; a
-production deployment refuses a generated secret and sends its cookie over HTTPS only."""
+production deployment refuses a generated secret and sends its cookie over HTTPS only; a municipality's
+verdict page leaves out the file's checksum."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from shnor.web.app import SESSION_COOKIE, create_app
 from shnor.web.settings import settings_from_env
 from shnor.web.store import Store
 from shnor_core.settings import DataHome
-from tests.web_support import OKTMO, PASSWORD, SECRET, client_for, csrf_of, free_port, make_app, sign_in
+from tests.web_support import OKTMO, PASSWORD, SECRET, client_for, csrf_of, free_port, make_app, sign_in, upload
+from tests.workbooks import form_values, write_submission
 
 SHNOR = str(Path(sys.executable).with_name("shnor"))
 
@@ -141,3 +143,16 @@ def test_a_forged_forwarded_for_does_not_defeat_the_address_limit(tmp_path):
     assert answers == [401] * 20 + [429]  # the per-address limit (20) counts the real client, 198.51.100.7
     with Store(DataHome(home)).connect() as con:
         assert {row[0] for row in con.execute("select distinct client from login_attempts")} == {"198.51.100.7"}
+
+
+def test_the_checksum_is_shown_to_region_staff_only(app, tmp_path):
+    """A municipality reads its verdict without the file's SHA-256; region staff keep it to trace the file."""
+    client, token = client_for(app, "abinsk")
+    path = write_submission(tmp_path / "abinsk.xlsx", "МО Абинский район", form_values())
+    upload_id = upload(client, token, OKTMO["abinsk"], path).json()["upload_id"]
+    sha256 = app.state.store.upload(upload_id).sha256
+    own = client.get(f"/uploads/{upload_id}").text
+    assert "Контрольная сумма" not in own and sha256[:16] not in own
+    region, _ = client_for(app, "region")
+    staff = region.get(f"/uploads/{upload_id}").text
+    assert "Контрольная сумма" in staff and sha256[:16] in staff
