@@ -156,8 +156,7 @@ class _SheetCounter:
         except etree.XMLSyntaxError as error:
             raise UnsafeWorkbook(f"лист книги повреждён (ошибка XML: {error.msg})") from error
         if self.open_row is not None and len(self.open_row) > MAX_COLUMNS:  # one row with a million cells
-            self.elements += len(self.open_row)
-            self._check(self.rows + 1, MAX_COLUMNS + 1)
+            self._check(self.rows + 1, len(self.open_row))
 
     def _count(self, row) -> None:
         self.rows += 1

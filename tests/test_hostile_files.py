@@ -135,3 +135,18 @@ def test_one_cell_a_million_rows_down_is_a_million_rows(tmp_path):
     path = raw_workbook(tmp_path / "МО Абинский район.xlsx", rows=1, first_row=1_000_000)
     with pytest.raises(UnsafeWorkbook, match="на листе больше 200 000 строк"):
         inspect_workbook(path)
+
+
+def test_one_row_wider_than_excel_is_refused_before_it_ends(tmp_path):
+    """A row of 300 000 cells (Excel has 16 384 columns) is refused while it is read, not built whole."""
+    path = raw_workbook(tmp_path / "МО Абинский район.xlsx", rows=1)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    cells = "".join(f"<c><v>{n}</v></c>" for n in range(300_000))
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b'<row r="1">', b'<row r="1">' + cells.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    with pytest.raises(UnsafeWorkbook, match="а в Excel их не больше 16 384"):
+        inspect_workbook(path)
