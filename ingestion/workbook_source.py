@@ -15,7 +15,7 @@ from pathlib import Path
 
 import python_calamine
 
-from shnor_core.safety import MAX_FILE_BYTES, UnsafeWorkbook, inspect_workbook, too_large
+from shnor_core.safety import MAX_FILE_BYTES, MAX_SHEET_CELLS, MAX_SHEET_ROWS, SheetBound, UnsafeWorkbook, inspect_workbook
 from shnor_core.sources import TEMPLATE_META_SHEET
 
 
@@ -35,9 +35,10 @@ def load_sheets(path: Path, max_rows: int | None = None, max_cells: int | None =
     Values are read by calamine for .xlsx and .xls alike (several times faster than openpyxl); cell-level
     work (styles, comments, formulas without a cached value) still opens the file with openpyxl.
     """
-    facts = inspect_workbook(path)
-    if max_rows is not None and (facts.max_sheet_rows > max_rows or facts.max_sheet_cells > (max_cells or 0)):
-        raise UnsafeWorkbook(too_large(facts.max_sheet_rows, facts.max_sheet_cells, max_rows, max_cells or 0, what))
+    if max_rows is None:
+        inspect_workbook(path)
+    else:  # the reader's bound, if tighter than a table's, stops the scan as soon as it is crossed
+        inspect_workbook(path, SheetBound(min(max_rows, MAX_SHEET_ROWS), min(max_cells or 0, MAX_SHEET_CELLS), what))
     workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     visible = {m.name: str(m.visible).endswith("Visible") for m in workbook.sheets_metadata}
     return [

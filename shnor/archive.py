@@ -4,12 +4,15 @@ and the quarantine of refused files (the file, its reasons and a feedback workbo
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 from datetime import datetime
 from pathlib import Path
 
 from reports.feedback import write_feedback_workbook
 from shnor_core.arrivals import arrival
+from shnor_core.lineage import file_sha256
 from shnor_core.settings import DataHome
 from shnor_core.sources import SourceKind
 
@@ -25,14 +28,49 @@ def landed_workbooks(folder: Path) -> list[Path]:
                   if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", ".")))
 
 
+class NotARegularFile(OSError):
+    """A landing entry that is not a regular file (a directory, a pipe, a device): never opened."""
+
+
+def landed_sha256(path: Path) -> str:
+    """The content hash of a landing entry that is a regular file; raises OSError for anything else, before
+    opening it (a named pipe would block the run)."""
+    mode = os.stat(path).st_mode  # follows a link: a broken one raises FileNotFoundError
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(mode):
+        raise NotARegularFile(path)
+    return file_sha256(path)
+
+
+def unreadable_reason(path: Path, error: OSError) -> str:
+    """Why a landing entry could not be taken in, in words an operator acts on."""
+    if isinstance(error, IsADirectoryError):
+        return "это папка, а не файл: переместите её из папки приёма"
+    if isinstance(error, NotARegularFile):
+        return "это не обычный файл (канал, устройство или сокет): удалите его из папки приёма"
+    if isinstance(error, FileNotFoundError):
+        if path.is_symlink():
+            return "ссылка ведёт на несуществующий файл: положите в папку приёма сам файл"
+        return "файл исчез из папки приёма во время обработки: он будет принят при следующем запуске, если вернётся"
+    if isinstance(error, PermissionError):
+        return "нет прав на чтение файла: проверьте права доступа к нему"
+    return f"файл не читается ({error.strerror or type(error).__name__}): проверьте его и положите заново"
+
+
 def archive_file(home: DataHome, path: Path, sha256: str, sidecar: dict) -> Path:
     """Copy a landed file into the archive once, with a sidecar saying what it is and when it arrived
     (``received_at``, ``received_by``); the archive is never rewritten."""
     target = home.archive / sha256[:2] / sha256 / path.name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
-        (target.parent / ARCHIVE_SIDECAR).write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
+        staged = target.with_name(f".{target.name}.{os.getpid()}")  # a copy cut short (the file vanished) never lands
+        try:
+            shutil.copy2(path, staged)
+            (target.parent / ARCHIVE_SIDECAR).write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
+            os.replace(staged, target)
+        finally:
+            staged.unlink(missing_ok=True)
     return target
 
 
@@ -47,9 +85,9 @@ def archived_arrival(archived: Path) -> tuple[datetime, str] | None:
     return datetime.fromisoformat(meta["received_at"]), meta.get("received_by", "")
 
 
-def received(path: Path) -> tuple[datetime, str]:
-    """When a file arrived: the archive's record for an archived file, else its arrival in landing."""
-    return archived_arrival(path) or arrival(path)
+def received(path: Path, sha256: str | None = None) -> tuple[datetime, str]:
+    """When a file's content arrived: the archive's record for an archived file, else its arrival in landing."""
+    return archived_arrival(path) or arrival(path, sha256)
 
 
 def archived_files(home: DataHome, kind: SourceKind, monitoring_id: str | None = None) -> list[Path]:

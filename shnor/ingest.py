@@ -22,10 +22,17 @@ import pandas as pd
 
 from ingestion.detect import ReadContext, read_source
 from ingestion.school_names import SchoolMatcher, SchoolRef
-from shnor.archive import archive_file, archived_files, landed_workbooks, quarantine_file, received
+from shnor.archive import (
+    archive_file,
+    archived_files,
+    landed_sha256,
+    landed_workbooks,
+    quarantine_file,
+    received,
+    unreadable_reason,
+)
 from shnor.validation import ValidationOutcome, save_result, validate_files
 from shnor_core import warehouse
-from shnor_core.lineage import file_sha256
 from shnor_core.reference import (
     School,
     get_monitoring,
@@ -117,28 +124,39 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
     """Archive, read and record each landed file of a kind once.
 
     The landed files are joined by the archive's files of the same kind and monitoring, so a window
-    rerun on a fresh warehouse (a backfill) reads its files back from the archive. Returns the counts and
-    the files new to the warehouse.
+    rerun on a fresh warehouse (a backfill) reads its files back from the archive. An entry that is not a
+    regular readable file (a directory named like a workbook, a broken link, a file without read rights or
+    one that vanished mid-run) is recorded with its reason (``audit.unreadable_entries``) and skipped, so it
+    never stops the others. Returns the counts and the files new to the warehouse.
     """
     summary = {"kind": kind.name, "files": 0, "new": 0, "already_known": 0, "read_errors": 0}
     new_files: list[str] = []
     seen: set[str] = set()
     jobs: list[_Landed] = []
+    unreadable: list[tuple[str, str]] = []
     with warehouse.connect(home.warehouse) as con:
         for path in landed_workbooks(landing_folder(home, kind, monitoring_id)) + archived_files(home, kind, monitoring_id):
-            sha256 = file_sha256(path)
-            if sha256 in seen:  # the landed file and its archived copy
+            try:
+                sha256 = landed_sha256(path)
+                if sha256 in seen:  # the landed file and its archived copy
+                    continue
+                seen.add(sha256)
+                summary["files"] += 1
+                if warehouse.known_file(con, sha256):
+                    summary["already_known"] += 1
+                    continue
+                received_at, received_by = received(path, sha256)
+                archived = archive_file(home, path, sha256, {
+                    "source_kind": kind.name, "source_file": path.name, "monitoring_id": monitoring_id,
+                    "received_at": received_at.isoformat(), "received_by": received_by})
+            except OSError as error:
+                unreadable.append((str(path), unreadable_reason(path, error)))
+                log.warning("%s не принят: %s", path, unreadable[-1][1])
                 continue
-            seen.add(sha256)
-            summary["files"] += 1
-            if warehouse.known_file(con, sha256):
-                summary["already_known"] += 1
-                continue
-            received_at, received_by = received(path)
-            archived = archive_file(home, path, sha256, {"source_kind": kind.name, "source_file": path.name,
-                                                         "monitoring_id": monitoring_id,
-                                                         "received_at": received_at.isoformat(), "received_by": received_by})
             jobs.append(_Landed(path, archived, sha256, received_at, received_by))
+        warehouse.replace_unreadable_entries(con, kind.name, monitoring_id, unreadable)
+        if unreadable:
+            summary["unreadable"] = [{"file": path, "reason": reason} for path, reason in unreadable]
         for job, result in zip(jobs, _reads(jobs, context, kind)):
             warehouse.replace_file_rows(con, kind.table, result.rows, job.sha256)
             warehouse.replace_errors(con, job.sha256, "read", result.errors_as_dicts())

@@ -49,6 +49,9 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
         group by all order by f.source_kind, f.source_file""", [monitoring_id])
     files = warehouse.query(home.warehouse, f"select source_kind, status, count(*) as n from {warehouse.FILES_TABLE} "
                                             "group by all order by 1, 2")
+    unreadable = warehouse.query(home.warehouse, f"""
+        select source_kind, entry_path, reason from {warehouse.UNREADABLE_TABLE}
+        where monitoring_id = ? or source_kind <> 'submission' order by source_kind, entry_path""", [monitoring_id])
     return {
         "monitoring_id": monitoring_id, "seconds": round(seconds, 1),
         "accepted": list(status.loc[status["submission_status"] == "accepted", "municipality_name"]),
@@ -57,11 +60,42 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
         "refused": [{"file": r.source_file, "kind": r.source_kind, "errors": int(r.errors),
                      "first_reasons": [rule for rule in r.rules if rule],
                      "quarantine": str(home.quarantine / r.source_sha256)} for r in refused.itertuples()],
+        "unreadable": [{"entry": r.entry_path, "kind": r.source_kind, "reason": r.reason}
+                       for r in unreadable.itertuples()],
+        "versions": version_history(home, monitoring_id),
         "files": {f"{r.source_kind}:{r.status}": int(r.n) for r in files.itertuples()},
         "school_names": identity_summary(home),
         "warehouse": str(home.warehouse), "reports": str(home.reports / monitoring_id),
         "validation": str(home.validation), "log": str(log),
     }
+
+
+def version_history(home: DataHome, monitoring_id: str) -> list[dict]:
+    """Each municipality that sent more than one version of its form: every version by arrival, the current
+    one (the marts' ``current_sha256``: the latest accepted by arrival) and why each other one is not."""
+    rows = warehouse.query(home.warehouse, f"""
+        select s.municipality_name, f.source_file, f.source_sha256, f.received_at, f.status,
+               s.current_sha256, s.current_file
+        from {warehouse.FILES_TABLE} f
+        join marts.mart_submission_status s
+          on s.monitoring_id = f.monitoring_id and s.municipality_oktmo = f.municipality_oktmo
+        where f.source_kind = 'submission' and f.monitoring_id = ? and f.school_code is null
+          and s.versions_received > 1
+        order by s.municipality_name, f.received_at, f.source_file""", [monitoring_id])
+    history: dict[str, list[dict]] = {}
+    for row in rows.itertuples():
+        if row.source_sha256 == row.current_sha256:
+            why = "действующая: последняя принятая по времени поступления"
+        elif row.status == "rejected":
+            why = "отклонена проверкой" + (f"; действует «{row.current_file}»" if row.current_file else "")
+        elif row.status != "accepted":
+            why = "ещё не проверена"
+        else:
+            why = f"заменена: позже поступила «{row.current_file}»"
+        history.setdefault(row.municipality_name, []).append({
+            "file": row.source_file, "received_at": row.received_at.isoformat(), "status": row.status,
+            "current": row.source_sha256 == row.current_sha256, "why": why})
+    return [{"municipality": name, "versions": versions} for name, versions in history.items()]
 
 
 def print_summary(summary: dict, as_json: bool = False) -> None:
@@ -84,6 +118,14 @@ def print_summary(summary: dict, as_json: bool = False) -> None:
               f"{count('unregistered', 'names')} (в витринах), ждут решения {count('review', 'names')} — строк "
               f"{count('review', 'rows')}, участников {count('review', 'participants')} (shnor review)"
               + (f", не наши {count('not_ours', 'names')}" if "not_ours" in school_names else ""))
+    for entry in summary["unreadable"]:
+        print(f"  НЕ ПРИНЯТ {entry['entry']}: {entry['reason']}")
+    for municipality in summary.get("versions", []):
+        print(f"  версии формы, {municipality['municipality']}:")
+        for version in municipality["versions"]:
+            mark = "→" if version["current"] else " "
+            print(f"    {mark} {version['file']}, поступила {version['received_at'][:16].replace('T', ' ')} UTC: "
+                  f"{version['why']}")
     print(f"  хранилище (DuckDB): {summary['warehouse']}")
     print(f"  отчёты:             {summary['reports']} (справка .docx и .pdf, справки МО, книги Excel)")
     print(f"  проверки GX:        {summary['validation']}")

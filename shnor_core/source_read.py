@@ -74,10 +74,15 @@ class SourceRead:
 # A file with thousands of wrong cells needs a few of each kind to be fixed, not all of them: the rest of a
 # rule's errors are counted in one line. Bounds what is stored, written back and sent to the municipality.
 MAX_ERRORS_PER_RULE = 50
+# And a file whose errors differ cell by cell (each rule's text naming its value) is bounded as a whole: the
+# first MAX_ERRORS_PER_FILE errors, then one line counting the rest — the «Ошибки» sheet stays readable.
+MAX_ERRORS_PER_FILE = 200
 
 
-def cap_errors(errors: list[dict], per_rule: int = MAX_ERRORS_PER_RULE) -> list[dict]:
-    """The first ``per_rule`` errors of each rule, and one line per rule counting the ones left out."""
+def cap_errors(errors: list[dict], per_rule: int = MAX_ERRORS_PER_RULE,
+               per_file: int = MAX_ERRORS_PER_FILE) -> list[dict]:
+    """The first ``per_rule`` errors of each rule, and one line per rule counting the ones left out; beyond
+    ``per_file`` errors kept, the first ``per_file`` and one line counting all the others."""
     seen: Counter[str] = Counter()
     kept, first = [], {}
     for error in errors:
@@ -85,6 +90,9 @@ def cap_errors(errors: list[dict], per_rule: int = MAX_ERRORS_PER_RULE) -> list[
         if seen[error["rule"]] <= per_rule:
             kept.append(error)
             first.setdefault(error["rule"], error)
+    if len(kept) > per_file:
+        return kept[:per_file] + [{**kept[per_file], "sheet": "", "cell": "", "indicator": "", "value": "",
+                                   "rule": f"и ещё {len(errors) - per_file} ошибок (показаны первые {per_file})"}]
     return kept + [{**first[rule], "cell": "", "value": "",
                     "rule": f"и ещё {count - per_rule} таких же ошибок (показаны первые {per_rule}): {rule}"}
                    for rule, count in seen.items() if count > per_rule]

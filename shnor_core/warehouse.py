@@ -22,6 +22,7 @@ FILES_TABLE = "raw.files"
 ERRORS_TABLE = "audit.file_errors"
 VALIDATION_TABLE = "audit.validation_results"
 REVIEW_TABLE = "audit.name_review"
+UNREADABLE_TABLE = "audit.unreadable_entries"
 
 _DDL = f"""
 create schema if not exists raw;
@@ -53,6 +54,15 @@ create table if not exists {REVIEW_TABLE} (
 );
 -- what a name under review names: 'school' (the registry) or 'roadmap_activity' (the roadmap catalogue)
 alter table {REVIEW_TABLE} add column if not exists name_kind varchar default 'school';
+-- entries of a landing folder (or the archive) that could not be taken in: a directory, a broken link, an
+-- unreadable or vanished file; replaced at each intake of the kind and window, so a fixed entry leaves it
+create table if not exists {UNREADABLE_TABLE} (
+    source_kind varchar not null,
+    monitoring_id varchar,
+    entry_path varchar not null,
+    reason varchar not null,
+    seen_at timestamp not null
+);
 create table if not exists {VALIDATION_TABLE} (
     source_sha256 varchar not null,
     suite varchar not null,
@@ -229,6 +239,18 @@ def replace_name_review(con: duckdb.DuckDBPyConnection, sha256: str, entries: li
     _replace_file_entries(con, REVIEW_TABLE, {"source_sha256": sha256}, [
         [sha256, e["source_file"], e["source_sheet"], e["source_row"], e["written_name"], e["municipality_oktmo"],
          e["score"], e["reason"], e["candidates"], e.get("name_kind", "school")] for e in entries])
+
+
+def replace_unreadable_entries(con: duckdb.DuckDBPyConnection, source_kind: str, monitoring_id: str | None,
+                               entries: list[tuple[str, str]]) -> None:
+    """What this intake of a kind (and window) could not take in, as (path, reason)."""
+    con.execute(f"delete from {UNREADABLE_TABLE} where source_kind = ? and monitoring_id is not distinct from ?",
+                [source_kind, monitoring_id])
+    if not entries:
+        return
+    seen_at = now_utc()
+    con.executemany(f"insert into {UNREADABLE_TABLE} values (?, ?, ?, ?, ?)",
+                    [[source_kind, monitoring_id, path, reason, seen_at] for path, reason in entries])
 
 
 def replace_validation_results(con: duckdb.DuckDBPyConnection, sha256: str, suite: str, results: list[dict]) -> None:

@@ -24,7 +24,7 @@ from tests.test_real_layouts import REGISTRY, write_fis_oko_vpr, write_list, wri
 from tests.test_roadmaps import write_seed_001_docx, write_seed_001_xlsx
 from tests.test_seed_004_layout import fill_seed_form
 from tests.test_submission_variants import per_unit_form
-from tests.workbooks import MONITORING_ID, form_values, save_as_xls, write_submission
+from tests.workbooks import MONITORING_ID, SPELLING_TRICKS, form_values, raw_workbook, save_as_xls, write_submission
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -92,6 +92,9 @@ def submissions(folder: Path) -> list[Path]:
     (folder / "Северский пароль.xlsx").write_bytes(OLE_MAGIC + b"\0" * 504 + ENCRYPTION_STREAM + b"\0" * 1024)
     files += [folder / name for name in ("Кавказский текст.xlsx", "Кущевский пусто.xlsx", "Мостовский обрезан.xlsx",
                                          "Отрадненский бомба.xlsx", "Павловский dtd.xlsx", "Северский пароль.xlsx")]
+    # the size guard's spelling tricks, 5 000 rows each: past the form's 432, refused by size wherever they are spelt
+    files += [raw_workbook(folder / f"Щербиновский строки {n}.xlsx", 5_000, **spelling)
+              for n, spelling in enumerate(SPELLING_TRICKS.values())]
     (folder / "base.xlsx").unlink()
     (folder / "tmp_xls.xlsx").unlink()
     return files
@@ -212,6 +215,8 @@ def test_checker_and_pipeline_agree_on_every_file(corpus):
     ("Северский пароль.xlsx", "защищена паролем"),
     ("ДК дубль.xlsx", "номер мероприятия не повторяется"),
     ("ДК Славянский.doc", "сохраните его как .docx"),
+    *((f"Щербиновский строки {n}.xlsx", "файл слишком большой: на листе больше 432 строк")
+      for n in range(len(SPELLING_TRICKS))),
 ])
 def test_refusals_name_their_rule_and_cell(corpus, name, rule):
     _, _, verdicts = corpus

@@ -14,6 +14,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from ingestion.people import person_id
@@ -78,7 +79,8 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak[0] / 2**20, "accepted": ve
           f"unpacked; refused in {outcome['seconds']:.1f} s, peak {outcome['peak_mb']:.0f} MB")
     assert not outcome["accepted"]
     [error] = outcome["errors"]
-    assert error["rule"].startswith("файл слишком большой: на листе 900 084 строк")  # 84 of the form + 900 000
+    # reading stops at the first bound crossed: the form's 432 rows (84 of the form + 900 000 are never all read)
+    assert error["rule"].startswith("файл слишком большой: на листе больше 432 строк")
     assert outcome["peak_mb"] < 500
 
 
@@ -91,7 +93,7 @@ def test_a_form_larger_than_its_catalogue_allows_is_refused_by_the_form_bound(tm
     result = read_submission(bigger, form, MONITORING_ID, municipalities)
     assert form_bounds(form) == (4 * (3 + 25 + 55) + 100, (4 * (3 + 25 + 55) + 100) * 64)
     [error] = result.errors
-    assert result.unreadable and error.rule.startswith("файл слишком большой: на листе 5 084 строк")
+    assert result.unreadable and error.rule.startswith("файл слишком большой: на листе больше 432 строк")
     assert f"в форме «{form.form_id}» не бывает больше 432 строк" in error.rule
 
 
@@ -124,6 +126,27 @@ def test_errors_are_capped_per_rule_with_the_rest_counted(tmp_path, form, munici
     stored = result.errors_as_dicts()
     assert len(result.errors) == 55  # every value cell blank
     assert len(stored) == 51 and stored[-1]["rule"] == "и ещё 5 таких же ошибок (показаны первые 50): значение не заполнено"
+
+
+def test_errors_of_a_file_are_capped_whatever_their_rules(tmp_path):
+    """1 000 errors each with a rule of its own (the value in its text): the per-rule cap keeps them all, the
+    per-file one keeps the first MAX_ERRORS_PER_FILE and counts the other 1 000 − 200 = 800 in one line — in
+    what is stored and in the feedback workbook's «Ошибки» sheet (a header, 200 errors, the count)."""
+    from reports.feedback import ERRORS_SHEET, write_feedback_workbook  # noqa: PLC0415 - only this test writes one
+    from shnor_core.source_read import MAX_ERRORS_PER_FILE, cap_errors  # noqa: PLC0415 - only this test caps by hand
+
+    errors = [{"file": "f.xlsx", "sheet": "Форма", "cell": f"C{n}", "indicator": "", "value": str(n),
+               "rule": f"значение «{n}» не является числом"} for n in range(1, 1001)]
+    capped = cap_errors(errors)
+    assert MAX_ERRORS_PER_FILE == 200
+    assert len(capped) == 201 and capped[:200] == errors[:200]
+    assert capped[-1]["rule"] == "и ещё 800 ошибок (показаны первые 200)"
+    text = tmp_path / "f.xlsx"
+    text.write_text("не книга")
+    feedback = write_feedback_workbook(text, capped, tmp_path / "Ошибки.xlsx")
+    sheet = openpyxl.load_workbook(feedback)[ERRORS_SHEET]
+    rules = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True) if row[4]]
+    assert len(rules) == 201 and rules[-1] == "и ещё 800 ошибок (показаны первые 200)"
 
 
 def test_an_entity_declaration_after_a_long_comment_is_refused(tmp_path):

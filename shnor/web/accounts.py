@@ -80,14 +80,25 @@ def _retry_after(failures: list[float], allowed: int, window: float, now: float)
     return max(1, math.ceil(failures[-allowed] + window - now))  # when the oldest counted failure expires
 
 
+def _backoff(failures: list[float], allowed: int, base: float, cap: float, now: float) -> int | None:
+    """After ``allowed`` failures, each further attempt waits twice as long as the last (``base`` seconds
+    first, at most ``cap``) from the latest failure."""
+    if len(failures) < allowed:
+        return None
+    wait = failures[-1] + min(cap, base * 2 ** (len(failures) - allowed)) - now
+    return math.ceil(wait) if wait > 0 else None
+
+
 def authenticate(store: Store, settings: WebSettings, login: str, password: str, client: str) -> Account | None:
     """The account if the password is right and the account active; None otherwise. Raises TooManyAttempts
-    once a login (or a client address) has failed too often within the window."""
+    when this client address has failed this login too often lately (a back-off that doubles with each
+    failure), or has failed too many logins within the window. Failures from one address never hold back the
+    same login from another: a stranger cannot lock a municipality out."""
     login = normalize_login(login)[:64]
     now = time.time()
     window = settings.login_window_minutes * 60
-    for retry in (_retry_after(store.failures_since(now - window, login=login), settings.login_failures_allowed,
-                               window, now),
+    for retry in (_backoff(store.failures_since(now - window, login=login, client=client),
+                           settings.login_failures_allowed, settings.login_backoff_seconds, window, now),
                   _retry_after(store.failures_since(now - window, client=client), settings.login_failures_per_client,
                                window, now)):
         if retry is not None:

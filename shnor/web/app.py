@@ -135,11 +135,20 @@ def _size(value: int) -> str:
 
 # --- guards (one per access rule) ----------------------------------------------------------------
 
+def session_account(request: Request) -> Account | None:
+    """The active account of the request's session: the cookie names a session the store still holds (signing
+    out, a new password or a disabled account ends it at once), else None."""
+    store = _state(request).store
+    token = request.session.get("sid")
+    login = store.session_login(token, time.time()) if token else None
+    account = store.account(login) if login else None
+    return account if account is not None and not account.disabled else None
+
+
 def signed_in(request: Request) -> Account:
-    login = request.session.get("login")
-    account = _state(request).store.account(login) if login else None
-    if account is None or account.disabled:
-        request.session.pop("login", None)
+    account = session_account(request)
+    if account is None:
+        request.session.pop("sid", None)
         raise NotSignedIn()
     return account
 
@@ -300,8 +309,7 @@ def create_app(home: DataHome, settings: WebSettings, warm_up: bool = True) -> F
 
     @route("GET", "/login", Access.PUBLIC)
     def login_page(request: Request, next_page: str = Query("/", alias="next")):
-        signed = store.account(request.session["login"]) if request.session.get("login") else None
-        if signed is not None and not signed.disabled:
+        if session_account(request) is not None:
             return RedirectResponse(local_target(next_page), status_code=303)
         return render(request, "login.html", next=local_target(next_page))
 
@@ -322,11 +330,13 @@ def create_app(home: DataHome, settings: WebSettings, warm_up: bool = True) -> F
             return render(request, "login.html", 401, next=target, login=login_name,
                           error="Неверный логин или пароль (или учётная запись отключена)")
         request.session.clear()  # a new session on login: no fixation
-        request.session.update(login=account.login, csrf=secrets.token_urlsafe(32))
+        request.session.update(sid=store.open_session(account.login, time.time(), settings.session_hours * 3600),
+                               csrf=secrets.token_urlsafe(32))
         return RedirectResponse(target, status_code=303)
 
     @route("POST", "/logout", Access.SIGNED_IN)
     def logout(request: Request):
+        store.close_session(request.session.get("sid", ""))  # the cookie, replayed, opens nothing
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 

@@ -78,8 +78,11 @@ def cmd_serve(args) -> int:
         print(f"  «сегодня» задано настройкой SHNOR_WEB_TODAY: {settings.today:%d.%m.%Y}")
     if not Store(home).accounts():
         print("  учётных записей ещё нет: shnor users add ЛОГИН --municipality ОКТМО | --region")
+    if args.behind_proxy:
+        print(f"  за прокси: адрес клиента из X-Forwarded-For, если запрос пришёл от {settings.trusted_proxies} "
+              "(настройка SHNOR_WEB_TRUSTED_PROXIES)")
     uvicorn.run(create_app(home, settings), host=args.host, port=args.port, log_level="info",
-                proxy_headers=args.behind_proxy, forwarded_allow_ips="*" if args.behind_proxy else None)
+                proxy_headers=args.behind_proxy, forwarded_allow_ips=settings.trusted_proxies if args.behind_proxy else None)
     return 0
 
 
@@ -107,4 +110,5 @@ def add_web_commands(commands) -> None:
     serve.add_argument("--demo", action="store_true",
                        help="без SHNOR_WEB_SECRET: секрет сеансов создаётся в каталоге данных (только для демонстрации)")
     serve.add_argument("--behind-proxy", action="store_true",
-                       help="за обратным прокси: адрес клиента из X-Forwarded-For (для ограничения попыток входа)")
+                       help="за обратным прокси: адрес клиента из X-Forwarded-For, если запрос пришёл от доверенного прокси "
+                            "(SHNOR_WEB_TRUSTED_PROXIES, по умолчанию 127.0.0.1)")

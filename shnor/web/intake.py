@@ -235,14 +235,14 @@ def stored_name(oktmo: str, moment: datetime, sha256: str, suffix: str) -> str:
     return f"{oktmo}_{title}_{moment:%Y%m%dT%H%M%S}Z_{sha256[:12]}{suffix}"
 
 
-def _place(source: Path, target: Path, moment: datetime, login: str) -> None:
+def _place(source: Path, target: Path, sha256: str, moment: datetime, login: str) -> None:
     """Copy whole under a hidden name (the pipeline skips names starting with "."), then rename, so the
     pipeline never sees half a file; the upload time is recorded as the file's arrival (shnor_core.arrivals),
     which orders the municipality's versions."""
     staged = target.with_name(f".{target.name}.part")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, staged)
-    record_arrival(target.parent, target.name, moment, f"страница приёма форм: {login}")
+    record_arrival(target.parent, target.name, moment, f"страница приёма форм: {login}", sha256)
     os.replace(staged, target)
 
 
@@ -280,7 +280,7 @@ def take_in(home: DataHome, store: Store, account: Account, window: Window, rece
             duplicate = earlier.id  # already in the landing folder: the pipeline knows it by its sha256
         else:
             landed = landing_folder(home, SUBMISSION, window.monitoring_id) / kept.name
-            _place(kept, landed, moment, account.login)
+            _place(kept, landed, sha256, moment, account.login)
     else:
         feedback = write_feedback_workbook(kept, errors, folder / f"{kept.stem}.feedback.xlsx")
 

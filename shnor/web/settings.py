@@ -10,11 +10,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from shnor_core.safety import MAX_FILE_BYTES
-from shnor_core.settings import DataHome
+from shnor_core.settings import DataHome, is_production
 
 SECRET_ENV = "SHNOR_WEB_SECRET"
 TODAY_ENV = "SHNOR_WEB_TODAY"
 HTTPS_ENV = "SHNOR_WEB_HTTPS_ONLY"
+TRUSTED_PROXIES_ENV = "SHNOR_WEB_TRUSTED_PROXIES"
 MIN_SECRET_CHARS = 32
 DISPLAY_ZONE = ZoneInfo("Europe/Moscow")  # the region's clock: deadlines, "today" and times shown
 
@@ -37,12 +38,16 @@ def uploads_folder(home: DataHome) -> Path:
 class WebSettings:
     secret: str
     today: date | None = None  # a fixed "today" (demo and tests); None: the real date
-    https_only: bool = False  # the session cookie is sent over HTTPS only (behind a TLS proxy)
+    https_only: bool = False  # the session cookie is sent over HTTPS only (behind a TLS proxy; production's default)
     max_upload_bytes: int = MAX_FILE_BYTES  # the readers' own limit on a workbook
     session_hours: int = 8
-    login_failures_allowed: int = 5  # per login within the window below; then 429
-    login_failures_per_client: int = 20  # per client address within the window below
+    login_failures_allowed: int = 5  # per login and client address within the window below; then a back-off (429)
+    login_backoff_seconds: int = 30  # the first wait after those; doubled with each further failure, at most the window
+    login_failures_per_client: int = 20  # per client address, any logins, within the window below
     login_window_minutes: int = 15
+    # behind `shnor serve --behind-proxy`: the proxies whose X-Forwarded-For is believed (addresses or networks,
+    # comma-separated, as uvicorn's forwarded_allow_ips); the client is the nearest address none of them
+    trusted_proxies: str = "127.0.0.1"
 
     def now(self) -> datetime:
         """The current UTC time; with a fixed "today", that day (on the region's clock) at the current time
@@ -79,9 +84,14 @@ def demo_secret(home: DataHome) -> str:
 
 def settings_from_env(home: DataHome, demo: bool = False) -> WebSettings:
     """Settings from the environment. ``SHNOR_WEB_SECRET`` is required; only the demo may do without, with
-    a secret generated into its home."""
+    a secret generated into its home — never a production deployment (``SHNOR_ENV=production``), where the
+    session cookie is also sent over HTTPS only unless ``SHNOR_WEB_HTTPS_ONLY=0`` says otherwise."""
     secret = os.environ.get(SECRET_ENV, "")
     if not secret:
+        if is_production():
+            raise WebSettingsError(f"рабочее развёртывание (SHNOR_ENV=production) не запускается без {SECRET_ENV}: "
+                                   "сгенерированный секрет сеансов не допускается. Задайте его в .env "
+                                   "(openssl rand -hex 32) и перезапустите")
         if not demo:
             raise WebSettingsError(f"задайте {SECRET_ENV} (например: openssl rand -hex 32) или запустите "
                                    "демонстрацию с флагом --demo")
@@ -89,5 +99,7 @@ def settings_from_env(home: DataHome, demo: bool = False) -> WebSettings:
     if len(secret) < MIN_SECRET_CHARS:
         raise WebSettingsError(f"{SECRET_ENV} слишком короткий: нужно не меньше {MIN_SECRET_CHARS} символов "
                                "(openssl rand -hex 32)")
+    https = os.environ.get(HTTPS_ENV, "").lower()
     return WebSettings(secret=secret, today=_parse_today(os.environ.get(TODAY_ENV)),
-                       https_only=os.environ.get(HTTPS_ENV, "").lower() in ("1", "true", "yes"))
+                       https_only=https in ("1", "true", "yes") if https else is_production(),
+                       trusted_proxies=os.environ.get(TRUSTED_PROXIES_ENV, "").strip() or WebSettings.trusted_proxies)

@@ -190,8 +190,9 @@ def window_statuses(home: DataHome, window: Window, uploads: list[Upload]) -> li
 
 
 def landing_files(home: DataHome, monitoring_id: str) -> list[Path]:
-    """The window's landing folder as the pipeline will see it (files from the page and placed by hand)."""
-    return landed_workbooks(landing_folder(home, SUBMISSION, monitoring_id))
+    """The window's landing folder as the pipeline will see it (files from the page and placed by hand); an
+    entry that is not a file (a folder, a broken link) is the cycle summary's to report, never offered here."""
+    return [path for path in landed_workbooks(landing_folder(home, SUBMISSION, monitoring_id)) if path.is_file()]
 
 
 def reminder_workbook(window: Window, statuses: list[MunicipalStatus]) -> bytes:

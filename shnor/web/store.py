@@ -1,5 +1,6 @@
 """The web application's own store: a small SQLite database under ``$SHNOR_HOME/web/`` with the accounts,
-every upload and its verdict, and login attempts (for rate limiting).
+every upload and its verdict, login attempts (for rate limiting) and the open sessions (so signing out,
+a new password or a disabled account ends them at once: the session cookie only names a session kept here).
 
 Not the DuckDB warehouse: the pipeline is its single writer and holds it during runs. One connection
 per operation (WAL journal, a busy timeout), so request threads never share one.
@@ -7,8 +8,10 @@ per operation (WAL journal, a busy timeout), so request threads never share one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +61,13 @@ create table if not exists login_attempts (
     success integer not null
 );
 create index if not exists login_attempts_by_login on login_attempts (login, attempted_at);
+create table if not exists sessions (
+    token_sha256 text primary key,      -- the cookie holds the token; a copy of this file opens no session
+    login text not null,
+    created_at real not null,           -- seconds since the epoch
+    expires_at real not null
+);
+create index if not exists sessions_by_login on sessions (login);
 """
 
 
@@ -98,6 +108,10 @@ class Upload:
     indicators: list[dict]
     check_seconds: float
     duplicate_of: int | None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _upload(row: sqlite3.Row) -> Upload:
@@ -147,10 +161,12 @@ class Store:
             return [_account(row) for row in con.execute("select * from accounts order by role desc, login")]
 
     def put_account(self, account: Account) -> None:
+        """Create or replace an account; a replaced account (new password or role) loses its open sessions."""
         with self.connect() as con:
             con.execute("insert or replace into accounts values (?, ?, ?, ?, ?, ?)",
                         [account.login, account.role, account.municipality_oktmo, account.password_hash,
                          int(account.disabled), account.created_at])
+            con.execute("delete from sessions where login = ?", [account.login])
 
     def set_password_hash(self, login: str, password_hash: str) -> None:
         with self.connect() as con:
@@ -158,7 +174,29 @@ class Store:
 
     def set_disabled(self, login: str, disabled: bool) -> bool:
         with self.connect() as con:
+            con.execute("delete from sessions where login = ?", [login])
             return con.execute("update accounts set disabled = ? where login = ?", [int(disabled), login]).rowcount == 1
+
+    # --- sessions ---------------------------------------------------------------------------------
+
+    def open_session(self, login: str, now: float, lifetime_seconds: float) -> str:
+        """A new session of ``login``; returns its token (for the cookie), of which only a digest is kept."""
+        token = secrets.token_urlsafe(32)
+        with self.connect() as con:
+            con.execute("delete from sessions where expires_at < ?", [now])
+            con.execute("insert into sessions values (?, ?, ?, ?)", [_digest(token), login, now, now + lifetime_seconds])
+        return token
+
+    def session_login(self, token: str, now: float) -> str | None:
+        """The login of an open, unexpired session, else None."""
+        with self.connect() as con:
+            row = con.execute("select login from sessions where token_sha256 = ? and expires_at >= ?",
+                              [_digest(token), now]).fetchone()
+        return row[0] if row else None
+
+    def close_session(self, token: str) -> None:
+        with self.connect() as con:
+            con.execute("delete from sessions where token_sha256 = ?", [_digest(token)])
 
     # --- login attempts ---------------------------------------------------------------------------
 
@@ -168,12 +206,13 @@ class Store:
             con.execute("delete from login_attempts where attempted_at < ?", [at - 86400])  # a day is plenty
 
     def failures_since(self, since: float, login: str | None = None, client: str | None = None) -> list[float]:
-        """When the failed attempts since then were made (of a login, or from a client), oldest first."""
-        column, value = ("login", login) if login is not None else ("client", client)
+        """When the failed attempts since then were made (of a login, from a client, or both), oldest first."""
+        given = {column: value for column, value in (("login", login), ("client", client)) if value is not None}
+        condition = "".join(f" and {column} = ?" for column in given)
         with self.connect() as con:
             return [row[0] for row in con.execute(
-                f"select attempted_at from login_attempts where {column} = ? and success = 0 and attempted_at >= ? "
-                "order by attempted_at", [value, since])]
+                f"select attempted_at from login_attempts where success = 0 and attempted_at >= ?{condition} "
+                "order by attempted_at", [since, *given.values()])]
 
     # --- uploads ----------------------------------------------------------------------------------
 
