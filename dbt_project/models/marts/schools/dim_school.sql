@@ -28,7 +28,11 @@ select
     ctx.teachers_under_35,
     ctx.teachers_60_plus,
     ctx.computers_total,
-    ctx.has_internet
+    ctx.has_internet,
+    -- lineage: the ОО-1 row of the year and the registry row of the school
+    ctx.source_sha256,
+    ctx.source_row_id,
+    schools.source_row_id as registry_source_row_id
 from {{ ref('int_current_schools') }} as schools
 inner join {{ ref('int_current_context') }} as ctx
     on schools.school_code = ctx.school_code

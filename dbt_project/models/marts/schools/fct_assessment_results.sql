@@ -4,8 +4,7 @@
 -- Only files that were not refused count; when a school's cell arrived in several files, the latest
 -- received one wins (a corrected table replaces the first; regions' files never displace each other).
 with ranked_cells as (
-    {{ rows_ranked_by_latest_file('stg_assessment_results',
-        'source_rows.school_code, source_rows.assessment_procedure, source_rows.assessment_year, source_rows.subject, source_rows.grade') }}
+    {{ rows_ranked_by_latest_file('stg_assessment_results') }}
 ),
 
 results as (
@@ -22,7 +21,11 @@ results as (
         max(case when metric = 'mark_4_share' then metric_value end) as mark_4_share,
         max(case when metric = 'mark_5_share' then metric_value end) as mark_5_share,
         max(case when metric = 'below_minimum' then metric_value end) as below_minimum,
-        max(case when metric = 'mean_score' then metric_value end) as mean_score
+        max(case when metric = 'mean_score' then metric_value end) as mean_score,
+        -- lineage: the one file that counts for the cell (file_rank 1) and its first source row; every row
+        -- behind the cell is in fct_source_rows
+        min(source_sha256) as source_sha256,
+        min(source_row_id) as source_row_id
     from ranked_cells
     where school_code is not null and file_rank = 1
     group by school_code, municipality_oktmo, assessment_procedure, assessment_year, subject, grade
@@ -54,5 +57,7 @@ select
     cast(participants as bigint) as participants,  -- a count: the readers take whole numbers only (type count)
     is_suppressed,
     case when is_suppressed then null else low_result_share end as low_result_share,
-    case when is_suppressed then null else mean_result end as mean_result
+    case when is_suppressed then null else mean_result end as mean_result,
+    source_sha256,
+    source_row_id
 from measured
