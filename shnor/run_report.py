@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from shnor.accounting import KindAccount, accounting_lines, not_in_marts, row_accounting
 from shnor.airflow_local import TaskDone
 from shnor.windows import dag_id
 from shnor_core import warehouse
@@ -57,6 +58,7 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
                      "first_reasons": [rule for rule in r.rules if rule],
                      "quarantine": str(home.quarantine / r.source_sha256)} for r in refused.itertuples()],
         "files": {f"{r.source_kind}:{r.status}": int(r.n) for r in files.itertuples()},
+        "rows": [account.as_dict() for account in row_accounting(home.warehouse)],
         "warehouse": str(home.warehouse), "reports": str(home.reports / monitoring_id),
         "validation": str(home.validation), "log": str(log),
     }
@@ -67,7 +69,11 @@ def print_summary(summary: dict, as_json: bool = False) -> None:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
         return
     names = lambda items: ", ".join(items) if items else "—"  # noqa: E731
-    print(f"Цикл мониторинга {summary['monitoring_id']} выполнен за {summary['seconds']:.0f} с")
+    accounts = [KindAccount(**row) for row in summary.get("rows", [])]
+    in_review, dropped = not_in_marts(accounts)
+    parked = (f"; не все строки файлов в витринах: ждут проверки названий {in_review}, отброшено {dropped} "
+              "(сколько и почему — ниже)") if in_review or dropped else ""
+    print(f"Цикл мониторинга {summary['monitoring_id']} выполнен за {summary['seconds']:.0f} с{parked}")
     print(f"  формы МО: принято {len(summary['accepted'])}, отклонено "
           f"{sum(1 for r in summary['refused'] if r['kind'] == 'submission')}, с опозданием {len(summary['late'])} "
           f"({names(summary['late'])}), не сдано {len(summary['missing'])} ({names(summary['missing'])})")
@@ -75,6 +81,8 @@ def print_summary(summary: dict, as_json: bool = False) -> None:
         reasons = "; ".join(refused["first_reasons"])
         more = f" (всего ошибок: {refused['errors']})" if refused["errors"] > len(refused["first_reasons"]) else ""
         print(f"  ОТКЛОНЁН {refused['file']}: {reasons}{more}\n    карантин: {refused['quarantine']}")
+    for line in accounting_lines(accounts):
+        print(line)
     print(f"  хранилище (DuckDB): {summary['warehouse']}")
     print(f"  отчёты:             {summary['reports']} (справка .docx и .pdf, справки МО, книги Excel)")
     print(f"  проверки GX:        {summary['validation']}")
