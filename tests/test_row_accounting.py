@@ -32,6 +32,7 @@ import pytest
 
 from shnor import ingest
 from shnor.accounting import accounting_lines, row_accounting
+from shnor.checker import check_file, municipality_breakdown, verdict_line
 from shnor.dbt_runner import dbt_build
 from shnor_core import warehouse
 from shnor_core.arrivals import record_arrival
@@ -274,3 +275,22 @@ def test_demo_bridge_leads_every_kind_back_to_raw(sample_cycle):
                        and r.source_sheet = b.source_sheet and r.source_row = b.source_row)) as lost
             from marts.fct_source_rows b where b.source_kind = ?""", [kind.name]).iloc[0]
         assert bridged > 0 and lost == 0, kind.name
+
+
+def test_check_results_counts_per_municipality_by_hand(tmp_path):
+    """check-results on the ВПР 2025 workbook above, against the registry: per municipality the issuing bodies as
+    written, schools, participants and rows matched / without a registry code / waiting in review; its last line
+    says how many wait, not only «принят»."""
+    registry = tmp_path / "schools.csv"
+    with open(registry, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["Код ОО", "Наименование ОО", "ОКТМО МО"], *SCHOOLS])
+    path = vpr(tmp_path / "vpr_2025.xlsx", 2025, [
+        ("МАОУ лицей № 1", SLAVYANSK, 20), ("МБОУ СОШ № 5", SLAVYANSK, 25), ("МБОУ ООШ № 7", SLAVYANSK, 8),
+        ("МБОУ СОШ № 42", SLAVYANSK, 12), ("МБОУ СОШ № 1", ABINSK, 30)])
+    verdict = check_file(path, registry=registry)
+    breakdown = municipality_breakdown(verdict.read)
+    assert [(b["municipality"], b["issuing_bodies"], b["schools"], b["participants"], b["rows"], b["matched"],
+             b["unregistered"], b["in_review"]) for b in breakdown] == [
+        ("Абинский муниципальный район", 1, 1, 30, 1, 1, 0, 0), ("Славянский муниципальный район", 1, 4, 65, 4, 3, 0, 1)]
+    assert verdict_line("accepted", breakdown, None) == (
+        "Файл принят: строк 5, из них сопоставлено 4, ждут проверки названий 1, без кода реестра 0")

@@ -39,6 +39,17 @@ in_review as (
     from {{ source('raw', 'rows_in_review') }}
 ),
 
+numbered_roadmap_rows as (
+    select distinct source_row_id
+    from {{ ref('stg_roadmap_items') }}
+    where activity_number is not null
+),
+
+schools_with_context as (
+    select distinct school_code
+    from {{ ref('int_current_context') }}
+),
+
 linked_reports as (
     select distinct source_sha256, source_row
     from {{ ref('int_roadmap_evidence') }}
@@ -59,7 +70,9 @@ rows_read as (
                 and files.file_status <> 'rejected' and current_files.source_sha256 is null) as is_superseded,
         registry.school_code is not null as is_registered,
         windows.monitoring_id is not null as is_in_window,
-        linked_reports.source_sha256 is not null as is_linked_report
+        linked_reports.source_sha256 is not null as is_linked_report,
+        numbered_roadmap_rows.source_row_id is not null as is_numbered_activity,
+        schools_with_context.school_code is not null as has_context
     from {{ ref('int_source_rows') }} as source_rows
     inner join {{ ref('stg_files') }} as files
         on source_rows.source_sha256 = files.source_sha256
@@ -80,6 +93,10 @@ rows_read as (
     left join linked_reports
         on source_rows.source_sha256 = linked_reports.source_sha256
        and source_rows.source_row = linked_reports.source_row
+    left join numbered_roadmap_rows
+        on source_rows.source_row_id = numbered_roadmap_rows.source_row_id
+    left join schools_with_context
+        on source_rows.school_code = schools_with_context.school_code
 ),
 
 fated as (
@@ -103,11 +120,11 @@ fated as (
                  and source_kind not in ('submission') then 'year_missing'
             when source_kind in ('oo1_context', 'mentor_assignments', 'school_lists') and not is_registered
                 then 'school_not_in_registry'
-            when source_kind = 'school_registry' then 'school_without_context'
+            when source_kind = 'school_registry' and not has_context then 'school_without_context'
             when source_kind = 'school_lists' then 'school_without_results'
             when source_kind = 'people_registry' then 'school_out_of_scope'
             when source_kind = 'professional_development' then 'teacher_out_of_scope'
-            when source_kind = 'roadmap' then 'activity_missing'
+            when source_kind = 'roadmap' and not is_numbered_activity then 'activity_missing'
             when source_kind = 'roadmap_report' and not is_linked_report then 'report_not_linked'
         end as fate_code
     from rows_read
