@@ -22,6 +22,7 @@ from reports.support_sections import regional_people, regional_roadmaps
 from shnor_core import warehouse
 from shnor_core.reference import get_monitoring, oktmo_prefix
 from shnor_core.settings import DataHome
+from shnor_core.sources import SOURCE_KINDS
 
 
 class CycleMarts:
@@ -66,6 +67,11 @@ class CycleMarts:
                                       "order by municipality_name, school_name", year)
         self.list_comparison = self.query("select * from marts.mart_regional_list_comparison where result_year = ? "
                                           "and municipality_oktmo like ? order by municipality_name, school_name", year)
+        self.row_accounting = self.query(
+            "select source_kind, fate, fate_code, reason, min(fate_order) as fate_order, "
+            "cast(sum(source_rows) as bigint) as source_rows from marts.mart_row_fates "
+            "where municipality_oktmo like ? or municipality_oktmo is null "
+            "group by source_kind, fate, fate_code, reason order by source_kind, fate_order", region)
         self._read_roadmaps_and_people(region)
 
     def _read_roadmaps_and_people(self, region: list[str]) -> None:
@@ -337,9 +343,29 @@ def _measures(note: Document, marts: CycleMarts) -> None:
         note.add(Bullets([f"Основание — {ground}." for ground in measure.grounds]))
 
 
+def _row_accounting(note: Document, marts: CycleMarts) -> None:
+    """Every row of the files accounted (mart_row_fates): read, in the marts, waiting in review, dropped and why."""
+    rows = marts.row_accounting
+    if rows is None or rows.empty:
+        return
+    table = []
+    for kind, group in rows.groupby("source_kind", sort=False):
+        counted = group.groupby("fate")["source_rows"].sum()
+        missed = group[group["fate"] != "mart"]
+        table.append([SOURCE_KINDS[kind].title if kind in SOURCE_KINDS else kind, number(group["source_rows"].sum(), 0),
+                      number(counted.get("mart", 0), 0), number(counted.get("review", 0), 0),
+                      number(counted.get("dropped", 0), 0),
+                      "; ".join(f"{r.reason} — {number(r.source_rows, 0)}" for r in missed.itertuples()) or "—"])
+    note.add(Table(["Вид файла", "Прочитано строк", "В витринах", "Ждут проверки", "Отброшено", "Почему не в витринах"],
+                   table, widths=[2.2, 1, 1, 1, 1, 3.6],
+                   caption="Таблица П1.0. Учёт строк исходных файлов: каждая строка в витринах, ждёт проверки "
+                           "названия или отброшена с причиной"))
+
+
 def _data_quality(note: Document, marts: CycleMarts) -> None:
     """Counts that contradict other sources, with the municipality and both numbers."""
     note.add(Heading("Приложение 1. Качество данных: числа, противоречащие другим источникам"))
+    _row_accounting(note, marts)
     checks = marts.data_quality
     if checks.empty:
         note.add(Paragraph("Противоречий между формами, результатами оценочных процедур, списками и ОО-1 не выявлено."))

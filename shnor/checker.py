@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from ingestion.detect import ReadContext, read_source
 from ingestion.school_names import SchoolMatcher, SchoolRef
 from shnor.form_scoring import indicator_scores
@@ -76,3 +78,61 @@ def check_file(path: Path, kind: str | None = None, monitoring_id: str | None = 
         verdict.indicators = indicator_scores(read.rows, context.form)
     return verdict
 
+
+
+def municipality_breakdown(read: SourceRead) -> list[dict]:
+    """What a file would bring, per municipality its rows name, as its reader resolved them: issuing bodies as
+    written, schools, participants, and source rows (a row of a sheet) matched to a registry school, waiting for a
+    person's decision on their name (audit.name_review) or with a school name and no registry code (no registry,
+    or not a school of the registry). Rows that name no municipality are counted under «не распознано»."""
+    rows = read.rows
+    if rows.empty or "source_row" not in rows:
+        return []
+    names = {m.oktmo: m.name for m in load_municipalities()}
+    in_review = {(u.get("source_sheet"), u.get("source_row")) for u in read.unmatched}
+    breakdown = []
+    municipality = rows["municipality_oktmo"] if "municipality_oktmo" in rows else pd.Series(None, index=rows.index)
+    for oktmo, part in rows.groupby(municipality.fillna(""), sort=True):
+        source_rows = part.drop_duplicates(["source_sheet", "source_row"])
+        keys = list(zip(source_rows["source_sheet"], source_rows["source_row"], strict=True))
+        reviewing = sum(1 for key in keys if key in in_review)
+        codes = source_rows["school_code"] if "school_code" in source_rows else pd.Series(None, index=source_rows.index)
+        written = (source_rows["school_name_raw"] if "school_name_raw" in source_rows
+                   else pd.Series(None, index=source_rows.index))
+        matched = int(codes.notna().sum())
+        participants = (part.loc[part["metric"] == "participants", "value"].sum() if "metric" in part else None)
+        breakdown.append({
+            "municipality_oktmo": oktmo or None,
+            "municipality": names.get(oktmo, "не распознано" if not oktmo else oktmo),
+            "issuing_bodies": (int(part["municipality_name_raw"].nunique()) if "municipality_name_raw" in part else None),
+            "schools": int(pd.concat([codes.dropna(), written[codes.isna()].dropna()]).nunique()),
+            "participants": None if participants is None else int(participants),
+            "rows": len(keys), "matched": matched, "in_review": reviewing,
+            "unregistered": int((codes.isna() & written.notna()).sum()) - reviewing,
+        })
+    return breakdown
+
+
+def breakdown_lines(breakdown: list[dict]) -> list[str]:
+    lines = []
+    for item in breakdown:
+        bodies = f"органов, выдавших данные: {item['issuing_bodies']}; " if item["issuing_bodies"] is not None else ""
+        participants = f"участников: {item['participants']}; " if item["participants"] is not None else ""
+        lines.append(f"  {item['municipality']}: {bodies}школ: {item['schools']}; {participants}строк: {item['rows']} — "
+                     f"сопоставлено с реестром {item['matched']}, без кода реестра {item['unregistered']}, "
+                     f"ждут проверки названий {item['in_review']}")
+    return lines
+
+
+def verdict_line(status: str, breakdown: list[dict], held_reason: str | None) -> str:
+    """The last line of check-results: never only «принят» when rows would wait in review or reach no school."""
+    if status == "accepted":
+        rows = sum(item["rows"] for item in breakdown)
+        in_review = sum(item["in_review"] for item in breakdown)
+        unregistered = sum(item["unregistered"] for item in breakdown)
+        if not in_review and not unregistered:
+            return f"Файл принят: все {rows} строк сопоставлены" if breakdown else "Файл принят"
+        return (f"Файл принят: строк {rows}, из них сопоставлено {rows - in_review - unregistered}, "
+                f"ждут проверки названий {in_review}, без кода реестра {unregistered}")
+    return {"unreadable": "Файл не прочитан",
+            "held_for_review": f"Файл отложен для проверки человеком: {held_reason}"}.get(status, "Файл отклонён")

@@ -41,7 +41,7 @@ from reports.templates import templates_folder
 from sample_region.generator import generate_sample_region
 from shnor import cli_russian
 from shnor.airflow_local import DEFAULT_PORT, run_cycle, serve_airflow
-from shnor.checker import check_file
+from shnor.checker import breakdown_lines, check_file, municipality_breakdown, verdict_line
 from shnor.cycle import build_reports, issue_templates
 from shnor.dbt_runner import dbt_build
 from shnor.docs_site import build_docs
@@ -151,7 +151,7 @@ def cmd_check_results(args) -> int:
     report = {"file": str(args.path), "status": status, "kind": read.kind, "layout": read.layout,
               "detection": read.details.get("detection"), "rows_total": len(read.rows),
               "registry": verdict.registry, "held_for_review": read.held_reason, "years": read.years, "rows": rows,
-              "unmatched": read.unmatched, "notes": read.notes,
+              "unmatched": read.unmatched, "notes": read.notes, "municipalities": municipality_breakdown(read),
               "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors]}
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
@@ -169,9 +169,9 @@ def cmd_check_results(args) -> int:
             print(f"  НЕ СОПОСТАВЛЕНО строка {item['source_row']}: «{item['written_name']}» — {item['reason']}")
         for note in read.notes:  # names that wait: counted, the rest of the file goes on
             print(f"  ЗАМЕЧАНИЕ: {note}")
+        print("\n".join(breakdown_lines(report["municipalities"])))
         print("\n".join(_error_lines(report["errors"])))
-        print({"accepted": "Файл принят", "unreadable": "Файл не прочитан",
-               "held_for_review": f"Файл отложен для проверки человеком: {read.held_reason}"}.get(status, "Файл отклонён"))
+        print(verdict_line(status, report["municipalities"], read.held_reason))
     return code
 
 

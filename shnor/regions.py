@@ -34,6 +34,7 @@ from pathlib import Path
 
 import yaml
 
+from shnor.accounting import KindAccount, accounting_lines, not_in_marts, row_accounting
 from shnor.checker import check_file
 from shnor_core.names import municipality_core
 from shnor_core.reference import (
@@ -540,6 +541,7 @@ def region_overview(code: str, home: DataHome | None = None) -> dict:
                      "school_group": w.school_group or None, "window_open": w.window_open,
                      "window_close": w.window_close, "file": w.source_file, "line": w.source_line} for w in windows],
         "forms": forms, "registry_files": registry, "problems": problems,
+        "rows": [account.as_dict() for account in row_accounting(home.warehouse, prefix)] if home is not None else [],
         "reference": {"seeds": str(reference.seeds), "calendars": str(reference.calendars), "forms": str(reference.forms)},
     }
 
@@ -560,5 +562,10 @@ def overview_lines(overview: dict) -> list[str]:
                      f"{texts if form['level'] == 'municipality' else 'не нужны'}")
     lines.append(f"  реестр школ в каталоге данных: {', '.join(overview['registry_files']) or 'нет'}")
     lines += [f"  ПРОБЛЕМА: {problem}" for problem in overview["problems"]]
-    lines.append("  Всё на месте." if not overview["problems"] else "")
+    accounts = [KindAccount(**row) for row in overview.get("rows", [])]
+    lines += accounting_lines(accounts)
+    in_review, dropped = not_in_marts(accounts)
+    if not overview["problems"]:
+        lines.append(f"  Справочники на месте; строк файлов не в витринах: ждут проверки названий {in_review}, "
+                     f"отброшено {dropped} (причины выше)." if in_review or dropped else "  Всё на месте.")
     return [line for line in lines if line]

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from shnor.accounting import KindAccount, accounting_lines, not_in_marts, row_accounting
 from shnor.airflow_local import TaskDone
 from shnor.identity import identity_summary
 from shnor.windows import dag_id
@@ -65,6 +66,7 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
         "versions": version_history(home, monitoring_id),
         "files": {f"{r.source_kind}:{r.status}": int(r.n) for r in files.itertuples()},
         "school_names": identity_summary(home),
+        "rows": [account.as_dict() for account in row_accounting(home.warehouse)],
         "warehouse": str(home.warehouse), "reports": str(home.reports / monitoring_id),
         "validation": str(home.validation), "log": str(log),
     }
@@ -103,7 +105,11 @@ def print_summary(summary: dict, as_json: bool = False) -> None:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
         return
     names = lambda items: ", ".join(items) if items else "—"  # noqa: E731
-    print(f"Цикл мониторинга {summary['monitoring_id']} выполнен за {summary['seconds']:.0f} с")
+    accounts = [KindAccount(**row) for row in summary.get("rows", [])]
+    in_review, dropped = not_in_marts(accounts)
+    parked = (f"; не все строки файлов в витринах: ждут проверки названий {in_review}, отброшено {dropped} "
+              "(сколько и почему — ниже)") if in_review or dropped else ""
+    print(f"Цикл мониторинга {summary['monitoring_id']} выполнен за {summary['seconds']:.0f} с{parked}")
     print(f"  формы МО: принято {len(summary['accepted'])}, отклонено "
           f"{sum(1 for r in summary['refused'] if r['kind'] == 'submission')}, с опозданием {len(summary['late'])} "
           f"({names(summary['late'])}), не сдано {len(summary['missing'])} ({names(summary['missing'])})")
@@ -126,6 +132,8 @@ def print_summary(summary: dict, as_json: bool = False) -> None:
             mark = "→" if version["current"] else " "
             print(f"    {mark} {version['file']}, поступила {version['received_at'][:16].replace('T', ' ')} UTC: "
                   f"{version['why']}")
+    for line in accounting_lines(accounts):
+        print(line)
     print(f"  хранилище (DuckDB): {summary['warehouse']}")
     print(f"  отчёты:             {summary['reports']} (справка .docx и .pdf, справки МО, книги Excel)")
     print(f"  проверки GX:        {summary['validation']}")

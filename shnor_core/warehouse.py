@@ -63,6 +63,10 @@ create table if not exists {UNREADABLE_TABLE} (
     reason varchar not null,
     seen_at timestamp not null
 );
+-- which source rows wait for a person's decision on a name: raw's view of the review, so dbt's row accounting
+-- reads it as a raw source (and the PostgreSQL target gets it with raw)
+create view if not exists raw.rows_in_review as
+    select distinct source_sha256, source_sheet, source_row, name_kind from {REVIEW_TABLE};
 create table if not exists {VALIDATION_TABLE} (
     source_sha256 varchar not null,
     suite varchar not null,

@@ -1,6 +1,15 @@
 {#- Rows of a staging model from files that were not refused, each with file_rank: 1 for the latest
-    received file within its partition (a corrected file replaces the one before it). -#}
-{% macro rows_ranked_by_latest_file(model, partition_by) -%}
+    received file within its partition (a corrected file replaces the one before it). The partition of each
+    model is written here once: the models that take the latest file and the row accounting (a row of a later
+    rank is superseded) rank alike. -#}
+{% macro rows_ranked_by_latest_file(model) -%}
+    {%- set partitions = {
+        'stg_assessment_results': 'source_rows.school_code, source_rows.assessment_procedure, source_rows.assessment_year, source_rows.subject, source_rows.grade',
+        'stg_school_lists': 'source_rows.list_kind, source_rows.list_year, substr(source_rows.municipality_oktmo, 1, 2)',
+        'stg_roadmap_items': 'source_rows.municipality_oktmo, source_rows.roadmap_year',
+        'stg_people_registry': 'source_rows.municipality_oktmo, source_rows.registry_year, source_rows.person_role',
+    } -%}
+    {%- set partition_by = partitions[model] -%}
     select
         source_rows.*,
         dense_rank() over (

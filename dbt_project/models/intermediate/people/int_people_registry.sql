@@ -2,8 +2,7 @@
 -- refused for each municipality, year and category (a registry sent again replaces the one before it; a
 -- file of teachers only leaves the teams as they were).
 with ranked as (
-    {{ rows_ranked_by_latest_file('stg_people_registry',
-        'source_rows.municipality_oktmo, source_rows.registry_year, source_rows.person_role') }}
+    {{ rows_ranked_by_latest_file('stg_people_registry') }}
 )
 
 select distinct

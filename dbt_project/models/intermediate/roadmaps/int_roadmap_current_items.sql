@@ -1,7 +1,7 @@
 -- The rows of each municipality's current roadmap for a year: the latest file that was not refused (a
 -- corrected roadmap replaces the one before it, as a resubmitted form does).
 with ranked as (
-    {{ rows_ranked_by_latest_file('stg_roadmap_items', 'source_rows.municipality_oktmo, source_rows.roadmap_year') }}
+    {{ rows_ranked_by_latest_file('stg_roadmap_items') }}
 )
 
 select

@@ -3,8 +3,7 @@
 -- biased results, the region's zone of risk (seed 003, track 2). Refused files do not count; when a region's list of a year arrived in several files, the
 -- latest wins (a school dropped from the corrected list leaves it).
 with ranked as (
-    {{ rows_ranked_by_latest_file('stg_school_lists',
-        'source_rows.list_kind, source_rows.list_year, substr(source_rows.municipality_oktmo, 1, 2)') }}
+    {{ rows_ranked_by_latest_file('stg_school_lists') }}
 )
 
 select

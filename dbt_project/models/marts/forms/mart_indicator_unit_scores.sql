@@ -7,7 +7,8 @@ with units as (
         s.indicator_code,
         dense_rank() over (partition by s.source_sha256 order by s.unit_label) as unit_number,
         s.unit_score,
-        f.max_score
+        f.max_score,
+        s.source_sha256  -- lineage: the submission (file) the unit's values come from
     from {{ ref('int_unit_indicator_scores') }} as s
     inner join {{ ref('int_form_indicators') }} as f
         on s.form_id = f.form_id

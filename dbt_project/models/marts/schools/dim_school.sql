@@ -1,10 +1,10 @@
 -- Schools per year of ОО-1 context: codes, municipality, level, urban/rural, size and context variables; and the
 -- schools the results name that the registry does not have (is_registered false: no ОО-1 year, no context).
 with named as (
-    select school_code, school_name, municipality_oktmo, inn, ogrn, true as is_registered
+    select school_code, school_name, municipality_oktmo, inn, ogrn, true as is_registered, source_row_id
     from {{ ref('int_current_schools') }}
     union all
-    select school_code, school_name, municipality_oktmo, null, null, false
+    select school_code, school_name, municipality_oktmo, null, null, false, null
     from {{ ref('int_unregistered_schools') }}
 ),
 
@@ -45,7 +45,11 @@ select
     ctx.teachers_60_plus,
     ctx.computers_total,
     ctx.has_internet,
-    schools.is_registered
+    schools.is_registered,
+    -- lineage: the ОО-1 row of the year and the registry row of the school
+    ctx.source_sha256,
+    ctx.source_row_id,
+    schools.source_row_id as registry_source_row_id
 from levelled as schools
 inner join {{ ref('int_current_context') }} as ctx
     on schools.school_code = ctx.school_code
@@ -82,7 +86,10 @@ select
     null as teachers_60_plus,
     null as computers_total,
     null as has_internet,
-    schools.is_registered
+    schools.is_registered,
+    null as source_sha256,
+    null as source_row_id,
+    null as registry_source_row_id
 from levelled as schools
 left join {{ ref('dim_municipality') }} as m
     on schools.municipality_oktmo = m.municipality_oktmo

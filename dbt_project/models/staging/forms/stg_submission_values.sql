@@ -15,5 +15,6 @@ select
     source_sha256,
     source_sheet,
     source_row,
-    source_cell
+    source_cell,
+    {{ source_row_id() }} as source_row_id
 from {{ source('raw', 'submission_values') }}

@@ -11,5 +11,7 @@ select
     match_score,
     source_file,
     source_sha256,
-    source_row
+    source_sheet,
+    source_row,
+    {{ source_row_id() }} as source_row_id
 from {{ source('raw', 'people_registry') }}

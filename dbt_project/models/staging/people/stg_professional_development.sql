@@ -14,5 +14,7 @@ select
     result,
     source_file,
     source_sha256,
-    source_row
+    source_sheet,
+    source_row,
+    {{ source_row_id() }} as source_row_id
 from {{ source('raw', 'professional_development') }}

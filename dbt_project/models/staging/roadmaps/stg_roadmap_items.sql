@@ -15,5 +15,7 @@ select
     cast(responsible_people as integer) as responsible_people,
     source_file,
     source_sha256,
-    source_row
+    source_sheet,
+    source_row,
+    {{ source_row_id() }} as source_row_id
 from {{ source('raw', 'roadmap_items') }}

@@ -18,5 +18,7 @@ select
     document_link,
     source_file,
     source_sha256,
-    source_row
+    source_sheet,
+    source_row,
+    {{ source_row_id() }} as source_row_id
 from {{ source('raw', 'roadmap_reports') }}

@@ -21,7 +21,8 @@ select
     rows.source_sha256,
     rows.source_sheet,
     rows.source_row,
-    rows.source_cell
+    rows.source_cell,
+    {{ source_row_id('rows') }} as source_row_id
 from {{ source('raw', 'assessment_results') }} as rows
 left join {{ source('identity', 'school_names') }} as names
     on coalesce(rows.municipality_name_raw, '') = coalesce(names.municipality_name_raw, '')

@@ -13,5 +13,7 @@ select
     cast(medk_date as date) as medk_date,
     source_file,
     source_sha256,
-    source_row
+    source_sheet,
+    source_row,
+    {{ source_row_id() }} as source_row_id
 from {{ source('raw', 'mentor_assignments') }}

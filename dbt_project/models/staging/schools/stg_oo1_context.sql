@@ -22,5 +22,7 @@ select
     has_internet,
     source_file,
     source_sha256,
-    source_row
+    source_sheet,
+    source_row,
+    {{ source_row_id() }} as source_row_id
 from {{ source('raw', 'oo1_context') }}

@@ -7,5 +7,7 @@ select
     match_score,
     source_file,
     source_sha256,
-    source_row
+    source_sheet,
+    source_row,
+    {{ source_row_id() }} as source_row_id
 from {{ source('raw', 'school_lists') }}

@@ -6,5 +6,7 @@ select
     ogrn,
     source_file,
     source_sha256,
-    source_row
+    source_sheet,
+    source_row,
+    {{ source_row_id() }} as source_row_id
 from {{ source('raw', 'schools') }}
