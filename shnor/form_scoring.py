@@ -29,10 +29,12 @@ def scoring_sql() -> str:
     def source(schema: str, table: str) -> str:
         return f"raw_{table}"
 
+    macros, lineage = (jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(
+        (DBT_PROJECT_DIR / "macros" / name).read_text(encoding="utf-8")).module
+        for name in ("form_scores.sql", "lineage.sql"))
     staged_items = _render((_STAGING / "stg_form_items.sql").read_text(encoding="utf-8"), source=source)
-    staged_values = _render((_STAGING / "stg_submission_values.sql").read_text(encoding="utf-8"), source=source)
-    macros = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(
-        (DBT_PROJECT_DIR / "macros" / "form_scores.sql").read_text(encoding="utf-8")).module
+    staged_values = _render((_STAGING / "stg_submission_values.sql").read_text(encoding="utf-8"), source=source,
+                            source_row_id=lineage.source_row_id)
     unit_scores = macros.unit_indicator_scores(f"({staged_values})")
     scores = macros.indicator_scores(f"({unit_scores})")
     maxima = macros.form_indicator_maxima(f"({staged_items})")
