@@ -51,8 +51,16 @@ _NUMBER = re.compile(r"^[−-]?\d[\d\u00a0 ]*(,\d+)?(\u00a0?%| %)?( из \d+)?$"
 
 @dataclass
 class Figure:
-    path: Path
+    image: Path | object  # a picture's file, or a reports.charts.Chart (its PNG path and what Typst draws)
     caption: str
+
+    @property
+    def path(self) -> Path:
+        return getattr(self.image, "path", self.image)
+
+    @property
+    def chart(self) -> dict | None:
+        return getattr(self.image, "spec", None)
 
 
 @dataclass

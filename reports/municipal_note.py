@@ -150,7 +150,7 @@ def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Pa
 @cache
 def _note_writers(workers: int) -> ProcessPoolExecutor:
     """Worker processes kept for the life of this process, so a run with many cycles pays their start-up
-    (imports of pandas, matplotlib, python-docx) once; spawned, which is safe inside an Airflow task."""
+    (imports of pandas, python-docx, Typst) once; spawned, which is safe inside an Airflow task."""
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
