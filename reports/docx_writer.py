@@ -23,7 +23,7 @@ LANGUAGE = "ru-RU"
 
 
 def write_docx(document: Document, path: Path) -> Path:
-    document.number_captions()
+    document.number_sections().number_captions()
     word = WordDocument()
     section = word.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)

@@ -98,7 +98,7 @@ def document_json(document: Document) -> str:
 
 
 def write_pdf(document: Document, path: Path) -> Path:
-    document.number_captions()
+    document.number_sections().number_captions()
     check_glyphs(document.text())
     pdf = compiler().compile(format="pdf", sys_inputs={"document": document_json(document)})
     path.parent.mkdir(parents=True, exist_ok=True)

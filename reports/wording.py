@@ -31,12 +31,21 @@ def fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def say(key: str, **values) -> str:
-    """The template ``key`` (``file.name``) filled with ``values``."""
+def _template(key: str):
     try:
-        template = templates()[key]
+        return templates()[key]
     except KeyError:
         raise WordingError(f"нет шаблона текста {key} в {FOLDER}") from None
+
+
+def headers(key: str, **values) -> list[str]:
+    """A table's column titles (a list in the wording file), each filled with ``values``."""
+    return [title.format(**values) for title in _template(key)]
+
+
+def say(key: str, **values) -> str:
+    """The template ``key`` (``file.name``) filled with ``values``."""
+    template = _template(key)
     missing = fields(template) - values.keys()
     if missing:
         raise WordingError(f"шаблон {key}: не заданы значения {sorted(missing)}")
