@@ -91,12 +91,17 @@ def member(row) -> str:
                 cluster=_text(row.cluster_name))
 
 
-def _group_values(rows: pd.DataFrame, municipalities: str, institution: str) -> dict:
-    first = rows.iloc[0]
+def _values(first, municipalities: str, institution: str) -> dict:
+    """What a rule's template may name: its municipalities, the institution and the rule's own values (``first``:
+    a row of the rule, or those columns of it)."""
     return {"municipalities": municipalities, "institution": institution, "threshold": _text(first["threshold_text"]),
             "cap": _text(first["cap_value"]), "evaluated": _text(first["evaluated_count"]),
             "year": _text(first["school_year"]), "next_year": _text(first["next_year"]),
             "list": _text(first["list_label"])}
+
+
+def _group_values(rows: pd.DataFrame, municipalities: str, institution: str) -> dict:
+    return _values(rows.iloc[0], municipalities, institution)
 
 
 def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
@@ -215,21 +220,22 @@ def measure_text(measure: Measure) -> str:
     return say("letter.measure", wording=measure.wording, due=ru_date(measure.due))
 
 
-def own_recommendations(recommendation: pd.DataFrame, oktmo: str, institution: str) -> list[str]:
-    """A municipality's own lines: each rule it meets (or, for a region-wide statement, falls short of), worded as
-    the letter words it, with the values, the threshold, the region and the measure with its deadline."""
-    own = recommendation[recommendation["municipality_oktmo"] == oktmo]
+def own_recommendations(own: pd.DataFrame, institution: str) -> list[str]:
+    """A municipality's own lines (``own``: its rows of mart_recommendation): each rule it meets (or, for a
+    region-wide statement, falls short of), worded as the letter words it, with the values, the threshold, the
+    region and the measure with its deadline."""
     lines = []
     for row in own.sort_values("rule_order").itertuples():
         region = row.scope == "region"
+        group = {"cap_value": row.cap_value, "evaluated_count": row.evaluated_count, "school_year": row.school_year,
+                 "next_year": row.next_year, "list_label": row.list_label, "threshold_text": row.threshold_text}
         if region and row.statement_holds:
-            lines.append(fill(row.template, row.rule_code,
-                              **_group_values(own[own["rule_code"] == row.rule_code], "", institution)))
+            lines.append(fill(row.template, row.rule_code, **_values(group, "", institution)))
             continue
         if region == bool(row.meets_condition):
             continue
-        values = _group_values(own[own["rule_code"] == row.rule_code], member(row), institution)
-        text = fill(row.template_unmet if region else row.template, row.rule_code, **values)
+        text = fill(row.template_unmet if region else row.template, row.rule_code,
+                    **_values(group, member(row), institution))
         if row.layout == "list":
             text += " " + member(row)
         elif row.layout == "pairs":

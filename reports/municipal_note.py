@@ -16,6 +16,7 @@ import pandas as pd
 from reports import charts, letter
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, count, number, percent
 from reports.docx_writer import write_docx
+from reports.frames import once, own
 from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
 from reports.regional_note import CycleMarts, charts_dir
@@ -25,26 +26,8 @@ from reports.wording import headers, say
 NOTES_PER_WORKER = 60  # notes cost ≈ 0.1 s of CPU each: a worker pays its start-up (≈ 2 s of imports) from this many on
 
 
-_ONCE: dict[tuple[str, int], tuple[pd.DataFrame, object]] = {}
-
-
-def _once(purpose: str, frame: pd.DataFrame, compute):
-    """``compute(frame)`` once per process and frame: every note of a cycle reads the same marts."""
-    kept = _ONCE.get((purpose, id(frame)))
-    if kept is None or kept[0] is not frame:  # the frame itself is kept, so its id is not reused meanwhile
-        kept = (frame, compute(frame))
-        _ONCE[(purpose, id(frame))] = kept
-    return kept[1]
-
-
-def _own(frame: pd.DataFrame, oktmo: str) -> pd.DataFrame:
-    """A mart's rows of one municipality (``municipality_oktmo``), from the frame grouped once."""
-    groups = _once("own", frame, lambda rows: dict(tuple(rows.groupby("municipality_oktmo", sort=False))))
-    return groups[oktmo] if oktmo in groups else frame.iloc[0:0]
-
-
 def municipal_note(marts: CycleMarts, origin: Provenance, oktmo: str) -> Document:
-    status = _own(origin.submissions, oktmo).iloc[0]
+    status = own(origin.submissions, oktmo).iloc[0]
     name = status["municipality_name"]
     monitoring = origin.monitoring
     note = Document(title=say("common.municipal_title", name=name),
@@ -77,7 +60,7 @@ def _score(value) -> str:
 
 
 def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
-    sections = _own(marts.sections, oktmo)
+    sections = own(marts.sections, oktmo)
     note.add(Heading(say("municipal.scores_heading"), numbered=True))
     if sections.empty:
         note.add(Paragraph(say("municipal.scores_none")))
@@ -88,8 +71,9 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
                      say("municipal.rank", rank=int(row.region_rank), of=scored), _change(row.change_direction)]
                     for row in sections.itertuples()], widths=[4, 1.3, 1.3, 1.2, 1.3],
                    caption=say("municipal.sections_caption", name=name)))
-    own = _own(marts.indicators, oktmo)
-    presence, counts = own[own["indicator_kind"] == "presence"], own[own["indicator_kind"] == "count"]
+    indicators = own(marts.indicators, oktmo)
+    presence = indicators[indicators["indicator_kind"] == "presence"]
+    counts = indicators[indicators["indicator_kind"] == "count"]
     folder = charts_dir(marts.home, marts.monitoring_id) / "municipalities"
     weak_line = marts.threshold("letter_weak_line")
     note.add(Figure(charts.shares_against_region(
@@ -104,9 +88,9 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
                         say("municipal.counts_caption", name=name)))
     note.add(Table(headers("municipal.indicators_columns"),
                    [[f"{row.indicator_display_code}. {row.indicator_label}", _score(row.score), count(row.max_score),
-                     number(row.region_mean), _change(row.change_direction)] for row in own.itertuples()],
+                     number(row.region_mean), _change(row.change_direction)] for row in indicators.itertuples()],
                    widths=[5, 0.9, 0.9, 1.1, 1.2], caption=say("municipal.indicators_caption", name=name)))
-    dynamics = _own(marts.dynamics, oktmo)
+    dynamics = own(marts.dynamics, oktmo)
     for row in dynamics[dynamics["previous_monitoring_id"].notna()].itertuples():
         note.add(Paragraph(say("municipal.dynamics", previous=row.previous_monitoring_id,
                                improved=count(row.indicators_improved), worsened=count(row.indicators_worsened),
@@ -124,23 +108,23 @@ def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
         note.add(Paragraph(say("municipal.results_no_year")))
         return
     year = int(marts.results_year)
-    schools = _own(marts.schools, oktmo)
+    schools = own(marts.schools, oktmo)
     note.add(Heading(say("municipal.schools_heading", year=year), numbered=True))
-    for row in _own(marts.comparison, oktmo).itertuples():
+    for row in own(marts.comparison, oktmo).itertuples():
         note.add(Paragraph(say("municipal.schools_lists", federal=count(row.federal_schools),
                                regional=count(row.regional_schools), both=count(row.in_both),
                                only_federal=count(row.only_federal), only_regional=count(row.only_regional),
                                biased=count(row.biased_schools))))
-    for row in _own(marts.shnor_dynamics, oktmo).itertuples():
+    for row in own(marts.shnor_dynamics, oktmo).itertuples():
         note.add(Paragraph(say("municipal.list_moves", list=say(f"municipal.list_{row.methodology}"),
                                stayed=count(row.stayed), entered=count(row.entered), left=count(row.left_list))))
-    changes = _own(marts.list_changes, oktmo)
+    changes = own(marts.list_changes, oktmo)
     for row in changes[changes["result_year"] == marts.results_year].itertuples():
         moves = "" if pd.isna(row.entered) else say("municipal.computed_moves", entered=count(row.entered),
                                                     persisting=count(row.persisting), exited=count(row.exited))
         note.add(Paragraph(say("municipal.computed_list", on_list=count(row.on_list), moves=moves,
                                kept=count(row.kept_by_exit_rule), cusp=count(row.cusp_schools))))
-    status = _own(marts.list_status, oktmo)
+    status = own(marts.list_status, oktmo)
     cusp = status[status["is_cusp"]]
     if not cusp.empty:
         note.add(Bullets([say("municipal.cusp_school", school=row.school_name, ior=number(row.ior, 2),
@@ -149,7 +133,7 @@ def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
     if schools.empty:
         note.add(Paragraph(say("municipal.no_shnor")))
         return
-    factors = _once("factors", marts.risk_profiles, _factors)
+    factors = once("factors", marts.risk_profiles, _factors)
     rows = []
     for row in schools.itertuples():
         lists = ", ".join(say(f"municipal.list_{label}") for flag, label in
@@ -166,23 +150,22 @@ def _results(note: Document, marts: CycleMarts, schools: pd.DataFrame, year: int
     """What the marts hold of the ШНОР's assessment results in the note's year and the year before (fct_assessment_results,
     small cells suppressed there), school by school; or that they hold none."""
     note.add(Heading(say("municipal.results_heading", previous=year - 1, year=year), level=2))
-    results = marts.assessment[marts.assessment["school_code"].isin(schools["school_code"])]
+    results = own(marts.assessment, str(schools["municipality_oktmo"].iloc[0]))
+    results = results[results["school_code"].isin(schools["school_code"])]
     if results.empty:
         note.add(Paragraph(say("municipal.results_missing", previous=year - 1, year=year)))
         return
     note.add(Paragraph(say("municipal.results", previous=year - 1, year=year)))
     names = dict(zip(schools["school_code"], schools["school_name"]))
-    keys = ["school_code", "assessment_procedure", "subject", "grade"]
-    before = results[results["assessment_year"] == year - 1].set_index(keys)
-    now = results[results["assessment_year"] == year].set_index(keys)
+    cells: dict[tuple, dict[int, tuple]] = {}
+    for row in results.itertuples():
+        key = (row.school_code, row.assessment_procedure, row.subject, row.grade)
+        cells.setdefault(key, {})[int(row.assessment_year)] = (count(row.participants), percent(row.low_result_share))
     rows = []
-    for key in sorted(set(before.index) | set(now.index), key=lambda k: (names[k[0]], *map(str, k[1:]))):
-        was = before.loc[key] if key in before.index else None
-        is_ = now.loc[key] if key in now.index else None
+    for key in sorted(cells, key=lambda k: (names[k[0]], *map(str, k[1:]))):
+        was, is_ = cells[key].get(year - 1, ("—", "—")), cells[key].get(year, ("—", "—"))
         rows.append([names[key[0]], say("municipal.results_cell", procedure=key[1], subject=key[2], grade=key[3]),
-                     "—" if was is None else count(was["participants"]), "—" if is_ is None else count(is_["participants"]),
-                     "—" if was is None else percent(was["low_result_share"]),
-                     "—" if is_ is None else percent(is_["low_result_share"])])
+                     was[0], is_[0], was[1], is_[1]])
     note.add(Table(headers("municipal.results_columns", previous=year - 1, year=year), rows,
                    widths=[1.6, 2.6, 1, 1, 1, 1], caption=say("municipal.results_caption", previous=year - 1, year=year)))
 
@@ -192,7 +175,7 @@ def _recommendations(note: Document, marts: CycleMarts, oktmo: str, institution:
     if marts.recommendation.empty:  # no rule reads this form
         note.add(Paragraph(letter.no_rules()))
         return
-    lines = letter.own_recommendations(marts.recommendation, oktmo, institution)
+    lines = letter.own_recommendations(own(marts.recommendation, oktmo), institution)
     if not lines:
         note.add(Paragraph(say("municipal.no_recommendations")))
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reports.document import Bullets, Document, Heading, Paragraph, Table, count, percent, ru_date
+from reports.frames import own
 from reports.wording import headers, say
 
 DOCUMENT_KINDS = ("roadmap", "order", "certificate", "plan", "programme", "letter", "protocol", "monitoring", "analysis",
@@ -115,7 +116,7 @@ def regional_people(note: Document, marts) -> None:
 # --- the municipal note --------------------------------------------------------------------------------
 
 def municipal_roadmap(note: Document, marts, oktmo: str) -> None:
-    rows = marts.roadmap_completion[marts.roadmap_completion["municipality_oktmo"] == oktmo]
+    rows = own(marts.roadmap_completion, oktmo)
     if rows.empty:
         return
     row = rows.iloc[0]
@@ -124,7 +125,7 @@ def municipal_roadmap(note: Document, marts, oktmo: str) -> None:
     if not row["has_roadmap"]:
         note.add(Paragraph(say("support.roadmap_none", year=year)))
         return
-    plan = marts.roadmap_plan[marts.roadmap_plan["municipality_oktmo"] == oktmo]
+    plan = own(marts.roadmap_plan, oktmo)
     left_out = plan[~plan["in_plan"]].sort_values("catalogue_number")
     changed = plan[plan["periodicity_differs"]]
     catalogue_total = _n(row["catalogue_activities_planned"]) + _n(row["catalogue_activities_missing"])
@@ -145,7 +146,8 @@ def municipal_roadmap(note: Document, marts, oktmo: str) -> None:
                            completion=percent(row["completion_share"]),
                            region_completion=percent(row["region_completion_share"]),
                            without_document=_int(row["reported_without_document"]), not_due=_int(row["not_due_yet"]))))
-    status = marts.roadmap[(marts.roadmap["municipality_oktmo"] == oktmo) & marts.roadmap["status"].isin(["late", "missing"])]
+    status = own(marts.roadmap, oktmo)
+    status = status[status["status"].isin(["late", "missing"])]
     if not status.empty:
         note.add(Table(headers("support.roadmap_columns"),
                        [[str(int(r.activity_number)), r.activity_text, ru_date(r.due_date),
@@ -157,7 +159,7 @@ def municipal_roadmap(note: Document, marts, oktmo: str) -> None:
 
 
 def municipal_people(note: Document, marts, oktmo: str) -> None:
-    rows = marts.municipality_people[marts.municipality_people["municipality_oktmo"] == oktmo]
+    rows = own(marts.municipality_people, oktmo)
     if rows.empty:
         return
     row = rows.iloc[0]
@@ -181,7 +183,7 @@ def municipal_people(note: Document, marts, oktmo: str) -> None:
     if _n(row["post_project_schools"]):
         note.add(Paragraph(say("support.own_post_project", schools=_int(row["post_project_schools"]),
                                improved=_int(row["post_project_improved"]), back=_int(row["post_project_back_on_list"]))))
-    schools = marts.school_people[marts.school_people["municipality_oktmo"] == oktmo]
+    schools = own(marts.school_people, oktmo)
     if not schools.empty:
         note.add(Table(headers("support.school_columns"),
                        [[s.school_name, ", ".join(say(f"support.list_{kind}") for flag, kind in (
