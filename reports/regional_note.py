@@ -297,18 +297,26 @@ def _list_transitions(note: Document, marts: CycleMarts, year: int) -> None:
                        widths=[2.2, 1.6, 2, 0.8, 1, 1], caption=say("regional.cusp_caption", year=year)))
 
 
+SHORT_EVIDENCE = 40  # values by sub-item this long fit the item's table («МНЦ — 100 %; МТКП — 0 %»); longer go to appendix 5
+
+
+def _shown(named: letter.Named) -> str:
+    """The value that named a municipality: its values by sub-item when they are short, else the rule's value."""
+    return named.evidence if named.evidence != "—" and len(named.evidence) <= SHORT_EVIDENCE else named.value
+
+
 def _named_table(item: letter.LetterItem) -> Table:
     """Who an item names: the municipality, the value that named it, the threshold, the deadline (and, for
     pairs, the municipality it learns from)."""
     if item.layout == "pairs":
-        return Table(headers("letter.pair_columns"), [[n.municipality, n.value, n.threshold, n.partner or "—", n.due]
+        return Table(headers("letter.pair_columns"), [[n.municipality, _shown(n), n.threshold, n.partner or "—", n.due]
                                                      for n in item.named], widths=[3, 1, 1, 3, 1.2],
                      caption=say("regional.item_caption", number=item.number))
     if all(n.due == "—" for n in item.named):  # a rule with no measure has no deadline: no column of dashes
-        return Table(headers("letter.columns")[:3], [[n.municipality, n.value, n.threshold] for n in item.named],
-                     widths=[4, 1.2, 1.2], caption=say("regional.item_caption", number=item.number))
-    return Table(headers("letter.columns"), [[n.municipality, n.value, n.threshold, n.due] for n in item.named],
-                 widths=[4, 1.2, 1.2, 1.4], caption=say("regional.item_caption", number=item.number))
+        return Table(headers("letter.columns")[:3], [[n.municipality, _shown(n), n.threshold] for n in item.named],
+                     widths=[3.4, 2.2, 1], caption=say("regional.item_caption", number=item.number))
+    return Table(headers("letter.columns"), [[n.municipality, _shown(n), n.threshold, n.due] for n in item.named],
+                 widths=[3.4, 2.2, 1, 1.2], caption=say("regional.item_caption", number=item.number))
 
 
 def _recommendations(note: Document, marts: CycleMarts, institution: str) -> list:
@@ -333,7 +341,7 @@ def _recommendations(note: Document, marts: CycleMarts, institution: str) -> lis
         if item.layout == "list":
             note.add(Table(headers("letter.practice_columns"), letter.practices(item), widths=[3, 3],
                            caption=say("regional.practices_caption", number=item.number)))
-        detailed = [[n.municipality, n.evidence] for n in item.named if n.evidence not in ("—", n.value)]
+        detailed = [[n.municipality, n.evidence] for n in item.named if n.evidence not in ("—", _shown(n))]
         if detailed:
             evidence.append(Table(headers("letter.evidence_columns"), detailed, widths=[2, 5],
                                   caption=say("regional.evidence_caption", index=len(evidence) + 1,
@@ -354,8 +362,8 @@ def _measures(note: Document, marts: CycleMarts) -> None:
     for measure in measures:
         note.add(Paragraph(f"{measure.number}. {letter.measure_text(measure)}"))
         for ground, named in measure.grounds:  # the ground stated once, in the caption of its table
-            note.add(Table(headers("letter.columns")[:3], [[n.municipality, n.value, n.threshold] for n in named],
-                           widths=[4, 1.2, 1.2], caption=say("regional.measure_caption", number=measure.number,
+            note.add(Table(headers("letter.columns")[:3], [[n.municipality, _shown(n), n.threshold] for n in named],
+                           widths=[3.4, 2.2, 1], caption=say("regional.measure_caption", number=measure.number,
                                                              ground=ground)))
 
 
