@@ -182,13 +182,15 @@ def _recommendations(note: Document, marts: CycleMarts, oktmo: str, institution:
     note.add(Bullets(lines, numbered=True))
 
 
-def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]]) -> list[Path]:
-    """Each note as .docx and, beside it, as PDF; returns the .docx paths."""
+def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]], progress=None) -> list[Path]:
+    """Each note as .docx and, beside it, as PDF; returns the .docx paths. ``progress`` hears of every ten."""
     written = []
     for oktmo, path in jobs:
         note = municipal_note(marts, origin, oktmo)
         written.append(write_docx(note, path))
         write_pdf(note, path.with_suffix(".pdf"))
+        if progress is not None and len(written) % 10 == 0 and len(written) < len(jobs):
+            progress(say("progress.notes", done=len(written), total=len(jobs)))
     return written
 
 
@@ -199,7 +201,7 @@ def _note_writers(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-def write_municipal_notes(home, monitoring_id: str, marts: CycleMarts, origin: Provenance) -> list[Path]:
+def write_municipal_notes(home, monitoring_id: str, marts: CycleMarts, origin: Provenance, progress=None) -> list[Path]:
     """One note per municipality of the cycle's region, .docx and PDF. Notes are independent: a region with many
     of them shares them among as many processes as there are cores (a worker's start-up costs more than a few
     dozen notes, so the demo's 44 are written here)."""
@@ -208,7 +210,7 @@ def write_municipal_notes(home, monitoring_id: str, marts: CycleMarts, origin: P
             for row in origin.submissions.itertuples()]
     workers = min(os.cpu_count() or 1, max(1, len(jobs) // NOTES_PER_WORKER))
     if workers == 1:
-        return _write_notes(marts, origin, jobs)
+        return _write_notes(marts, origin, jobs, progress)
     shares = [jobs[index::workers] for index in range(workers)]
     written = _note_writers(workers).map(_write_notes, [marts] * workers, [origin] * workers, shares)
     return sorted(path for paths in written for path in paths)
