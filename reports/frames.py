@@ -6,12 +6,15 @@ from __future__ import annotations
 import pandas as pd
 
 _ONCE: dict[tuple[str, int], tuple[pd.DataFrame, object]] = {}
+KEPT = 64  # results kept per process: a cycle's marts are a few dozen frames, an earlier cycle's are let go
 
 
 def once(purpose: str, frame: pd.DataFrame, compute):
     """``compute(frame)`` once per process and frame."""
     kept = _ONCE.get((purpose, id(frame)))
     if kept is None or kept[0] is not frame:  # the frame itself is kept, so its id is not reused meanwhile
+        if len(_ONCE) >= KEPT:
+            _ONCE.clear()
         kept = (frame, compute(frame))
         _ONCE[(purpose, id(frame))] = kept
     return kept[1]

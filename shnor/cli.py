@@ -312,7 +312,8 @@ def cmd_report(args) -> int:
     files = [Path(value) for key, value in written.items() if isinstance(value, str) and key != "folder"]
     folder = files[0].parent if files else _home(args).reports / args.monitoring
     notes = written.get("municipal_notes")
-    print(f"Готово: {len(files)} файлов" + (f" и {notes} справок МО (.docx и PDF)" if notes else "") + f" в {folder}")
+    print(f"Готово, папка {folder}: " + ", ".join(path.name for path in files)
+          + (f"; справок МО (.docx и PDF) — {notes}, в папке municipalities" if notes else ""))
     return 0
 
 
