@@ -385,7 +385,7 @@ def test_municipal_note_reports_the_assessment_results_it_has(sample_cycle, fold
                                   "(s.is_regional_shnor or s.is_federal_shnor) and r.municipality_oktmo = '03601000' and "
                                   "r.assessment_year in (2024, 2025) and not r.is_suppressed").iloc[0]["n"]
     if results:
-        table = table_after(word, "Результаты оценочных процедур ШНОР")
+        table = table_after(word, "Результаты оценочных процедур ШНОР, ")  # the caption, not the heading
         assert len(table.rows) > 1
     else:
         assert "Результатов оценочных процедур ШНОР муниципального образования" in text
