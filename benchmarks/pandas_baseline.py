@@ -1336,7 +1336,7 @@ SUITES_NOT_READ = {
 # The baseline stands for a municipal form's cycle (what the benchmark times): the report of another kind of window
 # (``reports/monitoring_report.py``: school-level forms, computed windows, the two-year comparison) is not in it.
 OTHER_WINDOW_REPORTS = ("monitoring_report.py",)
-BORROWED_ATTRIBUTES = ("recommendation", "data_quality", "thresholds", "list_changes", "list_status", "list_comparison",
+BORROWED_ATTRIBUTES = ("assessment", "recommendation", "data_quality", "thresholds", "list_changes", "list_status", "list_comparison",
                        "roadmap", "roadmap_completion", "roadmap_activities", "roadmap_plan", "municipality_people",
                        "school_people", "curator_load", "post_project", "row_accounting")
 REPRODUCED_MARTS = ("mart_indicator_scores", "mart_section_scores", "mart_municipality_totals",

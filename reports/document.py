@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from reports.wording import headers, say, templates
+
 
 @dataclass
 class Heading:
     text: str
     level: int = 1
+    numbered: bool = False  # a numbered section: «N. » is put before it in order (Document.number_sections)
 
 
 @dataclass
@@ -51,8 +54,16 @@ _NUMBER = re.compile(r"^[−-]?\d[\d\u00a0 ]*(,\d+)?(\u00a0?%| %)?( из \d+)?$"
 
 @dataclass
 class Figure:
-    path: Path
+    image: Path | object  # a picture's file, or a reports.charts.Chart (its PNG path and what Typst draws)
     caption: str
+
+    @property
+    def path(self) -> Path:
+        return getattr(self.image, "path", self.image)
+
+    @property
+    def chart(self) -> dict | None:
+        return getattr(self.image, "spec", None)
 
 
 @dataclass
@@ -66,6 +77,25 @@ class Document:
 
     def add(self, *blocks) -> Document:
         self.blocks.extend(blocks)
+        return self
+
+    def number_sections(self) -> Document:
+        """Numbered sections get 1, 2, 3 … in the order they appear, so a section left out leaves no gap."""
+        number = 0
+        for block in self.blocks:
+            if isinstance(block, Heading) and block.numbered:
+                number += 1
+                block.text = f"{number}. {_SECTION_NUMBER.sub('', block.text)}"
+        return self
+
+    def list_abbreviations(self) -> Document:
+        """The abbreviations the document uses, spelled out in a table before its first section."""
+        text = self.text()
+        used = [[short, meaning] for short, meaning in abbreviations().items()
+                if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w])", text)]
+        if used:
+            self.blocks[:0] = [Heading(say("common.abbreviations_heading")),
+                               Table(headers("common.abbreviations_columns"), used, widths=[1, 5], numeric=[False, False])]
         return self
 
     def number_captions(self) -> Document:
@@ -96,6 +126,11 @@ class Document:
 
 
 _CAPTION = re.compile(r"^(?P<kind>Таблица|Рисунок)(\s+\d+)?\.\s*")
+_SECTION_NUMBER = re.compile(r"^\d+\.\s+")
+
+
+def abbreviations() -> dict[str, str]:
+    return {key.split(".", 1)[1]: text for key, text in templates().items() if key.startswith("abbreviations.")}
 
 
 # One-letter words that must not end a line (a preposition or conjunction stays with the next word), and «№».
@@ -126,6 +161,11 @@ def number(value: float | None, digits: int = 1) -> str:
         return "—"
     text = f"{value:,.{digits}f}" if digits else f"{round(value):,d}"
     return text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
+
+
+def count(value) -> str:
+    """A count as a whole number: 2, never «2,0»; 12 345 with a no-break space."""
+    return number(value, 0)
 
 
 def ru_date(value) -> str:

@@ -9,21 +9,23 @@ and language in the file's properties."""
 from __future__ import annotations
 
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, keep_short_words
 
 PAGE_WIDTH_CM = 17.0
+TABLE_STYLE_NAME, TABLE_STYLE = "Table Grid", "TableGrid"  # the default template's grid table
 LANGUAGE = "ru-RU"
 
 
 def write_docx(document: Document, path: Path) -> Path:
-    document.number_captions()
+    document.number_sections().number_captions()
     word = WordDocument()
     section = word.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -48,8 +50,10 @@ def write_docx(document: Document, path: Path) -> Path:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for line in document.subtitle:
         word.add_paragraph(keep_short_words(line)).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    styles = {name: word.styles[name] for name in ("Heading 1", "Heading 2", "Heading 3", "List Number", "List Bullet")}
+    word.styles[TABLE_STYLE_NAME].font.size = Pt(10)
     for block in document.blocks:
-        _add_block(word, block)
+        _add_block(word, block, styles)
     path.parent.mkdir(parents=True, exist_ok=True)
     word.save(path)
     return path
@@ -72,65 +76,62 @@ def _russian(word) -> None:
     hyphenation.set(qn("w:val"), "true")
 
 
-def _add_block(word, block) -> None:
+def _add_block(word, block, styles: dict) -> None:
     if isinstance(block, Heading):
-        word.add_heading(keep_short_words(block.text), level=block.level).paragraph_format.keep_with_next = True
+        heading = word.add_paragraph(keep_short_words(block.text), style=styles[f"Heading {block.level}"])
+        heading.paragraph_format.keep_with_next = True
     elif isinstance(block, Paragraph):
         paragraph = word.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         paragraph.add_run(keep_short_words(block.text)).bold = block.bold
     elif isinstance(block, Bullets):
-        style = "List Number" if block.numbered else "List Bullet"
+        style = styles["List Number" if block.numbered else "List Bullet"]
         for item in block.items:
             word.add_paragraph(keep_short_words(item), style=style)
     elif isinstance(block, Table):
         _add_table(word, block)
     elif isinstance(block, Figure):
-        word.add_picture(str(block.path), width=Cm(PAGE_WIDTH_CM))
-        word.paragraphs[-1].paragraph_format.keep_with_next = True  # the chart stays with its caption below
+        picture = word.add_paragraph()
+        picture.add_run().add_picture(str(block.path), width=Cm(PAGE_WIDTH_CM))
+        picture.paragraph_format.keep_with_next = True  # the chart stays with its caption below
         caption = word.add_paragraph(keep_short_words(block.caption))
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption.runs[0].italic = True
 
 
+TWIPS_PER_CM = 567
+
+
+def _cell(text: str, width: int, align: str | None, header: bool, keep: bool) -> str:
+    """One cell as WordprocessingML: its width, alignment, kept with the next row (the header and first row stay
+    with the caption), bold in the header."""
+    paragraph = (("<w:keepNext/>" if keep else "") + (f'<w:jc w:val="{align}"/>' if align else ""))
+    run = "<w:rPr><w:b/></w:rPr>" if header else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr>{paragraph}</w:pPr>'
+            f'<w:r>{run}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>')
+
+
 def _add_table(word, block: Table) -> None:
+    """A table written as one piece of XML (python-docx builds a cell in dozens of calls): the header row
+    repeated on every page, no row broken across pages, numbers right-aligned under centred headings."""
     if block.caption:
         caption = word.add_paragraph()
         caption.add_run(keep_short_words(block.caption)).italic = True
         caption.paragraph_format.keep_with_next = True  # never alone at a page's foot: it goes with the table
     numeric = block.numeric_columns()
-    table = word.add_table(rows=len(block.rows) + 1, cols=len(block.columns))
-    table.style = "Table Grid"
-    table.style.font.size = Pt(10)
     widths = block.widths or [1] * len(block.columns)
-    widths = [Cm(PAGE_WIDTH_CM * width / sum(widths)) for width in widths]
-    for index, (row, values) in enumerate(zip(table.rows, [block.columns, *block.rows])):
-        for cell, value, width, is_number in zip(row.cells, values, widths, numeric):
-            cell.text = value if is_number and index else keep_short_words(value)
-            cell.width = width
-            paragraph = cell.paragraphs[0]
-            if is_number:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if index == 0 else WD_ALIGN_PARAGRAPH.RIGHT
-            if index <= 1:
-                paragraph.paragraph_format.keep_with_next = True  # the header and the first row with the caption
-        _cant_split(row)
-    for cell in table.rows[0].cells:
-        cell.paragraphs[0].runs[0].bold = True
-    _repeat_as_header(table.rows[0])
+    widths = [round(PAGE_WIDTH_CM * TWIPS_PER_CM * width / sum(widths)) for width in widths]
+    rows = []
+    for index, values in enumerate([block.columns, *block.rows]):
+        header = index == 0
+        cells = "".join(_cell(value if is_number and not header else keep_short_words(value), width,
+                              ("center" if header else "right") if is_number else None, header, index <= 1)
+                        for value, width, is_number in zip(values, widths, numeric))
+        properties = '<w:cantSplit w:val="true"/>' + ('<w:tblHeader w:val="true"/>' if header else "")
+        rows.append(f"<w:tr><w:trPr>{properties}</w:trPr>{cells}</w:tr>")
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+    table = parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{TABLE_STYLE}"/><w:tblW w:w="0" w:type="auto"/>'
+                      f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+                      f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
+    word.element.body._insert_tbl(table)  # before the section's properties, which end the body
     word.add_paragraph()
-
-
-def _cant_split(row) -> None:
-    """A row is never broken across two pages."""
-    properties = row._tr.get_or_add_trPr()
-    element = OxmlElement("w:cantSplit")
-    element.set(qn("w:val"), "true")
-    properties.append(element)
-
-
-def _repeat_as_header(row) -> None:
-    """Mark the row as a header row, so Word repeats it on every page the table spans."""
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)

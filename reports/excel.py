@@ -23,16 +23,21 @@ def put_text(cell: Cell, text: object) -> Cell:
 DATE, DATE_TIME = "DD.MM.YYYY", "DD.MM.YYYY HH:MM"
 
 
-def put_date(cell: Cell, value: date | datetime | pd.Timestamp | str, number_format: str = DATE) -> Cell:
-    """A date (an ISO string, a date, a datetime or a pandas Timestamp) as an Excel date with ``number_format``;
-    with DATE, a time of day is dropped."""
+def excel_date(value: date | datetime | pd.Timestamp | str, number_format: str = DATE) -> date | datetime:
+    """A date (an ISO string, a date, a datetime or a pandas Timestamp) as a cell holds it; with DATE, a time of
+    day is dropped."""
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     elif isinstance(value, str):
         value = date.fromisoformat(value)
     if number_format == DATE and isinstance(value, datetime):
         value = value.date()
-    cell.value = value
+    return value
+
+
+def put_date(cell: Cell, value: date | datetime | pd.Timestamp | str, number_format: str = DATE) -> Cell:
+    """A date as an Excel date with ``number_format``."""
+    cell.value = excel_date(value, number_format)
     cell.number_format = number_format
     return cell
 

@@ -11,14 +11,31 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from reports.document import ru_date
+from reports.wording import say
 
-NO_RULES = ("Ни одно правило адресных рекомендаций к этому мониторингу не применимо: для его формы правила письма не "
-            "заданы (справочники recommendation_rules и recommendation_evidence) или для них нет данных, поэтому "
-            "адресные рекомендации не формируются.")
+INLINE_NAMES = 5  # a statement names at most this many municipalities; more are in the table below it
+
+
+def no_rules() -> str:
+    return say("letter.no_rules")
 
 
 class TemplateError(ValueError):
     """A rule's template names a field the letter does not fill."""
+
+
+@dataclass
+class Named:
+    """One municipality an item names: the value that named it, the rule's threshold, its deadline, the values
+    of each sub-item (``evidence``), the practices it is strong in, the municipality it learns from."""
+
+    municipality: str
+    value: str
+    threshold: str
+    due: str
+    evidence: str
+    fields: list[str] = field(default_factory=list)
+    partner: str = ""
 
 
 @dataclass
@@ -27,8 +44,14 @@ class LetterItem:
     rule_code: str
     title: str
     text: str
-    lines: list[str] = field(default_factory=list)  # members printed on lines of their own (layouts list, pairs)
-    municipalities: list[str] = field(default_factory=list)  # every municipality the item names
+    named: list[Named] = field(default_factory=list)  # in the rule's order
+    layout: str = "inline"  # inline, list (practices by sub-item), pairs (with a partner)
+
+    @property
+    def municipalities(self) -> list[str]:
+        """Every municipality the item names, partners included."""
+        names = [n.municipality for n in self.named]
+        return names + [n.partner for n in self.named if n.partner and n.partner not in names]
 
 
 @dataclass
@@ -36,12 +59,12 @@ class Measure:
     number: int
     wording: str
     due: pd.Timestamp
-    grounds: list[str]  # one per rule that triggered it: the rule and its municipalities
+    grounds: list[tuple[str, list[Named]]]  # one per rule that triggered it: the rule and whom it named
     municipalities: list[str]
 
 
 def _present(value) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA
+    return value is not None and value is not pd.NA and value is not pd.NaT and not (isinstance(value, float) and pd.isna(value))
 
 
 def fill(template: str, rule_code: str, **values) -> str:
@@ -68,21 +91,49 @@ def member(row) -> str:
                 cluster=_text(row.cluster_name))
 
 
-def _group_values(rows: pd.DataFrame, municipalities: str, institution: str) -> dict:
-    first = rows.iloc[0]
+def _values(first, municipalities: str, institution: str) -> dict:
+    """What a rule's template may name: its municipalities, the institution and the rule's own values (``first``:
+    a row of the rule, or those columns of it)."""
     return {"municipalities": municipalities, "institution": institution, "threshold": _text(first["threshold_text"]),
             "cap": _text(first["cap_value"]), "evaluated": _text(first["evaluated_count"]),
             "year": _text(first["school_year"]), "next_year": _text(first["next_year"]),
             "list": _text(first["list_label"])}
 
 
+def _group_values(rows: pd.DataFrame, municipalities: str, institution: str) -> dict:
+    return _values(rows.iloc[0], municipalities, institution)
+
+
 def _ordered(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(["rank_in_rule", "municipality_name"], na_position="last")
 
 
+def _due(value) -> str:
+    return ru_date(value) if _present(value) else "—"
+
+
+def _fields(value) -> list[str]:
+    return [part.strip() for part in value.split(";")] if _present(value) else []
+
+
+def named_rows(rows: pd.DataFrame) -> list[Named]:
+    return [Named(row.municipality_name, _text(row.value_text), _text(row.threshold_text), _due(row.due_date),
+                  _text(row.evidence), _fields(row.practice_fields),
+                  _text(row.partner_name) if _present(row.partner_name) else "") for row in rows.itertuples()]
+
+
+def _names(template: str, names: list[str]) -> str:
+    """What ``{municipalities}`` of a rule's template reads: the names themselves up to ``INLINE_NAMES``, else
+    the table below the item, in the case the sentence needs."""
+    if len(names) <= INLINE_NAMES:
+        return ", ".join(names)
+    return say("letter.group_leading" if template.lstrip().startswith("{municipalities}") else "letter.group_inside")
+
+
 def letter_items(recommendation: pd.DataFrame, institution: str) -> list[LetterItem]:
-    """The numbered items of the letter in the rules' order; a group that names nobody is left out.
-    ``institution``: the region's (ref_regions), for the templates that name it."""
+    """The numbered items of the letter in the rules' order, each its statement once and the municipalities it
+    names (with their values) as rows for a table; a group that names nobody is left out. ``institution``: the
+    region's (ref_regions), for the templates that name it."""
     items = []
     numbered = recommendation[recommendation["item_number"].notna()]
     for (_, rule_code), rows in numbered.groupby(["rule_order", "rule_code"], sort=True):
@@ -94,28 +145,27 @@ def letter_items(recommendation: pd.DataFrame, institution: str) -> list[LetterI
                                                                        **_group_values(rows, "", institution))))
                 continue
             short = rows[rows["in_letter"]].sort_values("municipality_name")
-            members = [member(row) for row in short.itertuples()]
-            items.append(LetterItem(number, rule_code, title,
-                                    fill(first["template_unmet"], rule_code,
-                                         **_group_values(rows, ", ".join(members), institution)),
-                                    municipalities=list(short["municipality_name"])))
+            names = _names(first["template_unmet"], list(short["municipality_name"]))
+            items.append(LetterItem(number, rule_code, title, fill(first["template_unmet"], rule_code,
+                                                                   **_group_values(rows, names, institution)),
+                                    named_rows(short)))
             continue
         named = _ordered(rows[rows["in_letter"]])
         if named.empty:
             continue
-        members = [member(row) for row in named.itertuples()]
-        text = fill(first["template"], rule_code, **_group_values(named, ", ".join(members), institution))
-        lines: list[str] = []
-        if first["layout"] == "list":
-            lines = members
-        elif first["layout"] == "pairs":
-            for partner, pair in named.groupby("partner_name", sort=False):
-                lines.append(f"{partner} — {', '.join(member(row) for row in pair.itertuples())}")
-        names = list(named["municipality_name"])
-        if first["layout"] == "pairs":
-            names += [name for name in dict.fromkeys(named["partner_name"]) if name not in names]
-        items.append(LetterItem(number, rule_code, title, text, lines, names))
+        names = _names(first["template"], list(named["municipality_name"]))
+        text = fill(first["template"], rule_code, **_group_values(named, names, institution))
+        items.append(LetterItem(number, rule_code, title, text, named_rows(named), first["layout"]))
     return items
+
+
+def practices(item: LetterItem) -> list[list[str]]:
+    """A list item's sub-items, each once, with the municipalities strong in it (first seen first)."""
+    found: dict[str, list[str]] = {}
+    for named in item.named:
+        for part in named.fields:
+            found.setdefault(part, []).append(named.municipality)
+    return [[part, ", ".join(names)] for part, names in found.items()]
 
 
 def silent_rules(recommendation: pd.DataFrame) -> list[str]:
@@ -125,17 +175,14 @@ def silent_rules(recommendation: pd.DataFrame) -> list[str]:
     return [title for code, title in dict(zip(groups["rule_code"], groups["title"])).items() if code not in named]
 
 
-COMPARISON_RU = {"below": "ниже", "at_or_above": "не ниже", "at_most": "не более", "above": "выше"}
-
-
 def condition_text(row: pd.Series) -> str:
     """A rule's condition in words: «каждое не ниже 50 %», «не менее 2 из них не ниже 80 %»."""
-    limit = f"{COMPARISON_RU[row['comparison']]} {_text(row['threshold_text'])}"
+    limit = f"{say('letter.comparison_' + row['comparison'])} {_text(row['threshold_text'])}"
     if row["combine"] == "each":
-        return f"каждое {limit}"
+        return say("letter.condition_each", limit=limit)
     if row["combine"] == "at_least":
-        return f"не менее {_text(row['min_subjects'])} из них {limit}"
-    return f"в среднем {limit}" if _present(row["subjects"]) and row["subjects"] > 1 else limit
+        return say("letter.condition_at_least", count=_text(row["min_subjects"]), limit=limit)
+    return say("letter.condition_mean", limit=limit) if _present(row["subjects"]) and row["subjects"] > 1 else limit
 
 
 def rules_table(recommendation: pd.DataFrame) -> list[list[str]]:
@@ -145,7 +192,7 @@ def rules_table(recommendation: pd.DataFrame) -> list[list[str]]:
     for _, rule in recommendation.groupby(["rule_order", "rule_code"], sort=True):
         first = rule.sort_values("subjects", na_position="first").iloc[-1]
         where = str(int(first["item_number"])) if _present(first["item_number"]) else \
-            (f"мера {int(first['measure_number'])}" if _present(first["measure_number"]) else "—")
+            (say("letter.where_measure", number=int(first["measure_number"])) if _present(first["measure_number"]) else "—")
         rows.append([where, first["title"], _text(first["evidence_subjects"]), condition_text(first),
                      _text(first["region_mean_text"]), str(len(rule)), str(int(rule["meets_condition"].sum())),
                      str(int(rule["in_letter"].sum()))])
@@ -161,53 +208,50 @@ def measures(recommendation: pd.DataFrame) -> list[Measure]:
         grounds = []
         for _, rule in rows.groupby(["rule_order", "rule_code"], sort=True):
             first = rule.iloc[0]
-            where = f"пункт {int(first['item_number'])} «{first['title']}»" if _present(first["item_number"]) \
-                else f"«{first['title']}»"
-            named = _ordered(rule)
-            grounds.append(f"{where}: {', '.join(member(row) for row in named.itertuples())}")
+            where = say("letter.item_ground", number=int(first["item_number"]), title=first["title"]) \
+                if _present(first["item_number"]) else say("letter.rule_ground", title=first["title"])
+            grounds.append((where, named_rows(_ordered(rule))))
         found.append(Measure(int(number), rows["measure_wording"].iloc[0], rows["due_date"].min(), grounds,
                              sorted(set(rows["municipality_name"]))))
     return found
 
 
 def measure_text(measure: Measure) -> str:
-    return f"{measure.wording} (до {ru_date(measure.due)})."
+    return say("letter.measure", wording=measure.wording, due=ru_date(measure.due))
 
 
-def own_recommendations(recommendation: pd.DataFrame, oktmo: str, institution: str) -> list[str]:
-    """A municipality's own lines: each rule it meets (or, for a region-wide statement, falls short of), worded as
-    the letter words it, with the values, the threshold, the region and the measure with its deadline."""
-    own = recommendation[recommendation["municipality_oktmo"] == oktmo]
+def own_recommendations(own: pd.DataFrame, institution: str) -> list[str]:
+    """A municipality's own lines (``own``: its rows of mart_recommendation): each rule it meets (or, for a
+    region-wide statement, falls short of), worded as the letter words it, with the values, the threshold, the
+    region and the measure with its deadline."""
     lines = []
     for row in own.sort_values("rule_order").itertuples():
         region = row.scope == "region"
+        group = {"cap_value": row.cap_value, "evaluated_count": row.evaluated_count, "school_year": row.school_year,
+                 "next_year": row.next_year, "list_label": row.list_label, "threshold_text": row.threshold_text}
         if region and row.statement_holds:
-            lines.append(fill(row.template, row.rule_code,
-                              **_group_values(own[own["rule_code"] == row.rule_code], "", institution)))
+            lines.append(fill(row.template, row.rule_code, **_values(group, "", institution)))
             continue
         if region == bool(row.meets_condition):
             continue
-        values = _group_values(own[own["rule_code"] == row.rule_code], member(row), institution)
-        text = fill(row.template_unmet if region else row.template, row.rule_code, **values)
+        text = fill(row.template_unmet if region else row.template, row.rule_code,
+                    **_values(group, member(row), institution))
         if row.layout == "list":
             text += " " + member(row)
         elif row.layout == "pairs":
             text += f" {_text(row.partner_name)} — {member(row)}." if _present(row.partner_name) \
-                else " МО-партнёр не найден."
+                else " " + say("letter.no_partner")
         measure = _present(row.measure_code) and bool(row.in_letter)
-        values = f"Значения: {_text(row.evidence)}; порог — {_text(row.threshold_text)}"
-        if _present(row.region_mean_text):
-            values += f", в среднем по региону — {row.region_mean_text}"
+        values = say("letter.values_with_region", evidence=_text(row.evidence), threshold=_text(row.threshold_text),
+                     mean=row.region_mean_text) if _present(row.region_mean_text) else \
+            say("letter.values", evidence=_text(row.evidence), threshold=_text(row.threshold_text))
+        steps = {"text": text, "values": values, "measure": _text(row.measure_number), "wording": row.measure_wording,
+                 "due": ru_date(row.due_date) if measure else "", "number": _text(row.item_number)}
         if _present(row.item_number):
-            line = f"Пункт {int(row.item_number)}: {text} {values}."
-            if measure:
-                line += f" Мера {int(row.measure_number)}: {row.measure_wording} (до {ru_date(row.due_date)})."
-        elif measure:
-            line = (f"Мера {int(row.measure_number)}: {row.measure_wording} (до {ru_date(row.due_date)}). "
-                    f"Основание: {text} {values}.")
+            line = say("letter.item_line_with_measure" if measure else "letter.item_line", **steps)
         else:
-            line = f"{text} {values}."
+            line = say("letter.measure_line" if measure else "letter.plain_line", **steps)
         if not region and not row.in_letter:
-            line += " В региональное письмо не вошло (ограничение числа МО в группе или слишком малая группа)."
+            line += " " + say("letter.not_in_letter")
         lines.append(line)
     return lines

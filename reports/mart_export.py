@@ -17,7 +17,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.excel import DATE, DATE_TIME, mark_sheet, put_date, put_text, style_header
+from reports.excel import DATE, DATE_TIME, excel_date, mark_sheet, put_date, put_text, style_header
 from reports.provenance import Provenance
 from reports.regional_note import CycleMarts
 
@@ -197,24 +197,37 @@ def _limit(name: str, marts: CycleMarts) -> float:
     return LIMITS[name] if name in LIMITS else marts.threshold(name)
 
 
+def _cell_value(value, number_format: str | None):
+    """What a cell of a column holds: a date or a number for a formatted column, «да»/«нет» for a flag, text else."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None if number_format else ""
+    if number_format == DATE:
+        return excel_date(value)
+    if number_format:
+        return float(value)
+    if isinstance(value, (bool, np.bool_)):
+        return YES_NO[bool(value)]
+    return str(value)
+
+
 def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame, marts: CycleMarts) -> None:
+    """The sheet's rows appended whole (a cell looked up by its coordinates costs more than writing it), then
+    each formatted column's format and text written as text (never a formula)."""
+    sheet.append([column.title for column in spec.columns])
     for index, column in enumerate(spec.columns, start=1):
-        put_text(sheet.cell(1, index), column.title)
         sheet.column_dimensions[get_column_letter(index)].width = 14 if column.number_format else 36
     style_header(sheet[1])
-    for row_index, record in enumerate(frame.to_dict("records"), start=2):
-        for index, column in enumerate(spec.columns, start=1):
-            value = record[column.name]
-            cell = sheet.cell(row_index, index)
-            if column.number_format == DATE and not pd.isna(value):
-                put_date(cell, value)
-            elif column.number_format and not pd.isna(value):
-                cell.value = float(value)
-                cell.number_format = column.number_format
-            elif isinstance(value, (bool, np.bool_)):
-                put_text(cell, YES_NO[bool(value)])
-            else:
-                put_text(cell, "" if pd.isna(value) else value)
+    columns = [(column.name, column.number_format) for column in spec.columns]
+    for record in frame[[name for name, _ in columns]].itertuples(index=False, name=None):
+        sheet.append([_cell_value(value, number_format) for value, (_, number_format) in zip(record, columns)])
+    for index, (_, number_format) in enumerate(columns):
+        cells = (row[index] for row in sheet.iter_rows(min_row=2))
+        if number_format:
+            for cell in cells:
+                cell.number_format = number_format
+        else:
+            for cell in cells:
+                cell.data_type = "s"  # submitted text that starts with «=» is text, never a formula
     last = max(sheet.max_row, 2)
     for index, column in enumerate(spec.columns, start=1):
         if column.weak_below is not None:

@@ -1,7 +1,7 @@
 """One note per municipality of a cycle: its scores against the region (every indicator beside the region's
-value), its dynamics, its ШНОР with their context and risk profile and its place in the computed list, its own
-recommendations with their evidence and measures, its roadmap's execution, the people who support its schools
-(counts, no names) and whether its form came, late or not."""
+value), its dynamics, its ШНОР with their context and risk profile, their assessment results over two years and
+their place in the computed list, its own recommendations with their evidence and measures, its roadmap's
+execution, the people who support its schools (counts, no names) and whether its form came, late or not."""
 
 from __future__ import annotations
 
@@ -14,155 +14,203 @@ from pathlib import Path
 import pandas as pd
 
 from reports import charts, letter
-from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent
+from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, count, number, percent
 from reports.docx_writer import write_docx
+from reports.frames import once, own
 from reports.pdf_writer import write_pdf
-from reports.provenance import STATUS_RU, Provenance
+from reports.provenance import Provenance
 from reports.regional_note import CycleMarts, charts_dir
 from reports.support_sections import municipal_people, municipal_roadmap
+from reports.wording import headers, say
 
-CHANGE_RU = {"improved": "улучшился", "worsened": "ухудшился", "unchanged": "без изменений", "new": "—"}
+NOTES_PER_WORKER = 60  # notes cost ≈ 0.1 s of CPU each: a worker pays its start-up (≈ 2 s of imports) from this many on
 
 
 def municipal_note(marts: CycleMarts, origin: Provenance, oktmo: str) -> Document:
-    status = origin.submissions.set_index("municipality_oktmo").loc[oktmo]
+    status = own(origin.submissions, oktmo).iloc[0]
     name = status["municipality_name"]
     monitoring = origin.monitoring
-    note = Document(title=f"Аналитическая справка: {name}",
-                    subtitle=[f"по результатам мониторинга: {monitoring.title}",
-                              f"{origin.region}; окно сбора данных {origin.window()}"],
+    note = Document(title=say("common.municipal_title", name=name),
+                    subtitle=[say("common.municipal_subtitle", title=monitoring.title),
+                              say("common.window", region=origin.region, window=origin.window())],
                     footer=origin.footer(), mark=origin.mark, author=origin.institution)
-    note.add(Heading("1. Представление формы"))
-    line = f"Статус формы: {STATUS_RU[status['submission_status']]}; получено версий: {int(status['versions_received'])}"
+    note.add(Heading(say("municipal.form_heading"), numbered=True))
+    line = say("municipal.form_status", status=say(f"common.status_{status['submission_status']}"),
+               versions=count(status["versions_received"]))
     if status["versions_rejected"]:
-        line += f", из них отклонено при проверке: {int(status['versions_rejected'])}"
+        line += say("municipal.form_rejected", rejected=count(status["versions_rejected"]))
     if status["is_late"]:
-        line += "; форма представлена с опозданием"
+        line += say("municipal.form_late")
     note.add(Paragraph(line + "."))
     _scores(note, marts, oktmo, name)
     _schools(note, marts, oktmo)
     _recommendations(note, marts, oktmo, origin.institution)
-    municipal_roadmap(note, marts, oktmo, "5")
-    municipal_people(note, marts, oktmo, "6")
-    return note
+    municipal_roadmap(note, marts, oktmo)
+    municipal_people(note, marts, oktmo)
+    return note.list_abbreviations()
+
+
+def _change(direction: str) -> str:
+    return say(f"common.change_{direction}")
+
+
+def _score(value) -> str:
+    """A score as the form counts it: whole points without «,0» (2, not 2,0), a fraction with one decimal."""
+    return number(value, 0 if not pd.isna(value) and float(value).is_integer() else 1)
 
 
 def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
-    sections = marts.sections[marts.sections["municipality_oktmo"] == oktmo]
-    note.add(Heading("2. Результаты в сравнении с регионом"))
+    sections = own(marts.sections, oktmo)
+    note.add(Heading(say("municipal.scores_heading"), numbered=True))
     if sections.empty:
-        note.add(Paragraph("Принятой формы нет: баллы не рассчитаны."))
+        note.add(Paragraph(say("municipal.scores_none")))
         return
     scored = int(marts.totals["municipalities_scored"].iloc[0])
-    note.add(Table(["Раздел", "Доля от максимума", "В среднем по региону", "Место в регионе", "Изменение"],
+    note.add(Table(headers("municipal.sections_columns"),
                    [[row.section_title, percent(row.section_share), percent(row.region_mean_share),
-                     f"{int(row.region_rank)} из {scored}", CHANGE_RU[row.change_direction]]
-                    for row in sections.itertuples()], widths=[4, 1.3, 1.3, 1.2, 1.3]))
-    own = marts.indicators[marts.indicators["municipality_oktmo"] == oktmo]
-    presence, counts = own[own["indicator_kind"] == "presence"], own[own["indicator_kind"] == "count"]
+                     say("municipal.rank", rank=int(row.region_rank), of=scored), _change(row.change_direction)]
+                    for row in sections.itertuples()], widths=[4, 1.3, 1.3, 1.2, 1.3],
+                   caption=say("municipal.sections_caption", name=name)))
+    indicators = own(marts.indicators, oktmo)
+    presence = indicators[indicators["indicator_kind"] == "presence"]
+    counts = indicators[indicators["indicator_kind"] == "count"]
     folder = charts_dir(marts.home, marts.monitoring_id) / "municipalities"
     weak_line = marts.threshold("letter_weak_line")
     note.add(Figure(charts.shares_against_region(
         folder / f"{oktmo}.png", list(presence["indicator_display_code"]), list(presence["share_of_max"]),
         [None if pd.isna(v) else float(v) for v in presence["region_mean_share"]], name,
-        "среднее по региону (по показателю)", "Балл показателя, % от максимального", weak_below=weak_line),
-        f"Рисунок. Показатели наличия: {name} и среднее по региону у каждого показателя "
-        f"(оранжевым — ниже {percent(weak_line)} от максимума)"))
+        say("municipal.region_marker"), say("municipal.shares_axis"), weak_below=weak_line),
+        say("municipal.shares_caption", name=name, line=percent(weak_line))))
     if not counts.empty:
         note.add(Figure(charts.beside_region(folder / f"{oktmo}_counts.png", list(counts["indicator_display_code"]),
                                              list(counts["score"]), list(counts["region_mean"]), name,
-                                             "в среднем по региону", "Количество", as_share=False),
-                        f"Рисунок. Показатели-количества: {name} и в среднем по региону"))
-    note.add(Table(["Показатель", "Балл", "Максимум", "Среднее по региону", "Изменение"],
-                   [[f"{row.indicator_display_code}. {row.indicator_label}", number(row.score), number(row.max_score, 0),
-                     number(row.region_mean), CHANGE_RU[row.change_direction]]
-                    for row in marts.indicators[marts.indicators["municipality_oktmo"] == oktmo].itertuples()],
-                   widths=[5, 0.9, 0.9, 1.1, 1.2]))
-    dynamics = marts.dynamics[(marts.dynamics["municipality_oktmo"] == oktmo) & marts.dynamics["previous_monitoring_id"].notna()]
-    for row in dynamics.itertuples():
-        note.add(Paragraph(f"С предыдущего цикла ({row.previous_monitoring_id}): улучшились {int(row.indicators_improved)}, "
-                           f"ухудшились {int(row.indicators_worsened)}, без изменений {int(row.indicators_unchanged)} показателей."))
+                                             say("municipal.counts_region"), say("municipal.counts_axis"), as_share=False),
+                        say("municipal.counts_caption", name=name)))
+    note.add(Table(headers("municipal.indicators_columns"),
+                   [[f"{row.indicator_display_code}. {row.indicator_label}", _score(row.score), count(row.max_score),
+                     number(row.region_mean), _change(row.change_direction)] for row in indicators.itertuples()],
+                   widths=[5, 0.9, 0.9, 1.1, 1.2], caption=say("municipal.indicators_caption", name=name)))
+    dynamics = own(marts.dynamics, oktmo)
+    for row in dynamics[dynamics["previous_monitoring_id"].notna()].itertuples():
+        note.add(Paragraph(say("municipal.dynamics", previous=row.previous_monitoring_id,
+                               improved=count(row.indicators_improved), worsened=count(row.indicators_worsened),
+                               unchanged=count(row.indicators_unchanged))))
+
+
+def _factors(risk_profiles: pd.DataFrame) -> pd.Series:
+    """Each school's risk factors in one line."""
+    return risk_profiles.groupby("school_code")["factor_name"].apply(lambda names: "; ".join(sorted(names)))
 
 
 def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
     if pd.isna(marts.results_year):
+        note.add(Heading(say("municipal.schools_heading_no_year"), numbered=True))
+        note.add(Paragraph(say("municipal.results_no_year")))
         return
-    schools = marts.schools[marts.schools["municipality_oktmo"] == oktmo]
-    note.add(Heading(f"3. ШНОР ({int(marts.results_year)} год)"))
-    comparison = marts.comparison[marts.comparison["municipality_oktmo"] == oktmo]
-    for row in comparison.itertuples():
-        note.add(Paragraph(f"По федеральной методике — {row.federal_schools}, по региональной — {row.regional_schools}; "
-                           f"в обоих списках — {row.in_both}, только в федеральном — {row.only_federal}, только в "
-                           f"региональном — {row.only_regional}; школ с необъективными результатами — {row.biased_schools}."))
-    for row in marts.shnor_dynamics[marts.shnor_dynamics["municipality_oktmo"] == oktmo].itertuples():
-        list_name = "Федеральный" if row.methodology == "federal" else "Региональный"
-        note.add(Paragraph(f"{list_name} список к предыдущему году: остались {row.stayed}, вошли {row.entered}, "
-                           f"вышли {row.left_list}."))
-    for row in marts.list_changes[(marts.list_changes["municipality_oktmo"] == oktmo)
-                                  & (marts.list_changes["result_year"] == marts.results_year)].itertuples():
-        moves = "" if pd.isna(row.entered) else (f" (вошли {int(row.entered)}, остались {int(row.persisting)}, "
-                                                 f"вышли {int(row.exited)})")
-        note.add(Paragraph(f"Расчётный список ШНОР по региональной методике с правилом выхода: {row.on_list} школ{moves}, "
-                           f"из них удерживаются правилом выхода — {row.kept_by_exit_rule}; близких к низким результатам "
-                           f"— {row.cusp_schools}."))
-    cusp = marts.list_status[(marts.list_status["municipality_oktmo"] == oktmo) & marts.list_status["is_cusp"]]
+    year = int(marts.results_year)
+    schools = own(marts.schools, oktmo)
+    note.add(Heading(say("municipal.schools_heading", year=year), numbered=True))
+    for row in own(marts.comparison, oktmo).itertuples():
+        note.add(Paragraph(say("municipal.schools_lists", federal=count(row.federal_schools),
+                               regional=count(row.regional_schools), both=count(row.in_both),
+                               only_federal=count(row.only_federal), only_regional=count(row.only_regional),
+                               biased=count(row.biased_schools))))
+    for row in own(marts.shnor_dynamics, oktmo).itertuples():
+        note.add(Paragraph(say("municipal.list_moves", list=say(f"municipal.list_{row.methodology}"),
+                               stayed=count(row.stayed), entered=count(row.entered), left=count(row.left_list))))
+    changes = own(marts.list_changes, oktmo)
+    for row in changes[changes["result_year"] == marts.results_year].itertuples():
+        moves = "" if pd.isna(row.entered) else say("municipal.computed_moves", entered=count(row.entered),
+                                                    persisting=count(row.persisting), exited=count(row.exited))
+        note.add(Paragraph(say("municipal.computed_list", on_list=count(row.on_list), moves=moves,
+                               kept=count(row.kept_by_exit_rule), cusp=count(row.cusp_schools))))
+    status = own(marts.list_status, oktmo)
+    cusp = status[status["is_cusp"]]
     if not cusp.empty:
-        note.add(Bullets([f"{row.school_name} — близкая к низким результатам: ИОР {number(row.ior, 2)}, выше порога "
-                          f"выявления кластера «{row.cluster_name}» ({number(row.threshold_ior, 2)}) на "
-                          f"{number(row.distance_to_threshold, 2)}" for row in cusp.itertuples()]))
+        note.add(Bullets([say("municipal.cusp_school", school=row.school_name, ior=number(row.ior, 2),
+                              cluster=row.cluster_name, threshold=number(row.threshold_ior, 2),
+                              distance=number(row.distance_to_threshold, 2)) for row in cusp.itertuples()]))
     if schools.empty:
-        note.add(Paragraph("ШНОР в муниципальном образовании нет."))
+        note.add(Paragraph(say("municipal.no_shnor")))
         return
-    factors = marts.risk_profiles.groupby("school_code")["factor_name"].apply(lambda names: "; ".join(sorted(names)))
+    factors = once("factors", marts.risk_profiles, _factors)
     rows = []
     for row in schools.itertuples():
-        lists = ", ".join(label for flag, label in ((row.is_federal_shnor, "ФИОКО"), (row.is_regional_shnor, "регион"))
-                          if flag)
-        context = row.cluster_name + (" (ШССУ)" if row.is_sscu and "ШССУ" not in row.cluster_name else "")
+        lists = ", ".join(say(f"municipal.list_{label}") for flag, label in
+                          ((row.is_federal_shnor, "fioco"), (row.is_regional_shnor, "region")) if flag)
+        context = row.cluster_name + (say("municipal.sscu") if row.is_sscu and "ШССУ" not in row.cluster_name else "")
         rows.append([row.school_name, lists, number(row.ior, 2), context, row.reasons if isinstance(row.reasons, str) else "—",
-                     factors.get(row.school_code, "—"), "да" if row.mentors_assigned else "нет"])
-    note.add(Table(["Школа", "Список", "ИОР", "Контекст", "Основания", "Рисковый профиль", "Наставник"], rows,
-                   widths=[1.6, 1, 0.8, 1.6, 2.4, 2.6, 1], caption="ШНОР муниципального образования"))
+                     factors.get(row.school_code, "—"), say("common.answer_yes") if row.mentors_assigned else say("common.answer_no")])
+    note.add(Table(headers("municipal.shnor_columns"), rows, widths=[1.6, 1, 0.8, 1.6, 2.4, 2.6, 1],
+                   caption=say("municipal.shnor_caption")))
+    _results(note, marts, schools, year)
+
+
+def _results(note: Document, marts: CycleMarts, schools: pd.DataFrame, year: int) -> None:
+    """What the marts hold of the ШНОР's assessment results in the note's year and the year before (fct_assessment_results,
+    small cells suppressed there), school by school; or that they hold none."""
+    note.add(Heading(say("municipal.results_heading", previous=year - 1, year=year), level=2))
+    results = own(marts.assessment, str(schools["municipality_oktmo"].iloc[0]))
+    results = results[results["school_code"].isin(schools["school_code"])]
+    if results.empty:
+        note.add(Paragraph(say("municipal.results_missing", previous=year - 1, year=year)))
+        return
+    note.add(Paragraph(say("municipal.results", previous=year - 1, year=year)))
+    names = dict(zip(schools["school_code"], schools["school_name"]))
+    cells: dict[tuple, dict[int, tuple]] = {}
+    for row in results.itertuples():
+        key = (row.school_code, row.assessment_procedure, row.subject, row.grade)
+        cells.setdefault(key, {})[int(row.assessment_year)] = (count(row.participants), percent(row.low_result_share))
+    rows = []
+    for key in sorted(cells, key=lambda k: (names[k[0]], *map(str, k[1:]))):
+        was, is_ = cells[key].get(year - 1, ("—", "—")), cells[key].get(year, ("—", "—"))
+        rows.append([names[key[0]], say("municipal.results_cell", procedure=key[1], subject=key[2], grade=key[3]),
+                     was[0], is_[0], was[1], is_[1]])
+    note.add(Table(headers("municipal.results_columns", previous=year - 1, year=year), rows,
+                   widths=[1.6, 2.6, 1, 1, 1, 1], caption=say("municipal.results_caption", previous=year - 1, year=year)))
 
 
 def _recommendations(note: Document, marts: CycleMarts, oktmo: str, institution: str) -> None:
-    note.add(Heading("4. Рекомендации"))
+    note.add(Heading(say("municipal.recommendations_heading"), numbered=True))
     if marts.recommendation.empty:  # no rule reads this form
-        note.add(Paragraph(letter.NO_RULES))
+        note.add(Paragraph(letter.no_rules()))
         return
-    lines = letter.own_recommendations(marts.recommendation, oktmo, institution)
+    lines = letter.own_recommendations(own(marts.recommendation, oktmo), institution)
     if not lines:
-        note.add(Paragraph("Адресных рекомендаций по итогам цикла нет."))
+        note.add(Paragraph(say("municipal.no_recommendations")))
         return
     note.add(Bullets(lines, numbered=True))
 
 
-def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]]) -> list[Path]:
-    """Each note as .docx and, beside it, as PDF; returns the .docx paths."""
+def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]], progress=None) -> list[Path]:
+    """Each note as .docx and, beside it, as PDF; returns the .docx paths. ``progress`` hears of every ten."""
     written = []
     for oktmo, path in jobs:
         note = municipal_note(marts, origin, oktmo)
         written.append(write_docx(note, path))
         write_pdf(note, path.with_suffix(".pdf"))
+        if progress is not None and len(written) % 10 == 0 and len(written) < len(jobs):
+            progress(say("progress.notes", done=len(written), total=len(jobs)))
     return written
 
 
 @cache
 def _note_writers(workers: int) -> ProcessPoolExecutor:
     """Worker processes kept for the life of this process, so a run with many cycles pays their start-up
-    (imports of pandas, matplotlib, python-docx) once; spawned, which is safe inside an Airflow task."""
+    (imports of pandas, python-docx, Typst) once; spawned, which is safe inside an Airflow task."""
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-def write_municipal_notes(home, monitoring_id: str, marts: CycleMarts, origin: Provenance) -> list[Path]:
-    """One note per municipality of the cycle's region, .docx and PDF. Notes are independent and each costs a
-    chart, so they are shared among as many processes as there are cores."""
+def write_municipal_notes(home, monitoring_id: str, marts: CycleMarts, origin: Provenance, progress=None) -> list[Path]:
+    """One note per municipality of the cycle's region, .docx and PDF. Notes are independent: a region with many
+    of them shares them among as many processes as there are cores (a worker's start-up costs more than a few
+    dozen notes, so the demo's 44 are written here)."""
     folder = home.reports / monitoring_id / "municipalities"
     jobs = [(row.municipality_oktmo, folder / f"{row.municipality_oktmo} {row.municipality_name}.docx")
             for row in origin.submissions.itertuples()]
-    workers = min(os.cpu_count() or 1, max(1, len(jobs) // 10))
+    workers = min(os.cpu_count() or 1, max(1, len(jobs) // NOTES_PER_WORKER))
     if workers == 1:
-        return _write_notes(marts, origin, jobs)
+        return _write_notes(marts, origin, jobs, progress)
     shares = [jobs[index::workers] for index in range(workers)]
     written = _note_writers(workers).map(_write_notes, [marts] * workers, [origin] * workers, shares)
     return sorted(path for paths in written for path in paths)

@@ -11,12 +11,16 @@ from importlib.metadata import PackageNotFoundError, version
 import pandas as pd
 
 from reports.document import ru_date
+from reports.wording import say
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
 from shnor_core.reference import Monitoring, get_monitoring, region_institution, region_name
 from shnor_core.settings import PROJECT_ROOT, DataHome
 
-STATUS_RU = {"accepted": "принята", "rejected": "отклонена", "missing": "не сдана"}
+
+def status_text(status: str) -> str:
+    """A form's status in words: принята, отклонена, не сдана."""
+    return say(f"common.status_{status}")
 
 
 def code_version() -> str:
@@ -56,8 +60,8 @@ class Provenance:
 
     def footer(self) -> str:
         counts = self.counts()
-        text = (f"{self.monitoring.monitoring_id}: форм учтено {counts['accepted']} из {counts['expected']} "
-                f"(прошли проверку); сформировано {self.generated_at:%d.%m.%Y %H:%M} UTC; версия {self.version}")
+        text = say("common.footer", monitoring=self.monitoring.monitoring_id, accepted=counts["accepted"],
+                   expected=counts["expected"], made=f"{self.generated_at:%d.%m.%Y %H:%M}", version=self.version)
         return f"{text}; {DEMO_MARK}" if self.is_demo else text
 
     def files_table(self) -> list[list[str]]:
@@ -65,7 +69,7 @@ class Provenance:
         rows = []
         for row in self.submissions.sort_values("municipality_name").itertuples():
             used = "" if pd.isna(row.current_file) else f"{row.current_file} ({row.current_sha256[:12]})"
-            rows.append([row.municipality_name, STATUS_RU[row.submission_status] + (", с опозданием" if row.is_late else ""),
+            rows.append([row.municipality_name, status_text(row.submission_status) + (say("common.late") if row.is_late else ""),
                          used, str(int(row.versions_received))])
         return rows
 

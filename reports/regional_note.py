@@ -14,11 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from reports import charts, letter
-from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, number, percent
+from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, count, number, percent
 from reports.docx_writer import write_docx
 from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
 from reports.support_sections import regional_people, regional_roadmaps
+from reports.wording import headers, say
 from shnor_core import warehouse
 from shnor_core.reference import get_monitoring, oktmo_prefix
 from shnor_core.settings import DataHome
@@ -52,6 +53,9 @@ class CycleMarts:
                                      "and municipality_oktmo like ? order by municipality_name", year)
         self.shnor_dynamics = self.query("select * from marts.mart_shnor_dynamics where result_year = ? "
                                          "and municipality_oktmo like ? order by municipality_name, methodology", year)
+        self.assessment = self.query("select * from marts.fct_assessment_results where assessment_year in (?, ? - 1) "
+                                     "and municipality_oktmo like ? and not is_suppressed order by school_code, "
+                                     "assessment_procedure, subject, grade", [year[0], year[0], region[0]])
         self.schools = self.query("select * from marts.mart_school_identification where result_year = ? "
                                   "and municipality_oktmo like ? and (is_regional_shnor or is_federal_shnor) "
                                   "order by municipality_name, school_name", year)
@@ -118,48 +122,47 @@ def charts_dir(home: DataHome, monitoring_id: str) -> Path:
 
 def regional_note(marts: CycleMarts, origin: Provenance) -> Document:
     monitoring = origin.monitoring
-    note = Document(
-        title="Аналитическая справка",
-        subtitle=[f"о результатах мониторинга: {monitoring.title}",
-                  f"{origin.region}; окно сбора данных {origin.window()}"],
-        footer=origin.footer(), mark=origin.mark, author=origin.institution)
+    note = Document(title=say("common.regional_title"),
+                    subtitle=[say("common.regional_subtitle", title=monitoring.title),
+                              say("common.window", region=origin.region, window=origin.window())],
+                    footer=origin.footer(), mark=origin.mark, author=origin.institution)
     texts = marts.texts
-    note.add(Heading("1. Цель и период мониторинга"))
+    note.add(Heading(say("regional.purpose_heading"), numbered=True))
     note.add(*[Paragraph(text) for text in texts[texts["text_kind"] == "purpose"]["text"]])
-    note.add(Paragraph(f"Период: сведения, представленные муниципальными образованиями в окне мониторинга "
-                       f"{origin.window()}."))
+    note.add(Paragraph(say("regional.period", window=origin.window())))
     _sources(note, marts, origin)
     appendix = _results(note, marts)
     _schools(note, marts)
-    _recommendations(note, marts, origin.institution)
+    evidence = _recommendations(note, marts, origin.institution)
     _measures(note, marts)
-    regional_roadmaps(note, marts, "7")
-    regional_people(note, marts, "8")
+    regional_roadmaps(note, marts)
+    regional_people(note, marts)
     _data_quality(note, marts)
     _list_comparison(note, marts)
-    note.add(Heading("Приложение 3. Использованные формы"),
-             Table(["Муниципальное образование", "Статус", "Учтённая версия (файл, SHA-256)", "Версий"],
-                   origin.files_table(), widths=[3, 1.6, 4.4, 0.8]))
+    note.add(Heading(say("regional.files_heading")),
+             Table(headers("regional.files_columns"), origin.files_table(), widths=[3, 1.6, 4.4, 0.8],
+                   caption=say("regional.files_caption")))
     note.add(*appendix)
-    return note
+    if evidence:
+        note.add(Heading(say("regional.evidence_appendix")), *evidence)
+    return note.list_abbreviations()
 
 
 def _sources(note: Document, marts: CycleMarts, origin: Provenance) -> None:
     counts = origin.counts()
     texts = marts.texts
-    note.add(Heading("2. Источники данных"))
+    note.add(Heading(say("regional.sources_heading"), numbered=True))
     note.add(*[Paragraph(text) for text in texts[texts["text_kind"] == "method"]["text"]])
-    items = [f"Формы муниципальных образований: ожидалось {counts['expected']}, принято {counts['accepted']}, "
-             f"отклонено при проверке {counts['rejected']} (отклонённых версий {counts['versions_rejected']}), "
-             f"не представлено {counts['missing']}, представлено с опозданием {counts['late']}."]
+    items = [say("regional.sources_forms", **{key: count(value) for key, value in counts.items()})]
     if not marts.context.empty:
         context = marts.context
-        items.append(f"Форма № ОО-1 за {int(context['data_year'].iloc[0])} год: {number(context['schools'].sum(), 0)} "
-                     f"общеобразовательных организаций, {number(context['pupils_total'].sum(), 0)} обучающихся, из них с ОВЗ "
-                     f"{number(context['pupils_ovz'].sum(), 0)}.")
-    if not pd.isna(marts.results_year):
-        items.append(f"Результаты оценочных процедур и списки ШНОР за {int(marts.results_year)} год "
-                     f"(федеральная методика ФИОКО и региональная методика).")
+        items.append(say("regional.sources_oo1", year=int(context["data_year"].iloc[0]),
+                         schools=number(context["schools"].sum(), 0), pupils=number(context["pupils_total"].sum(), 0),
+                         ovz=number(context["pupils_ovz"].sum(), 0)))
+    if pd.isna(marts.results_year):
+        items.append(say("regional.sources_no_results"))
+    else:
+        items.append(say("regional.sources_results", year=int(marts.results_year)))
     note.add(Bullets(items))
 
 
@@ -171,26 +174,24 @@ def section_abbreviations(marts: CycleMarts) -> dict[str, str]:
 
 def _results(note: Document, marts: CycleMarts) -> list:
     """Section 3; returns the blocks it puts in the appendix (the shares table behind the heatmap)."""
-    note.add(Heading("3. Основные результаты"))
+    note.add(Heading(say("regional.results_heading"), numbered=True))
     totals = marts.totals
     if totals.empty:
-        note.add(Paragraph("Принятых форм нет: результаты не рассчитываются."))
+        note.add(Paragraph(say("regional.results_none")))
         return []
     region_share = totals["region_mean_share"].iloc[0]
     weak_line = marts.threshold("letter_weak_line")
     folder = charts_dir(marts.home, marts.monitoring_id)
-    note.add(Paragraph(
-        f"Итоговый балл муниципального образования — сумма баллов показателей наличия по всем разделам формы "
-        f"от максимально возможного. В среднем по региону — {percent(region_share)}; наибольший результат — "
-        f"{percent(totals['total_share'].max())} ({totals.iloc[0]['municipality_name']}), наименьший — "
-        f"{percent(totals['total_share'].min())} ({totals.iloc[-1]['municipality_name']})."))
+    note.add(Paragraph(say("regional.totals", mean=percent(region_share), best=percent(totals["total_share"].max()),
+                           best_name=totals.iloc[0]["municipality_name"], worst=percent(totals["total_share"].min()),
+                           worst_name=totals.iloc[-1]["municipality_name"])))
     note.add(Figure(charts.shares_by_name(folder / "totals.png", list(totals["municipality_name"]), list(totals["total_share"]),
-                                          region_share, "по региону", "Итоговый балл, % от максимального",
+                                          region_share, say("regional.totals_chart_region"), say("regional.totals_axis"),
                                           weak_below=weak_line),
-                    f"Рисунок 1. Итоговый балл по муниципальным образованиям (оранжевым — ниже {percent(weak_line)})"))
+                    say("regional.totals_caption", line=percent(weak_line))))
     note.add(Figure(charts.distribution(folder / "distribution.png", list(totals["total_share"]),
-                                        "Итоговый балл, % от максимального", "Число МО"),
-                    "Рисунок 2. Распределение муниципальных образований по итоговому баллу"))
+                                        say("regional.totals_axis"), say("regional.distribution_count")),
+                    say("regional.distribution_caption")))
     section_titles = marts.sections.drop_duplicates("section_code").sort_values("section_order")
     short = section_abbreviations(marts)
     pivot = marts.sections.pivot_table(index="municipality_name", columns="section_code", values="section_share")
@@ -199,40 +200,41 @@ def _results(note: Document, marts: CycleMarts) -> list:
     codes = list(section_titles["section_code"])
     shares = [[pivot.loc[name, code] for code in codes] + [total_of[name]] for name in pivot.index]
     shares.append([means[code] for code in codes] + [region_share])
-    names = [*pivot.index, "В среднем по региону"]
-    note.add(Paragraph("Доля от максимального балла по разделам формы — на рисунке ниже (разделы: " + "; ".join(
-        f"{short[row.section_code]} — «{row.section_title}»" for row in section_titles.itertuples())
-        + "); таблица значений — в приложении 4."))
-    note.add(Figure(charts.heatmap(folder / "sections.png", names, [short[code] for code in codes] + ["Итого"],
+    names = [*pivot.index, say("regional.region_mean_row")]
+    note.add(Paragraph(say("regional.sections_text", sections="; ".join(
+        say("regional.section_named", short=short[row.section_code], title=row.section_title)
+        for row in section_titles.itertuples()))))
+    note.add(Figure(charts.heatmap(folder / "sections.png", names, [short[code] for code in codes]
+                                   + [say("regional.total_column")],
                                    [[None if pd.isna(v) else float(v) for v in row] for row in shares],
-                                   "Доля от максимального балла", highlight_last_row=True),
-                    "Рисунок 3. Доля от максимального балла по разделам, % (зелёным — выше, красным — ниже)"))
+                                   say("regional.sections_legend"), highlight_last_row=True),
+                    say("regional.sections_caption")))
     indicators = marts.indicators.drop_duplicates("indicator_code")
-    note.add(Table(["Показатель", "Максимум", "Среднее по региону", "Медиана"],
+    note.add(Table(headers("regional.indicators_columns"),
                    [[f"{row.indicator_display_code}. {row.indicator_label}", number(row.max_score, 0),
                      number(row.region_mean), number(row.region_median)] for row in indicators.itertuples()],
-                   widths=[5.5, 1, 1.2, 1], caption="Таблица 1. Показатели формы: средний балл и медиана по региону"))
+                   widths=[5.5, 1, 1.2, 1], caption=say("regional.indicators_caption")))
     _changes(note, marts, folder)
-    return [Heading("Приложение 4. Доля от максимального балла по разделам"),
-            Table(["Муниципальное образование"] + list(section_titles["section_title"]) + ["Итого"],
+    return [Heading(say("regional.shares_appendix")),
+            Table([say("regional.municipality_column")] + list(section_titles["section_title"])
+                  + [say("regional.total_column")],
                   [[name] + [percent(value) for value in row] for name, row in zip(names, shares)],
-                  widths=[2.6] + [1.6] * len(section_titles) + [1],
-                  caption="Таблица П4. Доля от максимального балла по разделам (к рисунку 3)")]
+                  widths=[2.6] + [1.6] * len(section_titles) + [1], caption=say("regional.shares_caption"))]
 
 
 def _changes(note: Document, marts: CycleMarts, folder: Path) -> None:
     dynamics = marts.dynamics[marts.dynamics["previous_monitoring_id"].notna()]
     if dynamics.empty:
-        note.add(Paragraph("Изменения с предыдущим циклом не рассчитываются: данных предыдущего цикла этой формы нет."))
+        note.add(Paragraph(say("regional.no_previous")))
         return
     previous = dynamics["previous_monitoring_id"].iloc[0]
-    note.add(Paragraph(f"По сравнению с предыдущим циклом ({previous}) показатели улучшились в "
-                       f"{int((dynamics['indicators_improved'] > dynamics['indicators_worsened']).sum())} МО и ухудшились в "
-                       f"{int((dynamics['indicators_worsened'] > dynamics['indicators_improved']).sum())} МО."))
+    note.add(Paragraph(say("regional.changes", previous=previous,
+                           better=int((dynamics["indicators_improved"] > dynamics["indicators_worsened"]).sum()),
+                           worse=int((dynamics["indicators_worsened"] > dynamics["indicators_improved"]).sum()))))
     note.add(Figure(charts.changes(folder / "changes.png", list(dynamics["municipality_name"]),
                                    [int(v) for v in dynamics["indicators_improved"]],
-                                   [int(v) for v in dynamics["indicators_worsened"]], "Число показателей"),
-                    f"Рисунок 3. Изменение показателей с предыдущего цикла ({previous})"))
+                                   [int(v) for v in dynamics["indicators_worsened"]], say("regional.changes_axis")),
+                    say("regional.changes_caption", previous=previous)))
 
 
 def _schools(note: Document, marts: CycleMarts) -> None:
@@ -240,35 +242,32 @@ def _schools(note: Document, marts: CycleMarts) -> None:
         return
     year = int(marts.results_year)
     c = marts.comparison
-    note.add(Heading(f"4. ШНОР и школы в сложных социальных условиях ({year} год)"))
+    note.add(Heading(say("regional.schools_heading", year=year), numbered=True))
     published = int(marts.list_comparison["is_published"].sum()) if not marts.list_comparison.empty else None
     on_list = marts.list_changes[marts.list_changes["result_year"] == year]
-    note.add(Paragraph(
-        f"По федеральному списку ШНОР (ФИОКО) — {int(c['federal_schools'].sum())} школ, выявлено по региональной методике "
-        f"в {year} году — {int(c['regional_schools'].sum())}; в обоих — {int(c['in_both'].sum())}, только в федеральном — "
-        f"{int(c['only_federal'].sum())}, только в региональном — {int(c['only_regional'].sum())}. Школ из списка ФИОКО с "
-        f"признаками необъективных результатов — {int(c['biased_schools'].sum())}."
-        + (f" В опубликованном регионом списке ШНОР — {published} школ." if published is not None else "")
-        + (f" В расчётном списке по региональной методике (с правилом выхода) — {int(on_list['on_list'].sum())}."
-           if not on_list.empty else "")))
+    text = say("regional.schools_lists", federal=int(c["federal_schools"].sum()), year=year,
+               regional=int(c["regional_schools"].sum()), both=int(c["in_both"].sum()),
+               only_federal=int(c["only_federal"].sum()), only_regional=int(c["only_regional"].sum()),
+               biased=int(c["biased_schools"].sum()))
+    if published is not None:
+        text += say("regional.schools_published", published=published)
+    if not on_list.empty:
+        text += say("regional.schools_computed", computed=int(on_list["on_list"].sum()))
+    note.add(Paragraph(text))
     free = c[c["has_no_federal_listed_school"]]
     if free.empty:
-        note.add(Paragraph("Муниципальных образований, в которых нет школ из списков ФИОКО (федеральный список ШНОР и "
-                           "список с признаками необъективных результатов), нет."))
+        note.add(Paragraph(say("regional.no_free_municipalities")))
     else:
-        note.add(Paragraph(f"Нет ни одной школы в списках ФИОКО (федеральный список ШНОР и список школ с признаками "
-                           f"необъективных результатов за {year} год) — {len(free)} МО: "
-                           f"{', '.join(free['municipality_name'])}."))
+        note.add(Paragraph(say("regional.free_municipalities", year=year, count=len(free),
+                               names=", ".join(free["municipality_name"]))))
     moved = marts.shnor_dynamics.groupby("methodology")[["stayed", "entered", "left_list"]].sum()
     if not moved.empty:
-        names = {"federal": "федеральный список (ФИОКО)", "regional": "выявленные по региональной методике"}
-        note.add(Bullets([f"{names[m]} к {year - 1} году: остались {int(r.stayed)}, вошли {int(r.entered)}, "
-                          f"вышли {int(r.left_list)}" for m, r in moved.iterrows()]))
+        note.add(Bullets([say("regional.moved", list=say(f"regional.moved_{m}"), previous=year - 1, stayed=int(r.stayed),
+                              entered=int(r.entered), left=int(r.left_list)) for m, r in moved.iterrows()]))
     coverage = marts.coverage.groupby("list_kind")[["listed_schools", "schools_without_mentor"]].sum()
-    lists = {"project_500": "проект «500+»", "shnor_federal": "ШНОР (ФИОКО)", "shnor_regional": "ШНОР (региональная методика)"}
-    note.add(Table(["Список", "Школ", "Без наставника или куратора"],
-                   [[lists[k], str(int(r.listed_schools)), str(int(r.schools_without_mentor))] for k, r in coverage.iterrows()],
-                   widths=[3, 1, 2], caption="Таблица 2. Охват наставничеством"))
+    note.add(Table(headers("regional.coverage_columns"),
+                   [[say(f"regional.coverage_{k}"), str(int(r.listed_schools)), str(int(r.schools_without_mentor))]
+                    for k, r in coverage.iterrows()], widths=[3, 1, 2], caption=say("regional.coverage_caption")))
     _list_transitions(note, marts, year)
 
 
@@ -282,65 +281,96 @@ def _list_transitions(note: Document, marts: CycleMarts, year: int) -> None:
     if changes.empty:
         return
     exit_cycles, band = int(marts.threshold("shnor_exit_cycles")), marts.threshold("shnor_cusp_band")
-    note.add(Heading("Расчётный список ШНОР: вход, выход и школы, близкие к низким результатам", level=2))
-    note.add(Paragraph(
-        f"Школа входит в расчётный список ШНОР в год, когда её выявляет региональная методика, и выходит из него, только "
-        f"пробыв выше порога выявления {exit_cycles} г. подряд. Школа вне списка, ИОР которой выше порога выявления своего "
-        f"контекстного кластера не более чем на {number(band, 2)}, — «близкая к низким результатам»."))
+    note.add(Heading(say("regional.transitions_heading"), level=2))
+    note.add(Paragraph(say("regional.transitions", cycles=exit_cycles, band=number(band, 2))))
     columns = ["on_list", "identified", "kept_by_exit_rule", "entered", "persisting", "exited", "cusp_schools"]
-    headers = ["В списке", "Выявлены в году", "Удержаны правилом выхода", "Вошли", "Остались", "Вышли",
-               "Близкие к низким"]
+    titles = headers("regional.transitions_columns")
     by_year = changes.groupby("result_year")[columns].sum(min_count=1)
-    note.add(Table(["Год", *headers], [[str(int(y)), *(_count(r[c]) for c in columns)] for y, r in by_year.iterrows()],
-                   widths=[0.8] + [1] * len(columns), caption="Таблица 3. Расчётный список ШНОР по годам"))
+    note.add(Table([say("regional.year_column"), *titles],
+                   [[str(int(y)), *(_count(r[c]) for c in columns)] for y, r in by_year.iterrows()],
+                   widths=[0.8] + [1] * len(columns), caption=say("regional.transitions_caption")))
     current = changes[(changes["result_year"] == year) & (changes[columns].fillna(0).sum(axis=1) > 0)]
     if not current.empty:
-        note.add(Table(["Муниципальное образование", *headers],
+        note.add(Table([say("regional.municipality_column"), *titles],
                        [[row.municipality_name, *(_count(getattr(row, c)) for c in columns)] for row in current.itertuples()],
-                       widths=[2.6] + [0.9] * len(columns), caption=f"Таблица 4. Расчётный список ШНОР по МО, {year} год"))
+                       widths=[2.6] + [0.9] * len(columns),
+                       caption=say("regional.transitions_by_municipality_caption", year=year)))
     cusp = marts.list_status[marts.list_status["is_cusp"]]
     if not cusp.empty:
-        note.add(Table(["Муниципальное образование", "Школа", "Кластер", "ИОР", "Порог выявления", "Выше порога на"],
+        note.add(Table(headers("regional.cusp_columns"),
                        [[row.municipality_name, row.school_name, row.cluster_name, number(row.ior, 2),
                          number(row.threshold_ior, 2), number(row.distance_to_threshold, 2)] for row in cusp.itertuples()],
-                       widths=[2.2, 1.6, 2, 0.8, 1, 1],
-                       caption=f"Таблица 5. Школы, близкие к низким результатам, {year} год"))
+                       widths=[2.2, 1.6, 2, 0.8, 1, 1], caption=say("regional.cusp_caption", year=year)))
 
 
-def _recommendations(note: Document, marts: CycleMarts, institution: str) -> None:
-    note.add(Heading("5. Адресные рекомендации"))
+SHORT_EVIDENCE = 40  # values by sub-item this long fit the item's table («МНЦ — 100 %; МТКП — 0 %»); longer go to appendix 5
+
+
+def _shown(named: letter.Named) -> str:
+    """The value that named a municipality: its values by sub-item when they are short, else the rule's value."""
+    return named.evidence if named.evidence != "—" and len(named.evidence) <= SHORT_EVIDENCE else named.value
+
+
+def _named_table(item: letter.LetterItem) -> Table:
+    """Who an item names: the municipality, the value that named it, the threshold, the deadline (and, for
+    pairs, the municipality it learns from)."""
+    if item.layout == "pairs":
+        return Table(headers("letter.pair_columns"), [[n.municipality, _shown(n), n.threshold, n.partner or "—", n.due]
+                                                     for n in item.named], widths=[3, 1, 1, 3, 1.2],
+                     caption=say("regional.item_caption", number=item.number))
+    if all(n.due == "—" for n in item.named):  # a rule with no measure has no deadline: no column of dashes
+        return Table(headers("letter.columns")[:3], [[n.municipality, _shown(n), n.threshold] for n in item.named],
+                     widths=[3.4, 2.2, 1], caption=say("regional.item_caption", number=item.number))
+    return Table(headers("letter.columns"), [[n.municipality, _shown(n), n.threshold, n.due] for n in item.named],
+                 widths=[3.4, 2.2, 1, 1.2], caption=say("regional.item_caption", number=item.number))
+
+
+def _recommendations(note: Document, marts: CycleMarts, institution: str) -> list:
+    """Section 5: each item's statement once, then a table of whom it names; returns the appendix tables of the
+    values by sub-item behind each item."""
+    note.add(Heading(say("regional.recommendations_heading"), numbered=True))
     recommendation = marts.recommendation
     if recommendation.empty:  # no rule reads this form (recommendation_evidence names rules by form)
-        note.add(Paragraph(letter.NO_RULES))
-        return
+        note.add(Paragraph(letter.no_rules()))
+        return []
     items = letter.letter_items(recommendation, institution)
     if not items:
-        note.add(Paragraph("Муниципальных образований, которым требуются адресные рекомендации, нет."))
-        return
-    note.add(Paragraph("Анализ данных мониторинга по выделенным показателям позволяет сформировать следующие адресные "
-                       "рекомендации (в скобках — значения, по которым МО названо; основания — в таблице «Основания "
-                       "рекомендаций» ниже):"))
+        note.add(Paragraph(say("regional.no_recommendations")))
+        return []
+    note.add(Paragraph(say("regional.recommendations_intro")))
+    evidence = []
     for item in items:
         note.add(Paragraph(f"{item.number}. {item.text}"))
-        if item.lines:
-            note.add(Bullets(item.lines))
+        if not item.named:
+            continue
+        note.add(_named_table(item))
+        if item.layout == "list":
+            note.add(Table(headers("letter.practice_columns"), letter.practices(item), widths=[3, 3],
+                           caption=say("regional.practices_caption", number=item.number)))
+        detailed = [[n.municipality, n.evidence] for n in item.named if n.evidence not in ("—", _shown(n))]
+        if detailed:
+            evidence.append(Table(headers("letter.evidence_columns"), detailed, widths=[2, 5],
+                                  caption=say("regional.evidence_caption", index=len(evidence) + 1,
+                                              number=item.number, title=item.title)))
     silent = letter.silent_rules(recommendation)
     if silent:
-        note.add(Paragraph("Проверены и не назвали ни одного МО правила: " + "; ".join(f"«{t}»" for t in silent) + "."))
-    note.add(Table(["Пункт", "Правило", "Что сравнивается", "Условие", "В среднем по региону", "Оценено",
-                    "Выполнили", "Названы"], letter.rules_table(recommendation), widths=[0.95, 1.9, 2.35, 1.5, 1.3, 0.9, 1.1, 0.9],
-                   caption="Таблица 6. Основания рекомендаций: правила, пороги, число МО (для пунктов 1–2 названы не "
-                           "выполнившие условие)"))
+        note.add(Paragraph(say("regional.silent_rules", titles="; ".join(f"«{t}»" for t in silent))))
+    note.add(Table(headers("letter.rules_columns"), letter.rules_table(recommendation),
+                   widths=[0.95, 1.9, 2.35, 1.5, 1.3, 0.9, 1.1, 0.9], caption=say("regional.rules_caption")))
+    return evidence
 
 
 def _measures(note: Document, marts: CycleMarts) -> None:
     measures = letter.measures(marts.recommendation)
     if not measures:
         return
-    note.add(Heading("6. Меры, мероприятия, управленческие решения"))
+    note.add(Heading(say("regional.measures_heading"), numbered=True))
     for measure in measures:
         note.add(Paragraph(f"{measure.number}. {letter.measure_text(measure)}"))
-        note.add(Bullets([f"Основание — {ground}." for ground in measure.grounds]))
+        for ground, named in measure.grounds:  # the ground stated once, in the caption of its table
+            note.add(Table(headers("letter.columns")[:3], [[n.municipality, _shown(n), n.threshold] for n in named],
+                           widths=[3.4, 2.2, 1], caption=say("regional.measure_caption", number=measure.number,
+                                                             ground=ground)))
 
 
 def _row_accounting(note: Document, marts: CycleMarts) -> None:
@@ -356,51 +386,52 @@ def _row_accounting(note: Document, marts: CycleMarts) -> None:
                       number(counted.get("mart", 0), 0), number(counted.get("review", 0), 0),
                       number(counted.get("dropped", 0), 0),
                       "; ".join(f"{r.reason} — {number(r.source_rows, 0)}" for r in missed.itertuples()) or "—"])
-    note.add(Table(["Вид файла", "Прочитано строк", "В витринах", "Ждут проверки", "Отброшено", "Почему не в витринах"],
-                   table, widths=[2.2, 1, 1, 1, 1, 3.6],
-                   caption="Таблица П1.0. Учёт строк исходных файлов: каждая строка в витринах, ждёт проверки "
-                           "названия или отброшена с причиной"))
+    note.add(Table(headers("regional.row_accounting_columns"), table, widths=[2.2, 1, 1, 1, 1, 3.6],
+                   caption=say("regional.row_accounting_caption")))
 
 
 def _data_quality(note: Document, marts: CycleMarts) -> None:
-    """Counts that contradict other sources, with the municipality and both numbers."""
-    note.add(Heading("Приложение 1. Качество данных: числа, противоречащие другим источникам"))
+    """Appendix 1: counts that contradict other sources, with the municipality and both numbers, a table per
+    check (more tables of data quality go here, each under its own level-2 heading)."""
+    note.add(Heading(say("regional.quality_heading")))
     _row_accounting(note, marts)
     checks = marts.data_quality
     if checks.empty:
-        note.add(Paragraph("Противоречий между формами, результатами оценочных процедур, списками и ОО-1 не выявлено."))
+        note.add(Paragraph(say("regional.quality_no_results" if pd.isna(marts.results_year) else "regional.quality_none")))
         return
     for index, ((_, title), rows) in enumerate(checks.groupby(["check_order", "check_title"], sort=True), start=1):
         first = rows.iloc[0]
-        caption = (f"Таблица П1.{index}. {title}: слева — {first['reported_source']}, справа — "
-                   f"{first['reference_source']}")
-        note.add(Heading(f"{title} — {rows['municipality_oktmo'].nunique()} МО", level=2))
+        caption = say("regional.quality_caption", index=index, title=title, reported=first["reported_source"],
+                      reference=first["reference_source"])
+        note.add(Heading(say("regional.quality_check_heading", title=title, count=rows["municipality_oktmo"].nunique()),
+                         level=2))
         if rows["school_code"].notna().any():
             table = []
             for name, group in rows.groupby("municipality_name", sort=True):
                 worst = group.loc[(group["reported_value"] - group["reference_value"]).idxmax()]
                 table.append([name, str(group["school_code"].nunique()), str(len(group)),
-                              f"{worst['school_name']}, {worst['subject']}: {number(worst['reported_value'], 0)} при "
-                              f"{number(worst['reference_value'], 0)} ({worst['detail']})"])
-            note.add(Table(["Муниципальное образование", "Школ", "Случаев", "Наибольшее расхождение"], table,
-                           widths=[2.4, 0.7, 0.8, 5], caption=caption))
+                              say("regional.quality_worst", school=worst["school_name"], subject=worst["subject"],
+                                  reported=number(worst["reported_value"], 0),
+                                  reference=number(worst["reference_value"], 0), detail=worst["detail"])])
+            note.add(Table(headers("regional.quality_school_columns"), table, widths=[2.4, 0.7, 0.8, 5], caption=caption))
         else:
             codes = sorted(set(rows["subject_code"]), key=_natural)
             labels = dict(zip(rows["subject_code"], rows["subject"]))
             details = list(dict.fromkeys(rows["detail"]))
             note.add(Paragraph("; ".join(labels[code] for code in codes) + "."
-                               + (f" Сверено: {details[0]}." if len(details) == 1 else "")))
+                               + (say("regional.quality_checked", detail=details[0]) if len(details) == 1 else "")))
             values = rows.pivot_table(index="municipality_name", columns="subject_code", values="reported_value",
                                       aggfunc="first")
             reference = rows.groupby(["municipality_name", "subject_code"])["reference_value"].first()
             explained = rows.groupby("municipality_name")["detail"].apply(lambda d: "; ".join(dict.fromkeys(d)))
-            table = [[name, *(f"{number(values.loc[name, code], 0)} при {number(reference[(name, code)], 0)}"
+            table = [[name, *(say("regional.quality_pair", reported=number(values.loc[name, code], 0),
+                                  reference=number(reference[(name, code)], 0))
                              if not pd.isna(values.loc[name, code]) else "—" for code in codes)]
                      + ([explained[name]] if len(details) > 1 else []) for name in values.index]
             shown_as = dict(zip(marts.indicators["indicator_code"], marts.indicators["indicator_display_code"]))
-            headers = (["Муниципальное образование", *(shown_as.get(code, code) for code in codes)]
-                       + (["Пояснение"] if len(details) > 1 else []))
-            note.add(Table(headers, table, widths=[2.6, *([4.6 / len(codes)] * len(codes))]
+            columns = ([say("regional.municipality_column"), *(shown_as.get(code, code) for code in codes)]
+                       + ([say("regional.quality_note_column")] if len(details) > 1 else []))
+            note.add(Table(columns, table, widths=[2.6, *([4.6 / len(codes)] * len(codes))]
                            + ([2.4] if len(details) > 1 else []), caption=caption))
 
 
@@ -410,11 +441,12 @@ def _natural(code: str) -> list:
 
 
 def _list_comparison(note: Document, marts: CycleMarts) -> None:
-    """The region's published list beside the computed one, each difference with its reason."""
+    """The region's published list beside the computed one, each difference with its reason: a table per side
+    (only in the published list, only in the computed one), schools with the same reason in one row."""
     compared = marts.list_comparison
-    note.add(Heading("Приложение 2. Региональный список ШНОР: опубликованный и расчётный"))
+    note.add(Heading(say("regional.lists_heading")))
     if compared.empty:
-        note.add(Paragraph("Опубликованного регионом списка ШНОР за год нет: сравнивать не с чем."))
+        note.add(Paragraph(say("regional.lists_none")))
         return
     year = int(compared["result_year"].iloc[0])
     summary = compared.groupby("municipality_name").agg(
@@ -422,23 +454,23 @@ def _list_comparison(note: Document, marts: CycleMarts) -> None:
         both=("difference", lambda d: int((d == "both").sum())),
         only_published=("difference", lambda d: int((d == "only_published").sum())),
         only_computed=("difference", lambda d: int((d == "only_computed").sum())))
-    note.add(Paragraph(
-        f"Опубликованный регионом список ШНОР за {year} год — {int(compared['is_published'].sum())} школ; список, "
-        f"рассчитанный по региональной методике (с правилом выхода), — {int(compared['is_computed'].sum())}; в обоих — "
-        f"{int((compared['difference'] == 'both').sum())}, только в опубликованном — "
-        f"{int((compared['difference'] == 'only_published').sum())}, только в расчётном — "
-        f"{int((compared['difference'] == 'only_computed').sum())}."))
-    note.add(Table(["Муниципальное образование", "Опубликованный", "Расчётный", "В обоих", "Только в опубликованном",
-                    "Только в расчётном"],
-                   [[name, *(str(int(v)) for v in row)] for name, row in summary.iterrows()],
-                   widths=[2.6, 1.1, 1, 0.8, 1.3, 1.2], caption="Таблица П2.1. Списки по МО"))
-    differences = compared[compared["difference"] != "both"]
-    if not differences.empty:
-        labels = {"only_published": "только в опубликованном", "only_computed": "только в расчётном"}
-        grouped = differences.groupby(["municipality_name", "difference", "reason"], sort=True)["school_name"]
-        note.add(Table(["Муниципальное образование", "Где", "Причина", "Школы"],
-                       [[name, labels[where], reason, ", ".join(schools)] for (name, where, reason), schools in grouped],
-                       widths=[2, 1.3, 3.8, 2.2], caption="Таблица П2.2. Различия списков и их причины"))
+    note.add(Paragraph(say("regional.lists", year=year, published=int(compared["is_published"].sum()),
+                           computed=int(compared["is_computed"].sum()), both=int((compared["difference"] == "both").sum()),
+                           only_published=int((compared["difference"] == "only_published").sum()),
+                           only_computed=int((compared["difference"] == "only_computed").sum()))))
+    note.add(Table(headers("regional.lists_columns"), [[name, *(str(int(v)) for v in row)] for name, row in summary.iterrows()],
+                   widths=[2.6, 1.1, 1, 0.8, 1.3, 1.2], caption=say("regional.lists_caption")))
+    index = 2
+    for where in ("only_published", "only_computed"):
+        differences = compared[compared["difference"] == where]
+        if differences.empty:
+            continue
+        grouped = differences.groupby(["municipality_name", "reason"], sort=True)["school_name"]
+        note.add(Table(headers("regional.differences_columns"),
+                       [[name, reason, ", ".join(schools)] for (name, reason), schools in grouped],
+                       widths=[2, 4.4, 2.2], caption=say("regional.differences_caption", index=index,
+                                                          where=say(f"regional.{where}"))))
+        index += 1
 
 
 def write_regional_note(marts: CycleMarts, origin: Provenance) -> dict[str, Path]:

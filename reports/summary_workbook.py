@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from reports.excel import DATE_TIME, mark_sheet, put_date, put_text, style_header
-from reports.provenance import STATUS_RU, code_version
+from reports.provenance import code_version, status_text
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
 from shnor_core.reference import get_monitoring
@@ -122,7 +122,7 @@ def _write_submission_status(sheet, status: pd.DataFrame) -> None:
     style_header(sheet[1])
     for index, row in enumerate(status.itertuples(), start=2):
         put_text(sheet.cell(index, 1), row.municipality_name)
-        put_text(sheet.cell(index, 2), STATUS_RU[row.submission_status])
+        put_text(sheet.cell(index, 2), status_text(row.submission_status))
         sheet.cell(index, 3, int(row.versions_received))
         put_text(sheet.cell(index, 4), "да" if row.is_late else "")
         put_text(sheet.cell(index, 5), "" if pd.isna(row.current_file) else row.current_file)

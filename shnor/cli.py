@@ -348,7 +348,17 @@ def cmd_build(args) -> int:
 
 
 def cmd_report(args) -> int:
-    print(build_reports(_home(args), args.monitoring))
+    """The cycle's reports, with a line per stage and per ten municipal notes, then what was written where."""
+    if args.json:
+        print(json.dumps(build_reports(_home(args), args.monitoring), ensure_ascii=False, default=str))
+        return 0
+    print(f"Отчёты окна {args.monitoring}:", flush=True)
+    written = build_reports(_home(args), args.monitoring, progress=lambda line: print(f"  {line}", flush=True))
+    files = [Path(value) for key, value in written.items() if isinstance(value, str) and key != "folder"]
+    folder = files[0].parent if files else _home(args).reports / args.monitoring
+    notes = written.get("municipal_notes")
+    print(f"Готово, папка {folder}: " + ", ".join(path.name for path in files)
+          + (f"; справок МО (.docx и PDF) — {notes}, в папке municipalities" if notes else ""))
     return 0
 
 
@@ -473,6 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("docs", cmd_docs, "документация: dbt docs и GX Data Docs")
     report = add("report", cmd_report, "пересобрать отчёты цикла по витринам: справки и книги Excel")
     monitoring(report)
+    as_json(report, "что записано")
     bench = add("benchmark", cmd_benchmark, "замеры этапов цикла на синтетических регионах и базовый вариант")
     bench.add_argument("--airflow", action="store_true",
                        help="путь пользователя: shnor run (Airflow) на демо-регионе — первый и повторный прогон, "

@@ -42,18 +42,18 @@ def issue_templates(home: DataHome, monitoring_id: str) -> list[Path]:
     return issue_municipal_templates(home, monitoring_id)
 
 
-def build_reports(home: DataHome, monitoring_id: str, skip_unchanged: bool = False) -> dict:
+def build_reports(home: DataHome, monitoring_id: str, skip_unchanged: bool = False, progress=None) -> dict:
     """The reports of a window, by its kind: a municipal form's cycle reports (notes, workbooks); a school
     form's, a computed window's and the two-year comparison's monitoring report (reports.monitoring_report).
     With ``skip_unchanged`` (the cycle's DAG), reports already written from the same marts by the same code
-    are kept as they are."""
+    are kept as they are. ``progress`` (the CLI) hears of each stage of a cycle's reports."""
     record = home.reports / monitoring_id / ".inputs.json"
     marts = build_record(home).read_text(encoding="utf-8") if build_record(home).exists() else ""
     fingerprint = hashlib.sha256(f"{marts}|{code_inputs()}|{monitoring_id}".encode()).hexdigest()
     if skip_unchanged and marts and unchanged(record, fingerprint):
         return {"unchanged": True, "folder": str(record.parent)}
     kind = get_monitoring(monitoring_id).kind
-    written = write_cycle_reports(home, monitoring_id) if kind in ("municipal_form", "municipal_two_year") else {}
+    written = write_cycle_reports(home, monitoring_id, progress) if kind in ("municipal_form", "municipal_two_year") else {}
     if kind != "municipal_form":
         written.update(write_monitoring_report(home, monitoring_id))
     remember(record, fingerprint)

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 
+from docx.text.paragraph import Paragraph
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
 
 def plain(text: str) -> str:
     """Text as a reader sees it: the no-break spaces that keep «в», «№» or «—» with their neighbour are spaces."""
@@ -12,12 +16,21 @@ def plain(text: str) -> str:
 
 
 def note_items(word) -> dict[int, str]:
-    """The text of each numbered item of the letter (section 5 of the regional note), its own lines included."""
+    """The text of each numbered item of the letter (the regional note's section «Адресные рекомендации»), its
+    own lines and the tables under it (whom it names, with their values) included."""
     items, current, inside = {}, None, False
-    for paragraph in word.paragraphs:
+    for element in word.element.body.iterchildren():
+        if element.tag.endswith("}tbl"):
+            if inside and current is not None:
+                items[current] += "\n" + "\n".join(plain("".join(node.text or "" for node in cell.iter(f"{{{W}}}t")))
+                                                     for cell in element.iter(f"{{{W}}}tc"))
+            continue
+        if not element.tag.endswith("}p"):
+            continue
+        paragraph = Paragraph(element, word.part)
         text = plain(paragraph.text)
         if paragraph.style.name.startswith("Heading"):
-            inside = text.startswith("5. Адресные рекомендации")
+            inside = bool(re.match(r"\d+\. Адресные рекомендации", text))
             current = None
             continue
         if not inside:
@@ -41,7 +54,7 @@ def measure_paragraphs(word) -> list[str]:
     found, inside = [], False
     for paragraph in word.paragraphs:
         if paragraph.style.name.startswith("Heading"):
-            inside = paragraph.text.startswith("6. Меры")
+            inside = bool(re.match(r"\d+\. Меры", paragraph.text))
             continue
         if inside and paragraph.style.name == "Normal" and re.match(r"\d+\. ", paragraph.text):
             found.append(plain(paragraph.text))

@@ -25,7 +25,7 @@ from docx import Document as WordDocument
 
 from reports import municipal_note, regional_note
 from reports.document import Document
-from reports.letter import NO_RULES
+from reports.letter import no_rules
 from shnor import cli
 from shnor.regions import region_overview
 from shnor_core import warehouse
@@ -238,8 +238,9 @@ def test_a_note_says_when_no_rule_of_the_letter_applies():
     regional, municipal = Document("Аналитическая справка", []), Document("Аналитическая справка", [])
     regional_note._recommendations(regional, cycle, INSTITUTION)
     municipal_note._recommendations(municipal, cycle, OZERNY, INSTITUTION)
-    assert [block.text for block in regional.blocks] == ["5. Адресные рекомендации", NO_RULES]
-    assert [block.text for block in municipal.blocks] == ["4. Рекомендации", NO_RULES]
+    # sections are numbered in order when the note is written (Document.number_sections): here the only one
+    assert [block.text for block in regional.number_sections().blocks] == ["1. Адресные рекомендации", no_rules()]
+    assert [block.text for block in municipal.number_sections().blocks] == ["1. Рекомендации", no_rules()]
 
 
 # ---- region 99 through its calendar, the copy selected by environment only ----
@@ -304,10 +305,15 @@ def test_its_reports_name_its_own_institution(region99):
     note = WordDocument(str(folder / f"spravka_{WINDOW}.docx"))
     assert note.core_properties.author == INSTITUTION
     paragraphs = [p.text.replace("\u00a0", " ") for p in note.paragraphs]
-    # rule courses_contests: МНЦ-6.2 and МТКП-6.3 both absent, a mean of 0 — under the weak line (50 %)
-    assert ("3. Озерный муниципальный район (0 %) провести работу по активизации руководящих сотрудников и "
+    # rule courses_contests: МНЦ-6.2 and МТКП-6.3 both absent, a mean of 0 — under the weak line (50 %); the item
+    # names it in its statement and its value in the table under it
+    assert ("3. Озерный муниципальный район провести работу по активизации руководящих сотрудников и "
             "педагогических кадров для участия в конкурсах и мероприятиях, а также прохождения курсов повышения "
             f"квалификации в {INSTITUTION}.") in paragraphs
+    body = list(note.element.body)
+    item = next(p for p in note.paragraphs if p.text.replace("\u00a0", " ").startswith("3. Озерный"))
+    table = next(t for t in note.tables if t._tbl is body[body.index(item._p) + 2])  # below the item and its caption
+    assert [c.text.replace("\u00a0", " ") for c in table.rows[1].cells] == ["Озерный муниципальный район", "0 %", "50 %"]
     assert not [p for p in paragraphs if "Краснодар" in p]
     assert f"{NAME}; окно сбора данных 01.06.2025 – 11.06.2025" in paragraphs
     municipal = WordDocument(str(next((folder / "municipalities").glob(f"{OZERNY} *.docx"))))

@@ -119,8 +119,12 @@ def test_regional_note_shows_the_computed_list_the_checks_and_the_published_list
     # published and computed regional lists side by side: every difference with its reason
     compared = marts(sample_cycle, "select municipality_name, school_name, reason from marts.mart_regional_list_comparison "
                                    "where result_year = 2025 and difference <> 'both'")
-    listed = {(plain(r.cells[0].text), plain(r.cells[2].text), school) for r in table_after(word, "Таблица П2.2").rows[1:]
-              for school in plain(r.cells[3].text).split(", ")}
+    # a table per side (only in the published list, only in the computed one): no column saying the same in every row
+    sides = [plain(p.text) for p in word.paragraphs if re.match(r"Таблица П2\.[23]\. Школы только в", plain(p.text))]
+    assert sides and all(text.endswith("причины") for text in sides)
+    tables = [table_after(word, text) for text in sides]
+    listed = {(plain(r.cells[0].text), plain(r.cells[1].text), school) for table in tables for r in table.rows[1:]
+              for school in plain(r.cells[2].text).split(", ")}
     assert listed == {(r.municipality_name, r.reason, r.school_name) for r in compared.itertuples()}
 
 
@@ -160,7 +164,7 @@ def test_municipal_note_of_one_municipality(sample_cycle, folder):
     assert f"Аналитическая справка: {name}" in text and "Статус формы: принята" in text
     sections = marts(sample_cycle, "select * from marts.mart_section_scores where monitoring_id = ? and "
                                    "municipality_oktmo = ? order by section_order", [MONITORING_ID, oktmo])
-    first = word.tables[0]
+    first = table_after(word, "Разделы формы")  # after the list of abbreviations
     assert [row.cells[1].text for row in first.rows[1:]] == [percent(s) for s in sections["section_share"]]
     schools = marts(sample_cycle, "select school_name from marts.mart_school_identification where municipality_oktmo = ? "
                                   "and result_year = 2025 and (is_regional_shnor or is_federal_shnor)", [oktmo])
@@ -326,3 +330,62 @@ def test_the_demo_mark_is_on_every_sheet_of_every_workbook(sample_cycle, folder,
         assert every_sheet_marked(path) == [], path.name
     meta = dict(load_workbook(template)["_meta"].iter_rows(values_only=True))
     assert meta["is_demo"] == "true"
+
+
+# --- the letter and the notes as a methodologist reads them (issue 30) --------------------------------------
+
+def _recommendation_paragraphs(word) -> list[str]:
+    """The body paragraphs of the regional note's sections «Адресные рекомендации» and «Меры…» (tables aside)."""
+    found, inside = [], False
+    for paragraph in word.paragraphs:
+        text = plain(paragraph.text)
+        if paragraph.style.name == "Heading 1":
+            inside = bool(re.match(r"\d+\. (Адресные рекомендации|Меры)", text))
+            continue
+        if inside:
+            found.append(text)
+    return found
+
+
+def test_no_paragraph_of_the_letter_names_more_than_five_municipalities(sample_cycle, folder):
+    word = WordDocument(folder / f"spravka_{MONITORING_ID}.docx")
+    everyone = set(marts(sample_cycle, "select municipality_name from marts.dim_municipality")["municipality_name"])
+    paragraphs = _recommendation_paragraphs(word)
+    assert len(paragraphs) > 10
+    crowded = {text[:60]: len(named_in(text, everyone)) for text in paragraphs if len(named_in(text, everyone)) > 5}
+    assert crowded == {}
+    assert not [text for text in paragraphs if "обеспечить его" in text and named_in(text, everyone)]
+
+
+def test_abbreviations_are_listed_and_counts_are_whole(sample_cycle, folder):
+    word = WordDocument(folder / f"spravka_{MONITORING_ID}.docx")
+    listed = {plain(row.cells[0].text): plain(row.cells[1].text) for row in word.tables[0].rows[1:]}
+    assert {"ИОР", "МНЦ", "МТКП", "ШНОР", "ОО-1", "ФИОКО"} <= listed.keys()
+    assert listed["ИОР"].startswith("индекс образовательных результатов")
+    headings = [plain(p.text) for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == "Список сокращений"
+    numbers = [int(m[1]) for text in headings if (m := re.match(r"(\d+)\. ", text))]
+    assert numbers == list(range(1, len(numbers) + 1))  # sections numbered without gaps
+    municipal = WordDocument(folder / "municipalities" / "03601000 Абинский муниципальный район.docx")
+    indicators = table_after(municipal, "Показатели формы")
+    counts = marts(sample_cycle, "select indicator_display_code, score from marts.mart_indicator_scores where "
+                                 "monitoring_id = ? and municipality_oktmo = '03601000' and indicator_kind = 'count'",
+                   [MONITORING_ID])
+    shown = {plain(row.cells[0].text).split(".")[0]: row.cells[1].text for row in indicators.rows[1:]}
+    assert {code: shown[code] for code in counts["indicator_display_code"]} == {
+        r.indicator_display_code: str(int(r.score)) for r in counts.itertuples()}  # «2», never «2,0»
+
+
+def test_municipal_note_reports_the_assessment_results_it_has(sample_cycle, folder):
+    word = WordDocument(folder / "municipalities" / "03601000 Абинский муниципальный район.docx")
+    text = plain("\n".join(p.text for p in word.paragraphs))
+    assert "противоречий" not in text.lower()
+    results = marts(sample_cycle, "select count(*) as n from marts.fct_assessment_results r join "
+                                  "marts.mart_school_identification s using (school_code) where s.result_year = 2025 and "
+                                  "(s.is_regional_shnor or s.is_federal_shnor) and r.municipality_oktmo = '03601000' and "
+                                  "r.assessment_year in (2024, 2025) and not r.is_suppressed").iloc[0]["n"]
+    if results:
+        table = table_after(word, "Результаты оценочных процедур ШНОР, ")  # the caption, not the heading
+        assert len(table.rows) > 1
+    else:
+        assert "Результатов оценочных процедур ШНОР муниципального образования" in text

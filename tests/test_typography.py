@@ -1,10 +1,15 @@
 """The typography rules of the notes, on hand-written text: one-letter words and «№» tied to what follows,
-Russian hyphenation points, numbered captions, which table columns are numbers."""
+Russian hyphenation in the PDF (Typst) but never inside a file name or a code, numbered captions, which table
+columns are numbers."""
 
 from __future__ import annotations
 
-from reports.document import Document, Figure, Table, keep_short_words, percent
-from reports.pdf_writer import SOFT_HYPHEN, hyphenate
+import re
+
+import pytest
+
+from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, keep_short_words, percent
+from reports.pdf_writer import write_pdf
 
 NBSP = "\u00a0"
 
@@ -18,11 +23,27 @@ def test_one_letter_words_and_numero_stay_with_the_next_word():
     assert percent(0.563) == f"56{NBSP}%"
 
 
-def test_russian_words_get_soft_hyphens_and_abbreviations_none():
-    assert hyphenate("муниципального") == SOFT_HYPHEN.join(["му", "ни", "ци", "паль", "но", "го"])
-    assert hyphenate("ШНОР МНЦ МТКП") == "ШНОР МНЦ МТКП"
-    broken = hyphenate("образования").split(SOFT_HYPHEN)
-    assert len(broken[0]) >= 2 and len(broken[-1]) >= 2  # never a single letter left or carried over
+def _pdf_text(path) -> str:
+    """A PDF's text; pdfium joins a word hyphenated at a line's end and marks the break with U+FFFE."""
+    pdfium = pytest.importorskip("pypdfium2")
+    pdf = pdfium.PdfDocument(path)
+    text = "\n".join(pdf[index].get_textpage().get_text_range() for index in range(len(pdf)))
+    return re.sub(r"Стр\. \d+ из \d+\s*", "", text)  # the page's footer, read between a word's two halves
+
+
+# Long Russian words, a file name, codes: 40 repetitions fill a page of justified lines, many of them broken.
+SENTENCE = ("Муниципальные образования представили сведения о методическом сопровождении общеобразовательных "
+            "организаций в файле Красноармейский_муниципальный_район.xlsx; коды МНЦ-3, ИП-5, ОО-1, ШНОР, МТКП. ")
+
+
+def test_russian_words_are_hyphenated_but_never_file_names_and_codes(tmp_path):
+    note = Document("Справка", [], [Heading("1. Раздел"), Paragraph(SENTENCE * 40), Bullets([SENTENCE * 3])])
+    text = _pdf_text(write_pdf(note, tmp_path / "x.pdf"))
+    assert len(re.findall("[а-яё]{2}\ufffe[а-яё]{2}", text)) >= 5, "justified Russian text breaks long words"
+    assert not re.search("[\\w.-]\ufffe[\\w.-]*(xlsx|МНЦ|МТКП|ШНОР|ОО|ИП)", text)  # no break in a file name or code
+    assert not re.search("[А-ЯЁ]\ufffe|\ufffe[А-ЯЁ]", text)  # nor in an abbreviation
+    assert text.count("Красноармейский_муниципальный_район.xlsx;") == 43  # whole, every time
+    assert not re.search("(^|[\\s\u00a0])[а-яё]\ufffe|\ufffe[а-яё]([\\s\u00a0.,;]|$)", text)  # no single letter
 
 
 def test_captions_are_numbered_in_order_appendix_apart(tmp_path):

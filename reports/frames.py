@@ -1,0 +1,26 @@
+"""A cycle's marts read once and cut per municipality once: a note per municipality reads the same frames 44
+times (or 2 508 for the country), and a boolean filter over a wide frame costs more than the note's layout."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+_ONCE: dict[tuple[str, int], tuple[pd.DataFrame, object]] = {}
+KEPT = 64  # results kept per process: a cycle's marts are a few dozen frames, an earlier cycle's are let go
+
+
+def once(purpose: str, frame: pd.DataFrame, compute):
+    """``compute(frame)`` once per process and frame."""
+    kept = _ONCE.get((purpose, id(frame)))
+    if kept is None or kept[0] is not frame:  # the frame itself is kept, so its id is not reused meanwhile
+        if len(_ONCE) >= KEPT:
+            _ONCE.clear()
+        kept = (frame, compute(frame))
+        _ONCE[(purpose, id(frame))] = kept
+    return kept[1]
+
+
+def own(frame: pd.DataFrame, oktmo: str) -> pd.DataFrame:
+    """A mart's rows of one municipality (``municipality_oktmo``), from the frame grouped once."""
+    groups = once("own", frame, lambda rows: dict(tuple(rows.groupby("municipality_oktmo", sort=False))))
+    return groups[oktmo] if oktmo in groups else frame.iloc[0:0]
