@@ -31,8 +31,9 @@ from shnor.airflow_local import ensure_metadata_db, runs_folder
 from shnor_core.settings import DataHome
 
 MONITORING = "mph-2025"
-TARGETS = {"first": 30.0, "rerun": 20.0}  # seconds, issue 23 (2 cores)
-PASS_TITLES = {"first": "первый прогон (все файлы новые)", "rerun": "повторный прогон (ничего нового)"}
+TARGETS = {"first": 45.0, "rerun": 8.0, "corrected": 20.0}  # seconds, issue 33 (2 cores)
+PASS_TITLES = {"first": "первый прогон (все файлы новые)", "rerun": "повторный прогон (ничего нового)",
+               "corrected": "повторный прогон с одной исправленной формой"}
 TASK_TITLES = {
     "load_reference": "справочники (первая задача: импорт этапов в процесс Airflow)",
     "resolve_monitoring": "окно запуска",
@@ -70,6 +71,7 @@ class CyclePass:
     tasks: list[TaskRecord] = field(default_factory=list)
     load: float = 0.0  # the machine's 1-minute load average when the pass started
     cpu: float = 0.0  # CPU seconds (user + system) of the command and every process it waited for
+    done: float = 0.0  # seconds from the command's start to its «done» line (the summary; the docs come after it)
 
     @property
     def airflow_startup(self) -> float:
@@ -157,23 +159,40 @@ def run_command(home: DataHome, monitoring_id: str = MONITORING) -> CyclePass:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    output = child.stdout.read()
+    output, done = [], 0.0
+    for line in child.stdout:
+        output.append(line)
+        if not done and line.startswith("Цикл мониторинга") and " выполнен за " in line:
+            done = time.perf_counter() - started
     _, status, usage = os.wait4(child.pid, 0)  # the child's resources with those of the processes it waited for
     wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     stop.set()
     sampler.join()
     if child.returncode != 0:
-        raise RuntimeError(f"shnor run завершился с кодом {child.returncode}:\n{output[-4000:]}")
+        raise RuntimeError(f"shnor run завершился с кодом {child.returncode}:\n{''.join(output)[-4000:]}")
     return CyclePass(wall, peak[0], _airflow_launch(home, since, before), task_records(home, since), load,
-                     usage.ru_utime + usage.ru_stime)
+                     usage.ru_utime + usage.ru_stime, done or wall)
+
+
+def correct_one_form(home: DataHome, monitoring_id: str = MONITORING) -> Path:
+    """A municipality sends its form again: the same workbook saved anew (new bytes, a new sha256), landed
+    beside the first as «(исправлено)» — the pipeline takes it as that municipality's newer version."""
+    import openpyxl  # noqa: PLC0415 - only the corrected pass writes a workbook
+
+    first = sorted(home.submissions_landing(monitoring_id).glob("*.xlsx"))[0]
+    corrected = first.with_name(f"{first.stem} (исправлено).xlsx")
+    book = openpyxl.load_workbook(first)
+    book.save(corrected)
+    return corrected
 
 
 def measure(runs: int, workdir: Path, monitoring_id: str = MONITORING) -> dict:
-    """``runs`` fresh homes of the demo region, each: Airflow's database migrated, a first cycle, a rerun."""
+    """``runs`` fresh homes of the demo region, each: Airflow's database migrated, a first cycle, a rerun with
+nothing new, and a rerun with one corrected form."""
     source = DataHome(workdir / "airflow-source")
     region = generate_sample_region(source, monitoring_id)
-    passes: dict[str, list[CyclePass]] = {"first": [], "rerun": []}
+    passes: dict[str, list[CyclePass]] = {"first": [], "rerun": [], "corrected": []}
     migrations = []
     for run in range(runs):
         home = DataHome(workdir / f"airflow-run{run}")
@@ -183,6 +202,8 @@ def measure(runs: int, workdir: Path, monitoring_id: str = MONITORING) -> dict:
         migrations.append(time.perf_counter() - started)
         passes["first"].append(run_command(home, monitoring_id))
         passes["rerun"].append(run_command(home, monitoring_id))
+        correct_one_form(home, monitoring_id)
+        passes["corrected"].append(run_command(home, monitoring_id))
         shutil.rmtree(home.root)
     shutil.rmtree(source.root, ignore_errors=True)
     return {"monitoring_id": monitoring_id, "forms": len(region.submissions), "schools": len(region.schools),
@@ -202,31 +223,37 @@ def _spread(values: list[float]) -> str:
 
 def summarise(measurement: dict) -> list[str]:
     """The Airflow path's figures as Markdown lines: totals against the targets, then the stage breakdown."""
-    first, rerun = _passes(measurement, "first"), _passes(measurement, "rerun")
-    runs = len(first)
+    kinds = [kind for kind in PASS_TITLES if measurement["passes"].get(kind)]
+    passes = {kind: _passes(measurement, kind) for kind in kinds}
+    first = passes["first"]
+    everything = [p for kind in kinds for p in passes[kind]]
     lines = [f"### Путь пользователя: `shnor run` (Airflow), демо-регион: {measurement['forms']} форм МО, "
              f"{measurement['schools']} школ", "",
-             f"Прогонов: {runs}, каждый на новом каталоге данных: первый цикл, затем повторный без новых файлов. "
+             f"Прогонов: {len(first)}, каждый на новом каталоге данных: первый цикл, затем повторный без новых файлов"
+             f"{' и повторный с одной исправленной формой' if 'corrected' in kinds else ''}. "
              "Время — медиана (в скобках — от минимума до максимума); память — пик суммы резидентной памяти всего "
              "дерева процессов команды (CLI, процесс Airflow, dbt, процессы отчётов). Средняя загрузка машины "
-             f"(load average, 1 мин) в начале прогонов: {_spread([p.load for p in first + rerun])}.", "",
+             f"(load average, 1 мин) в начале прогонов: {_spread([p.load for p in everything])}.", "",
              "Процессорное время — сумма user + system команды и всех процессов, которых она дождалась (Airflow, "
              "dbt, процессы отчётов): на загруженной машине оно растёт гораздо меньше, чем время по часам, и "
-             "показывает работу; на двух ядрах время по часам не может быть меньше его половины.", "",
+             "показывает работу; на двух ядрах время по часам не может быть меньше его половины. «До итога» — до "
+             "строки «Цикл … выполнен» (отчёты готовы); документация собирается после неё.", "",
              "| | время, с | цель, с | доля цели | процессорное время, с | пик памяти, МБ |",
              "|---|---|---|---|---|---|"]
-    for kind, passes in (("first", first), ("rerun", rerun)):
-        walls = [p.wall for p in passes]
+    for kind in kinds:
+        walls = [p.wall for p in passes[kind]]
         lines.append(f"| **{PASS_TITLES[kind]}**: `shnor run` целиком | **{_spread(walls)}** | {TARGETS[kind]:.0f} | "
-                     f"{median(walls) / TARGETS[kind]:.2f} | {_spread([p.cpu for p in passes])} | "
-                     f"{max(p.peak_mb for p in passes):.0f} |")
-        reports = [p.until("build_reports") for p in passes]
-        lines.append(f"| {PASS_TITLES[kind]}: до готовых отчётов | {_spread(reports)} | {TARGETS[kind]:.0f} | "
-                     f"{median(reports) / TARGETS[kind]:.2f} | | |")
+                     f"{median(walls) / TARGETS[kind]:.2f} | {_spread([p.cpu for p in passes[kind]])} | "
+                     f"{max(p.peak_mb for p in passes[kind]):.0f} |")
+        done = [p.done or p.until("build_reports") for p in passes[kind]]
+        lines.append(f"| {PASS_TITLES[kind]}: до итога (отчёты готовы) | {_spread(done)} | {TARGETS[kind]:.0f} | "
+                     f"{median(done) / TARGETS[kind]:.2f} | | |")
     lines += ["", f"`airflow db migrate` нового каталога (один раз на каталог, до первого цикла): "
                   f"{_spread(measurement['migrations'])} с.", "",
               "Разбивка по записям Airflow (`airflow/airflow.db`, таблица `task_instance`), секунды:", "",
-              "| этап | первый прогон | повторный |", "|---|---|---|"]
+              "| этап | " + " | ".join({"first": "первый прогон", "rerun": "повторный",
+                                         "corrected": "с исправленной формой"}[kind] for kind in kinds) + " |",
+              "|---|" + "---|" * len(kinds)]
     rows = [("CLI до запуска процесса Airflow (импорт, блокировка каталога)", lambda p: p.airflow_launch),
             ("**запуск Airflow**: процесс, импорт, разбор папки DAG — до первой задачи", lambda p: p.airflow_startup)]
     dags = list(dict.fromkeys(t.dag_id for p in first for t in sorted(p.tasks, key=lambda t: t.start)))
@@ -237,12 +264,10 @@ def summarise(measurement: dict) -> list[str]:
     rows += [("Airflow между задачами и запусками DAG", lambda p: p.between_tasks),
              ("после последней задачи: завершение, итоговая сводка", lambda p: p.after_last_task)]
     for title, value in rows:
-        lines.append(f"| {title} | {_spread([value(p) for p in first])} | {_spread([value(p) for p in rerun])} |")
+        lines.append(f"| {title} | " + " | ".join(_spread([value(p) for p in passes[kind]]) for kind in kinds) + " |")
     fixed = [p.airflow_launch + p.airflow_startup + p.between_tasks + p.after_last_task for p in first]
     lines += ["", f"- постоянные затраты оркестровки (CLI, запуск Airflow, промежутки между задачами, завершение) в "
-                  f"первом прогоне: {_spread(fixed)} с — {median(fixed) / median(p.wall for p in first):.0%} цикла; "
-                  f"в повторном: {_spread([p.wall - sum(t.seconds for t in p.tasks) for p in rerun])} с;",
-              f"- первый прогон: {median(p.wall for p in first) / TARGETS['first']:.2f} цели "
-              f"{TARGETS['first']:.0f} с; повторный: {median(p.wall for p in rerun) / TARGETS['rerun']:.2f} "
-              f"цели {TARGETS['rerun']:.0f} с."]
+                  f"первом прогоне: {_spread(fixed)} с — {median(fixed) / median(p.wall for p in first):.0%} цикла;"]
+    lines.append("- " + "; ".join(f"{PASS_TITLES[kind]}: {median(p.wall for p in passes[kind]) / TARGETS[kind]:.2f} "
+                                  f"цели {TARGETS[kind]:.0f} с" for kind in kinds) + ".")
     return lines

@@ -188,7 +188,8 @@ def child_main(argv: list[str]) -> None:
 def _child(mode: str, home: DataHome, monitorings: list[str], overlay: Path, other: str = "") -> list[StageResult]:
     env = {**os.environ, **overlay_environment(overlay), "SHNOR_HOME": str(home.root)}
     completed = subprocess.run([sys.executable, "-m", "benchmarks.benchmark", mode, str(home.root), ",".join(monitorings),
-                                *([other] if other else [])], env=env, capture_output=True, text=True)
+                                *([other] if other else [])], env=env, capture_output=True, text=True,
+                               cwd=Path(__file__).resolve().parents[1])  # benchmarks/ is not installed: run from the clone
     line = next((l for l in completed.stdout.splitlines() if l.startswith("BENCHMARK-RESULT ")), None)
     if completed.returncode != 0 or line is None:
         raise RuntimeError(f"benchmark pass {mode} failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")

@@ -1,7 +1,7 @@
-"""Airflow DAG ``shnor_publish_reports``: the reports of every monitoring whose marts changed, then the
-documentation sites (dbt docs, GX Data Docs) — after the reports, so they never delay them.
+"""Airflow DAG ``shnor_publish_reports``: the reports of every monitoring whose marts changed.
 
-Triggered by the asset ``shnor_marts``; reads marts only.
+Triggered by the asset ``shnor_marts``; reads marts only. Its asset ``shnor_reports`` triggers
+``shnor_build_docs``: the documentation sites come after the cycle's outputs, never before them.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from shnor import tasks
             "monitoring_ids": Param([], type="array", description="Для ручного запуска: несколько окон сразу")},
 )
 def shnor_publish_reports():
-    tasks.build_reports() >> tasks.build_docs()  # documentation off the cycle's critical path: after reports
+    tasks.build_reports()
 
 
 shnor_publish_reports()

@@ -144,6 +144,7 @@ def run_state_from_log(log: Path, dag_id: str) -> str | None:
 
 
 ASSET_DAGS = ("shnor_build_marts", "shnor_publish_reports")
+DOCS_DAG = "shnor_build_docs"  # after the reports (asset shnor_reports): never before the cycle's outputs
 
 
 def cycle_dags(monitoring_id: str) -> tuple[str, ...]:
@@ -161,32 +162,51 @@ class TaskDone:
     seconds: float
 
 
-def run_cycle(home: DataHome, monitoring_id: str, progress: Callable[[TaskDone], None] | None = None) -> list[Path]:
+def run_cycle(home: DataHome, monitoring_id: str, progress: Callable[[TaskDone], None] | None = None,
+              done: Callable[[Path], None] | None = None) -> list[Path]:
     """One monitoring window through the DAGs that the asset chain runs one after another under a
-    scheduler: processing at close (the window's calendar-row DAG), marts, reports, in one Airflow process (``shnor.dag_runner``). Each task that
-    finishes is reported to ``progress`` as it finishes (read from Airflow's own records)."""
+    scheduler: processing at close (the window's calendar-row DAG), marts, reports, then the documentation, in
+    one Airflow process (``shnor.dag_runner``). Each task that finishes is reported to ``progress`` as it
+    finishes (read from Airflow's own records); ``done`` (given the run's log) is called when the reports are
+    written, before the documentation starts: the caller's «done» line never waits for the docs."""
     ensure_metadata_db(home)
     fail_interrupted_runs(home)
-    return [run_dags(home, cycle_dags(monitoring_id), {"monitoring_id": monitoring_id}, progress)]
+    return [run_dags(home, (*cycle_dags(monitoring_id), DOCS_DAG), {"monitoring_id": monitoring_id}, progress,
+                     pause=(DOCS_DAG, done) if done else None)]
 
 
 def run_dags(home: DataHome, dag_ids: tuple[str, ...], conf: dict | None,
-             progress: Callable[[TaskDone], None] | None = None, logical_date: str | None = None) -> Path:
+             progress: Callable[[TaskDone], None] | None = None, logical_date: str | None = None,
+             pause: tuple[str, Callable[[Path], None]] | None = None) -> Path:
     """Run DAGs end to end in one process (with ``conf``, or as their scheduled runs at ``logical_date``);
-    raises with the log's path unless every run succeeded."""
+    raises with the log's path unless every run succeeded. With ``pause`` (a DAG id and a callback), the
+    process waits before that DAG until the callback, given the log, has returned (the warehouse is free
+    meanwhile: no DAG runs)."""
     runs_folder(home).mkdir(parents=True, exist_ok=True)
     started = datetime.now(timezone.utc)
     log = runs_folder(home) / f"{started:%Y%m%dT%H%M%S%f}_{'+'.join(dag_ids)}.log"
+    paused = log.with_suffix(".paused")
     command = [sys.executable, "-m", "shnor.dag_runner", *dag_ids]
     if conf is not None:
         command += ["--conf", json.dumps(conf)]
     if logical_date:
         command += ["--logical-date", logical_date]
+    if pause:
+        command += ["--pause-before", pause[0], "--pause-file", str(paused)]
     with open(log, "w", encoding="utf-8") as handle:
-        child = subprocess.Popen(command, env=airflow_environment(home), stdout=handle, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(command, env=airflow_environment(home), stdout=handle, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.PIPE if pause else None, text=True)
         seen: set[tuple[str, str, str]] = set()
         while child.poll() is None:
             _report(home, started, seen, progress)
+            if pause and paused.exists():
+                _report(home, started, seen, progress)
+                paused.unlink()
+                try:
+                    pause[1](log)
+                finally:
+                    child.stdin.write("\n")
+                    child.stdin.close()
             time.sleep(0.5)
         _report(home, started, seen, progress)
     states = {dag_id: run_state_from_log(log, dag_id) for dag_id in dag_ids}

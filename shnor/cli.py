@@ -29,12 +29,11 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from benchmarks.benchmark import ScalePoint
-from benchmarks.benchmark import main as run_benchmark
 from ingestion.infer import infer_layout
 from ingestion.layout_spec import load_layouts
 from reports.templates import templates_folder
@@ -54,7 +53,7 @@ from shnor.windows import DAG_START, REMINDER_DAYS, CalendarPlan, calendar_plan
 from shnor_core import warehouse
 from shnor_core.reference import get_monitoring, load_calendar
 from shnor_core.safety import UnsafeWorkbook
-from shnor_core.settings import DataHome
+from shnor_core.settings import PROJECT_ROOT, DataHome
 from shnor_core.sources import SOURCE_KINDS, SUBMISSION
 
 DEFAULT_MONITORING = "mph-2025"
@@ -79,8 +78,12 @@ def cmd_run(args) -> int:
     print(f"Цикл мониторинга {args.monitoring}: приём → витрины → отчёты (DAG Airflow на SQLite)", file=sys.stderr,
           flush=True)
     started = time.monotonic()
-    [log] = run_cycle(home, args.monitoring, progress=print_progress)
-    print_summary(cycle_summary(home, args.monitoring, time.monotonic() - started, log), args.json)
+
+    def done(log: Path) -> None:  # the reports are written: the summary now, the documentation after it
+        print_summary(cycle_summary(home, args.monitoring, time.monotonic() - started, log), args.json)
+        sys.stdout.flush()
+
+    run_cycle(home, args.monitoring, progress=print_progress, done=done)
     return 0
 
 
@@ -332,7 +335,9 @@ def cmd_review_export(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    for name, value in build_docs(_home(args)).items():
+    built = build_docs(_home(args))
+    built.pop("shown_files", None)
+    for name, value in built.items():
         print(f"  {name}: {value}")
     return 0
 
@@ -484,30 +489,22 @@ def build_parser() -> argparse.ArgumentParser:
     report = add("report", cmd_report, "пересобрать отчёты цикла по витринам: справки и книги Excel")
     monitoring(report)
     as_json(report, "что записано")
-    bench = add("benchmark", cmd_benchmark, "замеры этапов цикла на синтетических регионах и базовый вариант")
-    bench.add_argument("--airflow", action="store_true",
-                       help="путь пользователя: shnor run (Airflow) на демо-регионе — первый и повторный прогон, "
-                            "разбивка по записям Airflow")
-    bench.add_argument("--regions", type=int, nargs="*", default=None,
-                       help="число регионов по 44 МО (1 4 16 — рост); по умолчанию 1, а с --airflow — ни одного")
-    bench.add_argument("--schools", type=int, default=25, help="школ в МО (регион: 44 × 25 = 1100)")
-    bench.add_argument("--national", action="store_true", help="ещё и масштаб страны: 57 регионов, ~40 000 школ")
-    bench.add_argument("--students", type=int, default=10_000_000, help="строк результатов участников для страны")
-    bench.add_argument("--runs", type=int, default=3, help="повторов каждого замера (медиана)")
-    bench.add_argument("--no-baseline", action="store_true", help="без базового варианта")
-    bench.add_argument("--output", type=Path, help="дописать результаты в этот файл (BENCHMARKS.md)")
+    # its options, --help too, are the benchmark script's own: passed on as they are
+    commands.add_parser("benchmark", add_help=False, help="замеры этапов цикла на синтетических регионах и базовый "
+                        "вариант (инструмент разработки из клона репозитория; параметры: shnor benchmark --help)"
+                        ).set_defaults(handler=cmd_benchmark)
     add_web_commands(commands)
     return parser
 
 
 def cmd_benchmark(args) -> int:
-    regions = args.regions if args.regions is not None else ([] if args.airflow else [1])
-    points = [ScalePoint(f"{count}× регион", count, args.schools, 0, count == 1 and not args.no_baseline)
-              for count in regions]
-    if args.national:
-        points.append(ScalePoint("страна", 57, 16, args.students, not args.no_baseline))
-    run_benchmark(points, args.runs, args.output, airflow=args.airflow)
-    return 0
+    """The benchmark is a development tool of the repository (``benchmarks/``: the harness and the pandas baseline),
+    neither installed with the package nor imported by it: run as its own script from the clone, with the options
+    that follow ``benchmark``."""
+    if not (PROJECT_ROOT / "benchmarks" / "__main__.py").is_file():
+        raise RuntimeError("замеры — инструмент разработки: запустите их из клона репозитория "
+                           "(python -m benchmarks --help)")
+    return subprocess.call([sys.executable, "-m", "benchmarks", *args.options], cwd=PROJECT_ROOT)
 
 
 # Commands that write to the data home hold its run lock (shnor.run_lock): one at a time.
@@ -518,7 +515,12 @@ EXIT_REFUSED, EXIT_ERROR, EXIT_BUSY, EXIT_WAREHOUSE_BUSY = 1, 2, 3, 4
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, options = parser.parse_known_args(argv)
+    if args.command == "benchmark":  # its options are the benchmark script's own (python -m benchmarks --help)
+        args.options = options
+    elif options:
+        parser.error(f"неизвестные аргументы: {' '.join(options)}")
     try:
         if args.command in WRITING_COMMANDS:
             with run_lock(_home(args)):

@@ -6,6 +6,7 @@ benchmarks that measure the work itself. Under Airflow the same stages run as ta
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from reports.cycle_reports import write_cycle_reports
@@ -16,7 +17,7 @@ from shnor import ingest
 from shnor.dbt_runner import build_record, dbt_build, dbt_target
 from shnor.docs_site import build_docs as write_docs
 from shnor.docs_site import docs_folder
-from shnor.fingerprints import code_inputs, remember, unchanged
+from shnor.fingerprints import code_inputs, dbt_project_inputs, remember, unchanged
 from shnor.publish import publish_marts as publish_duckdb_marts
 from shnor_core.reference import get_monitoring
 from shnor_core.settings import DataHome
@@ -61,16 +62,23 @@ def build_reports(home: DataHome, monitoring_id: str, skip_unchanged: bool = Fal
 
 
 def build_docs(home: DataHome, skip_unchanged: bool = False) -> dict:
-    """dbt docs and GX Data Docs; with ``skip_unchanged`` (the cycle's DAG), not again while the models,
-    the data and the saved validation results are those they were built from."""
+    """dbt docs and GX Data Docs; with ``skip_unchanged`` (the cycle's docs DAG), each only when what it shows
+    changed: dbt docs when the dbt project did (the files its manifest is made of), the GX site when a new
+    validation run was saved — and then only the pages of the files not shown yet."""
     record = docs_folder(home) / ".inputs.json"
-    results = sorted(str(p.relative_to(home.validation)) for p in home.validation.glob("*/*.json"))
-    marts = build_record(home).read_text(encoding="utf-8") if build_record(home).exists() else ""
-    fingerprint = hashlib.sha256(f"{marts}|{results}".encode()).hexdigest()
-    if skip_unchanged and marts and unchanged(record, fingerprint):
+    project = dbt_project_inputs(dbt_target())
+    runs = sorted(str(p.relative_to(home.validation)) for p in home.validation.glob("*/*.json"))
+    previous = {}
+    if skip_unchanged and record.is_file():
+        previous = json.loads(record.read_text(encoding="utf-8"))
+    dbt_docs = previous.get("dbt_project") != project or not (docs_folder(home) / "dbt" / "static_index.html").is_file()
+    validations = previous.get("validation_runs") != runs
+    if not dbt_docs and not validations:
         return {"unchanged": True, "folder": str(record.parent)}
-    built = write_docs(home)
-    remember(record, fingerprint)
+    built = write_docs(home, dbt_docs=dbt_docs, validations=validations, rendered=set(previous.get("gx_pages", [])))
+    shown = built.pop("shown_files", previous.get("gx_pages", []))
+    record.write_text(json.dumps({"dbt_project": project, "validation_runs": runs, "gx_pages": sorted(shown)}),
+                      encoding="utf-8")
     return built
 
 

@@ -12,8 +12,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from shnor.fingerprints import dbt_inputs, remember, unchanged
-from shnor.identity import resolve_identity
+from shnor.fingerprints import dbt_inputs, reference_inputs, remember, unchanged
+from shnor.identity import identity_digest, resolve_identity
 from shnor.postgres import copy_raw_tables, ensure_access_model
 from shnor_core.settings import DBT_PROJECT_DIR, DataHome
 
@@ -89,6 +89,12 @@ def last_build_id(home: DataHome) -> str | None:
         return None
 
 
+def build_state(home: DataHome) -> Path:
+    """The last cycle build's view of the raw tables (dbt's ``sources.json``: each source's newest ``loaded_at``),
+    kept for the next build's ``--state``, with the reference digest it was built with (``.inputs.json``)."""
+    return home.dbt_artifacts / "state"
+
+
 def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = False,
               select: list[str] | None = None) -> dict:
     """``dbt build`` in its own process.
@@ -98,8 +104,11 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
     (``shnor.identity``: the identity tables staging reads). With the ``postgres`` target
     (``SHNOR_DBT_TARGET=postgres``) the raw and identity tables are then copied to PostgreSQL. With
     ``skip_unchanged`` (the cycle's DAG), a build whose inputs are those of the last successful build is
-    not run again: the marts are already what it would make. ``select`` builds only those nodes (dbt's
-    selection syntax: tests, a benchmark's subset); such a build is never recorded as the project's build.
+    not run again: the marts are already what it would make; and when only the raw tables changed since the
+    last cycle build (same dbt project, catalogues and calendars), dbt builds only what is downstream of the
+    sources that received rows since (selector ``fresher_sources``: dbt's ``source_status:fresher+`` against
+    that build's ``sources.json``). ``select`` builds only those nodes (dbt's selection syntax: tests, a
+    benchmark's subset); such a build is never recorded as the project's build.
     """
     target = dbt_target(target)
     fingerprint = dbt_inputs(home, target)
@@ -109,11 +118,23 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
     if target == "postgres":
         copy_raw_tables(home)
         ensure_access_model()
-    results_path = home.dbt_artifacts / "target" / "run_results.json"
-    results_path.unlink(missing_ok=True)  # never report a previous build's results
+    environment = dbt_environment(home, target)
+    target_path = home.dbt_artifacts / "target"
     selection = ["--select", *select] if select else []
-    completed = subprocess.run(dbt_command("build", "--target", target, *selection),
-                               env=dbt_environment(home, target), capture_output=True, text=True)
+    # what names resolved to is part of the reference: a registry or a decision re-keys archived rows, whose
+    # sources did not receive a row, so only a full build applies it
+    reference, state = f"{reference_inputs(home, target)}:{identity_digest(home)}", build_state(home)
+    if not select:
+        (target_path / "sources.json").unlink(missing_ok=True)
+        # what each raw table holds now; exit code 1 is a stale source (a kind not delivered yet), not a failure
+        subprocess.run(dbt_command("source", "freshness", "--target", target), env=environment, capture_output=True)
+        if skip_unchanged and (state / "sources.json").is_file() and unchanged(state / ".inputs.json", reference) \
+                and (target_path / "sources.json").is_file():
+            selection = ["--selector", "fresher_sources", "--state", str(state)]
+    results_path = target_path / "run_results.json"
+    results_path.unlink(missing_ok=True)  # never report a previous build's results
+    completed = subprocess.run(dbt_command("build", "--target", target, *selection), env=environment,
+                               capture_output=True, text=True)
     statuses: dict[str, int] = {}
     if results_path.exists():
         for result in json.loads(results_path.read_text())["results"]:
@@ -122,5 +143,10 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
         raise RuntimeError(f"dbt build failed ({statuses}):\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}")
     if not select:
         remember(build_record(home), fingerprint)
+        if (target_path / "sources.json").is_file():
+            state.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(target_path / "sources.json", state / "sources.json")
+            remember(state / ".inputs.json", reference)
     keep_parse(home, target)
-    return {"dbt_results": statuses, "identity": identity}
+    return {"dbt_results": statuses, "nodes": sum(statuses.values()), "identity": identity,
+            "only_downstream_of_new_data": "fresher_sources" in selection}

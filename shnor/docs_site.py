@@ -80,9 +80,10 @@ def _expectation_key(config: dict) -> str:
     return config["type"] + json.dumps(kwargs, sort_keys=True, ensure_ascii=False)
 
 
-def build_gx_data_docs(home: DataHome) -> tuple[str, list[FileValidation]]:
+def build_gx_data_docs(home: DataHome, rendered: set[str] = frozenset()) -> tuple[str, list[FileValidation]]:
     """The GX site: the suites and one validation result per file (run name: the file's name, batch: its
-    sha256). Returns the site's index and the files it shows."""
+    sha256). Only the files not in ``rendered`` (their sha256) get new pages: the site's project is kept
+    between cycles, and a page once written does not change. Returns the site's index and the files it shows."""
     # GX takes seconds to import: only the tasks that use it pay for it
     import great_expectations as gx  # noqa: PLC0415
     from great_expectations.core.run_identifier import RunIdentifier  # noqa: PLC0415
@@ -93,14 +94,19 @@ def build_gx_data_docs(home: DataHome) -> tuple[str, list[FileValidation]]:
     )
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    project = home.root / "gx_project"
-    shutil.rmtree(project, ignore_errors=True)  # rebuilt from the saved results each time
+    project, target = home.root / "gx_project", docs_folder(home) / "gx"
+    if not rendered or not target.is_dir():
+        shutil.rmtree(project, ignore_errors=True)  # a whole site: rebuilt from the saved results
+        rendered = frozenset()
     context = gx.get_context(mode="file", project_root_dir=str(project))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     validations = file_validations(home)
     for suite in sorted({v.suite for v in validations}):
-        context.suites.add(gx.ExpectationSuite(**load_suite_definition(suite)))
+        context.suites.add_or_update(gx.ExpectationSuite(**load_suite_definition(suite)))
+    keys = []
     for validation in validations:
+        if validation.source_sha256 in rendered:
+            continue
         single = validation.result
         single["meta"]["run_id"] = {"run_name": validation.source_file, "run_time": validation.validated_at or None}
         single["meta"]["active_batch_definition"] = {
@@ -110,14 +116,41 @@ def build_gx_data_docs(home: DataHome) -> tuple[str, list[FileValidation]]:
         run = RunIdentifier(run_name=_SAFE_NAME.sub("_", validation.source_file), run_time=validation.validated_at or None)
         key = ValidationResultIdentifier(ExpectationSuiteIdentifier(validation.suite), run, validation.source_sha256)
         context.validation_results_store.set(key, result)
-    context.build_data_docs()
-    target = docs_folder(home) / "gx"
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(project / "gx" / "uncommitted" / "data_docs" / "local_site", target)
+        keys.append(key)
+    if keys or not rendered:
+        context.build_data_docs(resource_identifiers=keys or None)
+    site = project / "gx" / "uncommitted" / "data_docs" / "local_site"
+    if site.is_dir():
+        shutil.copytree(site, target, dirs_exist_ok=True)
+        for page in [*target.rglob("*.html"), *target.rglob("*.css")]:
+            _offline(page)
     for validation in validations:
         page = next((target / "validations" / validation.suite).glob(f"*/*/{validation.source_sha256}.html"), None)
         validation.gx_page = str(page.relative_to(docs_folder(home))) if page else ""
     return str(target / "index.html"), validations
+
+
+_REMOTE = re.compile(r'<link[^>]*href="(?:https?:)?//[^"]*"[^>]*>|<script[^>]*src="(?:https?:)?//[^"]*"[^>]*>\s*</script>'
+                     r'|<img[^>]*src="(?:https?:)?//[^"]*"[^>]*>')
+_REMOTE_CSS = re.compile(r"url\((?:['\"])?(?:https?:)?//[^)]*\)")
+_OFFLINE_NOTE = ('<p style="padding:.5em;background:#ddebf7">Страница открывается без сети, поэтому без оформления '
+                 'GX; все проверки по-русски — <a href="{up}proverki.html">«Проверки файлов»</a>.</p>')
+
+
+def _offline(page: Path) -> None:
+    """A GX page that loads nothing from the network (GX links its styles, scripts and logo from CDNs; the docs
+    are read where there may be none): those are dropped, its own local styles stay, and a note points to
+    «Проверки файлов», the site's self-contained Russian page."""
+    text = page.read_text(encoding="utf-8")
+    if page.suffix == ".css":
+        page.write_text(_REMOTE_CSS.sub("none", text), encoding="utf-8")
+        return
+    if "proverki.html" in text:
+        return
+    docs = next(parent for parent in page.parents if parent.name == "gx").parent
+    up = "../" * (len(page.relative_to(docs).parts) - 1)
+    text = _REMOTE.sub("", text).replace("<body>", "<body>" + _OFFLINE_NOTE.format(up=up), 1)
+    page.write_text(text, encoding="utf-8")
 
 
 _SAFE_NAME = re.compile(r"[^\w .()-]")  # a file's name as a folder of the GX site: nothing a link would misread
@@ -190,9 +223,14 @@ th {{ background: #ddebf7; }} tr.bad td {{ background: #fde2d8; }} code {{ font-
 """
 
 
-def build_docs(home: DataHome) -> dict:
-    gx_site, validations = build_gx_data_docs(home)
-    return {"dbt_docs": build_dbt_docs(home), "gx_data_docs": gx_site,
-            "validation_page": str(write_validation_page(home, validations)), "validated_files": len(validations)}
-
-
+def build_docs(home: DataHome, dbt_docs: bool = True, validations: bool = True,
+               rendered: set[str] = frozenset()) -> dict:
+    """The documentation sites: dbt docs (unless ``dbt_docs`` is False), and unless ``validations`` is False the
+    GX site — new pages for the files not ``rendered`` yet (their sha256) — with «Проверки файлов»."""
+    built = {"dbt_docs": build_dbt_docs(home) if dbt_docs else "без изменений: проект dbt тот же"}
+    if validations:
+        gx_site, shown = build_gx_data_docs(home, rendered)
+        built |= {"gx_data_docs": gx_site, "validation_page": str(write_validation_page(home, shown)),
+                  "validated_files": len(shown), "new_gx_pages": len({v.source_sha256 for v in shown} - rendered),
+                  "shown_files": sorted({v.source_sha256 for v in shown})}
+    return built

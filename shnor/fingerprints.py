@@ -17,7 +17,8 @@ from shnor_core.settings import CALENDARS_DIR, DBT_PROJECT_DIR, FORMS_DIR, PROJE
 _DBT_INPUTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "selectors.yml", "profiles.yml")
 # The code that resolves names before each build (shnor.identity and the matchers it calls): a better matcher
 # re-resolves archived rows on the next cycle's build, as a new registry or decision does.
-_IDENTITY_CODE = ("shnor/identity.py", "shnor_core/names.py", "ingestion/school_names.py")
+_IDENTITY_CODE = ("shnor/identity.py", "shnor_core/names.py", "shnor_core/school_names.py",
+                  "ingestion/school_names.py")
 
 
 def _files(*roots: Path) -> list[Path]:
@@ -30,14 +31,29 @@ def _digest_files(digest, paths: list[Path], base: Path) -> None:
         digest.update(path.read_bytes())
 
 
-def dbt_inputs(home: DataHome, target: str) -> str:
+def dbt_project_inputs(target: str) -> str:
+    """The dbt project as dbt parses it for a target: its manifest is made of these files (hashed here rather
+    than the manifest itself, which carries the time of each parse), so dbt docs change only when this does."""
     digest = hashlib.sha256(target.encode())
     _digest_files(digest, _files(*(DBT_PROJECT_DIR / name for name in _DBT_INPUTS if (DBT_PROJECT_DIR / name).exists())),
                   DBT_PROJECT_DIR)
+    return digest.hexdigest()
+
+
+def reference_inputs(home: DataHome, target: str) -> str:
+    """What a build reads besides the raw tables: the dbt project, the forms' catalogues, the calendars and how
+    names resolve (the code of ``shnor.identity`` and the matchers, people's decisions in the crosswalk). A change
+    here rebuilds everything; a change of the raw tables alone, only what is downstream of it."""
+    digest = hashlib.sha256(dbt_project_inputs(target).encode())
     _digest_files(digest, _files(FORMS_DIR, CALENDARS_DIR, *(PROJECT_ROOT / name for name in _IDENTITY_CODE)),
                   PROJECT_ROOT)
     if crosswalk_path(home).exists():
         _digest_files(digest, [crosswalk_path(home)], home.root)
+    return digest.hexdigest()
+
+
+def dbt_inputs(home: DataHome, target: str) -> str:
+    digest = hashlib.sha256(reference_inputs(home, target).encode())
     if home.warehouse.exists():
         with warehouse.connect(home.warehouse, read_only=True) as con:
             rows = con.execute(f"select source_sha256, status, received_at from {warehouse.FILES_TABLE} "

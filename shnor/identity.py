@@ -346,3 +346,17 @@ def identity_summary(home: DataHome) -> dict[str, dict[str, int]]:
                            f"from {SCHOOL_NAMES} group by status").fetchall() if present else []
     return {status: {"rows": int(n), "participants": int(people), "names": int(names)}
             for status, n, people, names in rows}
+
+
+def identity_digest(home: DataHome) -> str:
+    """A digest of what every written name resolved to in the last resolution: a registry or a person's decision
+    that changes it must rebuild what reads the names, though no raw table received a row."""
+    digest = hashlib.sha256()
+    with warehouse.connect(home.warehouse, read_only=True) as con:
+        for table in (MUNICIPALITY_NAMES, SCHOOL_NAMES):
+            schema, name = table.split(".")
+            present = con.execute("select count(*) from information_schema.tables where table_schema = ? "
+                                  "and table_name = ?", [schema, name]).fetchall()[0][0]
+            if present:
+                digest.update(repr(con.execute(f"select * from {table} order by all").fetchall()).encode())
+    return digest.hexdigest()

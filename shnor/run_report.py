@@ -26,7 +26,7 @@ TASK_TITLES = {
     "build_docs": "документация dbt и GX собрана",
     "build_reports": "отчёты сформированы",
 }
-STAGES = {"shnor_build_marts": "витрины", "shnor_publish_reports": "отчёты"}  # and a window's close DAG: «приём»
+STAGES = {"shnor_build_marts": "витрины", "shnor_publish_reports": "отчёты", "shnor_build_docs": "документация"}  # and a window's close DAG: «приём»
 STATE_RU = {"success": "готово", "failed": "ОШИБКА", "skipped": "пропущено", "upstream_failed": "не выполнено"}
 
 

@@ -20,6 +20,7 @@ from shnor_core.settings import DataHome
 
 RAW_TABLES = Asset(name="shnor_raw_tables", uri="file:///shnor/warehouse/raw")
 MARTS = Asset(name="shnor_marts", uri="file:///shnor/warehouse/marts")
+REPORTS = Asset(name="shnor_reports", uri="file:///shnor/reports")
 
 
 def _home() -> DataHome:
@@ -117,7 +118,7 @@ def build_docs() -> dict:
     return _stages().cycle.build_docs(_home(), skip_unchanged=True)
 
 
-@task
+@task(outlets=[REPORTS])
 def build_reports(params=None, triggering_asset_events=None) -> dict:
     build_reports = _stages().cycle.build_reports
     return {monitoring_id: build_reports(_home(), monitoring_id, skip_unchanged=True)

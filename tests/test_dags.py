@@ -8,14 +8,14 @@ import pytest
 from airflow.dag_processing.dagbag import DagBag
 from airflow.serialization.serialized_objects import DagSerialization
 
-from shnor.tasks import MARTS, RAW_TABLES
+from shnor.tasks import MARTS, RAW_TABLES, REPORTS
 from shnor.timetable import MonitoringCalendarTimetable
 from shnor_core.settings import DAGS_DIR
 
 # By hand from the bundled calendars: each form window has open, reminder and close; a computed one, close.
 FORM_WINDOWS = ["mph-2025", "mnc-mtkp-2025", "shnor-identification-2024", "shnor-deficits-2024", "municipal-shnor-2024"]
 COMPUTED_WINDOWS = ["shnor-dynamics-2024", "risk-dynamics-2024"]
-DAG_IDS = {"shnor_build_marts", "shnor_publish_reports",
+DAG_IDS = {"shnor_build_marts", "shnor_publish_reports", "shnor_build_docs",
            *(f"shnor_{event}__{m}" for m in FORM_WINDOWS for event in ("open", "reminder", "close")),
            *(f"shnor_close__{m}" for m in COMPUTED_WINDOWS)}
 CLOSE_DAG = "shnor_close__mph-2025"
@@ -63,6 +63,10 @@ def test_assets_chain_ingestion_marts_reports(dag_bag):
     assert [a.name for a in dag_bag.dags["shnor_build_marts"].get_task("publish_marts").outlets] == [MARTS.name]
     assert [a.name for a in dag_bag.dags["shnor_build_marts"].timetable.asset_condition.objects] == [RAW_TABLES.name]
     assert [a.name for a in dag_bag.dags["shnor_publish_reports"].timetable.asset_condition.objects] == [MARTS.name]
+    # the documentation after the reports, in a DAG of its own: `shnor run` prints its summary before it
+    assert dag_bag.dags["shnor_publish_reports"].task_ids == ["build_reports"]
+    assert [a.name for a in dag_bag.dags["shnor_publish_reports"].get_task("build_reports").outlets] == [REPORTS.name]
+    assert [a.name for a in dag_bag.dags["shnor_build_docs"].timetable.asset_condition.objects] == [REPORTS.name]
 
 
 def test_ingestion_runs_stages_in_order(dag_bag):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime, timezone
 
 import openpyxl
@@ -142,12 +143,18 @@ def test_validation_results_are_kept(cycle):
 
 
 def test_dbt_data_tests_ran_in_the_cycle(cycle):
-    """Every data test runs in every cycle; the unit tests (code, not data) run in tests/test_dbt_unit_tests.py."""
+    """The data tests that guard publishing (staging and marts) run in every cycle; the unit tests (code, not
+    data) and the exhaustive tests of intermediates and seeds run in tests/test_dbt_unit_tests.py."""
     results = json.loads((cycle.dbt_artifacts / "target" / "run_results.json").read_text())["results"]
+    manifest = json.loads((cycle.dbt_artifacts / "target" / "manifest.json").read_text())
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
     data_tests = [r for r in results if r["unique_id"].startswith("test.")]
     assert unit_tests == []
     assert len(data_tests) > 20 and all(r["status"] == "pass" for r in data_tests)
+    paths = {manifest["nodes"][r["unique_id"]]["original_file_path"].split("/")[1] for r in data_tests}
+    assert paths == {"staging", "marts"}
+    marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["fqn"][1] == "marts"]
+    assert {r["unique_id"] for r in results} >= {n["unique_id"] for n in marts}  # every mart built
 
 
 def test_report_shows_the_mart_numbers(cycle):
@@ -177,6 +184,11 @@ def test_published_marts_and_docs_sites(cycle):
     assert description in dbt_docs or json.dumps(description)[1:-1] in dbt_docs
     gx_docs = cycle.root / "docs" / "gx"
     assert "raw_submission_values" in (gx_docs / "index.html").read_text(encoding="utf-8")
+    # read offline: no page or style loads anything from the network; each points to «Проверки файлов»
+    for site_file in [*gx_docs.rglob("*.html"), *gx_docs.rglob("*.css")]:
+        text = site_file.read_text(encoding="utf-8")
+        assert not re.search(r'<(link|script|img)[^>]*(href|src)="(https?:)?//|url\((https?:)?//', text), site_file
+        assert site_file.suffix == ".css" or "proverki.html" in text, site_file
     # one GX run per kind (forms, ОО-1, school registry, results, lists, curators, roadmaps, their execution
     # reports, registries of people, professional development), shown as one page per file
     validated = warehouse.query(cycle.warehouse, "select distinct source_sha256 from audit.validation_results")
@@ -198,7 +210,7 @@ def test_benchmark_reads_the_cycles_stages_from_airflows_records(cycle):
     ids = [(t.dag_id, t.task_id) for t in tasks]
     assert ids.index(("shnor_close__mph-2025", "validate_new_files")) < ids.index(("shnor_build_marts", "dbt_build")) \
         < ids.index(("shnor_build_marts", "publish_marts")) < ids.index(("shnor_publish_reports", "build_reports")) \
-        < ids.index(("shnor_publish_reports", "build_docs"))
+        < ids.index(("shnor_build_docs", "build_docs"))
     assert all(t.end >= t.start for t in tasks)
     wall = max(t.end for t in tasks) - min(t.start for t in tasks) + 1.0
     one = CyclePass(wall, 100.0, min(t.start for t in tasks) - 0.5, tasks)
@@ -229,6 +241,12 @@ def test_corrected_resubmission_supersedes_and_history_keeps_both(cycle):
     os.utime(corrected, (0, 0))  # an older modification time than the first version's: arrival order decides
     run_cycle(cycle, MONITORING_ID)
 
+    # dbt built only what is downstream of the raw tables that received rows (the form's values, the file
+    # registry): no seed, nor the models of school data, roadmaps and people that read neither
+    built = {r["unique_id"] for r in json.loads((cycle.dbt_artifacts / "target" / "run_results.json").read_text())["results"]}
+    assert "model.shnor.mart_indicator_scores" in built and "model.shnor.mart_submission_status" in built
+    assert not any(node.startswith("seed.") for node in built)
+    assert "model.shnor.stg_schools" not in built and "model.shnor.stg_roadmap_items" not in built
     assert scores(cycle, KORENOVSK)["MNC-2"][:3] == (2.0, 2, 1.0)
     assert scores(cycle, KORENOVSK)["MNC-3"][:3] == (0.0, 3, 0.0)
     assert status(cycle)[KORENOVSK][:2] == ("accepted", 2)
