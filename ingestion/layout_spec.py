@@ -36,6 +36,18 @@ class LayoutError(ValueError):
 _NUMBERING = re.compile(r"^\s*\d+(\.\d+)*[.)]\s+")
 _UNITS = re.compile(r"\b(чел|человек|ед|шт)\b\.?")
 _NOT_WORD = re.compile(r"[^\w]")
+# A unit written after a comma or in brackets: «Русский язык, чел.», «Доля (%)», «Средний балл, баллов»
+_UNIT_SUFFIX = re.compile(r"\s*(,\s*|\(\s*|\bв\s+)(чел\.?|человек|%|процент\w*|балл\w*|ед\.?|шт\.?)\s*\)?\s*$",
+                          re.IGNORECASE)
+
+
+def strip_units(text: str) -> str:
+    """A header text without the unit written after a comma or in brackets, for what it names (a subject
+    in a block title): «Русский язык, чел.» → «Русский язык»."""
+    previous = None
+    while previous != text:
+        previous, text = text, _UNIT_SUFFIX.sub("", text).strip()
+    return text
 
 
 @lru_cache(maxsize=200_000)
@@ -74,6 +86,7 @@ class ColumnSpec:
     value_pattern: re.Pattern | None = None  # the part of the cell to keep (its first group)
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # type choice: code → words naming it, first match wins
     otherwise: str | None = None  # type choice: the code of a non-blank text no choice names (None: an error)
+    domain: tuple[float, float] | None = None  # the values a number may take (as written, before scale)
 
     @cached_property
     def alias_keys(self) -> tuple[str, ...]:
@@ -191,7 +204,7 @@ def _column(field_name: str, spec: dict, where: str) -> ColumnSpec:
     if isinstance(spec, list):
         spec = {"aliases": spec}
     unknown = set(spec) - {"aliases", "patterns", "type", "required", "fill_down", "resolve", "match", "scale",
-                           "value_pattern", "choices", "otherwise"}
+                           "value_pattern", "choices", "otherwise", "range"}
     if unknown:
         raise LayoutError(f"{where}: столбец «{field_name}»: неизвестные ключи {sorted(unknown)}")
     kind = spec.get("type", "text")
@@ -202,12 +215,15 @@ def _column(field_name: str, spec: dict, where: str) -> ColumnSpec:
     if kind == "choice" and not spec.get("choices"):
         raise LayoutError(f"{where}: столбец «{field_name}»: для типа choice нужны choices (код → слова)")
     value_pattern = spec.get("value_pattern")
+    domain = spec.get("range", _defaults()["ranges"].get(kind))
+    if domain is not None and (len(domain) != 2 or domain[0] > domain[1]):
+        raise LayoutError(f"{where}: столбец «{field_name}»: range — два числа [от, до]")
     choices = tuple((code, tuple(words)) for code, words in (spec.get("choices") or {}).items())
     return ColumnSpec(field_name, tuple(spec.get("aliases") or ()), _patterns(spec.get("patterns"), where), kind,
                       bool(spec.get("required", False)), bool(spec.get("fill_down", False)),
                       bool(spec.get("resolve", True)), spec.get("match", "start"), float(spec.get("scale", 1.0)),
                       re.compile(value_pattern, re.IGNORECASE) if value_pattern else None, choices,
-                      spec.get("otherwise"))
+                      spec.get("otherwise"), tuple(map(float, domain)) if domain is not None else None)
 
 
 def _fact(name: str, spec: dict, where: str) -> FactSpec:
@@ -228,6 +244,7 @@ def _fact(name: str, spec: dict, where: str) -> FactSpec:
                     bool(spec.get("last", False)), bool(spec.get("capitalize", False)))
 
 
+@cache
 def _defaults() -> dict:
     return yaml.safe_load((LAYOUTS_DIR / "_defaults.yaml").read_text(encoding="utf-8"))
 
@@ -303,6 +320,17 @@ def parse_layout(path: Path, data: dict | None = None) -> Layout:
         roles=tuple((code, tuple(words)) for code, words in (data.get("roles") or {}).items()),
         settings=data.get("settings") or {},
     )
+
+
+def detection_margin() -> float:
+    """Two layouts whose scores differ by less than this fit a file equally well: evidence outside the
+    columns decides, or the file is refused as ambiguous (``_defaults.yaml``, ``detection.margin``)."""
+    return float(_defaults()["detection"]["margin"])
+
+
+def applications_pattern() -> re.Pattern:
+    """A sheet of applications (who will sit an exam), not of results: never read as results."""
+    return re.compile(_defaults()["sheets"]["applications"], re.IGNORECASE)
 
 
 @cache
