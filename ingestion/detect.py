@@ -109,11 +109,23 @@ def _shares_sum_to_100(fit: HeaderFit) -> bool | None:
     return sum(1 for total in sums if abs(total - 100) <= _SHARES_TOLERANCE) > len(sums) / 2
 
 
+def _text_columns(fit: HeaderFit) -> list[int]:
+    """Header columns whose data cells are mostly words (names, not numbers or placeholders)."""
+    rows, found = _data_rows(fit), []
+    for index, levels in enumerate(fit.names):
+        cells = [r[index] for r in rows if index < len(r) and not is_blank(r[index])]
+        words = sum(1 for c in cells if isinstance(c, str) and len(c.strip()) > 2 and re.search(r"[^\W\d_]", c))
+        if levels and cells and words > len(cells) / 2:
+            found.append(index)
+    return found
+
+
 def evidence_for(candidate: Candidate, file_name: str) -> tuple[int, list[str]]:
-    """Evidence outside the columns for one layout: +1 for each required fact it finds in the title rows,
-    sheet name or file name, for its signature there, for logins where it reads logins, for shares summing
-    to 100 where it reads shares; -1 for each required fact it cannot find anywhere and for shares that do
-    not sum to 100. Returns the balance and the evidence in words."""
+    """Evidence outside the columns' headings for one layout: +1 for what it says the file is (a fact of a
+    closed vocabulary: the procedure) found in the title rows, sheet or file name, -1 when it is found nowhere;
+    +1 for its signature there; +1 for logins where it reads logins; +1 or -1 for shares of marks summing to
+    100 or not where it reads them; -1 for columns of names it would leave unread. Returns the balance and
+    the evidence in words."""
     fit, layout = candidate.fit, candidate.layout
     if fit is None:
         return 0, []
@@ -121,14 +133,14 @@ def evidence_for(candidate: Candidate, file_name: str) -> tuple[int, list[str]]:
     facts, _ = sheet_facts(layout, fit, file_name, sources)
     points, words = 0, []
     for fact in layout.facts:
-        if not fact.required or fact.name in dict(layout.constants):
+        if not fact.values or fact.name in dict(layout.constants):
             continue
         if facts.get(fact.name) is not None:
             points += 1
             words.append(f"{_FACTS_RU.get(fact.name, fact.name)} {facts[fact.name]} — {sources[fact.name]}")
-        elif not set(fact.sources) & {"block", "column"} and fact.by is None:
+        elif "column" not in fact.sources:
             points -= 1
-            words.append(f"{_FACTS_RU.get(fact.name, fact.name)} не найдена(-ен) ни в заголовке, ни в именах листа и файла")
+            words.append(f"{_FACTS_RU.get(fact.name, fact.name)} не найдена ни в заголовке, ни в именах листа и файла")
     context = " ".join([normalize_text(title_text(fit.sheet.rows, fit.start)), normalize_text(fit.sheet.title),
                         normalize_text(file_name)])
     signature = next((p.pattern for p in layout.signature if p.search(context)), None)
@@ -144,6 +156,11 @@ def evidence_for(candidate: Candidate, file_name: str) -> tuple[int, list[str]]:
     if shares is not None:
         points += 1 if shares else -1
         words.append("доли отметок в строке дают в сумме 100 %" if shares else "доли отметок в строках не дают 100 %")
+    claimed = set(fit.columns.values()) | {c for c, _, _ in fit.metrics}
+    unread = [" / ".join(fit.names[i]) for i in _text_columns(fit) if i not in claimed]
+    if unread:
+        points -= 1
+        words.append(f"столбцы с названиями остались бы непрочитанными: {', '.join(unread)}")
     return points, words
 
 

@@ -1,0 +1,214 @@
+"""Exports nobody described (issue 29): each workbook is built by hand from the issue's description, and
+the figures asserted are counted by hand from the rows written here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ingestion.detect import ReadContext, detect, read_source, read_summary
+from ingestion.layout_spec import detection_margin
+from ingestion.school_names import SchoolMatcher, SchoolRef
+from ingestion.workbook_source import load_table_source
+from shnor.cli import main
+
+ABINSK, SLAVYANSK = "03601000", "03645000"
+REGISTRY = SchoolMatcher([
+    SchoolRef("23001001", "МБОУ СОШ № 1", ABINSK, "sch233001"),
+    SchoolRef("23001002", "МБОУ ООШ № 2", ABINSK, "sch233002"),
+    SchoolRef("23045005", "МБОУ СОШ № 5", SLAVYANSK, "sch233045"),
+])
+
+
+def read(path: Path, municipalities, matcher: SchoolMatcher = REGISTRY):
+    return read_source(path, ReadContext(municipalities, matcher), "assessment_results")
+
+
+def by_metric(result, school_code: str, subject: str) -> dict:
+    rows = result.rows[(result.rows["school_code"] == school_code) & (result.rows["subject"] == subject)]
+    return rows.set_index("metric")["value"].to_dict()
+
+
+# --- a regional ЕГЭ workbook: units after a comma, a numbering row, an applications sheet -------------
+
+SCHOOL_ROWS = [
+    ["Абинский район", "МБОУ СОШ № 1", 20, 3, 64.5, 18, 2, 55.0],
+    [None, "МБОУ ООШ № 2", 0, 0, 0, 7, 0, 41.0],  # nobody took Russian: its 0 high scorers and mean 0 are unknown
+    [None, "Итого по МО", 20, 3, 64.5, 25, 2, 51.1],
+    ["Славянский район", "МБОУ СОШ № 5", 30, 4, 70.0, "х", 1, 62.0],  # maths participants hidden: the rest unknown
+    ["Итого по краю", None, 9000, 700, 68.0, 8000, 500, 60.0],
+]
+
+
+def write_ege_with_units(path: Path, rows: list[list] = SCHOOL_ROWS) -> Path:
+    """Subject titles with a unit in a merged row above the measures («Русский язык, чел.», «Математика
+    (чел.)»), a row of column numbers under the header that starts again for each subject, the below-minimum
+    and 100-point columns absent, an applications sheet first and a sheet of notes last."""
+    workbook = openpyxl.Workbook()
+    applications = workbook.active
+    applications.title = "Заявления"
+    applications.append(["Заявления на участие в ЕГЭ 2024 года"])
+    applications.append(["Муниципальное образование", "Образовательная организация", "Русский язык"])
+    applications.append([None, None, "Количество участников"])
+    applications.append(["Абинский район", "МБОУ СОШ № 1", 21])
+    sheet = workbook.create_sheet("2024")
+    sheet.append(["Результаты ЕГЭ 2024 года по общеобразовательным организациям"])
+    sheet.append(["Муниципальное образование", "Образовательная организация", "Русский язык, чел.", None, None,
+                  "Математика (чел.)"])
+    sheet.append([None, None, "Приняло участие, чел.", "Высокобалльники, чел.", "Средний балл",
+                  "Приняло участие, чел.", "Высокобалльники, чел.", "Средний балл"])
+    sheet.append([1, 2, 1, 2, 3, 1, 2, 3])  # column numbers, starting again for each subject
+    sheet.merge_cells("A2:A3")
+    sheet.merge_cells("B2:B3")
+    sheet.merge_cells("C2:E2")
+    sheet.merge_cells("F2:H2")
+    for row in rows:
+        sheet.append(row)
+    notes = workbook.create_sheet("Пояснения")
+    notes.append(["«х» — данные не публикуются (менее 10 участников)"])
+    workbook.save(path)
+    return path
+
+
+def test_numbering_row_units_and_unknown_values_read_right(tmp_path, municipalities):
+    result = read(write_ege_with_units(tmp_path / "ege_2024.xlsx"), municipalities)
+    assert result.layout == "regional_exam_per_school" and result.errors == [], result.errors
+    rows = result.rows
+    # СОШ № 1: 3 + 3; ООШ № 2: Russian participants only (0) + 3 maths; СОШ № 5: 3 Russian, maths all unknown
+    assert len(rows) == 13
+    assert set(rows["subject"]) == {"Русский язык", "Математика"}  # the unit after the comma or in brackets dropped
+    assert set(rows["school_code"]) == {"23001001", "23001002", "23045005"}  # the numbering row is no school
+    assert set(rows["municipality_oktmo"]) == {ABINSK, SLAVYANSK} and "1" not in set(rows["school_name_raw"])
+    assert by_metric(result, "23001002", "Русский язык") == {"participants": 0.0}  # never a mean of 0
+    assert by_metric(result, "23045005", "Математика") == {}  # beside hidden participants: unknown
+    assert by_metric(result, "23001001", "Математика") == {"participants": 18.0, "score_81_100": 2.0, "mean_score": 55.0}
+    assert set(rows["procedure"]) == {"ЕГЭ"} and set(rows["grade"]) == {11} and set(rows["year"]) == {2024}
+    summary = read_summary(result)
+    assert summary["schools"] == 3 and summary["municipalities"] == 2
+    assert {(g["subject"], g["schools"], g["participants"]) for g in summary["results"]} == {
+        ("Русский язык", 3, 50.0), ("Математика", 2, 25.0)}
+
+
+def test_what_was_not_read_is_listed_with_its_reason(tmp_path, municipalities):
+    result = read(write_ege_with_units(tmp_path / "ege_2024.xlsx"), municipalities)
+    reasons = {(n.sheet, n.indicator): n.rule for n in result.not_read}
+    assert "лист заявлений" in reasons[("Заявления", "лист")]  # recognised as applications, not dropped silently
+    assert "нет шапки" in reasons[("Пояснения", "лист")]
+    missing = reasons[("2024", "столбцы")]
+    assert "«Не преодолели минимальный порог»" in missing and "«100 баллов»" in missing
+    assert "Заявления" not in set(result.rows["source_sheet"])
+
+
+def test_a_total_that_disagrees_with_its_schools_names_both_numbers_and_the_cell(tmp_path, municipalities):
+    rows = [list(r) for r in SCHOOL_ROWS]
+    rows[2][5] = 24  # Абинский maths: 18 + 7 = 25 participants, the total says 24
+    result = read(write_ege_with_units(tmp_path / "ege.xlsx", rows), municipalities)
+    [error] = result.errors
+    assert (error.sheet, error.cell, error.indicator) == ("2024", "F7", "participants")
+    assert "24" in error.rule and "25" in error.rule and not result.accepted
+
+
+def test_a_value_outside_its_domain_names_the_cell(tmp_path, municipalities):
+    rows = [list(r) for r in SCHOOL_ROWS]
+    rows[0][4] = 164.5  # a mean above 100
+    result = read(write_ege_with_units(tmp_path / "ege.xlsx", rows), municipalities)
+    assert [(e.cell, e.indicator) for e in result.errors if "диапазона" in e.rule] == [("E5", "mean_score")]
+    assert not result.accepted
+
+
+# --- an ОГЭ workbook with a sheet per subject: two layouts fit within the margin ---------------------
+
+def write_oge_per_subject(path: Path, title: str = "Результаты ОГЭ 2024 года", counts: bool = False) -> Path:
+    """A sheet per subject; «МО», «ОО», participants, the shares of marks 2–5 and a mean (with ``counts``, also
+    the below-minimum and high-scorer counts): the columns fit the ВПР statistics layout (school, participants,
+    marks) about as well as the regional ОГЭ/ЕГЭ one."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for subject, rows in {
+        "Математика": [["Абинский район", "МБОУ СОШ № 1", 40, 5.0, 35.0, 40.0, 20.0, 3.7, 2, 8],
+                       [None, "МБОУ ООШ № 2", 12, 8.3, 41.7, 33.3, 16.7, 3.6, 1, 2]],
+        "Русский язык": [["Абинский район", "МБОУ СОШ № 1", 41, 2.4, 29.3, 43.9, 24.4, 3.9, 1, 10],
+                         ["Славянский район", "МБОУ СОШ № 5", 25, 4.0, 36.0, 40.0, 20.0, 3.8, 1, 5]],
+    }.items():
+        sheet = workbook.create_sheet(subject)
+        sheet.append([title])
+        extra = ["Не преодолели минимальный порог", "Высокобалльники"] if counts else []
+        sheet.append(["МО", "ОО", "Количество участников", "2", "3", "4", "5", "Средний балл", *extra])
+        for row in rows:
+            sheet.append(row if counts else row[:8])
+    workbook.save(path)
+    return path
+
+
+def test_close_layouts_are_decided_by_evidence_outside_the_columns(tmp_path, municipalities):
+    path = write_oge_per_subject(tmp_path / "itogi.xlsx")
+    detection = detect(path, load_table_source(path), {"assessment_results"})
+    fitting = [c for c in detection.candidates if c.fits]
+    assert {c.layout.name for c in fitting[:2]} == {"fis_oko_vpr_statistics", "regional_exam_per_school"}
+    assert fitting[0].score - fitting[1].score < detection_margin()  # a hair apart: the columns cannot decide
+    assert detection.layout.name == "regional_exam_per_school" and not detection.ambiguous
+    [evidence] = detection.evidence
+    assert "процедура ОГЭ" in evidence and "процедура не найдена" in evidence  # ВПР finds no procedure
+    result = read(path, municipalities)
+    assert result.accepted, result.errors
+    assert set(result.rows["procedure"]) == {"ОГЭ"} and set(result.rows["grade"]) == {9}
+    assert set(result.rows["subject"]) == {"Математика", "Русский язык"}
+    assert by_metric(result, "23045005", "Русский язык") == {"participants": 25.0, "mean_score": 3.8}
+    assert any("предмет Математика — в имени листа" in e for e in result.evidence)
+    assert any("процедура ОГЭ — в заголовке таблицы" in e for e in result.evidence)
+
+
+def test_close_layouts_without_evidence_are_refused_as_ambiguous_naming_both(tmp_path, municipalities):
+    # no procedure anywhere; each layout leaves something unexplained (ВПР: the «МО» column; ОГЭ/ЕГЭ: the procedure)
+    path = write_oge_per_subject(tmp_path / "itogi.xlsx", title="Результаты 2024 года", counts=True)
+    detection = detect(path, load_table_source(path), {"assessment_results"})
+    fitting = [c for c in detection.candidates if c.fits]
+    assert fitting[0].score - fitting[1].score < detection_margin() and detection.ambiguous
+    result = read(path, municipalities)
+    assert not result.accepted and result.rows.empty
+    [error] = result.errors
+    assert "неоднозначен" in error.rule
+    assert "fis_oko_vpr_statistics" in error.rule and "regional_exam_per_school" in error.rule
+
+
+# --- the check command: text, JSON and exit codes ----------------------------------------------------
+
+def check(capsys, home: Path, *args: str) -> tuple[int, str]:
+    code = main(["--home", str(home), "check-results", *args])
+    return code, capsys.readouterr().out
+
+
+def test_check_results_lists_what_was_not_read_and_the_evidence(tmp_path, capsys):
+    path = write_ege_with_units(tmp_path / "ege_2024.xlsx")
+    code, text = check(capsys, tmp_path, str(path))
+    assert code == 0 and "Файл принят" in text
+    assert "НЕ ПРОЧИТАНО лист «Заявления» [лист]: лист не прочитан: это лист заявлений" in text
+    assert "ОСНОВАНИЕ лист «2024», блок «Русский язык»: процедура ЕГЭ — в заголовке таблицы" in text
+    assert "класс 11 — по процедуре ЕГЭ" in text
+    code, text = check(capsys, tmp_path, str(path), "--json")
+    report = json.loads(text)
+    assert code == report["exit_code"] == 0 and report["rows_total"] == 13 and not report["rows_truncated"]
+    assert report["summary"]["schools"] == 3 and report["summary"]["rows"] == 13
+    assert {(n["sheet"], n["indicator"]) for n in report["not_read"]} >= {("Заявления", "лист"), ("Пояснения", "лист"),
+                                                                          ("2024", "столбцы")}
+
+
+def test_check_exit_codes_as_documented(tmp_path, capsys):
+    accepted = write_ege_with_units(tmp_path / "ege_2024.xlsx")
+    ambiguous = write_oge_per_subject(tmp_path / "itogi.xlsx", title="Результаты 2024 года", counts=True)
+    not_a_workbook = tmp_path / "rezultaty.xlsx"
+    not_a_workbook.write_text("это не книга Excel", encoding="utf-8")
+    truncated = tmp_path / "obrezan.xlsx"
+    truncated.write_bytes(accepted.read_bytes()[:2000])
+    assert check(capsys, tmp_path, str(accepted))[0] == 0
+    assert check(capsys, tmp_path, str(ambiguous))[0] == 1
+    assert check(capsys, tmp_path, str(not_a_workbook))[0] == 2
+    assert check(capsys, tmp_path, str(truncated))[0] == 2
+    assert check(capsys, tmp_path, str(tmp_path / "net_takogo.xlsx"))[0] == 2
+    with pytest.raises(SystemExit) as usage:
+        main(["check-results"])  # no file named: a usage error
+    assert usage.value.code == 2
+    capsys.readouterr()
