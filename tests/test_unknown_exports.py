@@ -212,3 +212,56 @@ def test_check_exit_codes_as_documented(tmp_path, capsys):
         main(["check-results"])  # no file named: a usage error
     assert usage.value.code == 2
     capsys.readouterr()
+
+
+# --- the municipal form with a block per school, each under its own header --------------------------
+
+def write_form_in_school_blocks(path: Path, form_path: Path) -> Path:
+    """The municipal form written as one block per ШНОР: each block a title row naming its school, its own
+    header «№ п/п | Наименование … | Баллы» (no «Количественные показатели» column: the counts are typed in
+    the one value column), then the whole table. The second school has none of МНЦ-3's sub-items and leaves
+    the municipality's counts blank."""
+    source = openpyxl.load_workbook(form_path).active
+    rows = [list(r[:4]) for r in source.iter_rows(values_only=True)]
+    header = next(i for i, r in enumerate(rows) if r[0] == "№ п/п")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Мониторинг"
+    for row in rows[:header]:
+        sheet.append(row)
+    for school, second in (("МБОУ СОШ № 5", False), ("МБОУ СОШ № 7", True)):
+        sheet.append([])
+        sheet.append([f"Образовательная организация: {school}"])
+        sheet.append(["№ п/п", "Наименование оцениваемого параметра", "Баллы (наличие-1, отсутствие -0)"])
+        section, number, item = "", None, 0
+        for first, label, value, count in rows[header + 1:]:
+            if isinstance(first, str):
+                section = first
+            if isinstance(first, int):
+                number, item = first, 0
+            elif isinstance(label, str) and label.startswith("-"):
+                item += 1
+            if count not in (None, "*"):  # a count: typed in the one value column
+                value = None if second else count
+            elif second and "(МНЦ)" in section and number == 3 and isinstance(label, str) and label.startswith("-"):
+                value = 0
+            sheet.append([first, label, value])
+    workbook.save(path)
+    return path
+
+
+def test_municipal_form_with_a_block_per_school_is_read(tmp_path, form, municipalities):
+    from ingestion.submission_reader import read_submission  # noqa: PLC0415 - the form reader, for this test only
+    from tests.workbooks import MONITORING_ID, form_values, write_submission  # noqa: PLC0415 - form fixtures
+
+    base = write_submission(tmp_path / "base.xlsx", "МО Славянский район", form_values(MNC_3=[1, 0, 1], MPH_8=[3]))
+    path = write_form_in_school_blocks(tmp_path / "Славянский.xlsx", base)
+    result = read_submission(path, form, MONITORING_ID, municipalities)
+    assert result.accepted, result.errors
+    assert result.municipality.oktmo == SLAVYANSK
+    rows = result.rows
+    assert len(rows) == 50 * 2 + 5  # 50 presence sub-items for each school, the municipality's 5 counts once
+    mnc3 = rows[rows["indicator_code"] == "MNC-3"].groupby("unit_label")["value"].sum().to_dict()
+    assert mnc3 == {"МБОУ СОШ № 5": 2.0, "МБОУ СОШ № 7": 0.0}
+    counts = rows[rows["kind"] == "count"]
+    assert set(counts["unit_label"]) == {"МО"} and counts.set_index("indicator_code")["value"]["MPH-8"] == 3.0
