@@ -265,3 +265,49 @@ def test_municipal_form_with_a_block_per_school_is_read(tmp_path, form, municipa
     assert mnc3 == {"МБОУ СОШ № 5": 2.0, "МБОУ СОШ № 7": 0.0}
     counts = rows[rows["kind"] == "count"]
     assert set(counts["unit_label"]) == {"МО"} and counts.set_index("indicator_code")["value"]["MPH-8"] == 3.0
+
+
+# --- a draft layout for an export nobody described ---------------------------------------------------
+
+def write_unknown_ege(path: Path) -> Path:
+    """Applications first, results second: a login column headed «Идентификатор», a count of graduates «of
+    secondary general education» (not a mean), the shares of marks 2–5 (each row sums to 100) and a mean mark."""
+    workbook = openpyxl.Workbook()
+    applications = workbook.active
+    applications.title = "Заявления"
+    applications.append(["Заявления на участие в ЕГЭ по математике (базовый уровень) 2024 года"])
+    applications.append(["МО", "Наименование ОО", "Подано заявлений", "Из них выпускников прошлых лет"])
+    for row in [["Абинский район", "МБОУ СОШ № 1", 26, 1], ["Абинский район", "МБОУ ООШ № 2", 11, 0],
+                ["Славянский район", "МБОУ СОШ № 5", 31, 1], ["Славянский район", "МБОУ СОШ № 7", 9, 0]]:
+        applications.append(row)
+    results = workbook.create_sheet("Результаты")
+    results.append(["Результаты ЕГЭ по математике (базовый уровень) 2024 года"])
+    results.append(["МО", "Идентификатор", "Наименование ОО", "Выпускники среднего общего образования",
+                    "Количество участников", "2", "3", "4", "5", "Средний балл"])
+    for row in [["Абинский район", "sch233001", "МБОУ СОШ № 1", 25, 24, 4.2, 33.3, 41.7, 20.8, 3.8],
+                ["Абинский район", "sch233002", "МБОУ ООШ № 2", 11, 10, 10.0, 40.0, 30.0, 20.0, 3.6],
+                ["Славянский район", "sch233045", "МБОУ СОШ № 5", 30, 30, 0.0, 30.0, 50.0, 20.0, 3.9]]:
+        results.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_infer_drafts_from_the_data_sheet_with_evidence_and_reads_it_back(tmp_path):
+    from ingestion.infer import draft_layout  # noqa: PLC0415 - the draft's details, beyond the text the CLI prints
+
+    draft = draft_layout(write_unknown_ege(tmp_path / "ege_matematika.xlsx"), name="draft")
+    assert draft.sheet == "Результаты"  # not the applications sheet, though it comes first
+    assert any("«Заявления»: заявления" in line for line in draft.skipped)
+    guesses = {g.column: g for g in draft.guesses}
+    assert guesses["B"].field == "school_login" and "логины вида sch" in guesses["B"].evidence
+    assert guesses["D"].field == "metric_1" and guesses["D"].kind == "count"  # «среднего общего …» is no mean
+    assert guesses["E"].field == "participants" and "целые ≥ 0" in guesses["E"].evidence
+    assert guesses["F"].field == "mark_2_share" and "в сумме 100" in guesses["F"].evidence
+    assert guesses["J"].field == "mean_score" and "шкалы отметок" in guesses["J"].evidence
+    # the draft run against the file: 3 schools × 7 values, 2 municipalities, 24 + 10 + 30 participants in 2024
+    assert draft.summary["rows"] == 21 and draft.summary["schools"] == 3 and draft.summary["municipalities"] == 2
+    [group] = draft.summary["results"]
+    assert (group["procedure"], group["year"], group["grade"], group["participants"]) == ("ЕГЭ", 2024, 11, 64.0)
+    assert any("предмет" in problem for problem in draft.problems)  # what the operator still has to settle
+    assert "# ДОГАДКА столбец J «Средний балл» → mean_score" in draft.text
+    assert "# ПРОБНОЕ ЧТЕНИЕ: строк 21, школ 3, муниципалитетов 2" in draft.text
