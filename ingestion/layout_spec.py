@@ -87,6 +87,8 @@ class ColumnSpec:
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # type choice: code → words naming it, first match wins
     otherwise: str | None = None  # type choice: the code of a non-blank text no choice names (None: an error)
     domain: tuple[float, float] | None = None  # the values a number may take (as written, before scale)
+    # a column known by its values when its heading is none of the aliases (logins «sch…» in the ВПР names)
+    values_match: re.Pattern | None = None
 
     @cached_property
     def alias_keys(self) -> tuple[str, ...]:
@@ -204,7 +206,8 @@ def _column(field_name: str, spec: dict, where: str) -> ColumnSpec:
     if isinstance(spec, list):
         spec = {"aliases": spec}
     unknown = set(spec) - {"aliases", "patterns", "type", "required", "fill_down", "resolve", "match", "scale",
-                           "value_pattern", "choices", "otherwise", "range"}
+                           "value_pattern", "choices", "otherwise", "range",
+                           "values_match"}
     if unknown:
         raise LayoutError(f"{where}: столбец «{field_name}»: неизвестные ключи {sorted(unknown)}")
     kind = spec.get("type", "text")
@@ -223,7 +226,8 @@ def _column(field_name: str, spec: dict, where: str) -> ColumnSpec:
                       bool(spec.get("required", False)), bool(spec.get("fill_down", False)),
                       bool(spec.get("resolve", True)), spec.get("match", "start"), float(spec.get("scale", 1.0)),
                       re.compile(value_pattern, re.IGNORECASE) if value_pattern else None, choices,
-                      spec.get("otherwise"), tuple(map(float, domain)) if domain is not None else None)
+                      spec.get("otherwise"), tuple(map(float, domain)) if domain is not None else None,
+                      _patterns([spec["values_match"]], where)[0] if spec.get("values_match") else None)
 
 
 def _fact(name: str, spec: dict, where: str) -> FactSpec:

@@ -207,6 +207,12 @@ def _fit(layout: Layout, columns: tuple[ColumnSpec, ...], sheet: SheetRows, star
                 taken[spec.field] = index
                 used.add(index)
                 break
+    for spec in columns:
+        if spec.field not in taken and spec.values_match is not None:
+            index = _column_by_values(sheet, start + height, names, used, spec.values_match)
+            if index is not None:
+                taken[spec.field] = index
+                used.add(index)
     metrics = []
     for index, levels in enumerate(names):
         if index in used or not levels:
@@ -222,6 +228,23 @@ def _fit(layout: Layout, columns: tuple[ColumnSpec, ...], sheet: SheetRows, star
         missing.append("показатели (" + ", ".join(_named(m) for m in layout.metrics[:4]) + ")")
     optional = len([c for c in columns if not c.required and c.field in taken])
     return HeaderFit(layout, sheet, start, height, names, taken, metrics, missing, optional, signature)
+
+
+_VALUE_ROWS = 60  # data rows looked at to know a column by its values
+
+
+def _column_by_values(sheet: SheetRows, first: int, names: list[tuple[str, ...]], used: set[int],
+                      pattern: re.Pattern) -> int | None:
+    """The headed column not yet taken whose values match the pattern in the most rows (at least two): a
+    column whose heading is none of the aliases, known by what it holds (logins ``sch…``)."""
+    counts: dict[int, int] = {}
+    for row in sheet.rows[first:first + _VALUE_ROWS]:
+        for index, value in enumerate(row):
+            if index not in used and index < len(names) and names[index] and isinstance(value, str) \
+                    and pattern.search(value):
+                counts[index] = counts.get(index, 0) + 1
+    best = max(counts, key=counts.get, default=None)
+    return best if best is not None and counts[best] >= 2 else None
 
 
 def _named(spec: ColumnSpec) -> str:

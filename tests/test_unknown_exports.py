@@ -311,3 +311,18 @@ def test_infer_drafts_from_the_data_sheet_with_evidence_and_reads_it_back(tmp_pa
     assert any("предмет" in problem for problem in draft.problems)  # what the operator still has to settle
     assert "# ДОГАДКА столбец J «Средний балл» → mean_score" in draft.text
     assert "# ПРОБНОЕ ЧТЕНИЕ: строк 21, школ 3, муниципалитетов 2" in draft.text
+
+
+def test_a_vpr_export_whose_school_column_has_another_heading_is_known_by_its_logins(tmp_path, municipalities):
+    from tests.test_real_layouts import write_fis_oko_vpr  # noqa: PLC0415 - the ВПР statistics built by hand there
+
+    path = write_fis_oko_vpr(tmp_path / "vpr.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook.active["A6"] = "Участник"  # none of the layout's headings for the school column
+    workbook.save(path)
+    result = read(path, municipalities)
+    assert result.layout == "fis_oko_vpr_statistics" and result.accepted, result.errors
+    assert len(result.rows) == 3 * 5  # three schools × participants and four mark shares, as under «ОО»
+    assert by_metric(result, "23001002", "Русский язык") == {"participants": 25.0, "mark_2_share": 0.16,
+                                                             "mark_3_share": 0.44, "mark_4_share": 0.28,
+                                                             "mark_5_share": 0.12}
