@@ -208,9 +208,12 @@ def test_check_exit_codes_as_documented(tmp_path, capsys):
     assert check(capsys, tmp_path, str(not_a_workbook))[0] == 2
     assert check(capsys, tmp_path, str(truncated))[0] == 2
     assert check(capsys, tmp_path, str(tmp_path / "net_takogo.xlsx"))[0] == 2
-    with pytest.raises(SystemExit) as usage:
-        main(["check-results"])  # no file named: a usage error
-    assert usage.value.code == 2
+    assert main(["--home", str(tmp_path), "check-submission", str(not_a_workbook)]) == 2
+    assert main(["--home", str(tmp_path), "check-submission", str(accepted)]) == 1  # results, not a form
+    for usage in (["check-results"], ["check-submission"], ["check-results", str(accepted), "--no-such-option"]):
+        with pytest.raises(SystemExit) as error:
+            main(usage)
+        assert error.value.code == 2
     capsys.readouterr()
 
 
