@@ -86,7 +86,6 @@ class ColumnSpec:
     value_pattern: re.Pattern | None = None  # the part of the cell to keep (its first group)
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # type choice: code → words naming it, first match wins
     otherwise: str | None = None  # type choice: the code of a non-blank text no choice names (None: an error)
-    domain: tuple[float, float] | None = None  # the values a number may take (as written, before scale)
     # a column known by its values when its heading is none of the aliases (logins «sch…» in the ВПР names)
     values_match: re.Pattern | None = None
 
@@ -206,8 +205,7 @@ def _column(field_name: str, spec: dict, where: str) -> ColumnSpec:
     if isinstance(spec, list):
         spec = {"aliases": spec}
     unknown = set(spec) - {"aliases", "patterns", "type", "required", "fill_down", "resolve", "match", "scale",
-                           "value_pattern", "choices", "otherwise", "range",
-                           "values_match"}
+                           "value_pattern", "choices", "otherwise", "values_match"}
     if unknown:
         raise LayoutError(f"{where}: столбец «{field_name}»: неизвестные ключи {sorted(unknown)}")
     kind = spec.get("type", "text")
@@ -218,16 +216,12 @@ def _column(field_name: str, spec: dict, where: str) -> ColumnSpec:
     if kind == "choice" and not spec.get("choices"):
         raise LayoutError(f"{where}: столбец «{field_name}»: для типа choice нужны choices (код → слова)")
     value_pattern = spec.get("value_pattern")
-    domain = spec.get("range", _defaults()["ranges"].get(kind))
-    if domain is not None and (len(domain) != 2 or domain[0] > domain[1]):
-        raise LayoutError(f"{where}: столбец «{field_name}»: range — два числа [от, до]")
     choices = tuple((code, tuple(words)) for code, words in (spec.get("choices") or {}).items())
     return ColumnSpec(field_name, tuple(spec.get("aliases") or ()), _patterns(spec.get("patterns"), where), kind,
                       bool(spec.get("required", False)), bool(spec.get("fill_down", False)),
                       bool(spec.get("resolve", True)), spec.get("match", "start"), float(spec.get("scale", 1.0)),
                       re.compile(value_pattern, re.IGNORECASE) if value_pattern else None, choices,
-                      spec.get("otherwise"), tuple(map(float, domain)) if domain is not None else None,
-                      _patterns([spec["values_match"]], where)[0] if spec.get("values_match") else None)
+                      spec.get("otherwise"), _patterns([spec["values_match"]], where)[0] if spec.get("values_match") else None)
 
 
 def _fact(name: str, spec: dict, where: str) -> FactSpec:

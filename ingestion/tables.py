@@ -418,9 +418,6 @@ def parse_cell(layout: Layout, spec: ColumnSpec, raw: object, address: str) -> t
                 return Cell(raw, None, address), "количество должно быть целым числом"
             if number < 0:
                 return Cell(raw, None, address), "количество не может быть отрицательным"
-        if spec.domain is not None and not spec.domain[0] <= number <= spec.domain[1]:
-            low, high = spec.domain
-            return Cell(raw, None, address), f"значение вне допустимого диапазона {low:g}–{high:g}"
         return Cell(raw, number * spec.scale, address), None
     except ValueError:
         expected = {"count": "целое число", "percent": "число (процент)"}.get(kind, "число")

@@ -111,12 +111,15 @@ def test_a_total_that_disagrees_with_its_schools_names_both_numbers_and_the_cell
     assert "24" in error.rule and "25" in error.rule and not result.accepted
 
 
-def test_a_value_outside_its_domain_names_the_cell(tmp_path, municipalities):
+def test_a_value_outside_its_domain_names_the_cell(tmp_path):
+    from shnor.checker import check_file  # noqa: PLC0415 - the reader and the GX suite together, as the pipeline
+
     rows = [list(r) for r in SCHOOL_ROWS]
     rows[0][4] = 164.5  # a mean above 100
-    result = read(write_ege_with_units(tmp_path / "ege.xlsx", rows), municipalities)
-    assert [(e.cell, e.indicator) for e in result.errors if "диапазона" in e.rule] == [("E5", "mean_score")]
-    assert not result.accepted
+    verdict = check_file(write_ege_with_units(tmp_path / "ege.xlsx", rows), home=None)
+    assert not verdict.accepted
+    assert [(e["sheet"], e["cell"], e["value"]) for e in verdict.errors if "средний балл" in e["rule"]] == [
+        ("2024", "E5", "164.5")]
 
 
 # --- an ОГЭ workbook with a sheet per subject: two layouts fit within the margin ---------------------
