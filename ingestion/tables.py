@@ -221,6 +221,8 @@ def _fit(layout: Layout, columns: tuple[ColumnSpec, ...], sheet: SheetRows, star
         if spec is not None:
             block = strip_units(levels[-2]) if layout.block_fact and len(levels) > 1 else None
             metrics.append((index, spec, block))
+    if not layout.block_fact:
+        metrics = _implicit_blocks(metrics, names)
     missing = [_named(c) for c in columns if c.required and c.field not in taken]
     found_metrics = {m.field for _, m, _ in metrics}
     missing += [_named(m) for m in layout.metrics if m.required and m.field not in found_metrics]
@@ -228,6 +230,21 @@ def _fit(layout: Layout, columns: tuple[ColumnSpec, ...], sheet: SheetRows, star
         missing.append("показатели (" + ", ".join(_named(m) for m in layout.metrics[:4]) + ")")
     optional = len([c for c in columns if not c.required and c.field in taken])
     return HeaderFit(layout, sheet, start, height, names, taken, metrics, missing, optional, signature)
+
+
+def _implicit_blocks(metrics: list[tuple[int, ColumnSpec, str | None]],
+                     names: list[tuple[str, ...]]) -> list[tuple[int, ColumnSpec, str | None]]:
+    """A measure repeated under different upper titles (participants under «Русский язык» and under
+    «Математика») is a block per subject, whether or not the layout says so: each value takes its block's
+    title, so two subjects never fall into one."""
+    uppers: dict[str, set[str]] = {}
+    for index, spec, _ in metrics:
+        if len(names[index]) > 1:
+            uppers.setdefault(spec.field, set()).add(names[index][-2])
+    if not any(len(titles) > 1 for titles in uppers.values()):
+        return metrics
+    return [(index, spec, strip_units(names[index][-2]) if len(names[index]) > 1 else None)
+            for index, spec, _ in metrics]
 
 
 _VALUE_ROWS = 60  # data rows looked at to know a column by its values
@@ -344,6 +361,10 @@ def row_facts(layout: Layout, facts: dict[str, object], row: TableRow, block: st
                 resolved[fact.name] = row.fields[fact.name].value
                 sources[fact.name] = f"{_SOURCE_RU['column']} ({row.fields[fact.name].address})"
                 break
+    implicit = "subject" if not layout.block_fact else None  # a block the engine found (``_implicit_blocks``)
+    if block and implicit and resolved.get(implicit) is None and any(f.name == implicit for f in layout.facts):
+        resolved[implicit] = block
+        sources[implicit] = f"{_SOURCE_RU['block']} «{block}»"
     for fact in layout.facts:
         if resolved.get(fact.name) is None and fact.by is not None:
             other, mapping = fact.by

@@ -332,3 +332,32 @@ def test_a_vpr_export_whose_school_column_has_another_heading_is_known_by_its_lo
     assert by_metric(result, "23001002", "Русский язык") == {"participants": 25.0, "mark_2_share": 0.16,
                                                              "mark_3_share": 0.44, "mark_4_share": 0.28,
                                                              "mark_5_share": 0.12}
+
+
+def test_subjects_in_a_merged_row_above_the_header_are_blocks_for_any_layout(tmp_path, municipalities):
+    """A ВПР statistics sheet with two subjects side by side, each title merged over its own «Кол-во уч.» and
+    marks: the ВПР layout names no block, the engine sees the repeated measures under different titles."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Всероссийские проверочные работы 2024 (5 класс)"])
+    sheet.append(["Статистика по отметкам"])
+    sheet.append(["ОО", "Русский язык", None, None, None, None, "Математика"])
+    sheet.append([None, "Кол-во уч.", 2, 3, 4, 5, "Кол-во уч.", 2, 3, 4, 5])
+    sheet.merge_cells("A3:A4")
+    sheet.merge_cells("B3:F3")
+    sheet.merge_cells("G3:K3")
+    for row in [["Абинский муниципальный район", 70, 12.9, 41.4, 31.4, 14.3, 69, 10.1, 40.6, 33.3, 16.0],
+                ["sch233001 МБОУ СОШ № 1", 45, 11.1, 40, 33.3, 15.6, 44, 9.1, 40.9, 34.1, 15.9],
+                ["sch233002 МБОУ ООШ № 2", 25, 16, 44, 28, 12, 25, 12, 40, 32, 16],
+                ["Славянский муниципальный район", 30, 6.7, 33.3, 40, 20, 30, 10, 30, 40, 20],
+                ["sch233045 МБОУ СОШ № 5", 30, 6.7, 33.3, 40, 20, 30, 10, 30, 40, 20]]:
+        sheet.append(row)
+    path = tmp_path / "vpr_5.xlsx"
+    workbook.save(path)
+    result = read(path, municipalities)
+    assert result.layout == "fis_oko_vpr_statistics" and result.accepted, result.errors
+    assert len(result.rows) == 3 * 2 * 5  # three schools × two subjects × participants and four shares
+    assert set(result.rows["subject"]) == {"Русский язык", "Математика"} and set(result.rows["grade"]) == {5}
+    assert by_metric(result, "23001002", "Математика") == {"participants": 25.0, "mark_2_share": 0.12,
+                                                           "mark_3_share": 0.4, "mark_4_share": 0.32,
+                                                           "mark_5_share": 0.16}
