@@ -361,3 +361,22 @@ def test_subjects_in_a_merged_row_above_the_header_are_blocks_for_any_layout(tmp
     assert by_metric(result, "23001002", "Математика") == {"participants": 25.0, "mark_2_share": 0.12,
                                                            "mark_3_share": 0.4, "mark_4_share": 0.32,
                                                            "mark_5_share": 0.16}
+
+
+def test_what_was_not_read_is_kept_in_the_files_data_quality_record(tmp_path):
+    from shnor import ingest  # noqa: PLC0415 - the pipeline's intake, for this test only
+    from shnor_core import warehouse  # noqa: PLC0415 - reading the audit table back
+    from shnor_core.settings import DataHome  # noqa: PLC0415 - a data home of this test's own
+    from shnor_core.sources import ASSESSMENT, landing_folder  # noqa: PLC0415 - where results land
+
+    home = DataHome(tmp_path / "home")
+    folder = landing_folder(home, ASSESSMENT)
+    folder.mkdir(parents=True)
+    write_ege_with_units(folder / "ege_2024.xlsx")
+    ingest.ingest_school_data(home)
+    notes = warehouse.query(home.warehouse, "select sheet, indicator, rule from audit.file_errors "
+                                            "where stage = 'not_read' order by sheet, indicator")
+    assert ("Заявления", "лист") in set(zip(notes["sheet"], notes["indicator"]))
+    assert any("«100 баллов»" in rule for rule in notes["rule"])
+    status = warehouse.query(home.warehouse, "select status from raw.files").iloc[0]["status"]
+    assert status == "read"  # left unread is said, never a refusal by itself
