@@ -207,12 +207,6 @@ def _fit(layout: Layout, columns: tuple[ColumnSpec, ...], sheet: SheetRows, star
                 taken[spec.field] = index
                 used.add(index)
                 break
-    for spec in columns:
-        if spec.field not in taken and spec.values_match is not None:
-            index = _column_by_values(sheet, start + height, names, used, spec.values_match)
-            if index is not None:
-                taken[spec.field] = index
-                used.add(index)
     metrics = []
     for index, levels in enumerate(names):
         if index in used or not levels:
@@ -223,6 +217,14 @@ def _fit(layout: Layout, columns: tuple[ColumnSpec, ...], sheet: SheetRows, star
             metrics.append((index, spec, block))
     if not layout.block_fact:
         metrics = _implicit_blocks(metrics, names)
+    by_values = [c for c in columns if c.values_match is not None and c.field not in taken]
+    complete = all(c.field in taken for c in columns if c.required and c.values_match is None) and (
+        not layout.metrics or metrics)
+    for spec in by_values if complete else ():  # looked at only where nothing else is missing: values cost rows
+        index = _column_by_values(sheet, start + height, names, used | {c for c, _, _ in metrics}, spec.values_match)
+        if index is not None:
+            taken[spec.field] = index
+            used.add(index)
     missing = [_named(c) for c in columns if c.required and c.field not in taken]
     found_metrics = {m.field for _, m, _ in metrics}
     missing += [_named(m) for m in layout.metrics if m.required and m.field not in found_metrics]

@@ -111,7 +111,7 @@ def cmd_check_submission(args) -> int:
     read, indicators = verdict.read, verdict.indicators
     status, code = _outcome(verdict)
     report = {
-        "file": str(args.path), "status": status,
+        "file": str(args.path), "status": status, "exit_code": code,
         "municipality": read.municipality.name if read.municipality else None,
         "school_code": read.school_code,
         "layout": read.layout, "sheet": read.details.get("sheet"),
