@@ -159,7 +159,8 @@ def cmd_check_results(args) -> int:
         if report["detection"]:
             print(f"Макет: {report['detection']}")
         for line in dict.fromkeys(read.evidence):
-            print(f"  ОСНОВАНИЕ {line}")
+            if line not in {e["rule"] for e in report["errors"]}:  # an ambiguous file's refusal says it already
+                print(f"  ОСНОВАНИЕ {line}")
         print(f"Реестр школ: {verdict.registry}")
         for row in rows[:10]:
             print("  " + "; ".join(f"{k}={v}" for k, v in row.items() if v is not None and not k.startswith("source_")))
