@@ -27,12 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingestion import school_names
-from ingestion.school_names import SchoolMatcher
 from shnor.ingest import school_matcher
 from shnor_core import warehouse
-from shnor_core.names import match_municipality, municipality_core
+from shnor_core.names import match_municipality
 from shnor_core.reference import Municipality, load_municipalities
+from shnor_core.school_names import SchoolMatcher, normalized_school_name
 from shnor_core.settings import DataHome
 from shnor_core.text import normalize_text
 
@@ -43,19 +42,8 @@ DECISIONS = ("confirm", "map", "reject", "not_ours")
 CROSSWALK_COLUMNS = ("name_kind", "municipality_oktmo", "written_name", "decision", "target_code", "decided_by",
                      "decided_at", "note")
 UNREGISTERED_PREFIX = "u-"
-# Bodies of a region's government, not of a municipality: their schools belong to the region.
-_REGIONAL_BODY = re.compile(r"\b(министерств\w*|департамент\w*)\b")
 # A matcher's own word for "several registry schools fit": the name waits for a person.
 _AMBIGUOUS = "несколько школ подходят"
-
-
-def _fallback_normalized_school_name(name: str) -> str:
-    """Stand-in until ``ingestion.school_names.normalized_school_name`` (branch ``names``) is merged, which then
-    replaces it: the written name lower-cased, ё→е, quotes, «№», dots, commas and brackets dropped, spaces folded."""
-    return " ".join(re.sub(r"[\"'«»“”„№.,()]", " ", normalize_text(name)).split())
-
-
-normalized_school_name = getattr(school_names, "normalized_school_name", _fallback_normalized_school_name)
 
 
 def crosswalk_path(home: DataHome) -> Path:
@@ -134,16 +122,12 @@ class MunicipalityIdentity:
     decided_by: str = ""
 
 
-def _same_core(municipality: Municipality, reference: list[Municipality]) -> list[Municipality]:
-    core = municipality_core(municipality.name)
-    return [m for m in reference if municipality_core(m.name) == core]
-
-
 def resolve_municipality(written: str, reference: list[Municipality], crosswalk: dict,
                          region_oktmo: str | None) -> MunicipalityIdentity:
-    """A written municipality (or the body that stands for it): a decision first, then the matcher; a name two
-    municipalities share once «город»/«район» are dropped (a city and a district of the same name) waits for a
-    person, never goes to one of them silently; a regional body's name is the region (``region_oktmo``)."""
+    """A written municipality (or the body that stands for it): a decision first, then the name matcher
+    (``shnor_core.names.match_municipality``), the one rule that also tells a city from a district of one stem — a
+    name that could be either waits for a person with both candidates; a regional body's name is the region
+    (``region_oktmo``)."""
     by_oktmo = {m.oktmo: m for m in reference}
     decision = crosswalk.get(("municipality", "", name_key(written)))
     if decision and decision.decision == "not_ours":
@@ -159,22 +143,14 @@ def resolve_municipality(written: str, reference: list[Municipality], crosswalk:
     rejected = decision.target_code if decision and decision.decision == "reject" else None
     match = match_municipality(written, reference)
     if match.municipality is not None and match.municipality.oktmo != rejected:
-        siblings = _same_core(match.municipality, reference)
-        if len(siblings) > 1:
-            return MunicipalityIdentity(written, "review", score=match.score,
-                                        evidence="название подходит к нескольким МО (город и район одного имени)",
-                                        candidates=[f"{m.oktmo} {m.name}" for m in siblings])
         return MunicipalityIdentity(written, "resolved", match.municipality.oktmo, match.municipality.name, match.score,
-                                    "совпало название" if match.score == 1.0 else f"сходство названий {match.score:.2f}")
-    if _REGIONAL_BODY.search(normalize_text(written)) and region_oktmo:
+                                    match.evidence)
+    if match.regional_body and region_oktmo:
         return MunicipalityIdentity(written, "regional", region_oktmo, "", None, "орган власти региона: школы региона")
-    evidence = "отклонено человеком" if rejected else "МО не распознано"
+    evidence = "отклонено человеком" if rejected else match.evidence or "МО не распознано"
+    by_name = {m.name: m.oktmo for m in reference}
     return MunicipalityIdentity(written, "review", score=match.score, evidence=evidence,
-                                candidates=[f"{by_core_oktmo(c, reference)} {c}" for c in match.candidates])
-
-
-def by_core_oktmo(core: str, reference: list[Municipality]) -> str:
-    return next((m.oktmo for m in reference if municipality_core(m.name) == core), "")
+                                candidates=[f"{by_name.get(name, '')} {name}".strip() for name in match.candidates])
 
 
 @dataclass
