@@ -9,15 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+import pandas as pd
+
 from ingestion.detect import ReadContext, read_source
 from ingestion.school_names import SchoolMatcher, SchoolRef
 from shnor.form_scoring import indicator_scores
+from shnor.identity import load_crosswalk, resolve_written, written_names
 from shnor.ingest import school_matcher
 from shnor.validation import ValidationOutcome, validate_frame
 from shnor_core.reference import get_monitoring, load_form, load_municipalities
 from shnor_core.settings import DataHome, pseudonym_key
 from shnor_core.source_read import SourceRead
-from shnor_core.sources import SCHOOL_REGISTRY, SOURCE_KINDS, SUBMISSION
+from shnor_core.sources import ASSESSMENT, SCHOOL_REGISTRY, SOURCE_KINDS, SUBMISSION
 from shnor_core.warehouse import WarehouseBusy
 
 
@@ -28,6 +32,7 @@ class Verdict:
     errors: list[dict] = field(default_factory=list)  # reading errors, then validation errors, each with its cell
     indicators: list[dict] = field(default_factory=list)  # a municipal form's scores: section, number, code, score, max
     registry: str = ""  # which school registry names were matched against
+    identity: pd.DataFrame | None = None  # results: each written school as the warehouse would resolve it
 
     @property
     def accepted(self) -> bool:
@@ -74,5 +79,38 @@ def check_file(path: Path, kind: str | None = None, monitoring_id: str | None = 
         verdict.errors += verdict.validation.cell_errors
     if kind == SUBMISSION.name:
         verdict.indicators = indicator_scores(read.rows, context.form)
+    if read.kind == ASSESSMENT.name and not read.rows.empty:
+        verdict.identity = file_identity(read.rows, matcher, home)
     return verdict
+
+
+def file_identity(rows: pd.DataFrame, matcher: SchoolMatcher, home: DataHome | None) -> pd.DataFrame:
+    """A results file's written names resolved by the warehouse's own step (``shnor.identity.resolve_written``)
+    with the same reference, registry and crosswalk, so the check says what the next build will do."""
+    with duckdb.connect() as con:
+        con.register("file_rows", rows)
+        written = written_names(con, "file_rows")
+    crosswalk = load_crosswalk(home) if home is not None else {}
+    return resolve_written(written, load_municipalities(), crosswalk, matcher)[1]
+
+
+def identity_by_municipality(schools: pd.DataFrame) -> pd.DataFrame:
+    """Per municipality of a checked file: issuing bodies, schools, participants, and schools and participants
+    matched to the registry, unregistered and waiting in review (a school of an undetermined municipality is
+    counted under its body as written)."""
+    names = {m.oktmo: f"{m.oktmo} {m.name}" for m in load_municipalities()}
+    label = schools["municipality_oktmo"].map(lambda oktmo: names.get(oktmo, f"{oktmo} регион (орган власти региона)")
+                                               if isinstance(oktmo, str) else None)
+    frame = schools.assign(
+        municipality=label.fillna("не определено: " + schools["municipality_name_raw"]),
+        matched=schools["status"] == "registered", unregistered=schools["status"] == "unregistered",
+        review=schools["status"] == "review")
+    for status in ("matched", "unregistered", "review"):
+        frame[f"{status}_participants"] = frame["participants"].where(frame[status], 0.0)
+    return frame.groupby("municipality").agg(
+        bodies=("municipality_name_raw", "nunique"), schools=("school_name_raw", "nunique"),
+        participants=("participants", "sum"), matched=("matched", "sum"), unregistered=("unregistered", "sum"),
+        review=("review", "sum"), matched_participants=("matched_participants", "sum"),
+        unregistered_participants=("unregistered_participants", "sum"),
+        review_participants=("review_participants", "sum")).reset_index()
 

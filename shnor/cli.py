@@ -42,7 +42,7 @@ from reports.templates import templates_folder
 from sample_region.generator import generate_sample_region
 from shnor import cli_russian
 from shnor.airflow_local import DEFAULT_PORT, run_cycle, serve_airflow
-from shnor.checker import check_file
+from shnor.checker import check_file, identity_by_municipality
 from shnor.cycle import build_reports, issue_templates
 from shnor.dbt_runner import dbt_build
 from shnor.docs_site import build_docs
@@ -153,7 +153,7 @@ def cmd_check_results(args) -> int:
               "detection": read.details.get("detection"), "evidence": read.evidence, "rows_total": len(read.rows),
               "rows_truncated": len(read.rows) > JSON_ROWS, "summary": read_summary(read),
               "registry": verdict.registry, "held_for_review": read.held_reason, "years": read.years, "rows": rows,
-              "unmatched": read.unmatched, "notes": read.notes,
+              "unmatched": read.unmatched, "notes": read.notes, "municipalities": _identity_json(verdict.identity),
               "not_read": [{k: e[k] for k in ("sheet", "cell", "indicator", "rule")} for e in read.not_read_as_dicts()],
               "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors]}
     if args.json:
@@ -178,10 +178,33 @@ def cmd_check_results(args) -> int:
         for item in report["not_read"]:
             where = f"лист «{item['sheet']}»" + (f", {item['cell']}" if item["cell"] else "")
             print(f"  НЕ ПРОЧИТАНО {where} [{item['indicator']}]: {item['rule']}")
+        print("\n".join(_identity_lines(report["municipalities"])))
         print("\n".join(_error_lines(report["errors"])))
-        print({"accepted": "Файл принят", "unreadable": "Файл не прочитан",
+        waiting = sum(item["review"] for item in report["municipalities"])
+        accepted = "Файл принят" + (f"; ждут решения после загрузки (shnor review): школ — {waiting}, участников — "
+                                    f"{sum(item['review_participants'] for item in report['municipalities']):g}"
+                                    if waiting else "")
+        print({"accepted": accepted, "unreadable": "Файл не прочитан",
                "held_for_review": f"Файл отложен для проверки человеком: {read.held_reason}"}.get(status, "Файл отклонён"))
     return code
+
+
+def _identity_json(identity) -> list[dict]:
+    return [] if identity is None else json.loads(identity_by_municipality(identity).to_json(orient="records",
+                                                                                            force_ascii=False))
+
+
+def _identity_lines(municipalities: list[dict]) -> list[str]:
+    """Per municipality, what the next build will do with the file's names (the warehouse's own resolution)."""
+    if not municipalities:
+        return []
+    lines = ["По МО (как сопоставит сборка хранилища; участники — сумма по предметам):"]
+    for item in municipalities:
+        lines.append(f"  {item['municipality']}: органов {item['bodies']}, школ {item['schools']}, участников "
+                     f"{item['participants']:g}; в реестре {item['matched']} ({item['matched_participants']:g}), "
+                     f"без реестра {item['unregistered']} ({item['unregistered_participants']:g}), ждут решения "
+                     f"{item['review']} ({item['review_participants']:g})")
+    return lines
 
 
 def cmd_layouts_list(args) -> int:

@@ -244,56 +244,70 @@ def _region_of_files(written: pd.DataFrame, municipalities: dict[str, Municipali
     return {sha: f"{next(iter(found))}000000" for sha, found in prefixes.items() if len(found) == 1}
 
 
+def written_names(con, table: str = "raw.assessment_results") -> pd.DataFrame:
+    """The distinct written names of a results table with what is at stake for each (``_WRITTEN_RESULTS``): the
+    warehouse's raw table, or a file's rows registered on a connection by the checker."""
+    return con.execute(_WRITTEN_RESULTS.replace("raw.assessment_results", table)).fetchdf()
+
+
+def resolve_written(written: pd.DataFrame, reference: list[Municipality], crosswalk: dict,
+                    matcher: SchoolMatcher) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The identity of every written name: (municipality names, school names) as the identity tables hold them.
+    The one resolution: the build step writes its result, ``check-results`` shows it for a file."""
+    first_pass = {name: resolve_municipality(name, reference, crosswalk, None)
+                  for name in written["municipality_name_raw"].unique() if name}
+    regions = _region_of_files(written, first_pass)
+    municipalities: dict[tuple[str, str], MunicipalityIdentity] = {}
+    school_rows = []
+    for row in written.itertuples():
+        region = next((regions[sha] for sha in row.files if sha in regions), None)
+        municipality = None
+        if row.municipality_name_raw:
+            key = (row.municipality_name_raw, region or "")
+            if key not in municipalities:
+                municipalities[key] = resolve_municipality(row.municipality_name_raw, reference, crosswalk, region)
+            municipality = municipalities[key]
+        school = resolve_school(row.school_name_raw, row.school_code_read, municipality,
+                                row.municipality_oktmo_read, matcher, crosswalk)
+        school_rows.append({
+            "name_id": name_id("school", school.municipality_oktmo, row.school_name_raw),
+            "municipality_name_raw": row.municipality_name_raw, "municipality_oktmo_read": row.municipality_oktmo_read,
+            "school_name_raw": row.school_name_raw, "school_code_read": row.school_code_read,
+            "municipality_status": municipality.status if municipality else "read",
+            "municipality_oktmo": school.municipality_oktmo or None, "status": school.status,
+            "school_key": school.school_key or None, "is_registered": school.status == "registered",
+            "school_name": school.school_name or None, "score": school.score, "evidence": school.evidence,
+            "candidates": "; ".join(school.candidates), "needs_review": school.needs_review,
+            "decided_by": school.decided_by or None, "source_rows": int(row.source_rows),
+            "participants": float(row.participants), "windows": row.windows})
+    schools = pd.DataFrame(school_rows, columns=_SCHOOL_COLUMNS)
+    stakes = schools.groupby("municipality_name_raw")[["source_rows", "participants"]].sum() if len(schools) else None
+    municipality_rows = [{
+        "name_id": name_id("municipality", "", written_name), "municipality_name_raw": written_name,
+        "status": m.status, "municipality_oktmo": m.oktmo or None, "municipality_name": m.name or None,
+        "score": m.score, "evidence": m.evidence, "candidates": "; ".join(m.candidates),
+        "needs_review": m.status == "review", "decided_by": m.decided_by or None,
+        "source_rows": int(stakes.loc[written_name, "source_rows"]) if stakes is not None else 0,
+        "participants": float(stakes.loc[written_name, "participants"]) if stakes is not None else 0.0,
+    } for (written_name, _), m in municipalities.items()]
+    municipality_frame = pd.DataFrame(municipality_rows, columns=_MUNICIPALITY_COLUMNS).drop_duplicates(
+        "municipality_name_raw")
+    return municipality_frame.astype(_MUNICIPALITY_TYPES), schools.astype(_SCHOOL_TYPES)
+
+
 def resolve_identity(home: DataHome) -> dict:
     """Replace the identity tables from the raw names, the reference, the latest registry and the crosswalk."""
     reference, crosswalk, matcher = load_municipalities(), load_crosswalk(home), school_matcher(home)
     with warehouse.connect(home.warehouse) as con:
         exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
                              "and table_name = 'assessment_results'").fetchall()[0][0]
-        written = con.execute(_WRITTEN_RESULTS).fetchdf() if exists else pd.DataFrame(
+        written = written_names(con) if exists else pd.DataFrame(
             columns=["municipality_name_raw", "municipality_oktmo_read", "school_name_raw", "school_code_read",
                      "source_rows", "participants", "windows", "files"])
-        first_pass = {name: resolve_municipality(name, reference, crosswalk, None)
-                      for name in written["municipality_name_raw"].unique() if name}
-        regions = _region_of_files(written, first_pass)
-        municipalities: dict[tuple[str, str], MunicipalityIdentity] = {}
-        school_rows = []
-        for row in written.itertuples():
-            region = next((regions[sha] for sha in row.files if sha in regions), None)
-            municipality = None
-            if row.municipality_name_raw:
-                key = (row.municipality_name_raw, region or "")
-                if key not in municipalities:
-                    municipalities[key] = resolve_municipality(row.municipality_name_raw, reference, crosswalk, region)
-                municipality = municipalities[key]
-            school = resolve_school(row.school_name_raw, row.school_code_read, municipality,
-                                    row.municipality_oktmo_read, matcher, crosswalk)
-            school_rows.append({
-                "name_id": name_id("school", school.municipality_oktmo, row.school_name_raw),
-                "municipality_name_raw": row.municipality_name_raw, "municipality_oktmo_read": row.municipality_oktmo_read,
-                "school_name_raw": row.school_name_raw, "school_code_read": row.school_code_read,
-                "municipality_status": municipality.status if municipality else "read",
-                "municipality_oktmo": school.municipality_oktmo or None, "status": school.status,
-                "school_key": school.school_key or None, "is_registered": school.status == "registered",
-                "school_name": school.school_name or None, "score": school.score, "evidence": school.evidence,
-                "candidates": "; ".join(school.candidates), "needs_review": school.needs_review,
-                "decided_by": school.decided_by or None, "source_rows": int(row.source_rows),
-                "participants": float(row.participants), "windows": row.windows})
-        schools = pd.DataFrame(school_rows, columns=_SCHOOL_COLUMNS)
-        stakes = schools.groupby("municipality_name_raw")[["source_rows", "participants"]].sum() if len(schools) else None
-        municipality_rows = [{
-            "name_id": name_id("municipality", "", written_name), "municipality_name_raw": written_name,
-            "status": m.status, "municipality_oktmo": m.oktmo or None, "municipality_name": m.name or None,
-            "score": m.score, "evidence": m.evidence, "candidates": "; ".join(m.candidates),
-            "needs_review": m.status == "review", "decided_by": m.decided_by or None,
-            "source_rows": int(stakes.loc[written_name, "source_rows"]) if stakes is not None else 0,
-            "participants": float(stakes.loc[written_name, "participants"]) if stakes is not None else 0.0,
-        } for (written_name, _), m in municipalities.items()]
-        municipality_frame = pd.DataFrame(municipality_rows, columns=_MUNICIPALITY_COLUMNS).drop_duplicates(
-            "municipality_name_raw")
+        municipality_frame, schools = resolve_written(written, reference, crosswalk, matcher)
         con.execute(f"create schema if not exists {SCHEMA}")
-        warehouse.replace_table(con, MUNICIPALITY_NAMES, municipality_frame.astype(_MUNICIPALITY_TYPES))
-        warehouse.replace_table(con, SCHOOL_NAMES, schools.astype(_SCHOOL_TYPES))
+        warehouse.replace_table(con, MUNICIPALITY_NAMES, municipality_frame)
+        warehouse.replace_table(con, SCHOOL_NAMES, schools)
     counts = schools.groupby("status")["source_rows"].sum().to_dict() if len(schools) else {}
     return {"school_names": len(schools), "municipality_names": len(municipality_frame),
             "rows_by_status": {status: int(n) for status, n in counts.items()}}
