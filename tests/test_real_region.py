@@ -24,7 +24,7 @@ from tests.test_identity import run_stages
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "real" / "zabaikalsky"
 WORKBOOK = FIXTURES / "ege_zabaikalsky_2022_2024.xlsx"
 REGION = "76000000"
-# Every issuing body of sheets 2023 and 2022 → its municipality, by hand from the ОКТМО rows (the region for the
+# Every issuing body of sheets 2023 and 2022 (41 written forms of 36 bodies a year) → its municipality, by hand from the ОКТМО rows (the region for the
 # ministry). Акшинский and Александрово-Заводский are districts in 2022's wording and okrugs in 2023's.
 BODIES = {
     'Комитет образования администрации городского округа "Город Чита"': "76701000",
@@ -69,6 +69,10 @@ BODIES = {
     "Отдел образования и молодежной политики комитета по социальной политике администрации муниципального района "
     '"Дульдургинский район"': "76611000",
     "Министерство образования и науки Забайкальского края": REGION,
+    # sheet 2022 writes three bodies with a lower-case name
+    'Комитет образования администрации городского округа "Город чита"': "76701000",
+    'Комитет образования муниципального района "хилокский район"': "76647000",
+    'Управление образования администрации муниципального района "нерчинский район"': "76628000",
 }
 
 
