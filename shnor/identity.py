@@ -23,6 +23,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
@@ -280,6 +281,7 @@ def resolve_written(written: pd.DataFrame, reference: list[Municipality], crossw
             "candidates": "; ".join(school.candidates), "needs_review": school.needs_review,
             "decided_by": school.decided_by or None, "source_rows": int(row.source_rows),
             "participants": float(row.participants), "windows": row.windows})
+    _two_schools_one_key(school_rows, [set(files) for files in written["files"]])
     schools = pd.DataFrame(school_rows, columns=_SCHOOL_COLUMNS)
     stakes = schools.groupby("municipality_name_raw")[["source_rows", "participants"]].sum() if len(schools) else None
     municipality_rows = [{
@@ -293,6 +295,22 @@ def resolve_written(written: pd.DataFrame, reference: list[Municipality], crossw
     municipality_frame = pd.DataFrame(municipality_rows, columns=_MUNICIPALITY_COLUMNS).drop_duplicates(
         "municipality_name_raw")
     return municipality_frame.astype(_MUNICIPALITY_TYPES), schools.astype(_SCHOOL_TYPES)
+
+
+def _two_schools_one_key(school_rows: list[dict], files: list[set]) -> None:
+    """Two written names of one file that normalise to one unregistered key are two rows of one table, hence two
+    schools the normal form cannot tell apart: both wait in review (one key would merge their results silently).
+    The same key from different files is one school written differently, and stays one."""
+    by_key: dict[str, list[int]] = {}
+    for index, entry in enumerate(school_rows):
+        if entry["status"] == "unregistered":
+            by_key.setdefault(entry["school_key"], []).append(index)
+    for indexes in by_key.values():
+        if len(indexes) > 1 and any(files[a] & files[b] for a, b in combinations(indexes, 2)):
+            names = "; ".join(f"«{school_rows[i]['school_name_raw']}»" for i in indexes)
+            for index in indexes:
+                school_rows[index].update(status="review", school_key=None, school_name=None, needs_review=True,
+                                          evidence=f"в одном файле разные названия дают один ключ школы: {names}")
 
 
 def resolve_identity(home: DataHome) -> dict:
