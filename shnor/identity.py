@@ -226,7 +226,8 @@ _WRITTEN_RESULTS = """
            coalesce(sum(case when metric = 'participants' then value end), 0) as participants,
            string_agg(distinct procedure || ' ' || cast(year as varchar), ', ' order by procedure || ' ' || cast(year as varchar))
                as windows,
-           list(distinct source_sha256) as files
+           list(distinct source_sha256) as files,
+           list(distinct source_sha256 || '|' || coalesce(source_sheet, '')) as tables
     from raw.assessment_results
     group by all
 """
@@ -281,7 +282,7 @@ def resolve_written(written: pd.DataFrame, reference: list[Municipality], crossw
             "candidates": "; ".join(school.candidates), "needs_review": school.needs_review,
             "decided_by": school.decided_by or None, "source_rows": int(row.source_rows),
             "participants": float(row.participants), "windows": row.windows})
-    _two_schools_one_key(school_rows, [set(files) for files in written["files"]])
+    _two_schools_one_key(school_rows, [set(tables) for tables in written["tables"]])
     schools = pd.DataFrame(school_rows, columns=_SCHOOL_COLUMNS)
     stakes = schools.groupby("municipality_name_raw")[["source_rows", "participants"]].sum() if len(schools) else None
     municipality_rows = [{
@@ -297,20 +298,21 @@ def resolve_written(written: pd.DataFrame, reference: list[Municipality], crossw
     return municipality_frame.astype(_MUNICIPALITY_TYPES), schools.astype(_SCHOOL_TYPES)
 
 
-def _two_schools_one_key(school_rows: list[dict], files: list[set]) -> None:
-    """Two written names of one file that normalise to one unregistered key are two rows of one table, hence two
-    schools the normal form cannot tell apart: both wait in review (one key would merge their results silently).
-    The same key from different files is one school written differently, and stays one."""
+def _two_schools_one_key(school_rows: list[dict], tables: list[set]) -> None:
+    """Two written names of one table (a file's sheet) that normalise to one unregistered key are two rows of that
+    table, hence two schools the normal form cannot tell apart: both wait in review (one key would merge their
+    results silently). The same key from different tables (another year's sheet or file) is one school written
+    differently, and stays one."""
     by_key: dict[str, list[int]] = {}
     for index, entry in enumerate(school_rows):
         if entry["status"] == "unregistered":
             by_key.setdefault(entry["school_key"], []).append(index)
     for indexes in by_key.values():
-        if len(indexes) > 1 and any(files[a] & files[b] for a, b in combinations(indexes, 2)):
+        if len(indexes) > 1 and any(tables[a] & tables[b] for a, b in combinations(indexes, 2)):
             names = "; ".join(f"«{school_rows[i]['school_name_raw']}»" for i in indexes)
             for index in indexes:
                 school_rows[index].update(status="review", school_key=None, school_name=None, needs_review=True,
-                                          evidence=f"в одном файле разные названия дают один ключ школы: {names}")
+                                          evidence=f"на одном листе разные названия дают один ключ школы: {names}")
 
 
 def resolve_identity(home: DataHome) -> dict:
@@ -321,7 +323,7 @@ def resolve_identity(home: DataHome) -> dict:
                              "and table_name = 'assessment_results'").fetchall()[0][0]
         written = written_names(con) if exists else pd.DataFrame(
             columns=["municipality_name_raw", "municipality_oktmo_read", "school_name_raw", "school_code_read",
-                     "source_rows", "participants", "windows", "files"])
+                     "source_rows", "participants", "windows", "files", "tables"])
         municipality_frame, schools = resolve_written(written, reference, crosswalk, matcher)
         con.execute(f"create schema if not exists {SCHEMA}")
         warehouse.replace_table(con, MUNICIPALITY_NAMES, municipality_frame)

@@ -301,18 +301,19 @@ def test_municipalities_only_then_decisions_then_a_late_registry(region75):
     assert int(raw["n"][0]) == 2  # the results file was read once, the registry once
 
 
-def test_two_names_of_one_file_with_one_normal_form_wait_in_review_the_same_school_across_files_stays_one():
+def test_two_names_of_one_sheet_with_one_normal_form_wait_in_review_the_same_school_across_sheets_stays_one():
     """By hand: «МОУ СОШ с. Беклемишево» and «Средняя общеобразовательная школа села Беклемишево» normalise alike.
-    In one file they are two rows, so two schools: both wait (one key would merge 12 and 7 participants into a max).
-    In two files (two years) they are one school written two ways: one unregistered key."""
+    On one sheet they are two rows, so two schools: both wait (one key would merge 12 and 7 participants into a max).
+    On two sheets (two years of one workbook) they are one school written two ways: one unregistered key."""
     written = pd.DataFrame({
         "municipality_name_raw": [AKSHA_BODY, AKSHA_BODY], "municipality_oktmo_read": ["", ""],
         "school_name_raw": ["МОУ СОШ с. Беклемишево", "Средняя общеобразовательная школа села Беклемишево"],
         "school_code_read": ["", ""], "source_rows": [1, 1], "participants": [12.0, 7.0],
-        "windows": ["ЕГЭ 2024", "ЕГЭ 2024"], "files": [["a"], ["a"]]})
+        "windows": ["ЕГЭ 2024", "ЕГЭ 2024"], "files": [["a"], ["a"]],
+        "tables": [["a|2024"], ["a|2024"]]})
     _, one_file = resolve_written(written, REFERENCE, {}, SchoolMatcher([]))
     assert list(one_file["status"]) == ["review", "review"] and one_file["school_key"].isna().all()
-    assert one_file["evidence"][0].startswith("в одном файле разные названия дают один ключ школы")
-    _, two_files = resolve_written(written.assign(files=[["a"], ["b"]]), REFERENCE, {}, SchoolMatcher([]))
+    assert one_file["evidence"][0].startswith("на одном листе разные названия дают один ключ школы")
+    _, two_files = resolve_written(written.assign(tables=[["a|2024"], ["a|2023"]]), REFERENCE, {}, SchoolMatcher([]))
     assert list(two_files["status"]) == ["unregistered", "unregistered"]
     assert two_files["school_key"].nunique() == 1
