@@ -36,6 +36,18 @@ class LayoutError(ValueError):
 _NUMBERING = re.compile(r"^\s*\d+(\.\d+)*[.)]\s+")
 _UNITS = re.compile(r"\b(чел|человек|ед|шт)\b\.?")
 _NOT_WORD = re.compile(r"[^\w]")
+# A unit written after a comma or in brackets: «Русский язык, чел.», «Доля (%)», «Средний балл, баллов»
+_UNIT_SUFFIX = re.compile(r"\s*(,\s*|\(\s*|\bв\s+)(чел\.?|человек|%|процент\w*|балл\w*|ед\.?|шт\.?)\s*\)?\s*$",
+                          re.IGNORECASE)
+
+
+def strip_units(text: str) -> str:
+    """A header text without the unit written after a comma or in brackets, for what it names (a subject
+    in a block title): «Русский язык, чел.» → «Русский язык»."""
+    previous = None
+    while previous != text:
+        previous, text = text, _UNIT_SUFFIX.sub("", text).strip()
+    return text
 
 
 @lru_cache(maxsize=200_000)
@@ -74,6 +86,8 @@ class ColumnSpec:
     value_pattern: re.Pattern | None = None  # the part of the cell to keep (its first group)
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # type choice: code → words naming it, first match wins
     otherwise: str | None = None  # type choice: the code of a non-blank text no choice names (None: an error)
+    # a column known by its values when its heading is none of the aliases (logins «sch…» in the ВПР names)
+    values_match: re.Pattern | None = None
 
     @cached_property
     def alias_keys(self) -> tuple[str, ...]:
@@ -191,7 +205,7 @@ def _column(field_name: str, spec: dict, where: str) -> ColumnSpec:
     if isinstance(spec, list):
         spec = {"aliases": spec}
     unknown = set(spec) - {"aliases", "patterns", "type", "required", "fill_down", "resolve", "match", "scale",
-                           "value_pattern", "choices", "otherwise"}
+                           "value_pattern", "choices", "otherwise", "values_match"}
     if unknown:
         raise LayoutError(f"{where}: столбец «{field_name}»: неизвестные ключи {sorted(unknown)}")
     kind = spec.get("type", "text")
@@ -207,7 +221,7 @@ def _column(field_name: str, spec: dict, where: str) -> ColumnSpec:
                       bool(spec.get("required", False)), bool(spec.get("fill_down", False)),
                       bool(spec.get("resolve", True)), spec.get("match", "start"), float(spec.get("scale", 1.0)),
                       re.compile(value_pattern, re.IGNORECASE) if value_pattern else None, choices,
-                      spec.get("otherwise"))
+                      spec.get("otherwise"), _patterns([spec["values_match"]], where)[0] if spec.get("values_match") else None)
 
 
 def _fact(name: str, spec: dict, where: str) -> FactSpec:
@@ -228,6 +242,7 @@ def _fact(name: str, spec: dict, where: str) -> FactSpec:
                     bool(spec.get("last", False)), bool(spec.get("capitalize", False)))
 
 
+@cache
 def _defaults() -> dict:
     return yaml.safe_load((LAYOUTS_DIR / "_defaults.yaml").read_text(encoding="utf-8"))
 
@@ -303,6 +318,17 @@ def parse_layout(path: Path, data: dict | None = None) -> Layout:
         roles=tuple((code, tuple(words)) for code, words in (data.get("roles") or {}).items()),
         settings=data.get("settings") or {},
     )
+
+
+def detection_margin() -> float:
+    """Two layouts whose scores differ by less than this fit a file equally well: evidence outside the
+    columns decides, or the file is refused as ambiguous (``_defaults.yaml``, ``detection.margin``)."""
+    return float(_defaults()["detection"]["margin"])
+
+
+def applications_pattern() -> re.Pattern:
+    """A sheet of applications (who will sit an exam), not of results: never read as results."""
+    return re.compile(_defaults()["sheets"]["applications"], re.IGNORECASE)
 
 
 @cache

@@ -93,43 +93,97 @@ def _is_unit_name(value: object) -> bool:
     return bool(re.search(r"[A-Za-zА-Яа-яЁё]", text)) or bool(re.fullmatch(r"№\s*\d{1,4}", text))
 
 
+def _header_at(rows: list[tuple], index: int) -> _Layout | None:
+    """The form's header in row ``index``, if it is one: recognised by enough known columns — a "Баллы"
+    column with the "Количественные показатели" column, or with both the number ("№ п/п") and the name
+    ("Наименование…") columns (a form, or a school's block of it, with one value column for every indicator)."""
+    row = rows[index]
+    folded = [fold(cell) for cell in row]
+    count = next((i for i, text in enumerate(folded) if text.startswith("количеств")), None)
+    points = [i for i, text in enumerate(folded) if i != count and (
+        text.startswith("балл") or "(балл" in normalize_text(row[i]))]  # "Баллы…", "МБОУ СОШ №5 (баллы)"
+    numbered = next((i for i, text in enumerate(folded) if text.startswith("пп") or "№" in str(row[i] or "")), None)
+    named = next((i for i, text in enumerate(folded) if text.startswith("наименован")), None)
+    if not points or (count is None and (numbered is None or named is None)):
+        return None
+    number = numbered or 0
+    label = named if named is not None else number + 1
+    above = rows[index - 1] if index > 0 else ()
+    below = rows[index + 1] if index + 1 < len(rows) else ()
+    start = min(points)
+    end = count if count is not None and count > start else max(len(row), len(below))
+    count = points[0] if count is None else count  # one value column: counts are typed in it too
+    typed_below = [(c, below[c]) for c in range(start, min(end, len(below))) if not is_blank(below[c])]
+    if len(points) == 1 and typed_below and all(_is_unit_name(v) for _, v in typed_below):
+        units = [(c, _unit_label(v)) for c, v in typed_below]  # a row of unit names under one "Баллы"
+        return _Layout(index, number, label, count, units, index + 2)
+    units = []
+    for column in points:
+        unit = _unit_label(row[column])
+        if not unit and len(points) > 1 and column < len(above) and _is_unit_name(above[column]):
+            unit = _unit_label(above[column])  # the unit written above "баллы"
+        units.append((column, unit))
+    if len(units) == 1 and not units[0][1]:
+        units = [(units[0][0], WHOLE_MUNICIPALITY)]
+    else:
+        units = [(column, unit or f"единица {n}") for n, (column, unit) in enumerate(units, start=1)]
+    return _Layout(index, number, label, count, units, index + 1)
+
+
 def find_form_table(rows: list[tuple]) -> _Layout | None:
     """Where the form's table starts in a sheet and which columns hold values of which unit.
 
-    The header row has a "Количественные показатели" column and one or more "Баллы" columns. A form
-    scored as a whole has one; a form with a column per unit (a ШНОР, a mentor) names the unit in the
-    "Баллы" cell itself (``Баллы: МБОУ СОШ № 5``, ``МБОУ СОШ №5 (баллы)``), above it (a two-row header
-    with the unit over "баллы"), or in a row of unit names under one merged "Баллы".
+    The header row is recognised by its known columns (``_header_at``). A form scored as a whole has one
+    "Баллы" column; a form with a column per unit (a ШНОР, a mentor) names the unit in the "Баллы" cell itself
+    (``Баллы: МБОУ СОШ № 5``, ``МБОУ СОШ №5 (баллы)``), above it (a two-row header with the unit over
+    "баллы"), or in a row of unit names under one merged "Баллы".
     """
-    for index, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        folded = [fold(cell) for cell in row]
-        count = next((i for i, text in enumerate(folded) if text.startswith("количеств")), None)
-        points = [i for i, text in enumerate(folded) if i != count and (
-            text.startswith("балл") or "(балл" in normalize_text(row[i]))]  # "Баллы…", "МБОУ СОШ №5 (баллы)"
-        if count is None or not points:
-            continue
-        number = next((i for i, text in enumerate(folded) if text.startswith("пп") or "№" in str(row[i] or "")), 0)
-        label = next((i for i, text in enumerate(folded) if text.startswith("наименован")), number + 1)
-        above = rows[index - 1] if index > 0 else ()
-        below = rows[index + 1] if index + 1 < len(rows) else ()
-        start = min(points)
-        end = count if count > start else max(len(row), len(below))
-        typed_below = [(c, below[c]) for c in range(start, min(end, len(below))) if not is_blank(below[c])]
-        if len(points) == 1 and typed_below and all(_is_unit_name(v) for _, v in typed_below):
-            units = [(c, _unit_label(v)) for c, v in typed_below]  # a row of unit names under one "Баллы"
-            return _Layout(index, number, label, count, units, index + 2)
-        units = []
-        for column in points:
-            unit = _unit_label(row[column])
-            if not unit and len(points) > 1 and column < len(above) and _is_unit_name(above[column]):
-                unit = _unit_label(above[column])  # the unit written above "баллы"
-            units.append((column, unit))
-        if len(units) == 1 and not units[0][1]:
-            units = [(units[0][0], WHOLE_MUNICIPALITY)]
-        else:
-            units = [(column, unit or f"единица {n}") for n, (column, unit) in enumerate(units, start=1)]
-        return _Layout(index, number, label, count, units, index + 1)
+    for index in range(min(_HEADER_SCAN_ROWS, len(rows))):
+        layout = _header_at(rows, index)
+        if layout is not None:
+            return layout
     return None
+
+
+_BLOCK_TITLE_ROWS = 3  # how far above a block's header its unit (the school) is looked for
+
+
+def form_blocks(rows: list[tuple], first: _Layout) -> list[tuple[_Layout, int]]:
+    """The form's blocks: one, or — a form with a block per school, each under its own header — each block's
+    header and the row its block ends at. A block's unit is named in its "Баллы" cell or in the text row
+    just above its header («МБОУ СОШ № 5», «Образовательная организация: МБОУ СОШ № 5»)."""
+    later = [layout for index in range(first.first_data_row, len(rows)) if (layout := _header_at(rows, index)) is not None]
+    # a header repeated without a unit of its own is the table continued on the next page, not a block
+    headers = [first] + [h for h in later if _block_unit(rows, h.header_row) or h.unit_cols[0][1] != WHOLE_MUNICIPALITY]
+    if len(headers) == 1:
+        return [(first, len(rows))]
+    blocks = []
+    for position, header in enumerate(headers):
+        end = headers[position + 1].header_row if position + 1 < len(headers) else len(rows)
+        unit = _block_unit(rows, header.header_row)
+        if len(header.unit_cols) == 1 and header.unit_cols[0][1] == WHOLE_MUNICIPALITY:
+            header = replace(header, unit_cols=[(header.unit_cols[0][0], unit or f"единица {position + 1}")])
+        blocks.append((header, end - _title_rows_above(rows, end) if position + 1 < len(headers) else end))
+    return blocks
+
+
+def _title_rows_above(rows: list[tuple], header_row: int) -> int:
+    """How many text rows of one cell (a block's title) sit right above a header."""
+    count = 0
+    while count < _BLOCK_TITLE_ROWS and header_row - count - 1 >= 0:
+        values = [c for c in rows[header_row - count - 1] if not is_blank(c)]
+        if len(values) != 1 or not _is_unit_name(values[0]):
+            break
+        count += 1
+    return count
+
+
+def _block_unit(rows: list[tuple], header_row: int) -> str:
+    for offset in range(1, _title_rows_above(rows, header_row) + 1):
+        text = clean_text(next(c for c in rows[header_row - offset] if not is_blank(c)))
+        label, colon, after = text.partition(":")
+        return after.strip() if colon and after.strip() else text
+    return ""
 
 
 @lru_cache(maxsize=65536)
@@ -175,8 +229,10 @@ _SCHOOL_CODE_LABELS = ("код оо", "код образовательной о�
 class _SectionReader:
     """Walks one sheet's table rows and collects one record per catalogue item, unit and occurrence."""
 
-    def __init__(self, form: Form, layout: _Layout, sheet: str, add_error, notes: list[str]):
+    def __init__(self, form: Form, layout: _Layout, sheet: str, add_error, notes: list[str],
+                 counts_optional: bool = False):
         self.form, self.layout, self.sheet, self.add_error, self.notes = form, layout, sheet, add_error, notes
+        self.counts_optional = counts_optional  # a later school block: the municipality's counts may be left blank
         self.occurrences: list[tuple[str, list[dict]]] = []
         self.indicator: FormIndicator | None = None
         self.assigned: set[int] = set()
@@ -201,6 +257,8 @@ class _SectionReader:
 
     def _record(self, row: tuple, row_number: int, item_numbers: list[int]) -> None:
         for unit, raw, cell in self._value_cells(row, row_number):
+            if self.counts_optional and self.indicator.kind == "count" and is_blank(raw):
+                continue
             parsed = parse_value(raw, self.indicator.kind)
             if parsed.error:
                 self.add_error(self.sheet, cell, self.indicator.code, raw, parsed.error)
@@ -260,6 +318,21 @@ class _SectionReader:
             return
         if self.indicator and label.startswith(_DASHES) and len(self.assigned) < len(self.indicator.items):
             self._record(row, row_number, self._items_for_line(label))
+
+
+def _merge_blocks(kept: list[dict], block: list[dict], add_error) -> list[dict]:
+    """A school's block added to the blocks before it: its units' values, and the municipality's counts once
+    (a count typed in two blocks with different values is an error naming both cells)."""
+    counts = {(r["indicator_code"], r["item_number"]): r for r in kept if r["unit_label"] == WHOLE_MUNICIPALITY}
+    for record in block:
+        earlier = counts.get((record["indicator_code"], record["item_number"]))
+        if record["unit_label"] != WHOLE_MUNICIPALITY or earlier is None:
+            kept.append(record)
+        elif earlier["value"] != record["value"]:
+            add_error(record["source_sheet"], record["source_cell"], record["indicator_code"], record["raw_value"],
+                      f"количественный показатель указан в двух блоках по-разному: {earlier['source_cell']} — "
+                      f"{earlier['raw_value']}, {record['source_cell']} — {record['raw_value']}")
+    return kept
 
 
 def _merge_occurrences(occurrences, add_error, notes) -> list[dict]:
@@ -358,16 +431,25 @@ def read_submission(
         add_error("", "", "", "", "в книге не найдена таблица формы (строка заголовка «Баллы» / «Количественные показатели»)")
         return result
     sheet, layout = picked
-    layout, people = _pseudonymise_units(layout, result.sha256, pseudonym_key)
+    blocks, people = [], []
+    for block, end in form_blocks(sheet.rows, layout):
+        block, named = _pseudonymise_units(block, result.sha256, pseudonym_key, len(people))
+        blocks.append((block, end))
+        people += named
     if people:
         result.people = typed_frame(people, PEOPLE_COLUMNS)
     municipality_text = _find_municipality_text(sheet.rows, layout.header_row)
     result.details.update(sheet=sheet.title, municipality_text=municipality_text)
     result.is_demo = mentions_demo(c for row in sheet.rows[:layout.header_row] for c in row)
-    reader = _SectionReader(form, layout, sheet.title, add_error, notes)
-    for row_number, row in enumerate(sheet.rows[layout.first_data_row:], start=layout.first_data_row + 1):
-        reader.feed(row, row_number)
-    records = _merge_occurrences(reader.occurrences, add_error, notes)
+    records = []
+    for position, (block, end) in enumerate(blocks):
+        reader = _SectionReader(form, block, sheet.title, add_error, notes, counts_optional=position > 0)
+        for row_number, row in enumerate(sheet.rows[block.first_data_row:end], start=block.first_data_row + 1):
+            reader.feed(row, row_number)
+        records = _merge_blocks(records, _merge_occurrences(reader.occurrences, add_error, notes), add_error)
+    if len(blocks) > 1:
+        notes.append(f"форма из {len(blocks)} блоков со своей шапкой: "
+                     f"{', '.join(unit for block, _ in blocks for _, unit in block.unit_cols)}")
 
     found = {(r["section_code"], r["indicator_number"], r["item_number"]) for r in records}
     for item in form.items():
@@ -468,9 +550,11 @@ _PERSON = re.compile(r"^(?:(?P<role>(?i:наставник|тьютор|кура
                      r"(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+(?:[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+|[А-ЯЁ]\.\s?[А-ЯЁ]\.))$")
 
 
-def _pseudonymise_units(layout: _Layout, sha256: str, key: bytes | None) -> tuple[_Layout, list[dict]]:
+def _pseudonymise_units(layout: _Layout, sha256: str, key: bytes | None,
+                        numbered: int = 0) -> tuple[_Layout, list[dict]]:
     """Units named by a person (a mentor's full name in a column header) are personal data: they are
-    numbered ("Наставник 1") and their names handed on for the restricted schema only."""
+    numbered ("Наставник 1"; after the ``numbered`` people of earlier blocks) and their names handed on for
+    the restricted schema only."""
     units, people = [], []
     for column, unit in layout.unit_cols:
         person = _PERSON.match(unit)
@@ -478,7 +562,7 @@ def _pseudonymise_units(layout: _Layout, sha256: str, key: bytes | None) -> tupl
             units.append((column, unit))
             continue
         role = (person["role"] or "наставник").lower()
-        units.append((column, f"{role.capitalize()} {len(people) + 1}"))
+        units.append((column, f"{role.capitalize()} {numbered + len(people) + 1}"))
         people.append({"person_id": person_id(person["name"], key), "full_name": person["name"], "position": role,
                        "source_sha256": sha256})
     return replace(layout, unit_cols=units), people

@@ -97,7 +97,7 @@ def _school(row: TableRow, municipality: Municipality | None, resolver: _Resolve
 
 
 def emit_results(table: Table, read: SourceRead, resolver: _Resolver) -> list[dict]:
-    layout, records, missing = table.layout, [], set()
+    layout, records, missing, explained = table.layout, [], set(), set()
     for row in table.rows:
         municipality, written_municipality = _municipality_of(row, layout, resolver)
         written, code, score = _school(row, municipality, resolver)
@@ -105,6 +105,9 @@ def emit_results(table: Table, read: SourceRead, resolver: _Resolver) -> list[di
         for spec, block, cell in row.measures:
             if cell.value is None:
                 continue
+            if (row.sheet, block) not in explained:
+                explained.add((row.sheet, block))
+                read.evidence += _fact_evidence(table, row, block)
             facts = row_facts(layout, facts_of_sheet, row, block)
             for name in ("procedure", "year", "subject"):
                 if facts.get(name) is None and (row.sheet, name) not in missing:
@@ -122,6 +125,16 @@ def emit_results(table: Table, read: SourceRead, resolver: _Resolver) -> list[di
 
 
 _FACT_RU = {"procedure": "процедуру (ВПР, ОГЭ, ЕГЭ)", "year": "год", "subject": "предмет", "list_kind": "вид списка"}
+_FACT_NAMES = {"procedure": "процедура", "year": "год", "subject": "предмет", "grade": "класс"}
+
+
+def _fact_evidence(table: Table, row: TableRow, block: str | None) -> list[str]:
+    """The procedure, year, subject and grade of one sheet's block of values, each with where it was found."""
+    sources = dict(table.fact_sources.get(row.sheet, {}))
+    facts = row_facts(table.layout, table.sheet_facts[row.sheet], row, block, sources)
+    where = f"лист «{row.sheet}»" + (f", блок «{block}»" if block else "")
+    return [f"{where}: {label} {facts[name]} — {sources.get(name, 'источник не записан')}"
+            for name, label in _FACT_NAMES.items() if facts.get(name) is not None]
 
 
 def emit_lists(table: Table, read: SourceRead, resolver: _Resolver) -> list[dict]:
@@ -507,6 +520,7 @@ def read_with_layout(layout: Layout, path: Path, sha256: str, sheets: list[Sheet
     read = SourceRead(path, sha256, kind.name, typed_frame([], kind.columns), layout=layout.name)
     table = read_table(layout, sheets, file_name_of(path), path.name, municipalities)
     read.errors += table.errors
+    read.not_read = table.not_read
     read.is_demo = table.is_demo
     emit, _ = EMITTERS[layout.kind]
     records = emit(table, read, _Resolver(municipalities, matcher, path, read.unmatched, context.pseudonym_key))

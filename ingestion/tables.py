@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from ingestion.cells import parse_value
 from ingestion.dates import parse_date
-from ingestion.layout_spec import ColumnSpec, FactSpec, Layout
+from ingestion.layout_spec import ColumnSpec, FactSpec, Layout, applications_pattern, strip_units
 from ingestion.school_names import school_key
 from ingestion.workbook_source import SheetRows
 from shnor_core.demo import mentions_demo
@@ -105,6 +105,8 @@ class Table:
     totals: list[TableRow] = field(default_factory=list)  # municipality totals the file states
     errors: list[CellError] = field(default_factory=list)
     sheet_facts: dict[str, dict[str, object]] = field(default_factory=dict)
+    fact_sources: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet → fact → where it was found
+    not_read: list[CellError] = field(default_factory=list)  # sheets skipped, columns not found or not claimed
     is_demo: bool = False
 
 
@@ -211,8 +213,18 @@ def _fit(layout: Layout, columns: tuple[ColumnSpec, ...], sheet: SheetRows, star
             continue
         spec = next((m for m in layout.metrics if m.matches(levels[-1])), None)
         if spec is not None:
-            block = levels[-2] if layout.block_fact and len(levels) > 1 else None
+            block = strip_units(levels[-2]) if layout.block_fact and len(levels) > 1 else None
             metrics.append((index, spec, block))
+    if not layout.block_fact:
+        metrics = _implicit_blocks(metrics, names)
+    by_values = [c for c in columns if c.values_match is not None and c.field not in taken]
+    complete = all(c.field in taken for c in columns if c.required and c.values_match is None) and (
+        not layout.metrics or metrics)
+    for spec in by_values if complete else ():  # looked at only where nothing else is missing: values cost rows
+        index = _column_by_values(sheet, start + height, names, used | {c for c, _, _ in metrics}, spec.values_match)
+        if index is not None:
+            taken[spec.field] = index
+            used.add(index)
     missing = [_named(c) for c in columns if c.required and c.field not in taken]
     found_metrics = {m.field for _, m, _ in metrics}
     missing += [_named(m) for m in layout.metrics if m.required and m.field not in found_metrics]
@@ -220,6 +232,38 @@ def _fit(layout: Layout, columns: tuple[ColumnSpec, ...], sheet: SheetRows, star
         missing.append("показатели (" + ", ".join(_named(m) for m in layout.metrics[:4]) + ")")
     optional = len([c for c in columns if not c.required and c.field in taken])
     return HeaderFit(layout, sheet, start, height, names, taken, metrics, missing, optional, signature)
+
+
+def _implicit_blocks(metrics: list[tuple[int, ColumnSpec, str | None]],
+                     names: list[tuple[str, ...]]) -> list[tuple[int, ColumnSpec, str | None]]:
+    """A measure repeated under different upper titles (participants under «Русский язык» and under
+    «Математика») is a block per subject, whether or not the layout says so: each value takes its block's
+    title, so two subjects never fall into one."""
+    uppers: dict[str, set[str]] = {}
+    for index, spec, _ in metrics:
+        if len(names[index]) > 1:
+            uppers.setdefault(spec.field, set()).add(names[index][-2])
+    if not any(len(titles) > 1 for titles in uppers.values()):
+        return metrics
+    return [(index, spec, strip_units(names[index][-2]) if len(names[index]) > 1 else None)
+            for index, spec, _ in metrics]
+
+
+_VALUE_ROWS = 60  # data rows looked at to know a column by its values
+
+
+def _column_by_values(sheet: SheetRows, first: int, names: list[tuple[str, ...]], used: set[int],
+                      pattern: re.Pattern) -> int | None:
+    """The headed column not yet taken whose values match the pattern in the most rows (at least two): a
+    column whose heading is none of the aliases, known by what it holds (logins ``sch…``)."""
+    counts: dict[int, int] = {}
+    for row in sheet.rows[first:first + _VALUE_ROWS]:
+        for index, value in enumerate(row):
+            if index not in used and index < len(names) and names[index] and isinstance(value, str) \
+                    and pattern.search(value):
+                counts[index] = counts.get(index, 0) + 1
+    best = max(counts, key=counts.get, default=None)
+    return best if best is not None and counts[best] >= 2 else None
 
 
 def _named(spec: ColumnSpec) -> str:
@@ -264,11 +308,15 @@ def _fact_from_text(fact: FactSpec, text: str) -> tuple[object, str | None]:
     return None, None
 
 
-def sheet_facts(layout: Layout, fit: HeaderFit, file_name: str) -> tuple[dict[str, object], dict[str, str]]:
+def sheet_facts(layout: Layout, fit: HeaderFit, file_name: str,
+                sources: dict[str, str] | None = None) -> tuple[dict[str, object], dict[str, str]]:
     """Facts found in the title rows, the sheet name and the file name (row-level sources — the measure
-    block and columns — are resolved per row). Returns the facts and, for those not found, why."""
+    block and columns — are resolved per row). Returns the facts and, for those not found, why; where each
+    fact was found goes into ``sources`` (the evidence a check prints)."""
     texts = {"title": title_text(fit.sheet.rows, fit.start), "sheet": fit.sheet.title, "file_name": file_name}
     facts: dict[str, object] = dict(layout.constants)
+    sources = {} if sources is None else sources
+    sources.update({name: "известно о выгрузке (constants макета)" for name, _ in layout.constants})
     problems: dict[str, str] = {}
     for fact in layout.facts:
         for source in fact.sources:
@@ -280,18 +328,27 @@ def sheet_facts(layout: Layout, fit: HeaderFit, file_name: str) -> tuple[dict[st
                 break
             if value is not None:
                 facts[fact.name] = value
+                sources[fact.name] = f"{_SOURCE_RU[source]} «{_excerpt(texts[source])}»"
                 break
     return facts, problems
+
+
+def _excerpt(text: str, width: int = 80) -> str:
+    text = clean_text(text)
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 _SOURCE_RU = {"title": "в заголовке таблицы", "sheet": "в имени листа", "file_name": "в имени файла",
               "block": "в заголовке столбцов", "column": "в столбце"}
 
 
-def row_facts(layout: Layout, facts: dict[str, object], row: TableRow, block: str | None) -> dict[str, object]:
+def row_facts(layout: Layout, facts: dict[str, object], row: TableRow, block: str | None,
+              sources: dict[str, str] | None = None) -> dict[str, object]:
     """The facts of one value: the sheet's, then the measure block's and the row's columns where the
-    layout says so, then derived facts (grade by procedure) and defaults."""
+    layout says so, then derived facts (grade by procedure) and defaults; where each of those came from
+    goes into ``sources``."""
     resolved = dict(facts)
+    sources = {} if sources is None else sources
     for fact in layout.facts:
         if fact.name in resolved and resolved[fact.name] is not None:
             continue
@@ -300,16 +357,25 @@ def row_facts(layout: Layout, facts: dict[str, object], row: TableRow, block: st
                 value, _ = _fact_from_text(fact, block) if (fact.values or fact.patterns) else (block, None)
                 if value is not None:
                     resolved[fact.name] = value
+                    sources[fact.name] = f"{_SOURCE_RU['block']} «{block}»"
                     break
             if source == "column" and fact.name in row.fields and row.fields[fact.name].value is not None:
                 resolved[fact.name] = row.fields[fact.name].value
+                sources[fact.name] = f"{_SOURCE_RU['column']} ({row.fields[fact.name].address})"
                 break
+    implicit = "subject" if not layout.block_fact else None  # a block the engine found (``_implicit_blocks``)
+    if block and implicit and resolved.get(implicit) is None and any(f.name == implicit for f in layout.facts):
+        resolved[implicit] = block
+        sources[implicit] = f"{_SOURCE_RU['block']} «{block}»"
     for fact in layout.facts:
         if resolved.get(fact.name) is None and fact.by is not None:
             other, mapping = fact.by
             resolved[fact.name] = dict(mapping).get(resolved.get(other))
+            if resolved[fact.name] is not None:
+                sources[fact.name] = f"по процедуре {resolved.get(other)}" if other == "procedure" else f"по «{other}»"
         if resolved.get(fact.name) is None and fact.default is not None:
             resolved[fact.name] = fact.default
+            sources[fact.name] = "по умолчанию макета"
     return resolved
 
 
@@ -383,13 +449,26 @@ def parse_cell(layout: Layout, spec: ColumnSpec, raw: object, address: str) -> t
 
 # --- rows ---------------------------------------------------------------------------------------------
 
-def _is_numbering_row(row: tuple) -> bool:
+def _small_whole(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() else None
+    text = str(value).strip().rstrip(".")
+    return int(text) if text.isdigit() else None
+
+
+def is_numbering_row(row: tuple) -> bool:
+    """A row of column numbers under a header (1, 2, 3 …, possibly starting again for each block of
+    columns): only whole numbers no larger than the row is wide, three or more, each the one before plus
+    one or a new start no higher than it. Never data: a school is never named by a number."""
     values = [c for c in row if not is_blank(c)]
-    try:
-        numbers = [int(float(str(c))) for c in values]
-    except ValueError:
+    numbers = [_small_whole(c) for c in values]
+    if len(numbers) < 3 or any(n is None or n < 0 or n > len(row) + 1 for n in numbers):
         return False
-    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    steps = list(zip(numbers, numbers[1:]))
+    return all(after == before + 1 or after <= before for before, after in steps) \
+        and sum(1 for before, after in steps if after == before + 1) >= len(steps) / 2
 
 
 def _is_note(row: tuple) -> bool:
@@ -425,10 +504,56 @@ def _classify(layout: Layout, text: str, municipalities: list[Municipality]) -> 
     return "other"
 
 
+def is_applications(sheet: SheetRows, start: int | None = None) -> bool:
+    """A sheet of applications (who registered for an exam): its name or its title rows say so."""
+    pattern = applications_pattern()
+    title = title_text(sheet.rows, min(start if start is not None else 5, len(sheet.rows)))
+    return bool(pattern.search(sheet.title) or pattern.search(title))
+
+
+def _not_read(layout: Layout, sheets: list[SheetRows], fits: list[HeaderFit], source_file: str) -> list[CellError]:
+    """What the layout leaves unread, each with its reason: sheets skipped (not admitted by name, empty,
+    an applications sheet, no header of the layout), the layout's columns not found in a sheet read, and the
+    header's columns the layout does not know."""
+    by_sheet = {id(f.sheet): f for f in fits}
+    admitted = {id(s) for s in sheets_of(layout, sheets)}
+    notes = []
+
+    def note(sheet: str, cell: str, what: str, rule: str) -> None:
+        notes.append(CellError(source_file, sheet, cell, what, "", rule))
+
+    for sheet in sheets:
+        fit = by_sheet.get(id(sheet))
+        if sheet.title == "_meta":
+            continue
+        if is_applications(sheet, fit.start if fit else None):
+            note(sheet.title, "", "лист", "лист не прочитан: это лист заявлений (заявок на участие), а не результатов")
+        elif id(sheet) not in admitted:
+            note(sheet.title, "", "лист", f"лист не прочитан: макет {layout.name} не читает листы с таким именем")
+        elif fit is None or not fit.names or not any(fit.names):
+            note(sheet.title, "", "лист", "лист не прочитан: он пуст")
+        elif not fit.fits:
+            note(sheet.title, "", "лист", f"лист не прочитан: в нём нет шапки макета {layout.name} (не найдены "
+                                          f"{', '.join(fit.missing)})")
+        else:
+            found = set(fit.columns) | {m.field for _, m, _ in fit.metrics}
+            absent = [_named(c) for c in (*all_columns(layout), *layout.metrics) if c.field not in found]
+            if absent:
+                note(sheet.title, "", "столбцы", f"не найдены столбцы {', '.join(absent)}: их значения не прочитаны")
+            claimed = set(fit.columns.values()) | {c for c, _, _ in fit.metrics}
+            for index, levels in enumerate(fit.names):
+                if levels and index not in claimed:
+                    note(sheet.title, f"{get_column_letter(index + 1)}{fit.data_start}", " / ".join(levels),
+                         f"столбец не прочитан: макет {layout.name} его не знает")
+    return notes
+
+
 def read_table(layout: Layout, sheets: list[SheetRows], file_name: str, source_file: str,
                municipalities: list[Municipality]) -> Table:
-    fits = [f for f in fit_file(layout, sheets, file_name) if f.fits]
-    table = Table(layout, fits, is_demo=mentions_demo(c for s in sheets for row in s.rows[:8] for c in row))
+    every_fit = fit_file(layout, sheets, file_name)
+    fits = [f for f in every_fit if f.fits and not is_applications(f.sheet, f.start)]
+    table = Table(layout, fits, is_demo=mentions_demo(c for s in sheets for row in s.rows[:8] for c in row),
+                  not_read=_not_read(layout, sheets, every_fit, source_file))
     columns = {c.field: c for c in all_columns(layout)}
     key = _key_field(layout)
 
@@ -436,8 +561,10 @@ def read_table(layout: Layout, sheets: list[SheetRows], file_name: str, source_f
         table.errors.append(CellError(source_file, sheet, cell, what, "" if value is None else str(value), rule))
 
     for fit in sorted(fits, key=lambda f: sheets.index(f.sheet)):
-        facts, problems = sheet_facts(layout, fit, file_name)
+        sources: dict[str, str] = {}
+        facts, problems = sheet_facts(layout, fit, file_name, sources)
         table.sheet_facts[fit.sheet.title] = facts
+        table.fact_sources[fit.sheet.title] = sources
         for name, problem in problems.items():
             error(fit.sheet.title, "", name, "", f"неоднозначно: {problem}")
         _walk(layout, fit, columns, key, table, error, municipalities)
@@ -449,7 +576,7 @@ def _walk(layout, fit: HeaderFit, columns: dict[str, ColumnSpec], key: str, tabl
     sheet = fit.sheet
     filled: dict[str, Cell] = {}
     municipality_text = ""
-    blanks, seen, after_header = 0, False, False
+    blanks, seen = 0, False
     hierarchy_column = fit.columns.get(layout.hierarchy.column) if layout.hierarchy else None
     for index in range(fit.data_start, len(sheet.rows)):
         row = sheet.rows[index]
@@ -460,17 +587,13 @@ def _walk(layout, fit: HeaderFit, columns: dict[str, ColumnSpec], key: str, tabl
                 break
             continue
         follows_blank, blanks = blanks > 0, 0
-        if not seen and _is_numbering_row(row):
+        if is_numbering_row(row):
             continue
         merging = layout.continuation == "merge" and not follows_blank  # a split row follows its first part
         if _is_note(row) and hierarchy_column is None and not (merging and not _starts_as_note(row)):
             continue
         if seen and _repeats_header(fit, row):
-            after_header = True  # a table continued on the next page repeats its header (seed 001)
-            continue
-        if after_header and _is_numbering_row(row):
-            continue
-        after_header = False
+            continue  # a table continued on the next page repeats its header (seed 001)
         texts = [normalize_text(row[i]) for i in fit.columns.values() if i < len(row) and not is_blank(row[i])]
         if any(p.search(t) for p in layout.drop_rows for t in texts):
             continue
@@ -493,6 +616,7 @@ def _walk(layout, fit: HeaderFit, columns: dict[str, ColumnSpec], key: str, tabl
             if rule:
                 error(sheet.title, cell.address, spec.field, raw, rule)
             measures.append((spec, block, cell))
+        measures = without_participants(measures)
         if "municipality" in fields and fields["municipality"].value is not None:
             municipality_text = str(fields["municipality"].value)
         level = "school"
@@ -514,6 +638,23 @@ def _walk(layout, fit: HeaderFit, columns: dict[str, ColumnSpec], key: str, tabl
         seen = True
         table_row = TableRow(sheet.title, number, fields, measures, municipality_text)
         (table.rows if level == "school" else table.totals).append(table_row)
+
+
+NO_PARTICIPANTS, PARTICIPANTS_UNKNOWN = "no_participants", "participants_unknown"
+
+
+def without_participants(measures: list[tuple[ColumnSpec, str | None, Cell]]) -> list[tuple[ColumnSpec, str | None, Cell]]:
+    """A mean, share or count beside zero or unknown participants (of its block: a subject) is unknown,
+    never 0: a file that prints 0 or a mean where nobody took the subject says nothing of the school."""
+    participants = {block: cell for spec, block, cell in measures if spec.field == "participants"}
+    kept = []
+    for spec, block, cell in measures:
+        count = participants.get(block)
+        if spec.field != "participants" and count is not None and cell.value is not None and not count.value:
+            why = NO_PARTICIPANTS if count.value == 0 else PARTICIPANTS_UNKNOWN
+            cell = Cell(cell.raw, None, cell.address, why)
+        kept.append((spec, block, cell))
+    return kept
 
 
 def _repeats_header(fit: HeaderFit, row: tuple) -> bool:
@@ -557,7 +698,8 @@ def _cross_check(table: Table, sheet: str, error) -> None:
         for spec, block, cell in total.measures:
             if spec.type != "count" or cell.value is None:
                 continue
-            values = [c.value for r in schools for s, b, c in r.measures if s.field == spec.field and b == block]
+            values = [0.0 if c.placeholder == NO_PARTICIPANTS else c.value
+                      for r in schools for s, b, c in r.measures if s.field == spec.field and b == block]
             if not values or any(v is None for v in values):
                 continue
             if abs(sum(values) - cell.value) > 1e-9:

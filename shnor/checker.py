@@ -9,17 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from ingestion.detect import ReadContext, read_source
 from ingestion.school_names import SchoolMatcher, SchoolRef
 from shnor.form_scoring import indicator_scores
+from shnor.identity import load_crosswalk, resolve_written, written_names
 from shnor.ingest import school_matcher
 from shnor.validation import ValidationOutcome, validate_frame
 from shnor_core.reference import get_monitoring, load_form, load_municipalities
 from shnor_core.settings import DataHome, pseudonym_key
 from shnor_core.source_read import SourceRead
-from shnor_core.sources import SCHOOL_REGISTRY, SOURCE_KINDS, SUBMISSION
+from shnor_core.sources import ASSESSMENT, SCHOOL_REGISTRY, SOURCE_KINDS, SUBMISSION
 from shnor_core.warehouse import WarehouseBusy
 
 
@@ -30,6 +32,7 @@ class Verdict:
     errors: list[dict] = field(default_factory=list)  # reading errors, then validation errors, each with its cell
     indicators: list[dict] = field(default_factory=list)  # a municipal form's scores: section, number, code, score, max
     registry: str = ""  # which school registry names were matched against
+    identity: pd.DataFrame | None = None  # results: each written school as the warehouse would resolve it
 
     @property
     def accepted(self) -> bool:
@@ -76,63 +79,38 @@ def check_file(path: Path, kind: str | None = None, monitoring_id: str | None = 
         verdict.errors += verdict.validation.cell_errors
     if kind == SUBMISSION.name:
         verdict.indicators = indicator_scores(read.rows, context.form)
+    if read.kind == ASSESSMENT.name and not read.rows.empty:
+        verdict.identity = file_identity(read.rows, matcher, home)
     return verdict
 
 
-
-def municipality_breakdown(read: SourceRead) -> list[dict]:
-    """What a file would bring, per municipality its rows name, as its reader resolved them: issuing bodies as
-    written, schools, participants, and source rows (a row of a sheet) matched to a registry school, waiting for a
-    person's decision on their name (audit.name_review) or with a school name and no registry code (no registry,
-    or not a school of the registry). Rows that name no municipality are counted under «не распознано»."""
-    rows = read.rows
-    if rows.empty or "source_row" not in rows:
-        return []
-    names = {m.oktmo: m.name for m in load_municipalities()}
-    in_review = {(u.get("source_sheet"), u.get("source_row")) for u in read.unmatched}
-    breakdown = []
-    municipality = rows["municipality_oktmo"] if "municipality_oktmo" in rows else pd.Series(None, index=rows.index)
-    for oktmo, part in rows.groupby(municipality.fillna(""), sort=True):
-        source_rows = part.drop_duplicates(["source_sheet", "source_row"])
-        keys = list(zip(source_rows["source_sheet"], source_rows["source_row"], strict=True))
-        reviewing = sum(1 for key in keys if key in in_review)
-        codes = source_rows["school_code"] if "school_code" in source_rows else pd.Series(None, index=source_rows.index)
-        written = (source_rows["school_name_raw"] if "school_name_raw" in source_rows
-                   else pd.Series(None, index=source_rows.index))
-        matched = int(codes.notna().sum())
-        participants = (part.loc[part["metric"] == "participants", "value"].sum() if "metric" in part else None)
-        breakdown.append({
-            "municipality_oktmo": oktmo or None,
-            "municipality": names.get(oktmo, "не распознано" if not oktmo else oktmo),
-            "issuing_bodies": (int(part["municipality_name_raw"].nunique()) if "municipality_name_raw" in part else None),
-            "schools": int(pd.concat([codes.dropna(), written[codes.isna()].dropna()]).nunique()),
-            "participants": None if participants is None else int(participants),
-            "rows": len(keys), "matched": matched, "in_review": reviewing,
-            "unregistered": int((codes.isna() & written.notna()).sum()) - reviewing,
-        })
-    return breakdown
+def file_identity(rows: pd.DataFrame, matcher: SchoolMatcher, home: DataHome | None) -> pd.DataFrame:
+    """A results file's written names resolved by the warehouse's own step (``shnor.identity.resolve_written``)
+    with the same reference, registry and crosswalk, so the check says what the next build will do."""
+    with duckdb.connect() as con:
+        con.register("file_rows", rows)
+        written = written_names(con, "file_rows")
+    crosswalk = load_crosswalk(home) if home is not None else {}
+    return resolve_written(written, load_municipalities(), crosswalk, matcher)[1]
 
 
-def breakdown_lines(breakdown: list[dict]) -> list[str]:
-    lines = []
-    for item in breakdown:
-        bodies = f"органов, выдавших данные: {item['issuing_bodies']}; " if item["issuing_bodies"] is not None else ""
-        participants = f"участников: {item['participants']}; " if item["participants"] is not None else ""
-        lines.append(f"  {item['municipality']}: {bodies}школ: {item['schools']}; {participants}строк: {item['rows']} — "
-                     f"сопоставлено с реестром {item['matched']}, без кода реестра {item['unregistered']}, "
-                     f"ждут проверки названий {item['in_review']}")
-    return lines
+def identity_by_municipality(schools: pd.DataFrame) -> pd.DataFrame:
+    """Per municipality of a checked file: issuing bodies, schools, participants, and schools and participants
+    matched to the registry, unregistered and waiting in review (a school of an undetermined municipality is
+    counted under its body as written)."""
+    names = {m.oktmo: f"{m.oktmo} {m.name}" for m in load_municipalities()}
+    label = schools["municipality_oktmo"].map(lambda oktmo: names.get(oktmo, f"{oktmo} регион (орган власти региона)")
+                                               if isinstance(oktmo, str) else None)
+    frame = schools.assign(
+        municipality=label.fillna("не определено: " + schools["municipality_name_raw"]),
+        matched=schools["status"] == "registered", unregistered=schools["status"] == "unregistered",
+        review=schools["status"] == "review")
+    for status in ("matched", "unregistered", "review"):
+        frame[f"{status}_participants"] = frame["participants"].where(frame[status], 0.0)
+    return frame.groupby("municipality").agg(
+        bodies=("municipality_name_raw", "nunique"), schools=("school_name_raw", "nunique"),
+        participants=("participants", "sum"), matched=("matched", "sum"), unregistered=("unregistered", "sum"),
+        review=("review", "sum"), matched_participants=("matched_participants", "sum"),
+        unregistered_participants=("unregistered_participants", "sum"),
+        review_participants=("review_participants", "sum")).reset_index()
 
-
-def verdict_line(status: str, breakdown: list[dict], held_reason: str | None) -> str:
-    """The last line of check-results: never only «принят» when rows would wait in review or reach no school."""
-    if status == "accepted":
-        rows = sum(item["rows"] for item in breakdown)
-        in_review = sum(item["in_review"] for item in breakdown)
-        unregistered = sum(item["unregistered"] for item in breakdown)
-        if not in_review and not unregistered:
-            return f"Файл принят: все {rows} строк сопоставлены" if breakdown else "Файл принят"
-        return (f"Файл принят: строк {rows}, из них сопоставлено {rows - in_review - unregistered}, "
-                f"ждут проверки названий {in_review}, без кода реестра {unregistered}")
-    return {"unreadable": "Файл не прочитан",
-            "held_for_review": f"Файл отложен для проверки человеком: {held_reason}"}.get(status, "Файл отклонён")

@@ -34,13 +34,14 @@ import sys
 import time
 from pathlib import Path
 
+from ingestion.detect import read_summary
 from ingestion.infer import infer_layout
 from ingestion.layout_spec import load_layouts
 from reports.templates import templates_folder
 from sample_region.generator import generate_sample_region
 from shnor import cli_russian
 from shnor.airflow_local import DEFAULT_PORT, run_cycle, serve_airflow
-from shnor.checker import breakdown_lines, check_file, municipality_breakdown, verdict_line
+from shnor.checker import check_file, identity_by_municipality
 from shnor.cycle import build_reports, issue_templates
 from shnor.dbt_runner import dbt_build
 from shnor.docs_site import build_docs
@@ -118,7 +119,7 @@ def cmd_check_submission(args) -> int:
     read, indicators = verdict.read, verdict.indicators
     status, code = _outcome(verdict)
     report = {
-        "file": str(args.path), "status": status,
+        "file": str(args.path), "status": status, "exit_code": code,
         "municipality": read.municipality.name if read.municipality else None,
         "school_code": read.school_code,
         "layout": read.layout, "sheet": read.details.get("sheet"),
@@ -146,15 +147,17 @@ def cmd_check_submission(args) -> int:
 
 def cmd_check_results(args) -> int:
     """What a context, results, list, roadmap (.docx or Excel), execution report or registry file would load,
-    without loading it."""
+    without loading it: with why its layout, procedure, subject, grade and year, and what was left unread."""
     verdict = check_file(Path(args.path), registry=Path(args.registry) if args.registry else None, home=_home(args))
     read = verdict.read
     status, code = _outcome(verdict)
     rows = json.loads(read.rows.head(JSON_ROWS).to_json(orient="records", force_ascii=False))
-    report = {"file": str(args.path), "status": status, "kind": read.kind, "layout": read.layout,
-              "detection": read.details.get("detection"), "rows_total": len(read.rows),
+    report = {"file": str(args.path), "status": status, "exit_code": code, "kind": read.kind, "layout": read.layout,
+              "detection": read.details.get("detection"), "evidence": read.evidence, "rows_total": len(read.rows),
+              "rows_truncated": len(read.rows) > JSON_ROWS, "summary": read_summary(read),
               "registry": verdict.registry, "held_for_review": read.held_reason, "years": read.years, "rows": rows,
-              "unmatched": read.unmatched, "notes": read.notes, "municipalities": municipality_breakdown(read),
+              "unmatched": read.unmatched, "notes": read.notes, "municipalities": _identity_json(verdict.identity),
+              "not_read": [{k: e[k] for k in ("sheet", "cell", "indicator", "rule")} for e in read.not_read_as_dicts()],
               "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors]}
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
@@ -163,6 +166,9 @@ def cmd_check_results(args) -> int:
               f"{', '.join(map(str, read.years)) or '—'}; строк: {len(read.rows)}")
         if report["detection"]:
             print(f"Макет: {report['detection']}")
+        for line in dict.fromkeys(read.evidence):
+            if line not in {e["rule"] for e in report["errors"]}:  # an ambiguous file's refusal says it already
+                print(f"  ОСНОВАНИЕ {line}")
         print(f"Реестр школ: {verdict.registry}")
         for row in rows[:10]:
             print("  " + "; ".join(f"{k}={v}" for k, v in row.items() if v is not None and not k.startswith("source_")))
@@ -172,10 +178,36 @@ def cmd_check_results(args) -> int:
             print(f"  НЕ СОПОСТАВЛЕНО строка {item['source_row']}: «{item['written_name']}» — {item['reason']}")
         for note in read.notes:  # names that wait: counted, the rest of the file goes on
             print(f"  ЗАМЕЧАНИЕ: {note}")
-        print("\n".join(breakdown_lines(report["municipalities"])))
+        for item in report["not_read"]:
+            where = f"лист «{item['sheet']}»" + (f", {item['cell']}" if item["cell"] else "")
+            print(f"  НЕ ПРОЧИТАНО {where} [{item['indicator']}]: {item['rule']}")
+        print("\n".join(_identity_lines(report["municipalities"])))
         print("\n".join(_error_lines(report["errors"])))
-        print(verdict_line(status, report["municipalities"], read.held_reason))
+        waiting = sum(item["review"] for item in report["municipalities"])
+        accepted = "Файл принят" + (f"; ждут решения после загрузки (shnor review): школ — {waiting}, участников — "
+                                    f"{sum(item['review_participants'] for item in report['municipalities']):g}"
+                                    if waiting else "")
+        print({"accepted": accepted, "unreadable": "Файл не прочитан",
+               "held_for_review": f"Файл отложен для проверки человеком: {read.held_reason}"}.get(status, "Файл отклонён"))
     return code
+
+
+def _identity_json(identity) -> list[dict]:
+    return [] if identity is None else json.loads(identity_by_municipality(identity).to_json(orient="records",
+                                                                                            force_ascii=False))
+
+
+def _identity_lines(municipalities: list[dict]) -> list[str]:
+    """Per municipality, what the next build will do with the file's names (the warehouse's own resolution)."""
+    if not municipalities:
+        return []
+    lines = ["По МО (как сопоставит сборка хранилища; участники — сумма по предметам):"]
+    for item in municipalities:
+        lines.append(f"  {item['municipality']}: органов {item['bodies']}, школ {item['schools']}, участников "
+                     f"{item['participants']:g}; в реестре {item['matched']} ({item['matched_participants']:g}), "
+                     f"без реестра {item['unregistered']} ({item['unregistered_participants']:g}), ждут решения "
+                     f"{item['review']} ({item['review_participants']:g})")
+    return lines
 
 
 def cmd_layouts_list(args) -> int:

@@ -23,16 +23,16 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
 
-from ingestion import school_names
-from ingestion.school_names import SchoolMatcher
 from shnor.ingest import school_matcher
 from shnor_core import warehouse
-from shnor_core.names import match_municipality, municipality_core
+from shnor_core.names import match_municipality
 from shnor_core.reference import Municipality, load_municipalities
+from shnor_core.school_names import SchoolMatcher, normalized_school_name
 from shnor_core.settings import DataHome
 from shnor_core.text import normalize_text
 
@@ -43,19 +43,8 @@ DECISIONS = ("confirm", "map", "reject", "not_ours")
 CROSSWALK_COLUMNS = ("name_kind", "municipality_oktmo", "written_name", "decision", "target_code", "decided_by",
                      "decided_at", "note")
 UNREGISTERED_PREFIX = "u-"
-# Bodies of a region's government, not of a municipality: their schools belong to the region.
-_REGIONAL_BODY = re.compile(r"\b(министерств\w*|департамент\w*)\b")
 # A matcher's own word for "several registry schools fit": the name waits for a person.
 _AMBIGUOUS = "несколько школ подходят"
-
-
-def _fallback_normalized_school_name(name: str) -> str:
-    """Stand-in until ``ingestion.school_names.normalized_school_name`` (branch ``names``) is merged, which then
-    replaces it: the written name lower-cased, ё→е, quotes, «№», dots, commas and brackets dropped, spaces folded."""
-    return " ".join(re.sub(r"[\"'«»“”„№.,()]", " ", normalize_text(name)).split())
-
-
-normalized_school_name = getattr(school_names, "normalized_school_name", _fallback_normalized_school_name)
 
 
 def crosswalk_path(home: DataHome) -> Path:
@@ -134,16 +123,12 @@ class MunicipalityIdentity:
     decided_by: str = ""
 
 
-def _same_core(municipality: Municipality, reference: list[Municipality]) -> list[Municipality]:
-    core = municipality_core(municipality.name)
-    return [m for m in reference if municipality_core(m.name) == core]
-
-
 def resolve_municipality(written: str, reference: list[Municipality], crosswalk: dict,
                          region_oktmo: str | None) -> MunicipalityIdentity:
-    """A written municipality (or the body that stands for it): a decision first, then the matcher; a name two
-    municipalities share once «город»/«район» are dropped (a city and a district of the same name) waits for a
-    person, never goes to one of them silently; a regional body's name is the region (``region_oktmo``)."""
+    """A written municipality (or the body that stands for it): a decision first, then the name matcher
+    (``shnor_core.names.match_municipality``), the one rule that also tells a city from a district of one stem — a
+    name that could be either waits for a person with both candidates; a regional body's name is the region
+    (``region_oktmo``)."""
     by_oktmo = {m.oktmo: m for m in reference}
     decision = crosswalk.get(("municipality", "", name_key(written)))
     if decision and decision.decision == "not_ours":
@@ -159,22 +144,14 @@ def resolve_municipality(written: str, reference: list[Municipality], crosswalk:
     rejected = decision.target_code if decision and decision.decision == "reject" else None
     match = match_municipality(written, reference)
     if match.municipality is not None and match.municipality.oktmo != rejected:
-        siblings = _same_core(match.municipality, reference)
-        if len(siblings) > 1:
-            return MunicipalityIdentity(written, "review", score=match.score,
-                                        evidence="название подходит к нескольким МО (город и район одного имени)",
-                                        candidates=[f"{m.oktmo} {m.name}" for m in siblings])
         return MunicipalityIdentity(written, "resolved", match.municipality.oktmo, match.municipality.name, match.score,
-                                    "совпало название" if match.score == 1.0 else f"сходство названий {match.score:.2f}")
-    if _REGIONAL_BODY.search(normalize_text(written)) and region_oktmo:
+                                    match.evidence)
+    if match.regional_body and region_oktmo:
         return MunicipalityIdentity(written, "regional", region_oktmo, "", None, "орган власти региона: школы региона")
-    evidence = "отклонено человеком" if rejected else "МО не распознано"
+    evidence = "отклонено человеком" if rejected else match.evidence or "МО не распознано"
+    by_name = {m.name: m.oktmo for m in reference}
     return MunicipalityIdentity(written, "review", score=match.score, evidence=evidence,
-                                candidates=[f"{by_core_oktmo(c, reference)} {c}" for c in match.candidates])
-
-
-def by_core_oktmo(core: str, reference: list[Municipality]) -> str:
-    return next((m.oktmo for m in reference if municipality_core(m.name) == core), "")
+                                candidates=[f"{by_name.get(name, '')} {name}".strip() for name in match.candidates])
 
 
 @dataclass
@@ -249,7 +226,8 @@ _WRITTEN_RESULTS = """
            coalesce(sum(case when metric = 'participants' then value end), 0) as participants,
            string_agg(distinct procedure || ' ' || cast(year as varchar), ', ' order by procedure || ' ' || cast(year as varchar))
                as windows,
-           list(distinct source_sha256) as files
+           list(distinct source_sha256) as files,
+           list(distinct source_sha256 || '|' || coalesce(source_sheet, '')) as tables
     from raw.assessment_results
     group by all
 """
@@ -268,56 +246,88 @@ def _region_of_files(written: pd.DataFrame, municipalities: dict[str, Municipali
     return {sha: f"{next(iter(found))}000000" for sha, found in prefixes.items() if len(found) == 1}
 
 
+def written_names(con, table: str = "raw.assessment_results") -> pd.DataFrame:
+    """The distinct written names of a results table with what is at stake for each (``_WRITTEN_RESULTS``): the
+    warehouse's raw table, or a file's rows registered on a connection by the checker."""
+    return con.execute(_WRITTEN_RESULTS.replace("raw.assessment_results", table)).fetchdf()
+
+
+def resolve_written(written: pd.DataFrame, reference: list[Municipality], crosswalk: dict,
+                    matcher: SchoolMatcher) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The identity of every written name: (municipality names, school names) as the identity tables hold them.
+    The one resolution: the build step writes its result, ``check-results`` shows it for a file."""
+    first_pass = {name: resolve_municipality(name, reference, crosswalk, None)
+                  for name in written["municipality_name_raw"].unique() if name}
+    regions = _region_of_files(written, first_pass)
+    municipalities: dict[tuple[str, str], MunicipalityIdentity] = {}
+    school_rows = []
+    for row in written.itertuples():
+        region = next((regions[sha] for sha in row.files if sha in regions), None)
+        municipality = None
+        if row.municipality_name_raw:
+            key = (row.municipality_name_raw, region or "")
+            if key not in municipalities:
+                municipalities[key] = resolve_municipality(row.municipality_name_raw, reference, crosswalk, region)
+            municipality = municipalities[key]
+        school = resolve_school(row.school_name_raw, row.school_code_read, municipality,
+                                row.municipality_oktmo_read, matcher, crosswalk)
+        school_rows.append({
+            "name_id": name_id("school", school.municipality_oktmo, row.school_name_raw),
+            "municipality_name_raw": row.municipality_name_raw, "municipality_oktmo_read": row.municipality_oktmo_read,
+            "school_name_raw": row.school_name_raw, "school_code_read": row.school_code_read,
+            "municipality_status": municipality.status if municipality else "read",
+            "municipality_oktmo": school.municipality_oktmo or None, "status": school.status,
+            "school_key": school.school_key or None, "is_registered": school.status == "registered",
+            "school_name": school.school_name or None, "score": school.score, "evidence": school.evidence,
+            "candidates": "; ".join(school.candidates), "needs_review": school.needs_review,
+            "decided_by": school.decided_by or None, "source_rows": int(row.source_rows),
+            "participants": float(row.participants), "windows": row.windows})
+    _two_schools_one_key(school_rows, [set(tables) for tables in written["tables"]])
+    schools = pd.DataFrame(school_rows, columns=_SCHOOL_COLUMNS)
+    stakes = schools.groupby("municipality_name_raw")[["source_rows", "participants"]].sum() if len(schools) else None
+    municipality_rows = [{
+        "name_id": name_id("municipality", "", written_name), "municipality_name_raw": written_name,
+        "status": m.status, "municipality_oktmo": m.oktmo or None, "municipality_name": m.name or None,
+        "score": m.score, "evidence": m.evidence, "candidates": "; ".join(m.candidates),
+        "needs_review": m.status == "review", "decided_by": m.decided_by or None,
+        "source_rows": int(stakes.loc[written_name, "source_rows"]) if stakes is not None else 0,
+        "participants": float(stakes.loc[written_name, "participants"]) if stakes is not None else 0.0,
+    } for (written_name, _), m in municipalities.items()]
+    municipality_frame = pd.DataFrame(municipality_rows, columns=_MUNICIPALITY_COLUMNS).drop_duplicates(
+        "municipality_name_raw")
+    return municipality_frame.astype(_MUNICIPALITY_TYPES), schools.astype(_SCHOOL_TYPES)
+
+
+def _two_schools_one_key(school_rows: list[dict], tables: list[set]) -> None:
+    """Two written names of one table (a file's sheet) that normalise to one unregistered key are two rows of that
+    table, hence two schools the normal form cannot tell apart: both wait in review (one key would merge their
+    results silently). The same key from different tables (another year's sheet or file) is one school written
+    differently, and stays one."""
+    by_key: dict[str, list[int]] = {}
+    for index, entry in enumerate(school_rows):
+        if entry["status"] == "unregistered":
+            by_key.setdefault(entry["school_key"], []).append(index)
+    for indexes in by_key.values():
+        if len(indexes) > 1 and any(tables[a] & tables[b] for a, b in combinations(indexes, 2)):
+            names = "; ".join(f"«{school_rows[i]['school_name_raw']}»" for i in indexes)
+            for index in indexes:
+                school_rows[index].update(status="review", school_key=None, school_name=None, needs_review=True,
+                                          evidence=f"на одном листе разные названия дают один ключ школы: {names}")
+
+
 def resolve_identity(home: DataHome) -> dict:
     """Replace the identity tables from the raw names, the reference, the latest registry and the crosswalk."""
     reference, crosswalk, matcher = load_municipalities(), load_crosswalk(home), school_matcher(home)
     with warehouse.connect(home.warehouse) as con:
         exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
                              "and table_name = 'assessment_results'").fetchall()[0][0]
-        written = con.execute(_WRITTEN_RESULTS).fetchdf() if exists else pd.DataFrame(
+        written = written_names(con) if exists else pd.DataFrame(
             columns=["municipality_name_raw", "municipality_oktmo_read", "school_name_raw", "school_code_read",
-                     "source_rows", "participants", "windows", "files"])
-        first_pass = {name: resolve_municipality(name, reference, crosswalk, None)
-                      for name in written["municipality_name_raw"].unique() if name}
-        regions = _region_of_files(written, first_pass)
-        municipalities: dict[tuple[str, str], MunicipalityIdentity] = {}
-        school_rows = []
-        for row in written.itertuples():
-            region = next((regions[sha] for sha in row.files if sha in regions), None)
-            municipality = None
-            if row.municipality_name_raw:
-                key = (row.municipality_name_raw, region or "")
-                if key not in municipalities:
-                    municipalities[key] = resolve_municipality(row.municipality_name_raw, reference, crosswalk, region)
-                municipality = municipalities[key]
-            school = resolve_school(row.school_name_raw, row.school_code_read, municipality,
-                                    row.municipality_oktmo_read, matcher, crosswalk)
-            school_rows.append({
-                "name_id": name_id("school", school.municipality_oktmo, row.school_name_raw),
-                "municipality_name_raw": row.municipality_name_raw, "municipality_oktmo_read": row.municipality_oktmo_read,
-                "school_name_raw": row.school_name_raw, "school_code_read": row.school_code_read,
-                "municipality_status": municipality.status if municipality else "read",
-                "municipality_oktmo": school.municipality_oktmo or None, "status": school.status,
-                "school_key": school.school_key or None, "is_registered": school.status == "registered",
-                "school_name": school.school_name or None, "score": school.score, "evidence": school.evidence,
-                "candidates": "; ".join(school.candidates), "needs_review": school.needs_review,
-                "decided_by": school.decided_by or None, "source_rows": int(row.source_rows),
-                "participants": float(row.participants), "windows": row.windows})
-        schools = pd.DataFrame(school_rows, columns=_SCHOOL_COLUMNS)
-        stakes = schools.groupby("municipality_name_raw")[["source_rows", "participants"]].sum() if len(schools) else None
-        municipality_rows = [{
-            "name_id": name_id("municipality", "", written_name), "municipality_name_raw": written_name,
-            "status": m.status, "municipality_oktmo": m.oktmo or None, "municipality_name": m.name or None,
-            "score": m.score, "evidence": m.evidence, "candidates": "; ".join(m.candidates),
-            "needs_review": m.status == "review", "decided_by": m.decided_by or None,
-            "source_rows": int(stakes.loc[written_name, "source_rows"]) if stakes is not None else 0,
-            "participants": float(stakes.loc[written_name, "participants"]) if stakes is not None else 0.0,
-        } for (written_name, _), m in municipalities.items()]
-        municipality_frame = pd.DataFrame(municipality_rows, columns=_MUNICIPALITY_COLUMNS).drop_duplicates(
-            "municipality_name_raw")
+                     "source_rows", "participants", "windows", "files", "tables"])
+        municipality_frame, schools = resolve_written(written, reference, crosswalk, matcher)
         con.execute(f"create schema if not exists {SCHEMA}")
-        warehouse.replace_table(con, MUNICIPALITY_NAMES, municipality_frame.astype(_MUNICIPALITY_TYPES))
-        warehouse.replace_table(con, SCHOOL_NAMES, schools.astype(_SCHOOL_TYPES))
+        warehouse.replace_table(con, MUNICIPALITY_NAMES, municipality_frame)
+        warehouse.replace_table(con, SCHOOL_NAMES, schools)
     counts = schools.groupby("status")["source_rows"].sum().to_dict() if len(schools) else {}
     return {"school_names": len(schools), "municipality_names": len(municipality_frame),
             "rows_by_status": {status: int(n) for status, n in counts.items()}}

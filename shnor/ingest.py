@@ -160,6 +160,7 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
         for job, result in zip(jobs, _reads(jobs, context, kind)):
             warehouse.replace_file_rows(con, kind.table, result.rows, job.sha256)
             warehouse.replace_errors(con, job.sha256, "read", result.errors_as_dicts())
+            warehouse.replace_errors(con, job.sha256, "not_read", result.not_read_as_dicts())
             warehouse.replace_name_review(con, job.sha256, result.unmatched)
             if result.people is not None:  # personal data: restricted schema only
                 warehouse.replace_file_rows(con, PEOPLE_TABLE, result.people, job.sha256)

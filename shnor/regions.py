@@ -36,7 +36,7 @@ import yaml
 
 from shnor.accounting import KindAccount, accounting_lines, not_in_marts, row_accounting
 from shnor.checker import check_file
-from shnor_core.names import municipality_core
+from shnor_core.names import municipality_identity
 from shnor_core.reference import (
     CALENDAR_COLUMNS,
     SCHOOL_GROUPS,
@@ -170,9 +170,10 @@ def read_municipalities(path: Path, prefix: str, kinds: tuple[str, ...], valid_f
     """The region's municipalities from its file, as seed rows; RegionError with every problem (file, line, rule).
 
     A row: an 8-digit ОКТМО starting with the region's prefix, once; its control number if given (else computed);
-    a name no other municipality of the same kind shares after the name matcher strips «район», «город», … (or
-    forms could not be told apart; a city and a district of one name are two municipalities, and a written name
-    that could be either waits in review — shnor.identity); a kind the seed accepts (its code or Russian name); dates as ГГГГ-ММ-ДД."""
+    a name whose identity for the name matcher (``shnor_core.names.municipality_identity``: the core left when
+    «район», «город», … are stripped, and city or not) no other row shares on a common day (else forms could not be
+    told apart; a city and a district of one name are two municipalities — a written name that could be either
+    waits in review, shnor.identity —, and a district and the okrug it was renamed to follow one another); a kind the seed accepts (its code or Russian name); dates as ГГГГ-ММ-ДД."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xls"):
         raise RegionError([f"{path.name}: нужен файл CSV (UTF-8); сохраните книгу как «CSV UTF-8»"])
@@ -212,20 +213,20 @@ def read_municipalities(path: Path, prefix: str, kinds: tuple[str, ...], valid_f
         if not name:
             problems.append(f"{where}: не указано наименование")
         kind = kind_codes.get(" ".join(value["kind"].lower().split()))
+        since, until = value["valid_from"] or valid_from, value["valid_to"]
         if name:
-            core, is_city = municipality_core(name), kind == "city_okrug"
-            if (core, is_city) in cores:
-                earlier_line, earlier_name = cores[(core, is_city)]
-                problems.append(f"{where}: наименование «{name}» неотличимо при сопоставлении названий от «{earlier_name}» "
-                                f"(строка {earlier_line}): без слов «район», «город», «округ» они совпадают")
-            cores.setdefault((core, is_city), (line, name))
+            identity = municipality_identity(name, kind or "")
+            for earlier_line, earlier_name, earlier_since, earlier_until in cores.get(identity, []):
+                if _overlap((since, until), (earlier_since, earlier_until)):
+                    problems.append(f"{where}: наименование «{name}» неотличимо при сопоставлении названий от "
+                                    f"«{earlier_name}» (строка {earlier_line}): без слов «район», «город», «округ» "
+                                    f"они совпадают, а сроки действия пересекаются")
+            cores.setdefault(identity, []).append((line, name, since, until))
         if not kind:
             allowed = ", ".join(f"{k} ({KIND_TITLES[k]})" if k in KIND_TITLES else k for k in kinds)
             problems.append(f"{where}: вид МО «{value['kind']}» не из справочника: {allowed}")
-        since = value["valid_from"] or valid_from
         if not _iso_date(since):
             problems.append(f"{where}: дата начала действия «{since}» — не ГГГГ-ММ-ДД")
-        until = value["valid_to"]
         if until and (not _iso_date(until) or (_iso_date(since) and until < since)):
             problems.append(f"{where}: дата окончания действия «{until}» — не ГГГГ-ММ-ДД или раньше начала")
         result.append({"oktmo8": oktmo, "control_digit": str(oktmo_control_digit(oktmo)) if oktmo.isdigit() else "",
@@ -234,6 +235,12 @@ def read_municipalities(path: Path, prefix: str, kinds: tuple[str, ...], valid_f
     if problems:
         raise RegionError(problems)
     return result
+
+
+def _overlap(first: tuple[str, str], second: tuple[str, str]) -> bool:
+    """Two validity periods (ISO dates, an empty end is open) share a day: a district and the okrug it was renamed
+    to share a name's identity but never a day."""
+    return (not first[1] or second[0] <= first[1]) and (not second[1] or first[0] <= second[1])
 
 
 def _seed_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:

@@ -45,7 +45,8 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
     refused = warehouse.query(home.warehouse, f"""
         select f.source_file, f.source_kind, f.source_sha256,
                list(e.rule order by e.stage, e.cell)[1:3] as rules, count(e.rule) as errors
-        from {warehouse.FILES_TABLE} f left join {warehouse.ERRORS_TABLE} e using (source_sha256)
+        from {warehouse.FILES_TABLE} f left join {warehouse.ERRORS_TABLE} e
+          on e.source_sha256 = f.source_sha256 and e.stage <> 'not_read'
         where f.status = 'rejected' and (f.monitoring_id = ? or f.source_kind <> 'submission')
         group by all order by f.source_kind, f.source_file""", [monitoring_id])
     files = warehouse.query(home.warehouse, f"select source_kind, status, count(*) as n from {warehouse.FILES_TABLE} "

@@ -46,6 +46,9 @@ class SourceRead:
     details: dict[str, str] = field(default_factory=dict)  # reader-specific facts: sheet, written names, metadata
     held_reason: str | None = None  # read, but not understood well enough to load: a person must look first
     unreadable: bool = False  # not opened at all (missing, a folder, broken, hostile, encrypted): not "refused"
+    # what was left unread and why (sheets skipped, columns not found or unknown): never a refusal by itself
+    not_read: list[CellError] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)  # why the layout, procedure, subject, grade and year
 
     @property
     def accepted(self) -> bool:
@@ -65,6 +68,9 @@ class SourceRead:
                 "municipality_oktmo": self.municipality.oktmo if self.municipality else None,
                 "school_code": self.school_code,
                 "data_year": min(self.years) if self.years else None}
+
+    def not_read_as_dicts(self) -> list[dict[str, str]]:
+        return cap_errors([asdict(note) for note in self.not_read])
 
     def errors_as_dicts(self) -> list[dict[str, str]]:
         """The errors to store and send back: every rule's first ones, the rest counted."""

@@ -44,7 +44,7 @@ create table if not exists {FILES_TABLE} (
 alter table {FILES_TABLE} add column if not exists school_code varchar;  -- a school-level form's school
 create table if not exists {ERRORS_TABLE} (
     source_sha256 varchar not null,
-    stage varchar not null,                -- 'read' | 'validate'
+    stage varchar not null,                -- 'read' | 'validate' | 'not_read' (left unread, not a refusal)
     source_file varchar, sheet varchar, cell varchar, indicator varchar, value varchar, rule varchar
 );
 create table if not exists {REVIEW_TABLE} (

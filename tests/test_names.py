@@ -117,5 +117,9 @@ def test_the_normal_form_keys_unregistered_schools():
     assert {normalized_school_name(n) for n in same} == {"сош н.п. беклемишево"}
     assert normalized_school_name("МБОУ «СОШ № 1» п. Атамановка") == normalized_school_name("СОШ №1 пос. Атамановка")
     different = ["СОШ № 1 п. Атамановка", "СОШ № 1 п. Новокручининский", "СОШ № 2 п. Атамановка",
-                 "ООШ № 1 п. Атамановка", "СОШ № 19 им. Кашина", "СОШ № 19 им. Пушкина", "Акшинская СОШ"]
+                 "ООШ № 1 п. Атамановка", "СОШ № 19 им. Кашина", "СОШ № 19 им. Пушкина", "Акшинская СОШ",
+                 # «п.с.т.» (посёлок при станции), as the real Забайкальский workbook of 2022 writes two schools
+                 'МБОУ "Средняя общеобразовательная школа п.с.т. Заречный"',
+                 'МБОУ "Средняя общеобразовательная школа п.с.т. Нагорный"']
     assert len({normalized_school_name(n) for n in different}) == len(different)
+    assert normalized_school_name("СОШ п.с.т. Заречный") == "сош н.п. заречный"

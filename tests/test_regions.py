@@ -134,11 +134,39 @@ def test_a_bad_municipalities_file_is_refused_with_file_line_and_rule(tmp_path, 
         "(городской округ), municipal_okrug (муниципальный округ)",
         f"  {name}, строка 6: ОКТМО «{PRIMORSK}» уже указан в строке 4",
         f"  {name}, строка 7: наименование «Приморск» неотличимо при сопоставлении названий от «город Приморск» "
-        "(строка 4): без слов «район», «город», «округ» они совпадают",
+        "(строка 4): без слов «район», «город», «округ» они совпадают, а сроки действия пересекаются",
         f"  {name}, строка 8: не указано наименование"]
     assert seeds(tmp_path, "ref_regions.csv") == (DBT_SEEDS_DIR / "ref_regions.csv").read_text(encoding="utf-8")
     assert seeds(tmp_path, "ref_municipalities.csv") == (DBT_SEEDS_DIR / "ref_municipalities.csv").read_text(encoding="utf-8")
     assert not (tmp_path / "copy" / "calendars" / f"{CODE}_2025.csv").exists()
+
+
+ZABAIKALSKY = PROJECT_ROOT / "tests" / "fixtures" / "real" / "zabaikalsky" / "municipalities_76.csv"
+
+
+def test_the_real_classifier_rows_register_a_city_and_a_district_of_one_stem_and_renames(tmp_path, capsys):
+    """Забайкальский край from ОКТМО (tests/fixtures/real/zabaikalsky): город Петровск-Забайкальский (76715000) and
+    Петровск-Забайкальский муниципальный район (76636000) are two municipalities; three districts renamed to
+    муниципальные округа follow their okrugs by date. One rule (shnor_core.names.municipality_identity) decides."""
+    home, copy = tmp_path / "home", tmp_path / "copy"
+    region = ["region", "init", "75", "--name", "Забайкальский край", "--oktmo-prefix", "76", "--institution", "ИРО",
+              "--year", "2023", "--project", str(copy)]
+    assert cli.main(["--home", str(home), *region, "--municipalities", str(ZABAIKALSKY)]) == 0, capsys.readouterr().err
+    assert "добавлено 38, уже были 0" in capsys.readouterr().out
+    added = [line.split(",") for line in seeds(tmp_path, "ref_municipalities.csv").splitlines() if line.startswith("76")]
+    assert len(added) == 38
+    assert {row[0]: row[2] for row in added if "Петровск" in row[2]} == {
+        "76636000": "Петровск-Забайкальский муниципальный район", "76715000": "город Петровск-Забайкальский"}
+    assert sorted((row[0], row[4], row[5]) for row in added if row[2].startswith("Акшинский")) == [
+        ("76503000", "2023-01-01", ""), ("76603000", "2014-01-01", "2022-12-31")]
+    # the district kept open beside its okrug: the two share a name's identity on the same days
+    overlapping = write(tmp_path / "input" / "mo_76.csv", ZABAIKALSKY.read_text(encoding="utf-8").replace(
+        "Акшинский муниципальный район,municipal_district,2014-01-01,2022-12-31",
+        "Акшинский муниципальный район,municipal_district,2014-01-01,"))
+    assert cli.main(["--home", str(tmp_path / "home2"), *region[:-1], str(tmp_path / "copy2"),
+                     "--municipalities", str(overlapping)]) == 2
+    assert ("mo_76.csv, строка 37: наименование «Акшинский муниципальный округ» неотличимо при сопоставлении названий "
+            "от «Акшинский муниципальный район» (строка 3)") in capsys.readouterr().err
 
 
 def test_rows_that_contradict_the_seeds_are_refused(tmp_path, capsys):

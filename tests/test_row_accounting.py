@@ -32,7 +32,7 @@ import pytest
 
 from shnor import ingest
 from shnor.accounting import accounting_lines, row_accounting
-from shnor.checker import check_file, municipality_breakdown, verdict_line
+from shnor.checker import check_file, identity_by_municipality
 from shnor.dbt_runner import dbt_build
 from shnor_core import warehouse
 from shnor_core.arrivals import record_arrival
@@ -278,9 +278,9 @@ def test_demo_bridge_leads_every_kind_back_to_raw(sample_cycle):
 
 
 def test_check_results_counts_per_municipality_by_hand(tmp_path):
-    """check-results on the ВПР 2025 workbook above, against the registry: per municipality the issuing bodies as
-    written, schools, participants and rows matched / without a registry code / waiting in review; its last line
-    says how many wait, not only «принят»."""
+    """check-results on the ВПР 2025 workbook above, against the registry: per municipality, as the warehouse's
+    own resolution will file them, the issuing bodies as written, schools, participants, and schools matched to the
+    registry / unregistered / waiting in review, with their participants."""
     registry = tmp_path / "schools.csv"
     with open(registry, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([["Код ОО", "Наименование ОО", "ОКТМО МО"], *SCHOOLS])
@@ -288,9 +288,9 @@ def test_check_results_counts_per_municipality_by_hand(tmp_path):
         ("МАОУ лицей № 1", SLAVYANSK, 20), ("МБОУ СОШ № 5", SLAVYANSK, 25), ("МБОУ ООШ № 7", SLAVYANSK, 8),
         ("МБОУ СОШ № 42", SLAVYANSK, 12), ("МБОУ СОШ № 1", ABINSK, 30)])
     verdict = check_file(path, registry=registry)
-    breakdown = municipality_breakdown(verdict.read)
-    assert [(b["municipality"], b["issuing_bodies"], b["schools"], b["participants"], b["rows"], b["matched"],
-             b["unregistered"], b["in_review"]) for b in breakdown] == [
-        ("Абинский муниципальный район", 1, 1, 30, 1, 1, 0, 0), ("Славянский муниципальный район", 1, 4, 65, 4, 3, 0, 1)]
-    assert verdict_line("accepted", breakdown, None) == (
-        "Файл принят: строк 5, из них сопоставлено 4, ждут проверки названий 1, без кода реестра 0")
+    breakdown = identity_by_municipality(verdict.identity)
+    # СОШ № 42 is not in the registry: an unregistered school of Славянский that reaches the marts (12 participants)
+    assert [(b.municipality, b.bodies, b.schools, b.participants, b.matched, b.matched_participants, b.unregistered,
+             b.unregistered_participants, b.review) for b in breakdown.itertuples()] == [
+        ("03601000 Абинский муниципальный район", 1, 1, 30, 1, 30, 0, 0, 0),
+        ("03645000 Славянский муниципальный район", 1, 4, 65, 3, 53, 1, 12, 0)]
