@@ -208,13 +208,16 @@ def _contains(text: tuple[str, ...], run: tuple[str, ...]) -> bool:
 
 
 def _fuzzy(written: _Written, cores: dict[tuple[str, ...], list[Municipality]], on_date: date | None) -> NameMatch:
-    """A misspelt core: the best run of the written words, scored against each reference core."""
-    lemma_core = [lemma(word) for word in written.core]
+    """A misspelt core: the best run of the written words, scored against each reference core — as the words
+    were written and as their dictionary forms (the analyser may take a misspelt word for another form:
+    «Славянскй» → "славянскя")."""
+    writings = [list(written.core), [lemma(word) for word in written.core]]
     scored = []
     for ref in cores:
         target, size = " ".join(lemma(word) for word in ref), len(ref)
-        runs = [" ".join(lemma_core[i:i + size]) for i in range(max(1, len(lemma_core) - size + 1))]
-        scored.append((max(ratio(text, target) for text in [" ".join(lemma_core), *runs]) / 100, ref))
+        texts = [text for words in writings for text in
+                 [" ".join(words), *(" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1)))]]
+        scored.append((max(ratio(text, target) for text in texts) / 100, ref))
     scored.sort(key=lambda pair: pair[0], reverse=True)
     best_score, best = scored[0]
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
