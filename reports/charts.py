@@ -20,6 +20,7 @@ from reports.wording import say
 
 ZERO_STUB = 0.006
 DARK_CELL = 0.5  # a heatmap cell darker than this takes white digits (legibility, not a threshold of the data)
+HEAT_MIDDLE = 0.5  # the share at the scale's middle (yellow) stop: a colour, not a threshold of the data
 PPI = 150  # sharp enough in Word at the notes' 17 cm width
 HEAT_STOPS = ("#d73027", "#fee08b", "#1a9850")  # red → yellow → green, low → high share
 SHARE_TICKS = [{"x": step / 5, "label": percent(step / 5)} for step in range(6)]
@@ -132,8 +133,9 @@ def changes(path: Path, names: list[str], improved: list[int], worsened: list[in
 
 def _heat(share: float) -> tuple[str, str]:
     """A share's colour on the red–yellow–green scale and the digits' colour that reads on it."""
-    low, high = (HEAT_STOPS[0], HEAT_STOPS[1]) if share < 0.5 else (HEAT_STOPS[1], HEAT_STOPS[2])
-    t = share * 2 if share < 0.5 else share * 2 - 1
+    lower = share < HEAT_MIDDLE
+    low, high = (HEAT_STOPS[0], HEAT_STOPS[1]) if lower else (HEAT_STOPS[1], HEAT_STOPS[2])
+    t = share / HEAT_MIDDLE if lower else (share - HEAT_MIDDLE) / (1 - HEAT_MIDDLE)
     rgb = [round(int(low[i:i + 2], 16) * (1 - t) + int(high[i:i + 2], 16) * t) for i in (1, 3, 5)]
     lightness = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255  # ITU-R BT.601
     return "#" + "".join(f"{c:02x}" for c in rgb), "#ffffff" if lightness < DARK_CELL else "#000000"
