@@ -162,10 +162,11 @@ def _landed(folder: Path) -> list[Path]:
 
 
 def _received(path: Path) -> datetime:
-    """The arrival the landing folder recorded (``.arrivals.json``), else when the file was put there."""
+    """The arrival the landing folder recorded for this content (``.arrivals.json``, keyed by sha256), else when the
+    file was put there."""
     arrivals = path.parent / ".arrivals.json"
     if arrivals.exists():
-        entry = json.loads(arrivals.read_text(encoding="utf-8")).get(path.name)
+        entry = json.loads(arrivals.read_text(encoding="utf-8")).get(_sha256(path))
         if entry:
             return datetime.fromisoformat(entry["received_at"])
     changed = datetime.fromtimestamp(path.stat().st_ctime, timezone.utc).replace(tzinfo=None)
@@ -1279,11 +1280,12 @@ def frame_differences(ours: pd.DataFrame, theirs: pd.DataFrame, tolerance: float
 
 
 # Lineage keys our marts carry back to raw (a source row "sha256:sheet:row", the file's sha256): the warehouse's
-# addresses of the rows, not numbers an analyst computes — the baseline reads files with pandas and has none. They
+# addresses of the rows, not numbers an analyst computes — the baseline reads files with pandas and has none; and
+# the warehouse's identity flag (is_registered: the baseline takes only registry schools, so it has no other). They
 # are left out of the comparison by name, each mart's list declared here; every other column is compared.
 LINEAGE_COLUMNS = {
-    "fct_assessment_results": ("source_sha256", "source_row_id"),
-    "dim_school": ("source_sha256", "source_row_id", "registry_source_row_id"),
+    "fct_assessment_results": ("source_sha256", "source_row_id", "is_registered"),
+    "dim_school": ("source_sha256", "source_row_id", "registry_source_row_id", "is_registered"),
 }
 
 
