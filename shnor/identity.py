@@ -359,14 +359,18 @@ def identity_summary(home: DataHome) -> dict[str, dict[str, int]]:
 
 
 def identity_digest(home: DataHome) -> str:
-    """A digest of what every written name resolved to in the last resolution: a registry or a person's decision
-    that changes it must rebuild what reads the names, though no raw table received a row."""
+    """A digest of what every written name resolved to in the last resolution (the outcome only, not the rows or
+    files that name it): a registry or a person's decision that changes it must rebuild what reads the names,
+    though no raw table received a row."""
+    outcome = {MUNICIPALITY_NAMES: "municipality_name_raw, status, municipality_oktmo",
+               SCHOOL_NAMES: "municipality_name_raw, municipality_oktmo_read, school_name_raw, school_code_read, "
+                             "status, municipality_oktmo, school_key, is_registered"}
     digest = hashlib.sha256()
     with warehouse.connect(home.warehouse, read_only=True) as con:
-        for table in (MUNICIPALITY_NAMES, SCHOOL_NAMES):
+        for table, columns in outcome.items():
             schema, name = table.split(".")
             present = con.execute("select count(*) from information_schema.tables where table_schema = ? "
                                   "and table_name = ?", [schema, name]).fetchall()[0][0]
             if present:
-                digest.update(repr(con.execute(f"select * from {table} order by all").fetchall()).encode())
+                digest.update(repr(con.execute(f"select {columns} from {table} order by all").fetchall()).encode())
     return digest.hexdigest()
