@@ -193,7 +193,8 @@ def test_hand_made_region_every_row_accounted_by_hand(run):
     assert accounted(run.home) == {
         "school_registry": (5, 4, 0, 1),
         "oo1_context": (5, 4, 0, 1),
-        "assessment_results": (8, 4, 1, 3),
+        # names never hold a file: СОШ № 42, 43, 44 are unregistered schools in the marts, ООШ № 7 a suppressed cell
+        "assessment_results": (8, 8, 0, 0),
         "school_lists": (5, 2, 1, 2),
         "mentor_assignments": (2, 1, 1, 0),
         "roadmap": (3, 2, 0, 1),
@@ -212,8 +213,6 @@ def test_hand_made_region_reasons_by_hand(run):
     assert {(r.source_kind, r.fate_code): int(r.n) for r in reasons.itertuples()} == {
         ("school_registry", "school_without_context"): 1,
         ("oo1_context", "school_not_in_registry"): 1,
-        ("assessment_results", "name_in_review"): 1,
-        ("assessment_results", "file_rejected"): 3,
         ("school_lists", "name_in_review"): 1,
         ("school_lists", "superseded"): 2,
         ("mentor_assignments", "name_in_review"): 1,
@@ -228,25 +227,32 @@ def test_hand_made_region_reasons_by_hand(run):
 
 
 def test_lineage_keys_lead_back_to_raw(run):
-    """A fact's lineage key is a row of raw holding its value: ООШ № 7's suppressed cell and СОШ № 5's 25."""
+    """A fact's lineage key is a row of raw holding its value: ООШ № 7's suppressed cell, СОШ № 5's 25 of both years,
+    and the unregistered schools СОШ № 42, 43 and 44 (keys «u-…» made from municipality and name)."""
     facts = warehouse.query(run.home.warehouse, """
-        select f.school_code, f.participants, f.is_suppressed, r.value, r.source_file
+        select f.school_code, f.is_registered, f.participants, f.is_suppressed, r.value, r.source_file
         from marts.fct_assessment_results f
         join staging.stg_assessment_results s on s.source_row_id = f.source_row_id and s.metric = 'participants'
         join raw.assessment_results r on r.source_sha256 = s.source_sha256 and r.source_row = s.source_row
          and r.metric = 'participants'
-        order by f.school_code""")
-    assert [(r.school_code, int(r.participants), bool(r.is_suppressed), int(r.value), r.source_file)
-            for r in facts.itertuples()] == [
+        order by f.is_registered desc, f.school_code, f.assessment_year""")
+    rows = [(r.school_code, int(r.participants), bool(r.is_suppressed), int(r.value), r.source_file)
+            for r in facts.itertuples() if r.is_registered]
+    assert rows == [
         ("23001001", 30, False, 30, "vpr_2025.xlsx"), ("23045001", 20, False, 20, "vpr_2025.xlsx"),
-        ("23045005", 25, False, 25, "vpr_2025.xlsx"), ("23045007", 8, True, 8, "vpr_2025.xlsx")]
+        ("23045005", 25, False, 25, "vpr_2024.xlsx"), ("23045005", 25, False, 25, "vpr_2025.xlsx"),
+        ("23045007", 8, True, 8, "vpr_2025.xlsx")]
+    unregistered = sorted((int(r.participants), int(r.value), r.source_file, r.school_code.startswith("u-"))
+                          for r in facts.itertuples() if not r.is_registered)
+    assert unregistered == [(11, 11, "vpr_2024.xlsx", True), (12, 12, "vpr_2025.xlsx", True),
+                            (15, 15, "vpr_2024.xlsx", True)]
 
 
 def test_summary_lines_say_how_many_and_why(run):
     lines = accounting_lines(row_accounting(run.home.warehouse))
     assert lines[0].startswith("  строки файлов: прочитано ")
-    assert any("результаты ВПР, ОГЭ, ЕГЭ: не в витринах 4 из 8 строк" in line and "файл отклонён проверкой" in line
-               and "ждёт решения человека" in line for line in lines), lines
+    assert any("не в витринах 3 из 5 строк" in line and "заменена более поздней версией" in line
+               and "ждёт решения человека" in line for line in lines), lines  # the lists: 2 superseded, 1 waiting
 
 
 def test_demo_cycle_every_kind_accounted(sample_cycle):
