@@ -51,9 +51,7 @@ def row_accounting(database: Path, oktmo_prefix: str | None = None) -> list[Kind
         return []
     try:
         with warehouse.connect(database, read_only=True, wait=0) as con:
-            built = con.execute("select count(*) from information_schema.tables "
-                                "where table_schema = 'marts' and table_name = 'mart_row_fates'").fetchone()[0]
-            if not built:
+            if not warehouse.table_exists(con, "marts.mart_row_fates"):
                 return []
             rows = con.execute(f"""
                 select source_kind, fate_code, fate, reason, min(fate_order) as fate_order,

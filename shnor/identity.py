@@ -319,9 +319,7 @@ def resolve_identity(home: DataHome) -> dict:
     """Replace the identity tables from the raw names, the reference, the latest registry and the crosswalk."""
     reference, crosswalk, matcher = load_municipalities(), load_crosswalk(home), school_matcher(home)
     with warehouse.connect(home.warehouse) as con:
-        exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
-                             "and table_name = 'assessment_results'").fetchall()[0][0]
-        written = written_names(con) if exists else pd.DataFrame(
+        written = written_names(con) if warehouse.table_exists(con, "raw.assessment_results") else pd.DataFrame(
             columns=["municipality_name_raw", "municipality_oktmo_read", "school_name_raw", "school_code_read",
                      "source_rows", "participants", "windows", "files", "tables"])
         municipality_frame, schools = resolve_written(written, reference, crosswalk, matcher)
@@ -350,10 +348,9 @@ _MUNICIPALITY_COLUMNS = list(_MUNICIPALITY_TYPES)
 def identity_summary(home: DataHome) -> dict[str, dict[str, int]]:
     """Rows, participants and distinct names of results per status of the last build (for the run summary)."""
     with warehouse.connect(home.warehouse, read_only=True) as con:
-        present = con.execute("select count(*) from information_schema.tables where table_schema = ? "
-                              "and table_name = 'school_names'", [SCHEMA]).fetchall()[0][0]
         rows = con.execute(f"select status, sum(source_rows), sum(participants), count(distinct name_id) "
-                           f"from {SCHOOL_NAMES} group by status").fetchall() if present else []
+                           f"from {SCHOOL_NAMES} group by status").fetchall() \
+            if warehouse.table_exists(con, SCHOOL_NAMES) else []
     return {status: {"rows": int(n), "participants": int(people), "names": int(names)}
             for status, n, people, names in rows}
 
@@ -368,9 +365,6 @@ def identity_digest(home: DataHome) -> str:
     digest = hashlib.sha256()
     with warehouse.connect(home.warehouse, read_only=True) as con:
         for table, columns in outcome.items():
-            schema, name = table.split(".")
-            present = con.execute("select count(*) from information_schema.tables where table_schema = ? "
-                                  "and table_name = ?", [schema, name]).fetchall()[0][0]
-            if present:
+            if warehouse.table_exists(con, table):
                 digest.update(repr(con.execute(f"select {columns} from {table} order by all").fetchall()).encode())
     return digest.hexdigest()

@@ -228,8 +228,7 @@ def ingest_context(home: DataHome) -> dict:
 def school_matcher(home: DataHome, read_only: bool = False, wait: float | None = None) -> SchoolMatcher:
     """School names are matched against the latest registry file that was not refused."""
     with warehouse.connect(home.warehouse, read_only=read_only, wait=wait) as con:
-        exists = con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
-                             "and table_name = 'schools'").fetchall()[0][0]
+        exists = warehouse.table_exists(con, "raw.schools")
         rows = con.execute(
             "select school_code, school_name, municipality_oktmo, school_login from raw.schools where source_sha256 = ("
             f"select source_sha256 from {warehouse.FILES_TABLE} where source_kind = 'school_registry' "

@@ -192,6 +192,13 @@ def replace_file_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.Data
         con.unregister("incoming")
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether ``schema.table`` is in the warehouse (a kind not delivered yet, a mart not built yet)."""
+    schema, name = table.split(".")
+    return bool(con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                            [schema, name]).fetchall()[0][0])
+
+
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     """Reference tables are small and loaded whole."""
     con.register("incoming", with_load_time(frame))
