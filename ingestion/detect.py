@@ -31,6 +31,7 @@ from ingestion.table_reader import read_with_layout
 from ingestion.tables import HeaderFit, file_name_of, fit_file, is_numbering_row, sheet_facts, title_text
 from ingestion.workbook_source import SheetRows, load_table_source
 from shnor_core.lineage import file_sha256
+from shnor_core.reference import Municipality, region_names
 from shnor_core.safety import UnsafeWorkbook
 from shnor_core.source_read import CellError, SourceRead, empty_frame
 from shnor_core.sources import ASSESSMENT, SOURCE_KINDS, SUBMISSION
@@ -187,6 +188,32 @@ def _decide(candidates: list[Candidate], file_name: str) -> tuple[Layout | None,
                   "(заголовок, имена листа и файла, вид значений) не решают: " + " | ".join(said)], True
 
 
+# A subject of the RF named in a title: «Еврейская автономная область», «Забайкальского края», «Республика Крым»,
+# «Удмуртская Республика», «Ханты-Мансийский автономный округ»
+_SUBJECT = re.compile(r"\b([а-яё-]*[сц]к[а-яё]{1,3})\s+(?:автономн\w*\s+)?(?:кра[йяюе]|област\w*|республик)"
+                      r"|\b([а-яё-]*[сц]к[а-яё]{1,3})\s+автономн\w*\s+округ|\bреспублик[аиеу]\s+([а-яё-]{3,})")
+_ENDING = re.compile(r"(?<=[сц]к)[а-яё]{1,3}$")  # an adjective's case ending: «Краснодарского» ~ «Краснодарский»
+
+
+def _stems(text: str) -> set[str]:
+    return {_ENDING.sub("", word) for match in _SUBJECT.finditer(text) for word in match.groups() if word}
+
+
+def foreign_subject(fit: HeaderFit | None, file_name: str, municipalities: list[Municipality]) -> str | None:
+    """The subject of the RF the file's title rows name when it is not the region of the reference
+    municipalities (a region's file read against another region's municipalities would resolve a «Ленинский
+    район» to the wrong one); None when no subject is named, it is the region's, or the region is unnamed."""
+    names = region_names(municipalities)
+    if fit is None or names is None:
+        return None
+    text = normalize_text(" ".join([title_text(fit.sheet.rows, fit.start), fit.sheet.title, file_name]).replace("_", " "))
+    named = _stems(text)
+    if not named or named & set().union(*(_stems(normalize_text(n)) for n in names)):
+        return None
+    match = _SUBJECT.search(text)
+    return match.group(0) if match else None
+
+
 def _bespoke(layout: Layout, path: Path, sheets: list[SheetRows] | None) -> Candidate:
     """Layouts read by their own engine are recognised by the file's structure, not its columns."""
     if layout.engine == "student_results":
@@ -262,6 +289,12 @@ def read_source(path: Path, context: ReadContext, kind: str | None = None, sha25
         return _refused(path, sha256, kind, f"файл похож на «{SOURCE_KINDS[layout.kind].title}» (макет "
                                             f"{layout.name}), а получен как «{SOURCE_KINDS[kind].title}»: "
                                             "проверьте папку или вид файла", layout.name)
+    best = next(c for c in detection.candidates if c.layout is layout)
+    foreign = foreign_subject(best.fit, file_name_of(path), context.municipalities)
+    if foreign:
+        return _refused(path, sha256, layout.kind, f"файл другого субъекта РФ: в заголовке назван «{foreign}», а "
+                                                   f"справочник муниципалитетов — {', '.join(region_names(context.municipalities) or [])}: "
+                                                   "названия МО не сопоставляются с чужими (проверьте регион)", layout.name)
     if layout.kind == SUBMISSION.name:
         return _refused(path, sha256, SUBMISSION.name, "это муниципальная форма мониторинга: проверьте её командой "
                                                        "shnor check-submission", layout.name)

@@ -39,14 +39,19 @@ _NOT_WORD = re.compile(r"[^\w]")
 # A unit written after a comma or in brackets: «Русский язык, чел.», «Доля (%)», «Средний балл, баллов»
 _UNIT_SUFFIX = re.compile(r"\s*(,\s*|\(\s*|\bв\s+)(чел\.?|человек|%|процент\w*|балл\w*|ед\.?|шт\.?)\s*\)?\s*$",
                           re.IGNORECASE)
+# A remark in brackets after what a header names: «География, чел. (в т.ч. участвовавшие в 2022 году)»
+_REMARK_SUFFIX = re.compile(r"\s*\(\s*(в\s*т\.?\s*ч\.?|в\s+том\s+числе|включая|кроме|без\s+учёта|без\s+учета)[^()]*\)?\s*$",
+                            re.IGNORECASE)
 
 
 def strip_units(text: str) -> str:
-    """A header text without the unit written after a comma or in brackets, for what it names (a subject
-    in a block title): «Русский язык, чел.» → «Русский язык»."""
+    """A header text without the unit written after a comma or in brackets, and without a remark in brackets
+    after it, for what it names (a subject in a block title): «Русский язык, чел.» → «Русский язык»,
+    «География, чел. (в т.ч. участвовавшие в 2022 году)» → «География»."""
     previous = None
     while previous != text:
-        previous, text = text, _UNIT_SUFFIX.sub("", text).strip()
+        previous = text
+        text = _UNIT_SUFFIX.sub("", _REMARK_SUFFIX.sub("", text)).strip()
     return text
 
 

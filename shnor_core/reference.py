@@ -386,6 +386,16 @@ def _regions(path: Path = DBT_SEEDS_DIR / "ref_regions.csv") -> dict[str, dict[s
         return {row["region_code"]: row for row in csv.DictReader(handle)}
 
 
+def region_names(municipalities: list[Municipality]) -> list[str] | None:
+    """The names of the regions (subjects of the RF) the municipalities belong to, by their ОКТМО prefix;
+    None when a prefix is not in ``ref_regions`` (a region the reference does not name)."""
+    by_prefix = {row["oktmo_prefix"]: row["region_name"] for row in _regions().values()}
+    prefixes = {m.oktmo[:2] for m in municipalities}
+    if not prefixes or not prefixes <= set(by_prefix):
+        return None
+    return sorted(by_prefix[p] for p in prefixes)
+
+
 def _region(region_code: str) -> dict[str, str]:
     if region_code not in _regions():
         raise KeyError(f"Регион с кодом «{region_code}» отсутствует в справочнике регионов")
