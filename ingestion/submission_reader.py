@@ -70,6 +70,7 @@ class _Layout:
     count_col: int
     unit_cols: list[tuple[int, str]]  # presence value columns: (column, unit label)
     first_data_row: int
+    absent: tuple[str, ...] = ()  # the form's columns the header lacks, each with what stands in for it
 
 
 _POINTS_IN_PARENS = re.compile(r"\(\s*балл\w*\s*\)", re.IGNORECASE)  # "МБОУ СОШ №5 (баллы)"
@@ -108,6 +109,10 @@ def _header_at(rows: list[tuple], index: int) -> _Layout | None:
         return None
     number = numbered or 0
     label = named if named is not None else number + 1
+    absent = tuple(what for what, missing in (
+        ("«Количественные показатели» (количества прочитаны из столбца «Баллы»)", count is None),
+        (f"«№ п/п» (номера прочитаны из столбца {get_column_letter(number + 1)})", numbered is None),
+        (f"«Наименование…» (названия прочитаны из столбца {get_column_letter(label + 1)})", named is None)) if missing)
     above = rows[index - 1] if index > 0 else ()
     below = rows[index + 1] if index + 1 < len(rows) else ()
     start = min(points)
@@ -116,7 +121,7 @@ def _header_at(rows: list[tuple], index: int) -> _Layout | None:
     typed_below = [(c, below[c]) for c in range(start, min(end, len(below))) if not is_blank(below[c])]
     if len(points) == 1 and typed_below and all(_is_unit_name(v) for _, v in typed_below):
         units = [(c, _unit_label(v)) for c, v in typed_below]  # a row of unit names under one "Баллы"
-        return _Layout(index, number, label, count, units, index + 2)
+        return _Layout(index, number, label, count, units, index + 2, absent)
     units = []
     for column in points:
         unit = _unit_label(row[column])
@@ -127,7 +132,7 @@ def _header_at(rows: list[tuple], index: int) -> _Layout | None:
         units = [(units[0][0], WHOLE_MUNICIPALITY)]
     else:
         units = [(column, unit or f"единица {n}") for n, (column, unit) in enumerate(units, start=1)]
-    return _Layout(index, number, label, count, units, index + 1)
+    return _Layout(index, number, label, count, units, index + 1, absent)
 
 
 def find_form_table(rows: list[tuple]) -> _Layout | None:
@@ -374,6 +379,18 @@ def _merge_occurrences(occurrences, add_error, notes) -> list[dict]:
     return [record for records in first.values() for record in records]
 
 
+def _not_read(sheets: list[SheetRows], picked: SheetRows, layout: _Layout, file_name: str) -> list[CellError]:
+    """What the form's reader leaves aside, said rather than dropped in silence: every other visible sheet that
+    holds anything (our template's hidden sheet is read for its metadata) and the form's columns its header
+    lacks, with the column read in their place."""
+    notes = [CellError(file_name, s.title, "", "лист", "", f"лист не прочитан: таблица формы — на листе «{picked.title}»")
+             for s in sheets if s is not picked and s.visible and any(not is_blank(c) for row in s.rows for c in row)]
+    if layout.absent:
+        notes.append(CellError(file_name, picked.title, f"строка {layout.header_row + 1}", "столбцы", "",
+                               f"в шапке формы не найдены столбцы {'; '.join(layout.absent)}"))
+    return notes
+
+
 def _pick_table_sheet(sheets: list[SheetRows]) -> tuple[SheetRows, _Layout] | None:
     for sheet in sorted(sheets, key=lambda s: not s.visible):
         layout = find_form_table(sheet.rows)
@@ -431,6 +448,7 @@ def read_submission(
         add_error("", "", "", "", "в книге не найдена таблица формы (строка заголовка «Баллы» / «Количественные показатели»)")
         return result
     sheet, layout = picked
+    result.not_read = _not_read(sheets, sheet, layout, path.name)
     blocks, people = [], []
     for block, end in form_blocks(sheet.rows, layout):
         block, named = _pseudonymise_units(block, result.sha256, pseudonym_key, len(people))

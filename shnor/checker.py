@@ -38,6 +38,12 @@ class Verdict:
     def accepted(self) -> bool:
         return self.read.accepted and (self.validation is None or self.validation.success)
 
+    @property
+    def not_read(self) -> list[dict]:
+        """What was left unread, with why (sheets skipped, expected columns not found): the one list that
+        ``check-results``, ``check-submission`` and the upload page's verdict show."""
+        return [{k: e[k] for k in ("sheet", "cell", "indicator", "rule")} for e in self.read.not_read_as_dicts()]
+
 
 def registry_matcher(registry: Path | None, home: DataHome | None) -> tuple[SchoolMatcher, str]:
     """School names are matched as the pipeline would match them: against a registry file given by hand,

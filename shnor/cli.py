@@ -97,6 +97,11 @@ def cmd_demo(args) -> int:
     return cmd_run(args)
 
 
+def _not_read_lines(not_read: list[dict]) -> list[str]:
+    return [f"  НЕ ПРОЧИТАНО лист «{n['sheet']}»" + (f", {n['cell']}" if n["cell"] else "") + f" [{n['indicator']}]: {n['rule']}"
+            for n in not_read]
+
+
 def _error_lines(errors: list[dict]) -> list[str]:
     return [f"  ОШИБКА {e['cell'] or '—'} [{e['indicator']}] «{e['value']}»: {e['rule']}" for e in errors]
 
@@ -124,7 +129,7 @@ def cmd_check_submission(args) -> int:
         "school_code": read.school_code,
         "layout": read.layout, "sheet": read.details.get("sheet"),
         "units": sorted(read.rows["unit_label"].unique().tolist()) if not read.rows.empty else [],
-        "indicators": indicators,
+        "indicators": indicators, "not_read": verdict.not_read,
         "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors],
     }
     if args.json:
@@ -140,6 +145,8 @@ def cmd_check_submission(args) -> int:
         for item in indicators:
             maximum = f" из {item['max']}" if item["max"] is not None else ""
             print(f"  {item['code']:8} {item['score']:g}{maximum}   {item['section']}, показатель {item['number']}")
+        for line in _not_read_lines(report["not_read"]):
+            print(line)
         print("\n".join(_error_lines(report["errors"])))
         print({"accepted": "Форма принята", "unreadable": "Файл не прочитан"}.get(status, "Форма отклонена"))
     return code
@@ -157,7 +164,7 @@ def cmd_check_results(args) -> int:
               "rows_truncated": len(read.rows) > JSON_ROWS, "summary": read_summary(read),
               "registry": verdict.registry, "held_for_review": read.held_reason, "years": read.years, "rows": rows,
               "unmatched": read.unmatched, "notes": read.notes, "municipalities": _identity_json(verdict.identity),
-              "not_read": [{k: e[k] for k in ("sheet", "cell", "indicator", "rule")} for e in read.not_read_as_dicts()],
+              "not_read": verdict.not_read,
               "errors": [{k: e[k] for k in ("cell", "indicator", "value", "rule")} for e in verdict.errors]}
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
@@ -178,9 +185,8 @@ def cmd_check_results(args) -> int:
             print(f"  НЕ СОПОСТАВЛЕНО строка {item['source_row']}: «{item['written_name']}» — {item['reason']}")
         for note in read.notes:  # names that wait: counted, the rest of the file goes on
             print(f"  ЗАМЕЧАНИЕ: {note}")
-        for item in report["not_read"]:
-            where = f"лист «{item['sheet']}»" + (f", {item['cell']}" if item["cell"] else "")
-            print(f"  НЕ ПРОЧИТАНО {where} [{item['indicator']}]: {item['rule']}")
+        for line in _not_read_lines(report["not_read"]):
+            print(line)
         print("\n".join(_identity_lines(report["municipalities"])))
         print("\n".join(_error_lines(report["errors"])))
         waiting = sum(item["review"] for item in report["municipalities"])

@@ -292,4 +292,5 @@ def take_in(home: DataHome, store: Store, account: Account, window: Window, rece
         original_name=received.original_name, stored_file=relative(kept), landed_file=relative(landed),
         feedback_file=relative(feedback), sha256=sha256, size_bytes=received.size, accepted=accepted,
         read_municipality_oktmo=read_municipality.oktmo if read_municipality else None, errors=errors,
-        indicators=verdict.indicators if accepted else [], check_seconds=seconds, duplicate_of=duplicate)
+        indicators=verdict.indicators if accepted else [], not_read=verdict.not_read, check_seconds=seconds,
+        duplicate_of=duplicate)

@@ -15,7 +15,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -50,6 +50,7 @@ create table if not exists uploads (
     read_municipality_oktmo text,       -- the municipality the workbook names
     errors_json text not null,
     indicators_json text not null,
+    not_read_json text not null default '[]',  -- sheets skipped, form columns not found (shnor.checker.Verdict.not_read)
     check_seconds real not null,
     duplicate_of integer references uploads (id)
 );
@@ -108,6 +109,7 @@ class Upload:
     indicators: list[dict]
     check_seconds: float
     duplicate_of: int | None
+    not_read: list[dict] = field(default_factory=list)
 
 
 def _digest(token: str) -> str:
@@ -120,6 +122,7 @@ def _upload(row: sqlite3.Row) -> Upload:
     values["accepted"] = bool(values["accepted"])
     values["errors"] = json.loads(values.pop("errors_json"))
     values["indicators"] = json.loads(values.pop("indicators_json"))
+    values["not_read"] = json.loads(values.pop("not_read_json"))
     return Upload(**values)
 
 
@@ -138,6 +141,9 @@ class Store:
         with self.connect() as con:
             con.execute("pragma journal_mode = wal")
             con.executescript(SCHEMA)
+            if "not_read_json" not in {row["name"] for row in con.execute("pragma table_info(uploads)")}:
+                # a store made before uploads kept what was not read: its uploads said nothing of it
+                con.execute("alter table uploads add column not_read_json text not null default '[]'")
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -222,6 +228,7 @@ class Store:
         fields["accepted"] = int(fields["accepted"])
         fields["errors_json"] = json.dumps(fields.pop("errors"), ensure_ascii=False, default=str)
         fields["indicators_json"] = json.dumps(fields.pop("indicators"), ensure_ascii=False, default=str)
+        fields["not_read_json"] = json.dumps(fields.pop("not_read", []), ensure_ascii=False, default=str)
         columns = ", ".join(fields)
         with self.connect() as con:
             cursor = con.execute(f"insert into uploads ({columns}) values ({', '.join('?' for _ in fields)})",
