@@ -52,7 +52,7 @@ def test_a_subject_with_a_remark_and_the_columns_two_regions_head_their_own_way(
     # by hand: Russian 20 + 12 + 18; below the minimum 2 (blank cells unknown, not 0); 80–99 1 + 5; 100 points 1
     assert {k: v for k, v in sums.items() if k[0] == "Русский язык" and k[1] != "mean_score"} == {
         ("Русский язык", "participants"): 50.0, ("Русский язык", "below_minimum"): 2.0,
-        ("Русский язык", "score_81_100"): 6.0, ("Русский язык", "score_100"): 1.0}
+        ("Русский язык", "score_80_99"): 6.0, ("Русский язык", "score_100"): 1.0}
     # «География, чел. (в т.ч. участвовавшие в 2022 году)» is География; ООШ № 2 has no participant: no mean 0
     assert sums[("География", "participants")] == 4.0
     geography = read.rows[read.rows["subject"] == "География"]
