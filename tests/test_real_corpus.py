@@ -48,6 +48,9 @@ def test_a_real_file_reads_right_or_is_refused_with_its_reason(name):
     for key in ("schools", "municipalities"):
         if key in expected:
             assert summary[key] == expected[key], key
+    if "school_rows" in expected:  # every school row of every year read, none more (no total, no numbering row)
+        per_year = rows[["year", "source_sheet", "source_row"]].drop_duplicates().groupby("year").size().to_dict()
+        assert per_year == expected["school_rows"]
     groups = summary["results"]
     assert len(groups) == expected["groups"]
     assert {g["procedure"] for g in groups} == {expected["procedure"]}
