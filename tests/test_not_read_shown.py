@@ -1,6 +1,7 @@
 """What was not read, said wherever a file is checked (issue 29): a municipal form holding a sheet of notes
 beside its table, written as one block per school with no «Количественные показатели» column. ``check-submission``
-(text and JSON) and the upload page's verdict show the same list, from one code path (``Verdict.not_read``)."""
+(text and JSON) and the upload page's verdict show the same list, from one code path (``Verdict.not_read``); the
+pipeline keeps it in the file's data-quality record."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from shnor import ingest
 from shnor.cli import main
 from shnor.web.store import SCHEMA, Store
+from shnor_core import warehouse
 from shnor_core.settings import DataHome
+from shnor_core.sources import SUBMISSION, landing_folder
 from tests.test_unknown_exports import write_form_in_school_blocks
 from tests.web_support import MONITORING, NAMES, OKTMO, client_for, make_app, upload
 from tests.workbooks import form_values, write_submission
@@ -51,6 +55,20 @@ def test_check_submission_lists_the_sheet_and_the_column_not_read(tmp_path, caps
                  "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["status"] == "accepted" and report["not_read"] == expected_not_read(path)
+
+
+def test_the_pipeline_keeps_the_same_list_in_the_files_data_quality_record(tmp_path):
+    home = DataHome(tmp_path / "home")
+    landing = landing_folder(home, SUBMISSION, MONITORING)
+    landing.mkdir(parents=True)
+    path = write_form_with_notes(tmp_path)
+    (landing / path.name).write_bytes(path.read_bytes())
+    ingest.load_reference(home)
+    ingest.ingest_submissions(home, MONITORING)
+    notes = warehouse.query(home.warehouse, "select sheet, cell, indicator, rule from audit.file_errors "
+                                            "where stage = 'not_read' order by sheet desc")
+    assert notes.to_dict("records") == expected_not_read(path)
+    assert warehouse.query(home.warehouse, "select status from raw.files").iloc[0]["status"] == "read"
 
 
 @pytest.fixture
