@@ -95,7 +95,7 @@ def file_identity(rows: pd.DataFrame, matcher: SchoolMatcher, home: DataHome | N
     with the same reference, registry and crosswalk, so the check says what the next build will do."""
     with duckdb.connect() as con:
         con.register("file_rows", rows)
-        written = written_names(con, "file_rows")
+        written = written_names(con, {"assessment_results": "file_rows"})
     crosswalk = load_crosswalk(home) if home is not None else {}
     return resolve_written(written, load_municipalities(), crosswalk, matcher)[1]
 

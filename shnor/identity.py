@@ -1,18 +1,20 @@
 """Who a written name is: resolved in the warehouse before every dbt build, never once and for all by a reader.
 
-Readers keep names as written (``municipality_name_raw``, ``school_name_raw`` of ``raw.assessment_results``).
-Before each ``dbt build`` (:func:`resolve_identity`, called by ``shnor.dbt_runner.dbt_build`` only) the distinct
-written names are matched against the region's reference (seed ``ref_municipalities``), the latest registry that
-was not refused (``raw.schools``) and the crosswalk of people's decisions (``identity/crosswalk.csv`` in the data
-home, written by ``shnor review``), and the tables ``identity.municipality_names`` and ``identity.school_names``
-are replaced. Staging takes the municipality and the school from them, so a registry, an alias or a decision
-that arrives after the results re-resolves every archived row on the next build — no re-ingest.
+Readers keep names as written (``municipality_name_raw``, ``school_name_raw``) in every raw table whose rows name
+a school (:data:`NAMED_KINDS`: results, school lists, curators, registries of people, their development). Before
+each ``dbt build`` (:func:`resolve_identity`, called by ``shnor.dbt_runner.dbt_build`` only) the distinct written
+names of all of them are matched against the region's reference (seed ``ref_municipalities``), the latest registry
+that was not refused (``raw.schools``) and the crosswalk of people's decisions (``identity/crosswalk.csv`` in the
+data home, written by ``shnor review``), and the tables ``identity.municipality_names`` and ``identity.school_names``
+are replaced. Staging of every such kind takes the municipality and the school from them, so a registry, an alias
+or a decision that arrives after the files re-resolves every archived row on the next build — no re-ingest.
 
 A school is ``registered`` (a registry code), ``unregistered`` (its municipality is known but no registry school
 matches: a stable key ``u-…`` from the municipality and the normalised name, so its results still reach the
-marts), ``review`` (ambiguous, or its municipality is not known: waits for a person) or ``not_ours`` (a person
-said so: left out, with that reason). Schools of a regional body (a ministry, a department) belong to the region:
-their municipality is the region's own ОКТМО (its prefix and zeros).
+marts), ``review`` (ambiguous, or its municipality is not known: waits for a person), ``not_ours`` (a person
+said so: left out, with that reason) or ``no_school`` (a row of a known municipality that names no school: a
+municipal coordinator in a registry of people). Schools of a regional body (a ministry, a department) belong to
+the region: their municipality is the region's own ОКТМО (its prefix and zeros).
 """
 
 from __future__ import annotations
@@ -156,7 +158,7 @@ def resolve_municipality(written: str, reference: list[Municipality], crosswalk:
 
 @dataclass
 class SchoolIdentity:
-    status: str  # registered | unregistered | review | not_ours
+    status: str  # registered | unregistered | review | not_ours | no_school
     school_key: str = ""
     school_name: str = ""
     municipality_oktmo: str = ""
@@ -176,6 +178,8 @@ def resolve_school(written: str, code_read: str, municipality: MunicipalityIdent
                                                           ("resolved", "regional"))
     if municipality is not None and municipality.status == "not_ours":
         return SchoolIdentity("not_ours", evidence="МО отмечено как не наше")
+    if not written.strip() and not code_read and known:
+        return SchoolIdentity("no_school", municipality_oktmo=oktmo, evidence="школа не названа: строка о самом МО")
     decision = crosswalk.get(("school", oktmo if known else "", name_key(written)))
     if decision and decision.decision == "not_ours":
         return SchoolIdentity("not_ours", evidence="решение: не наша школа", decided_by=decision.decided_by)
@@ -217,20 +221,53 @@ def _coded(names: tuple[str, ...], oktmo: str | None, matcher: SchoolMatcher) ->
 
 # --- the build step ----------------------------------------------------------------------------------------
 
-# The written names of results, with what is at stake for each: rows, participants, years and procedures.
-_WRITTEN_RESULTS = """
-    select coalesce(municipality_name_raw, '') as municipality_name_raw,
-           coalesce(municipality_oktmo, '') as municipality_oktmo_read,
-           coalesce(school_name_raw, '') as school_name_raw, coalesce(school_code, '') as school_code_read,
-           count(distinct source_sha256 || '|' || source_sheet || '|' || cast(source_row as varchar)) as source_rows,
-           coalesce(sum(case when metric = 'participants' then value end), 0) as participants,
-           string_agg(distinct procedure || ' ' || cast(year as varchar), ', ' order by procedure || ' ' || cast(year as varchar))
-               as windows,
-           list(distinct source_sha256) as files,
-           list(distinct source_sha256 || '|' || coalesce(source_sheet, '')) as tables
-    from raw.assessment_results
-    group by all
-"""
+# Every kind whose rows name a municipality and a school as written, resolved here for all of them alike: its raw
+# table, what one of its rows puts at stake in participants, the window a row belongs to (as a person reads it),
+# and whether a row of a sheet is one school (results, lists: two names of one sheet are two schools) or one
+# person (curators, registries of people, their development: two rows may name one school two ways).
+@dataclass(frozen=True)
+class NamedKind:
+    table: str
+    participants: str
+    window: str
+    row_is_a_school: bool
+
+
+NAMED_KINDS = {
+    "assessment_results": NamedKind("raw.assessment_results", "case when metric = 'participants' then value end",
+                                    "procedure || ' ' || cast(year as varchar)", True),
+    "school_lists": NamedKind("raw.school_lists", "null", "'списки ' || cast(year as varchar)", True),
+    "mentor_assignments": NamedKind("raw.mentor_assignments", "null", "'кураторы ' || cast(year as varchar)", False),
+    "people_registry": NamedKind("raw.people_registry", "null", "'реестр людей ' || cast(registry_year as varchar)",
+                                 False),
+    "professional_development": NamedKind("raw.professional_development", "null",
+                                          "'мероприятия ' || cast(event_year as varchar)", False),
+}
+_WRITTEN_COLUMNS = ["municipality_name_raw", "municipality_oktmo_read", "school_name_raw", "school_code_read",
+                    "source_rows", "participants", "windows", "files", "tables"]
+
+
+def _written_sql(relations: dict[str, str]) -> str:
+    """The distinct written names of the given kinds' rows with what is at stake for each: rows, participants,
+    windows (procedure and year, or the kind and year), the files and the sheets whose rows are schools."""
+    parts = [f"""
+        select coalesce(municipality_name_raw, '') as municipality_name_raw,
+               coalesce(municipality_oktmo, '') as municipality_oktmo_read,
+               coalesce(school_name_raw, '') as school_name_raw, coalesce(school_code, '') as school_code_read,
+               source_sha256 || '|' || coalesce(source_sheet, '') || '|' || cast(source_row as varchar) as source_key,
+               {NAMED_KINDS[kind].participants} as participants, {NAMED_KINDS[kind].window} as window_name,
+               source_sha256, source_sha256 || '|' || coalesce(source_sheet, '') as source_table,
+               {str(NAMED_KINDS[kind].row_is_a_school).lower()} as row_is_a_school
+        from {relation}""" for kind, relation in relations.items()]
+    return f"""
+        select municipality_name_raw, municipality_oktmo_read, school_name_raw, school_code_read,
+               count(distinct source_key) as source_rows, coalesce(sum(participants), 0) as participants,
+               string_agg(distinct window_name, ', ' order by window_name) as windows,
+               list(distinct source_sha256) as files,
+               coalesce(list(distinct source_table) filter (where row_is_a_school), []) as tables
+        from ({' union all '.join(parts)}) as written
+        group by municipality_name_raw, municipality_oktmo_read, school_name_raw, school_code_read
+    """
 
 
 def _region_of_files(written: pd.DataFrame, municipalities: dict[str, MunicipalityIdentity]) -> dict[str, str]:
@@ -246,10 +283,15 @@ def _region_of_files(written: pd.DataFrame, municipalities: dict[str, Municipali
     return {sha: f"{next(iter(found))}000000" for sha, found in prefixes.items() if len(found) == 1}
 
 
-def written_names(con, table: str = "raw.assessment_results") -> pd.DataFrame:
-    """The distinct written names of a results table with what is at stake for each (``_WRITTEN_RESULTS``): the
-    warehouse's raw table, or a file's rows registered on a connection by the checker."""
-    return con.execute(_WRITTEN_RESULTS.replace("raw.assessment_results", table)).fetchdf()
+def written_names(con, relations: dict[str, str] | None = None) -> pd.DataFrame:
+    """The distinct written names of every named kind's raw table present in the warehouse, or of the relations
+    given by kind (a file's rows registered on a connection by the checker), with what is at stake for each."""
+    if relations is None:
+        relations = {kind: named.table for kind, named in NAMED_KINDS.items()
+                     if warehouse.table_exists(con, named.table)}
+    if not relations:
+        return pd.DataFrame(columns=_WRITTEN_COLUMNS)
+    return con.execute(_written_sql(relations)).fetchdf()
 
 
 def resolve_written(written: pd.DataFrame, reference: list[Municipality], crosswalk: dict,
@@ -319,9 +361,7 @@ def resolve_identity(home: DataHome) -> dict:
     """Replace the identity tables from the raw names, the reference, the latest registry and the crosswalk."""
     reference, crosswalk, matcher = load_municipalities(), load_crosswalk(home), school_matcher(home)
     with warehouse.connect(home.warehouse) as con:
-        written = written_names(con) if warehouse.table_exists(con, "raw.assessment_results") else pd.DataFrame(
-            columns=["municipality_name_raw", "municipality_oktmo_read", "school_name_raw", "school_code_read",
-                     "source_rows", "participants", "windows", "files", "tables"])
+        written = written_names(con)
         municipality_frame, schools = resolve_written(written, reference, crosswalk, matcher)
         con.execute(f"create schema if not exists {SCHEMA}")
         warehouse.replace_table(con, MUNICIPALITY_NAMES, municipality_frame)

@@ -111,6 +111,8 @@ CASES = {
     ("GET", "/uploads/{upload_id}"): Case(lambda s: f"/uploads/{s['bad']}", 403, 200),
     ("GET", "/uploads/{upload_id}/file"): Case(lambda s: f"/uploads/{s['good']}/file", 403, 200),
     ("GET", "/uploads/{upload_id}/feedback"): Case(lambda s: f"/uploads/{s['bad']}/feedback", 403, 200),
+    ("GET", "/review"): Case(lambda s: "/review", 403, 200),  # names waiting for a person: region staff only
+    ("POST", "/review/{name_id}"): Case(lambda s: "/review/00000000", 403, 303, form=lambda s: {"decision": "confirm"}),
     ("MOUNT", "/static"): Case(lambda s: "/static/style.css", 200, 200, public=True),
 }
 
@@ -201,7 +203,8 @@ def app(tmp_path):
 def test_every_post_needs_the_session_csrf_token(app, tmp_path):
     client, token = client_for(app, "abinsk")
     post_routes = sorted(path for method, path in app_routes(app) if method == "POST")
-    assert post_routes == ["/login", "/logout", "/windows/{monitoring_id}/municipalities/{oktmo}/uploads"]
+    assert post_routes == ["/login", "/logout", "/review/{name_id}",
+                           "/windows/{monitoring_id}/municipalities/{oktmo}/uploads"]
     path = good_form(tmp_path)
     stranger, _ = client_for(app, "gelendzhik")  # another session's token is no token
     foreign = csrf_of(stranger.get("/").text)
@@ -215,6 +218,12 @@ def test_every_post_needs_the_session_csrf_token(app, tmp_path):
         headers = {"x-csrf-token": sent or "x", "accept": "application/json"}
         assert client.post(f"{WINDOW}/municipalities/{ABINSK}/uploads", headers=headers,
                            files={"workbook": ("f.xlsx", path.read_bytes())}).status_code == 403
+    region, _ = client_for(app, "region")  # a decision on a name: region staff, and the token all the same
+    for sent in (None, "", foreign):
+        refused = region.post("/review/00000000", data={"decision": "not_ours", **({"csrf_token": sent} if sent is not None
+                                                                                  else {})},
+                              headers={"accept": "application/json"}, follow_redirects=False)
+        assert refused.status_code == 403 and "обновите" in refused.json()["error"]
     assert landed(app.state.home) == []
     assert list((uploads_folder(app.state.home) / MONITORING / ABINSK).glob("*.xlsx")) == []
     assert upload(client, token, ABINSK, path).status_code == 200  # and with it, it goes through

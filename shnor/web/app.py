@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from reports.templates import issue_template, template_path
-from shnor.web import intake
+from shnor.web import intake, review
 from shnor.web.accounts import TooManyAttempts, authenticate, municipality_by_oktmo
 from shnor.web.settings import DISPLAY_ZONE, WebSettings, uploads_folder
 from shnor.web.status import (
@@ -476,6 +476,8 @@ def create_app(home: DataHome, settings: WebSettings, warm_up: bool = True) -> F
             raise HTTPException(404, "Для этой загрузки нет книги с ошибками")
         return FileResponse(home.root / upload.feedback_file, media_type=XLSX,
                             filename=f"Ошибки - {Path(upload.original_name).stem}.xlsx")
+
+    review.register(route, render, home, region_only, Access)  # the names waiting for a person (shnor review)
 
     unruled = [r.path for r in app.routes if getattr(r, "methods", None)
                and not any((m, r.path) in app.state.access for m in r.methods)]

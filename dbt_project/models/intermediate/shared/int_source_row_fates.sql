@@ -35,19 +35,10 @@ current_files as (
 ),
 
 in_review as (
+    -- names of kinds the readers still match (roadmap activities, schools of school-level forms); names of the
+    -- kinds resolved before the build wait by the resolution's own status (int_source_rows.is_name_waiting)
     select distinct source_sha256, source_sheet, source_row
     from {{ source('raw', 'rows_in_review') }}
-    union
-    -- results resolved in the warehouse (identity.school_names): a name that waits for a person's decision
-    select distinct source_sha256, source_sheet, source_row
-    from {{ ref('stg_assessment_results') }}
-    where identity_status = 'review'
-),
-
-not_ours as (
-    select distinct source_row_id
-    from {{ ref('stg_assessment_results') }}
-    where identity_status = 'not_ours'
 ),
 
 numbered_roadmap_rows as (
@@ -75,8 +66,11 @@ rows_read as (
         files.received_at,
         bridged.source_row_id is not null as is_in_mart,
         bridged.is_suppressed,
-        in_review.source_sha256 is not null as is_in_review,
-        not_ours.source_row_id is not null as is_not_ours,
+        case
+            when source_rows.identity_status is not null then source_rows.is_name_waiting
+            else in_review.source_sha256 is not null
+        end as is_in_review,
+        coalesce(source_rows.identity_status = 'not_ours', false) as is_not_ours,
         coalesce(ranked_files.file_rank > 1, false)
             or (source_rows.source_kind in ('submission', 'oo1_context', 'school_registry')
                 and files.file_status <> 'rejected' and current_files.source_sha256 is null) as is_superseded,
@@ -94,8 +88,6 @@ rows_read as (
         on source_rows.source_sha256 = in_review.source_sha256
        and coalesce(source_rows.source_sheet, '') = coalesce(in_review.source_sheet, '')
        and source_rows.source_row = in_review.source_row
-    left join not_ours
-        on source_rows.source_row_id = not_ours.source_row_id
     left join ranked_files
         on source_rows.source_row_id = ranked_files.source_row_id
     left join current_files

@@ -1,20 +1,29 @@
+-- Rows as read, with municipality and school as resolved before this build (identity.school_names, macro
+-- join_resolved_names): the reader's own guess is kept for lineage only (school_code_read), so a registry, an
+-- alias or a person's decision that came later applies here on the next build, without reading the file again.
 -- Professional development and participation in events per person (pseudonymous ids only).
 select
-    person_id,
-    cast(event_year as integer) as event_year,
-    municipality_oktmo,
-    school_name_raw,
-    school_code,
-    match_score,
-    event_kind,
-    event_title,
-    cast(start_date as date) as start_date,
-    cast(end_date as date) as end_date,
-    hours,
-    result,
-    source_file,
-    source_sha256,
-    source_sheet,
-    source_row,
-    {{ source_row_id() }} as source_row_id
-from {{ source('raw', 'professional_development') }}
+    rows.person_id,
+    cast(rows.event_year as integer) as event_year,
+    names.municipality_oktmo,
+    rows.municipality_name_raw,
+    rows.school_name_raw,
+    names.school_key as school_code,
+    names.is_registered,
+    names.status as identity_status,
+    names.needs_review as needs_name_review,
+    rows.school_code as school_code_read,
+    names.score as match_score,
+    rows.event_kind,
+    rows.event_title,
+    cast(rows.start_date as date) as start_date,
+    cast(rows.end_date as date) as end_date,
+    rows.hours,
+    rows.result,
+    rows.source_file,
+    rows.source_sha256,
+    rows.source_sheet,
+    rows.source_row,
+    {{ source_row_id('rows') }} as source_row_id
+from {{ source('raw', 'professional_development') }} as rows
+{{ join_resolved_names('rows') }}
