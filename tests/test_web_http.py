@@ -111,6 +111,8 @@ CASES = {
     ("GET", "/uploads/{upload_id}"): Case(lambda s: f"/uploads/{s['bad']}", 403, 200),
     ("GET", "/uploads/{upload_id}/file"): Case(lambda s: f"/uploads/{s['good']}/file", 403, 200),
     ("GET", "/uploads/{upload_id}/feedback"): Case(lambda s: f"/uploads/{s['bad']}/feedback", 403, 200),
+    # no warehouse in this scene: nothing to explain (tests/test_explain.py tries the page on a built cycle)
+    ("GET", "/explain"): Case(lambda s: f"/explain?ref=municipality_totals/{MONITORING}/{GEL}", 404, 404),
     ("MOUNT", "/static"): Case(lambda s: "/static/style.css", 200, 200, public=True),
 }
 
