@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from shnor_core import warehouse
+from shnor_core.lineage import mart_reference
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS
 
@@ -30,8 +31,10 @@ LINEAGE_COLUMNS = ("source_file", "source_sha256", "source_sheet", "source_row",
 
 @dataclass(frozen=True)
 class Via:
-    """A mart a mart is computed from: its rows sharing the columns ``on`` (``column`` or ``column=column of the
-    upstream mart``), narrowed by ``where``, are the row's inputs."""
+    """A mart holding a mart row's inputs at a finer grain — the mart it is computed from, a mart computed from
+    the same intermediate model, or the mart of its evidence: its rows sharing the columns ``on`` (``column`` or
+    ``column=column of that mart``), narrowed by ``where``, are the row's inputs (tests/test_explain.py checks
+    each against dbt's graph)."""
 
     mart: str
     on: tuple[str, ...]
@@ -177,14 +180,13 @@ def _plain(value):
 
 
 def _text(value) -> str:
-    """A key value as the bridge writes it (``cast(x as varchar)``)."""
+    """A key value as the bridge writes it (``cast(x as varchar)``); empty for none."""
     plain = _plain(value)
     return "" if plain is None else str(plain)
 
 
 def reference(mart: str, key_values: list) -> str:
-    """The short stable reference of a mart row: the mart without ``mart_`` and its key's values."""
-    return "/".join([mart.removeprefix("mart_"), *(_text(value) for value in key_values)])
+    return mart_reference(mart, [_plain(value) for value in key_values])
 
 
 def marts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
@@ -204,6 +206,7 @@ def parse_reference(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, dict
     if len(values) != len(columns):
         raise ExplainError(f"ссылка «{ref}»: у витрины {mart} ключ из {len(columns)} значений "
                            f"({', '.join(columns)}), в ссылке {len(values)}")
+    values = [value.replace("%2F", "/").replace("%25", "%") for value in values]
     return mart, dict(zip(columns, values, strict=True))
 
 
