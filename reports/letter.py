@@ -12,7 +12,7 @@ import pandas as pd
 
 from reports.document import ru_date
 from reports.wording import say
-from shnor_core.lineage import mart_reference
+from shnor_core.lineage import printed_reference
 
 INLINE_NAMES = 5  # a statement names at most this many municipalities; more are in the table below it
 
@@ -122,7 +122,7 @@ def named_rows(rows: pd.DataFrame) -> list[Named]:
     return [Named(row.municipality_name, _text(row.value_text), _text(row.threshold_text), _due(row.due_date),
                   _text(row.evidence), _fields(row.practice_fields),
                   _text(row.partner_name) if _present(row.partner_name) else "",
-                  mart_reference("mart_recommendation", [row.monitoring_id, row.rule_code, row.municipality_oktmo]))
+                  printed_reference("mart_recommendation", [row.monitoring_id, row.rule_code, row.municipality_oktmo]))
             for row in rows.itertuples()]
 
 

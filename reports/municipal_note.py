@@ -22,7 +22,7 @@ from reports.provenance import Provenance
 from reports.regional_note import CycleMarts, charts_dir
 from reports.support_sections import municipal_people, municipal_roadmap
 from reports.wording import headers, say
-from shnor_core.lineage import mart_reference
+from shnor_core.lineage import printed_reference
 
 NOTES_PER_WORKER = 60  # notes cost ≈ 0.1 s of CPU each: a worker pays its start-up (≈ 2 s of imports) from this many on
 
@@ -53,7 +53,7 @@ def municipal_note(marts: CycleMarts, origin: Provenance, oktmo: str) -> Documen
 
 def _refs(rows: pd.DataFrame, mart: str, *key: str) -> list[str]:
     """Each row's reference (``shnor explain``): the mart and its key (seed ``mart_questions``)."""
-    return [mart_reference(mart, list(values)) for values in rows[list(key)].itertuples(index=False)]
+    return [printed_reference(mart, list(values)) for values in rows[list(key)].itertuples(index=False)]
 
 
 def _change(direction: str) -> str:
@@ -191,7 +191,7 @@ def _recommendations(note: Document, marts: CycleMarts, oktmo: str, institution:
         return
     monitoring = marts.recommendation["monitoring_id"].iloc[0]
     note.add(Bullets([line for line, _ in lines], numbered=True,
-                     refs=[mart_reference("mart_recommendation", [monitoring, rule, oktmo]) for _, rule in lines]))
+                     refs=[printed_reference("mart_recommendation", [monitoring, rule, oktmo]) for _, rule in lines]))
 
 
 def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]], progress=None) -> list[Path]:

@@ -21,7 +21,7 @@ from reports.provenance import Provenance
 from reports.support_sections import regional_people, regional_roadmaps
 from reports.wording import headers, say
 from shnor_core import warehouse
-from shnor_core.lineage import mart_reference
+from shnor_core.lineage import printed_reference
 from shnor_core.reference import get_monitoring, oktmo_prefix
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS
@@ -222,7 +222,7 @@ def _results(note: Document, marts: CycleMarts) -> list:
                   + [say("regional.total_column")],
                   [[name] + [percent(value) for value in row] for name, row in zip(names, shares)],
                   widths=[2.6] + [1.6] * len(section_titles) + [1], caption=say("regional.shares_caption"),
-                  refs=[*(mart_reference("mart_municipality_totals", [marts.monitoring_id, oktmo_of[name]])
+                  refs=[*(printed_reference("mart_municipality_totals", [marts.monitoring_id, oktmo_of[name]])
                           for name in pivot.index), None])]
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from shnor_core import warehouse
-from shnor_core.lineage import mart_reference
+from shnor_core.lineage import SHORT_REFERENCE, mart_reference, short_reference
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS
 
@@ -149,6 +149,7 @@ class Explanation:
     mart: str
     key: dict
     reference: str
+    printed_reference: str  # as the reports print it beside the figure
     row: dict
     chain: list[str]
     thresholds: list[dict]
@@ -196,9 +197,13 @@ def marts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
 
 
 def parse_reference(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, dict]:
-    """A reference back to its mart and key (``ExplainError`` when it names no mart or the wrong number of values)."""
-    head, *values = ref.strip().split("/")
+    """A reference back to its mart and key: the printed form (``R-…``, found among the rows of every mart) or the
+    readable one (``ExplainError`` when it names no mart, no row or the wrong number of values)."""
+    ref = ref.strip()
     known = marts(con)
+    if SHORT_REFERENCE.match(ref):
+        return _find_short(con, known, ref)
+    head, *values = ref.split("/")
     mart = next((name for name in (head, f"mart_{head}") if name in known), None)
     if mart is None:
         raise ExplainError(f"ссылка «{ref}»: нет витрины «{head}» (витрины — в marts.mart_guide)")
@@ -208,6 +213,24 @@ def parse_reference(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, dict
                            f"({', '.join(columns)}), в ссылке {len(values)}")
     values = [value.replace("%2F", "/").replace("%25", "%") for value in values]
     return mart, dict(zip(columns, values, strict=True))
+
+
+def _find_short(con: duckdb.DuckDBPyConnection, known: dict[str, tuple[str, ...]], ref: str) -> tuple[str, dict]:
+    """The row whose printed reference is ``ref``: each mart's references computed in the database, as
+    ``shnor_core.lineage.mart_reference`` writes them (a key value cast to text, empty for none, ``%`` and ``/``
+    escaped)."""
+    for mart, columns in known.items():
+        if not columns or not warehouse.table_exists(con, f"marts.{mart}"):
+            continue
+        parts = " || '/' || ".join(
+            f"replace(replace(coalesce(cast({c} as varchar), ''), '%', '%25'), '/', '%2F')" for c in columns)
+        found = con.execute(f"""select {', '.join(columns)} from marts.{mart}
+                                where 'R-' || left(sha256('{mart.removeprefix('mart_')}/' || {parts}), 12) = ?
+                                limit 1""", [ref]).fetchone()
+        if found:
+            return mart, {c: _text(v) for c, v in zip(columns, found, strict=True)}
+    raise ExplainError(f"ссылка «{ref}»: ни одна строка витрин её не носит (справка могла быть выпущена по "
+                       f"другой сборке: её ссылки — строки витрин той сборки)")
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -409,7 +432,8 @@ def explain(con: duckdb.DuckDBPyConnection, manifest: dict, mart: str, key: dict
         raise NotYours(f"строка витрины {mart} {key} относится к другому МО")
     row = rows[0]
     ref = reference(mart, [row.get(c) for c in known[mart]])
-    base = {"mart": mart, "key": _plain(key), "reference": ref, "row": _plain(row), "chain": chain(manifest, mart),
+    base = {"mart": mart, "key": _plain(key), "reference": ref, "printed_reference": short_reference(ref),
+            "row": _plain(row), "chain": chain(manifest, mart),
             "thresholds": _plain(thresholds(con, manifest, mart, row)), "rule": _rule(con, mart, row)}
     if mart in NOT_WALKED:
         return Explanation(**base, walk=[mart], sources=[], files=[], sources_total=0, not_walked=NOT_WALKED[mart])
@@ -473,7 +497,7 @@ def explain_school(con: duckdb.DuckDBPyConnection, school: str, municipality: st
 def lines(explanation: Explanation) -> list[str]:
     """The explanation in Russian, for a person."""
     e = explanation
-    out = [f"Витрина {e.mart}, строка {', '.join(f'{k} = {v}' for k, v in e.key.items())}", f"  ссылка: {e.reference}"]
+    out = [f"Витрина {e.mart}, строка {', '.join(f'{k} = {v}' for k, v in e.key.items())}", f"  ссылка: {e.printed_reference} ({e.reference})"]
     shown = {k: v for k, v in e.row.items() if v is not None and k not in ("is_demo", "template", "template_unmet",
                                                                            "member_template")}
     out.append("  значения строки: " + "; ".join(f"{k} = {v}" for k, v in shown.items()))

@@ -9,6 +9,7 @@ a school's rows that reached no mart are explained; the page shows a municipal l
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import docx
@@ -19,6 +20,7 @@ import pytest
 
 from reports.document import count, number, percent
 from reports.docx_writer import write_docx
+from reports.mart_export import REFERENCE_TITLE, SHEETS, write_mart_export
 from reports.municipal_note import _score, municipal_note
 from reports.pdf_writer import write_pdf
 from reports.provenance import provenance
@@ -37,6 +39,7 @@ from shnor.explain import (
     parse_reference,
     reference,
 )
+from shnor_core.lineage import printed_reference
 from tests.shared_cycle import copy_of_sample_cycle
 from tests.web_support import client_for, make_app
 
@@ -104,8 +107,9 @@ def test_sample_rows_of_every_mart_walk_back_to_a_cell(cycle):
         for key in sample:
             explanation = explain(con, manifest, mart, key, limit=20)
             assert explanation.reference == reference(mart, list(key.values()))
-            assert parse_reference(con, explanation.reference) == (mart, {c: "" if v is None else str(v)
-                                                                          for c, v in key.items()})
+            expected = (mart, {c: "" if v is None else str(v) for c, v in key.items()})
+            assert parse_reference(con, explanation.reference) == expected
+            assert parse_reference(con, explanation.printed_reference) == expected
             found += bool(explanation.sources or explanation.files)
             for source in explanation.sources:
                 assert source.cells, f"{mart} {key}: {source.source_row_id} is in no raw table"
@@ -238,7 +242,8 @@ def test_explain_page_and_command(cycle, capsys):
     app = make_app(home)
     region, _ = client_for(app, "region")
     page = region.get("/explain", params={"ref": ref})
-    assert page.status_code == 200 and "Мониторинг МНЦ МТКП г. Геленджик.xlsx" in page.text
+    (file,) = con.execute("select source_file from raw.files where municipality_oktmo = ?", [GELENDZHIK]).fetchone()
+    assert page.status_code == 200 and file in page.text
     data = region.get("/explain", params={"ref": ref}, headers={"accept": "application/json"}).json()
     assert data["mart"] == "mart_municipality_totals" and data["sources_total"] > 0
     gelendzhik, _ = client_for(app, "gelendzhik")
@@ -315,8 +320,28 @@ def test_every_figure_of_a_municipal_note_resolves_to_its_cells(cycle, tmp_path)
 
     pdf = write_pdf(note, tmp_path / "note.pdf")
     text = "".join(page.get_textpage().get_text_range() for page in pdfium.PdfDocument(pdf))
-    assert "indicator_scores/mph-2025/03601000/MNC-3" in text.replace("\r", "").replace("\n", "")
+    mnc_3 = printed_reference("mart_indicator_scores", ["mph-2025", ABINSK, "MNC-3"])
+    assert mnc_3 in text.replace("\r", "").replace("\n", "")
+    assert not re.search(r"\b(MPH|MNC|MTKP)-\d", text), "a reference shows no internal code"
     word = docx.Document(write_docx(note, tmp_path / "note.docx"))
     comments = [comment.text for comment in word.comments]
-    assert comments.count(f"indicator_scores/mph-2025/{ABINSK}/MNC-3") == 1
+    assert comments.count(mnc_3) == 1
     assert len(comments) == sum(len([r for r in getattr(b, "refs", None) or [] if r]) for b in note.blocks)
+
+
+def test_every_row_of_the_export_carries_a_reference_that_resolves(cycle):
+    home, con, manifest = cycle
+    book = openpyxl.load_workbook(write_mart_export(CycleMarts(home, "mph-2025"), provenance(home, "mph-2025")),
+                                  read_only=True)
+    resolved = 0
+    for spec in SHEETS:
+        rows = list(book[spec.title].iter_rows(values_only=True))
+        column = rows[0].index(REFERENCE_TITLE)
+        refs = [row[column] for row in rows[1:]]
+        assert all(refs), spec.title
+        for ref in refs[:: max(1, len(refs) // 3)]:
+            mart, key = parse_reference(con, ref)
+            assert mart == spec.mart and explain(con, manifest, mart, key, limit=1).printed_reference == ref
+            resolved += 1
+    book.close()
+    print(f"\nreferences of the export resolved: {resolved}")
