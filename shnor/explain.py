@@ -570,7 +570,7 @@ def cmd_explain(args) -> int:
                 if not args.what:
                     raise ExplainError("назовите ссылку, витрину с ключом (столбец=значение) или --school")
                 first, *rest = args.what
-                if rest or "/" not in first:
+                if rest or not ("/" in first or SHORT_REFERENCE.match(first)):
                     mart, key = first, _key(rest)
                 else:
                     mart, key = parse_reference(con, first)

@@ -254,6 +254,10 @@ def test_explain_page_and_command(cycle, capsys):
     assert region.get("/explain", params={"ref": "nothing/1"}).status_code == 404
 
     assert main(["--home", str(home.root), "explain", ref, "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["reference"] == ref and printed["printed_reference"] == printed_reference(
+        "mart_municipality_totals", ["mph-2025", GELENDZHIK])
+    assert main(["--home", str(home.root), "explain", printed["printed_reference"], "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["reference"] == ref
     assert main(["--home", str(home.root), "explain", "mart_indicator_scores", "monitoring_id=mph-2025",
                  f"municipality_oktmo={ABINSK}", "indicator_code=MNC-3"]) == 0
