@@ -24,12 +24,14 @@ class Heading:
 class Paragraph:
     text: str
     bold: bool = False
+    ref: str | None = None  # the reference of the mart row its figure comes from (``shnor explain``), printed small
 
 
 @dataclass
 class Bullets:
     items: list[str]
     numbered: bool = False
+    refs: list[str] | None = None  # per item: the reference of the mart row it words (``shnor explain``)
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Table:
     widths: list[float] | None = None  # relative column widths; equal when None
     caption: str | None = None
     numeric: list[bool] | None = None  # right-aligned columns; None: those whose every cell is a number or «—»
+    refs: list[str] | None = None  # per row: the reference of the mart row it shows (``shnor explain``)
 
     def numeric_columns(self) -> list[bool]:
         if self.numeric is not None:

@@ -16,6 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table as DocxTable
 
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, keep_short_words
 
@@ -83,11 +84,16 @@ def _add_block(word, block, styles: dict) -> None:
     elif isinstance(block, Paragraph):
         paragraph = word.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        paragraph.add_run(keep_short_words(block.text)).bold = block.bold
+        run = paragraph.add_run(keep_short_words(block.text))
+        run.bold = block.bold
+        if block.ref:
+            _comment(word, [run], block.ref)
     elif isinstance(block, Bullets):
         style = styles["List Number" if block.numbered else "List Bullet"]
-        for item in block.items:
-            word.add_paragraph(keep_short_words(item), style=style)
+        for index, item in enumerate(block.items):
+            paragraph = word.add_paragraph(keep_short_words(item), style=style)
+            if block.refs and block.refs[index]:
+                _comment(word, paragraph.runs, block.refs[index])
     elif isinstance(block, Table):
         _add_table(word, block)
     elif isinstance(block, Figure):
@@ -100,6 +106,7 @@ def _add_block(word, block, styles: dict) -> None:
 
 
 TWIPS_PER_CM = 567
+REFERENCE_AUTHOR = "Ссылка на источник (shnor explain)"
 
 
 def _cell(text: str, width: int, align: str | None, header: bool, keep: bool) -> str:
@@ -134,4 +141,14 @@ def _add_table(word, block: Table) -> None:
                       f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
                       f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
     word.element.body._insert_tbl(table)  # before the section's properties, which end the body
+    if block.refs:
+        rows = DocxTable(table, word._body).rows[1:]
+        for row, ref in zip(rows, block.refs, strict=True):
+            if ref:
+                _comment(word, row.cells[0].paragraphs[0].runs, ref)
     word.add_paragraph()
+
+
+def _comment(word, runs, ref: str) -> None:
+    """A figure's reference (``shnor explain``) as a Word comment on the text that shows it."""
+    word.add_comment(runs, text=ref, author=REFERENCE_AUTHOR, initials="Ш")

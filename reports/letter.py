@@ -12,6 +12,7 @@ import pandas as pd
 
 from reports.document import ru_date
 from reports.wording import say
+from shnor_core.lineage import printed_reference
 
 INLINE_NAMES = 5  # a statement names at most this many municipalities; more are in the table below it
 
@@ -36,6 +37,7 @@ class Named:
     evidence: str
     fields: list[str] = field(default_factory=list)
     partner: str = ""
+    ref: str = ""  # the reference of its mart_recommendation row (``shnor explain``)
 
 
 @dataclass
@@ -119,7 +121,9 @@ def _fields(value) -> list[str]:
 def named_rows(rows: pd.DataFrame) -> list[Named]:
     return [Named(row.municipality_name, _text(row.value_text), _text(row.threshold_text), _due(row.due_date),
                   _text(row.evidence), _fields(row.practice_fields),
-                  _text(row.partner_name) if _present(row.partner_name) else "") for row in rows.itertuples()]
+                  _text(row.partner_name) if _present(row.partner_name) else "",
+                  printed_reference("mart_recommendation", [row.monitoring_id, row.rule_code, row.municipality_oktmo]))
+            for row in rows.itertuples()]
 
 
 def _names(template: str, names: list[str]) -> str:
@@ -220,17 +224,17 @@ def measure_text(measure: Measure) -> str:
     return say("letter.measure", wording=measure.wording, due=ru_date(measure.due))
 
 
-def own_recommendations(own: pd.DataFrame, institution: str) -> list[str]:
+def own_recommendations(own: pd.DataFrame, institution: str) -> list[tuple[str, str]]:
     """A municipality's own lines (``own``: its rows of mart_recommendation): each rule it meets (or, for a
     region-wide statement, falls short of), worded as the letter words it, with the values, the threshold, the
-    region and the measure with its deadline."""
+    region and the measure with its deadline; each with its rule's code (the row's key, for its reference)."""
     lines = []
     for row in own.sort_values("rule_order").itertuples():
         region = row.scope == "region"
         group = {"cap_value": row.cap_value, "evaluated_count": row.evaluated_count, "school_year": row.school_year,
                  "next_year": row.next_year, "list_label": row.list_label, "threshold_text": row.threshold_text}
         if region and row.statement_holds:
-            lines.append(fill(row.template, row.rule_code, **_values(group, "", institution)))
+            lines.append((fill(row.template, row.rule_code, **_values(group, "", institution)), row.rule_code))
             continue
         if region == bool(row.meets_condition):
             continue
@@ -253,5 +257,5 @@ def own_recommendations(own: pd.DataFrame, institution: str) -> list[str]:
             line = say("letter.measure_line" if measure else "letter.plain_line", **steps)
         if not region and not row.in_letter:
             line += " " + say("letter.not_in_letter")
-        lines.append(line)
+        lines.append((line, row.rule_code))
     return lines

@@ -22,6 +22,7 @@ from reports.provenance import Provenance
 from reports.regional_note import CycleMarts, charts_dir
 from reports.support_sections import municipal_people, municipal_roadmap
 from reports.wording import headers, say
+from shnor_core.lineage import printed_reference
 
 NOTES_PER_WORKER = 60  # notes cost ≈ 0.1 s of CPU each: a worker pays its start-up (≈ 2 s of imports) from this many on
 
@@ -50,6 +51,11 @@ def municipal_note(marts: CycleMarts, origin: Provenance, oktmo: str) -> Documen
     return note.list_abbreviations()
 
 
+def _refs(rows: pd.DataFrame, mart: str, *key: str) -> list[str]:
+    """Each row's reference (``shnor explain``): the mart and its key (seed ``mart_questions``)."""
+    return [printed_reference(mart, list(values)) for values in rows[list(key)].itertuples(index=False)]
+
+
 def _change(direction: str) -> str:
     return say(f"common.change_{direction}")
 
@@ -70,7 +76,8 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
                    [[row.section_title, percent(row.section_share), percent(row.region_mean_share),
                      say("municipal.rank", rank=int(row.region_rank), of=scored), _change(row.change_direction)]
                     for row in sections.itertuples()], widths=[4, 1.3, 1.3, 1.2, 1.3],
-                   caption=say("municipal.sections_caption", name=name)))
+                   caption=say("municipal.sections_caption", name=name),
+                   refs=_refs(sections, "mart_section_scores", "monitoring_id", "municipality_oktmo", "section_code")))
     indicators = own(marts.indicators, oktmo)
     presence = indicators[indicators["indicator_kind"] == "presence"]
     counts = indicators[indicators["indicator_kind"] == "count"]
@@ -89,7 +96,9 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
     note.add(Table(headers("municipal.indicators_columns"),
                    [[f"{row.indicator_display_code}. {row.indicator_label}", _score(row.score), count(row.max_score),
                      number(row.region_mean), _change(row.change_direction)] for row in indicators.itertuples()],
-                   widths=[5, 0.9, 0.9, 1.1, 1.2], caption=say("municipal.indicators_caption", name=name)))
+                   widths=[5, 0.9, 0.9, 1.1, 1.2], caption=say("municipal.indicators_caption", name=name),
+                   refs=_refs(indicators, "mart_indicator_scores", "monitoring_id", "municipality_oktmo",
+                              "indicator_code")))
     dynamics = own(marts.dynamics, oktmo)
     for row in dynamics[dynamics["previous_monitoring_id"].notna()].itertuples():
         note.add(Paragraph(say("municipal.dynamics", previous=row.previous_monitoring_id,
@@ -142,7 +151,8 @@ def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
         rows.append([row.school_name, lists, number(row.ior, 2), context, row.reasons if isinstance(row.reasons, str) else "—",
                      factors.get(row.school_code, "—"), say("common.answer_yes") if row.mentors_assigned else say("common.answer_no")])
     note.add(Table(headers("municipal.shnor_columns"), rows, widths=[1.6, 1, 0.8, 1.6, 2.4, 2.6, 1],
-                   caption=say("municipal.shnor_caption")))
+                   caption=say("municipal.shnor_caption"),
+                   refs=_refs(schools, "mart_school_identification", "school_code", "result_year")))
     _results(note, marts, schools, year)
 
 
@@ -179,7 +189,9 @@ def _recommendations(note: Document, marts: CycleMarts, oktmo: str, institution:
     if not lines:
         note.add(Paragraph(say("municipal.no_recommendations")))
         return
-    note.add(Bullets(lines, numbered=True))
+    monitoring = marts.recommendation["monitoring_id"].iloc[0]
+    note.add(Bullets([line for line, _ in lines], numbered=True,
+                     refs=[printed_reference("mart_recommendation", [monitoring, rule, oktmo]) for _, rule in lines]))
 
 
 def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]], progress=None) -> list[Path]:

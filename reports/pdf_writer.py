@@ -71,16 +71,17 @@ def _block(block) -> dict:
     if isinstance(block, Heading):
         return {"kind": "heading", "text": keep_short_words(block.text), "level": block.level}
     if isinstance(block, Paragraph):
-        return {"kind": "paragraph", "text": keep_short_words(block.text), "bold": block.bold}
+        return {"kind": "paragraph", "text": keep_short_words(block.text), "bold": block.bold, "ref": block.ref}
     if isinstance(block, Bullets):
-        return {"kind": "bullets", "items": [keep_short_words(item) for item in block.items], "numbered": block.numbered}
+        return {"kind": "bullets", "items": [keep_short_words(item) for item in block.items], "numbered": block.numbered,
+                "refs": block.refs}
     if isinstance(block, Table):
         numeric = block.numeric_columns()
         return {"kind": "table", "columns": [keep_short_words(title) for title in block.columns],
                 "rows": [[value if is_number else keep_short_words(value) for value, is_number in zip(row, numeric)]
                          for row in block.rows],
                 "widths": block.widths or [1] * len(block.columns), "numeric": numeric,
-                "caption": keep_short_words(block.caption) if block.caption else None}
+                "caption": keep_short_words(block.caption) if block.caption else None, "refs": block.refs}
     if isinstance(block, Figure):
         if block.chart is not None:  # drawn by Typst itself, vector
             return {"kind": "figure", "chart": block.chart, "caption": keep_short_words(block.caption)}

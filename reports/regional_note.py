@@ -21,6 +21,7 @@ from reports.provenance import Provenance
 from reports.support_sections import regional_people, regional_roadmaps
 from reports.wording import headers, say
 from shnor_core import warehouse
+from shnor_core.lineage import printed_reference
 from shnor_core.reference import get_monitoring, oktmo_prefix
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS
@@ -196,6 +197,7 @@ def _results(note: Document, marts: CycleMarts) -> list:
     short = section_abbreviations(marts)
     pivot = marts.sections.pivot_table(index="municipality_name", columns="section_code", values="section_share")
     total_of = totals.set_index("municipality_name")["total_share"]
+    oktmo_of = totals.set_index("municipality_name")["municipality_oktmo"]
     means = marts.sections.groupby("section_code")["region_mean_share"].first()
     codes = list(section_titles["section_code"])
     shares = [[pivot.loc[name, code] for code in codes] + [total_of[name]] for name in pivot.index]
@@ -219,7 +221,9 @@ def _results(note: Document, marts: CycleMarts) -> list:
             Table([say("regional.municipality_column")] + list(section_titles["section_title"])
                   + [say("regional.total_column")],
                   [[name] + [percent(value) for value in row] for name, row in zip(names, shares)],
-                  widths=[2.6] + [1.6] * len(section_titles) + [1], caption=say("regional.shares_caption"))]
+                  widths=[2.6] + [1.6] * len(section_titles) + [1], caption=say("regional.shares_caption"),
+                  refs=[*(printed_reference("mart_municipality_totals", [marts.monitoring_id, oktmo_of[name]])
+                          for name in pivot.index), None])]
 
 
 def _changes(note: Document, marts: CycleMarts, folder: Path) -> None:
@@ -314,15 +318,16 @@ def _shown(named: letter.Named) -> str:
 def _named_table(item: letter.LetterItem) -> Table:
     """Who an item names: the municipality, the value that named it, the threshold, the deadline (and, for
     pairs, the municipality it learns from)."""
+    refs = [n.ref for n in item.named]
     if item.layout == "pairs":
         return Table(headers("letter.pair_columns"), [[n.municipality, _shown(n), n.threshold, n.partner or "—", n.due]
                                                      for n in item.named], widths=[3, 1, 1, 3, 1.2],
-                     caption=say("regional.item_caption", number=item.number))
+                     caption=say("regional.item_caption", number=item.number), refs=refs)
     if all(n.due == "—" for n in item.named):  # a rule with no measure has no deadline: no column of dashes
         return Table(headers("letter.columns")[:3], [[n.municipality, _shown(n), n.threshold] for n in item.named],
-                     widths=[3.4, 2.2, 1], caption=say("regional.item_caption", number=item.number))
+                     widths=[3.4, 2.2, 1], caption=say("regional.item_caption", number=item.number), refs=refs)
     return Table(headers("letter.columns"), [[n.municipality, _shown(n), n.threshold, n.due] for n in item.named],
-                 widths=[3.4, 2.2, 1, 1.2], caption=say("regional.item_caption", number=item.number))
+                 widths=[3.4, 2.2, 1, 1.2], caption=say("regional.item_caption", number=item.number), refs=refs)
 
 
 def _recommendations(note: Document, marts: CycleMarts, institution: str) -> list:

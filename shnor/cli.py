@@ -19,6 +19,7 @@
     shnor region show CODE [--json]   what a region has in the reference (seeds, calendar, forms, texts) and lacks
     shnor review [--all] [--json]     names waiting for a person, with candidates and what is at stake
     shnor review confirm|reject ID [--code C] [--by WHO]; review map ID CODE|--not-ours; review export FILE
+    shnor explain REF | MART COL=VALUE… | --school CODE [--municipality OKTMO] [--json]   a figure back to its cells
 
 Defaults that name the demo region (docs/regions.md): ``--monitoring`` is ``mph-2025``, the demo's window, for the
 commands that take one window.
@@ -45,6 +46,7 @@ from shnor.checker import check_file, identity_by_municipality
 from shnor.cycle import build_reports, issue_templates
 from shnor.dbt_runner import dbt_build
 from shnor.docs_site import build_docs
+from shnor.explain import add_explain_command
 from shnor.regions import Reference, RegionError, init_lines, init_region, overview_lines, region_overview
 from shnor.review import decide, export_crosswalk, item_lines, items_json, review_items
 from shnor.run_lock import LOCK_FILE, HomeBusy, run_lock
@@ -532,6 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "вариант (инструмент разработки из клона репозитория; параметры: shnor benchmark --help)"
                         ).set_defaults(handler=cmd_benchmark)
     add_web_commands(commands)
+    add_explain_command(commands)
     return parser
 
 

@@ -192,7 +192,9 @@ def test_marts_export_is_formatted(sample_cycle, folder):
     scores = marts(sample_cycle, "select * from marts.mart_indicator_scores where monitoring_id = ? "
                                  "order by section_order, indicator_number, municipality_name", [MONITORING_ID])
     assert sheet.max_row == len(scores) + 1 == 44 * 25 + 1
-    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:K{len(scores) + 1}"
+    # the last column: each row's reference, which shnor explain resolves (tests/test_explain.py)
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:L{len(scores) + 1}"
+    assert sheet["L1"].value == "Ссылка (shnor explain)" and re.fullmatch(r"R-[0-9a-f]{12}", sheet["L2"].value)
     assert sheet["E2"].value == pytest.approx(scores.iloc[0]["score"]) and sheet["G2"].number_format == "0%"
     rules = [rule for ranges in sheet.conditional_formatting for rule in ranges.rules]
     assert any(rule.operator == "lessThan" and rule.formula == ["0.5"] for rule in rules)

@@ -113,6 +113,8 @@ CASES = {
     ("GET", "/uploads/{upload_id}/feedback"): Case(lambda s: f"/uploads/{s['bad']}/feedback", 403, 200),
     ("GET", "/review"): Case(lambda s: "/review", 403, 200),  # names waiting for a person: region staff only
     ("POST", "/review/{name_id}"): Case(lambda s: "/review/00000000", 403, 303, form=lambda s: {"decision": "confirm"}),
+    # no warehouse in this scene: nothing to explain (tests/test_explain.py tries the page on a built cycle)
+    ("GET", "/explain"): Case(lambda s: f"/explain?ref=municipality_totals/{MONITORING}/{GEL}", 404, 404),
     ("MOUNT", "/static"): Case(lambda s: "/static/style.css", 200, 200, public=True),
 }
 

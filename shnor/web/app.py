@@ -31,6 +31,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from reports.templates import issue_template, template_path
 from shnor.web import intake, review
 from shnor.web.accounts import TooManyAttempts, authenticate, municipality_by_oktmo
+from shnor.web.explain import add_explain_routes
 from shnor.web.settings import DISPLAY_ZONE, WebSettings, uploads_folder
 from shnor.web.status import (
     ACCEPTED,
@@ -469,6 +470,8 @@ def create_app(home: DataHome, settings: WebSettings, warm_up: bool = True) -> F
         if not path.is_file():
             raise HTTPException(404, "Файл не найден")
         return FileResponse(path, filename=upload.original_name, media_type="application/octet-stream")
+
+    add_explain_routes(route, render, wants_json, signed_in, Access.SIGNED_IN, home)
 
     @route("GET", "/uploads/{upload_id}/feedback", Access.UPLOAD)
     def feedback_file(upload: Upload = Depends(upload_scope)):
