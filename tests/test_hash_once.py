@@ -12,6 +12,7 @@ parsed twice in all — once in each — and a rerun hashes the landed file once
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from shnor.web.accounts import add_account
 from shnor.web.status import Window
 from shnor.web.store import Store
 from shnor_core import warehouse
+from shnor_core.lineage import file_sha256
 from shnor_core.reference import get_monitoring
 from shnor_core.settings import DataHome
 from shnor_core.sources import SCHOOL_REGISTRY, landing_folder
@@ -132,5 +134,14 @@ def test_a_landed_table_is_fitted_by_detection_once_and_read_by_that_fit(tmp_pat
     summary = ingest.ingest_registry(home)
     assert (summary["new"], summary["read_errors"]) == (1, 0)
     assert _work(counted) == checked  # the pipeline does exactly the checker's work
-    rows = warehouse.query(home.warehouse, "select count(*) as n from raw.schools")["n"].iloc[0]
-    assert rows == 3
+    recorded = "select source_sha256, count(*) as n from raw.schools group by source_sha256"
+    first = warehouse.query(home.warehouse, recorded).values.tolist()
+    assert first == [[file_sha256(path), 3]]
+
+    home.warehouse.unlink()  # a backfill: the warehouse and the landing folder are lost, the archive remains
+    shutil.rmtree(home.landing)
+    ingest.load_reference(home)
+    counted.clear()
+    assert ingest.ingest_registry(home)["new"] == 1
+    assert "hash" not in _work(counted)  # the archived file is known by its folder's name: not hashed again
+    assert warehouse.query(home.warehouse, recorded).values.tolist() == first
