@@ -49,6 +49,7 @@ class Candidate:
     found: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     fit: HeaderFit | None = None
+    every_fit: list[HeaderFit] = field(default_factory=list)  # the reader's sheets: the layout is not fitted again
 
     def describe(self) -> str:
         where = f", лист «{self.sheet}»" if self.sheet else ""
@@ -79,8 +80,10 @@ class Detection:
         return "ни один известный макет не подходит; ближе всего: " + " | ".join(c.describe() for c in near)
 
 
-def _candidate(fit: HeaderFit) -> Candidate:
-    return Candidate(fit.layout, fit.score, fit.fits, fit.sheet.title, fit.found_names(), fit.missing, fit)
+def _candidate(every_fit: list[HeaderFit]) -> Candidate:
+    """A layout's candidacy by its best sheet, carrying the fit of every sheet on to the reader."""
+    fit = every_fit[0]
+    return Candidate(fit.layout, fit.score, fit.fits, fit.sheet.title, fit.found_names(), fit.missing, fit, every_fit)
 
 
 _LOGIN = re.compile(r"\bsch\d{4,}\b", re.IGNORECASE)
@@ -237,7 +240,7 @@ def detect(path: Path, sheets: list[SheetRows] | None, kinds: set[str] | None = 
             candidates.append(_bespoke(layout, path, sheets))
             continue
         fits = fit_file(layout, sheets or [], file_name_of(path))
-        candidates.append(_candidate(fits[0]) if fits else Candidate(layout, 0.0, False))
+        candidates.append(_candidate(fits) if fits else Candidate(layout, 0.0, False))
     candidates.sort(key=lambda c: (not c.fits, -c.score))
     chosen, evidence, ambiguous = _decide(candidates, file_name_of(path))
     return Detection(chosen, candidates, evidence, ambiguous)
@@ -303,7 +306,7 @@ def read_source(path: Path, context: ReadContext, kind: str | None = None, sha25
     elif layout.engine == "oo1_sections":
         read = read_oo1_sections(path, sha256, sheets)
     else:
-        read = read_with_layout(layout, path, sha256, sheets, context)
+        read = read_with_layout(layout, path, sha256, sheets, context, best.every_fit or None)
     read.layout = layout.name
     read.details["detection"] = detection.explanation()
     read.evidence = detection.evidence + read.evidence

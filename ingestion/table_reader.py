@@ -19,7 +19,7 @@ from ingestion.layout_spec import Layout
 from ingestion.people import person_id
 from ingestion.person_names import canonical_name, people_in, replace_people
 from ingestion.school_names import SchoolMatcher, school_key
-from ingestion.tables import Table, TableRow, file_name_of, read_table, row_facts, title_text
+from ingestion.tables import HeaderFit, Table, TableRow, file_name_of, read_table, row_facts, title_text
 from ingestion.workbook_source import SheetRows
 from shnor_core.names import match_municipality
 from shnor_core.reference import Municipality, load_roadmap_catalogue
@@ -512,13 +512,14 @@ def _hold_if_structure_in_doubt(read: SourceRead, layout: Layout, matcher: Schoo
 
 
 def read_with_layout(layout: Layout, path: Path, sha256: str, sheets: list[SheetRows],
-                     context: ReadContext) -> SourceRead:
-    """Read a file by one layout into its kind's raw rows."""
+                     context: ReadContext, every_fit: list[HeaderFit] | None = None) -> SourceRead:
+    """Read a file by one layout into its kind's raw rows; ``every_fit``: the layout's header fits that
+    detection found on these sheets (fitted here when not given)."""
     path = Path(path)
     municipalities, matcher = context.municipalities, context.matcher
     kind = SOURCE_KINDS[layout.kind]
     read = SourceRead(path, sha256, kind.name, typed_frame([], kind.columns), layout=layout.name)
-    table = read_table(layout, sheets, file_name_of(path), path.name, municipalities)
+    table = read_table(layout, sheets, file_name_of(path), path.name, municipalities, every_fit)
     read.errors += table.errors
     read.not_read = table.not_read
     read.is_demo = table.is_demo

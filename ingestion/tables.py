@@ -549,8 +549,9 @@ def _not_read(layout: Layout, sheets: list[SheetRows], fits: list[HeaderFit], so
 
 
 def read_table(layout: Layout, sheets: list[SheetRows], file_name: str, source_file: str,
-               municipalities: list[Municipality]) -> Table:
-    every_fit = fit_file(layout, sheets, file_name)
+               municipalities: list[Municipality], every_fit: list[HeaderFit] | None = None) -> Table:
+    """The layout's rows from the sheets it fits (``every_fit``: ``fit_file``'s answer, when detection has it)."""
+    every_fit = fit_file(layout, sheets, file_name) if every_fit is None else every_fit
     fits = [f for f in every_fit if f.fits and not is_applications(f.sheet, f.start)]
     table = Table(layout, fits, is_demo=mentions_demo(c for s in sheets for row in s.rows[:8] for c in row),
                   not_read=_not_read(layout, sheets, every_fit, source_file))

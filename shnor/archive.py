@@ -32,15 +32,19 @@ class NotARegularFile(OSError):
     """A landing entry that is not a regular file (a directory, a pipe, a device): never opened."""
 
 
-def landed_sha256(path: Path) -> str:
+def landed_sha256(path: Path, known: str | None = None) -> str:
     """The content hash of a landing entry that is a regular file; raises OSError for anything else, before
-    opening it (a named pipe would block the run)."""
+    opening it (a named pipe would block the run). A ``known`` hash (an archived file's: ``archived_sha256``)
+    is returned once the file is found readable, without reading its bytes again."""
     mode = os.stat(path).st_mode  # follows a link: a broken one raises FileNotFoundError
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(path)
     if not stat.S_ISREG(mode):
         raise NotARegularFile(path)
-    return file_sha256(path)
+    if known is None:
+        return file_sha256(path)
+    open(path, "rb").close()  # a file without read rights is refused as before (PermissionError)
+    return known
 
 
 def unreadable_reason(path: Path, error: OSError) -> str:
@@ -72,6 +76,13 @@ def archive_file(home: DataHome, path: Path, sha256: str, sidecar: dict) -> Path
         finally:
             staged.unlink(missing_ok=True)
     return target
+
+
+def archived_sha256(archived: Path) -> str:
+    """An archived file's content hash: its folder's name. The archive is content-addressed and never
+    rewritten (``archive_file`` names the folder by the hash computed when the file landed, and renames the
+    whole copy into place), so its files are not hashed again on every run."""
+    return Path(archived).parent.name
 
 
 def archived_arrival(archived: Path) -> tuple[datetime, str] | None:

@@ -63,8 +63,9 @@ def registry_matcher(registry: Path | None, home: DataHome | None) -> tuple[Scho
 
 
 def check_file(path: Path, kind: str | None = None, monitoring_id: str | None = None,
-               registry: Path | None = None, home: DataHome | None = None) -> Verdict:
-    """Read a file as the pipeline would and, if it reads, validate its rows with its kind's suite."""
+               registry: Path | None = None, home: DataHome | None = None, sha256: str | None = None) -> Verdict:
+    """Read a file as the pipeline would and, if it reads, validate its rows with its kind's suite.
+    ``sha256``: the file's hash when the caller has it (the upload page), so the file is hashed once."""
     described = ""
     key = pseudonym_key(home) if home is not None else None  # people keyed as the installation keys them
     if kind == SUBMISSION.name:
@@ -78,7 +79,7 @@ def check_file(path: Path, kind: str | None = None, monitoring_id: str | None = 
     else:
         matcher, described = registry_matcher(registry, home)
         context = ReadContext(load_municipalities(), matcher, pseudonym_key=key)
-    read = read_source(Path(path), context, kind)
+    read = read_source(Path(path), context, kind, sha256)
     verdict = Verdict(read, errors=read.errors_as_dicts(), registry=described)
     if read.accepted:
         verdict.validation = validate_frame(read.rows, SOURCE_KINDS[read.kind].suite)

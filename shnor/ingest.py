@@ -25,6 +25,7 @@ from ingestion.school_names import SchoolMatcher, SchoolRef
 from shnor.archive import (
     archive_file,
     archived_files,
+    archived_sha256,
     landed_sha256,
     landed_workbooks,
     quarantine_file,
@@ -135,9 +136,11 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
     jobs: list[_Landed] = []
     unreadable: list[tuple[str, str]] = []
     with warehouse.connect(home.warehouse) as con:
-        for path in landed_workbooks(landing_folder(home, kind, monitoring_id)) + archived_files(home, kind, monitoring_id):
+        entries = [(path, None) for path in landed_workbooks(landing_folder(home, kind, monitoring_id))]
+        entries += [(path, archived_sha256(path)) for path in archived_files(home, kind, monitoring_id)]
+        for path, known in entries:
             try:
-                sha256 = landed_sha256(path)
+                sha256 = landed_sha256(path, known)
                 if sha256 in seen:  # the landed file and its archived copy
                     continue
                 seen.add(sha256)

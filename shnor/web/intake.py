@@ -202,11 +202,11 @@ async def receive_workbook(content_type: str, body: AsyncIterator[bytes], stagin
 
 # --- checking and landing ---------------------------------------------------------------------------
 
-def check(path: Path, monitoring_id: str) -> tuple[Verdict, float]:
-    """The pipeline's verdict on a municipal form, and how long it took."""
+def check(path: Path, monitoring_id: str, sha256: str | None = None) -> tuple[Verdict, float]:
+    """The pipeline's verdict on a municipal form (its ``sha256`` when known: hashed once), and how long it took."""
     with _CHECK_LOCK:
         started = time.monotonic()
-        verdict = check_file(path, SUBMISSION.name, monitoring_id)
+        verdict = check_file(path, SUBMISSION.name, monitoring_id, sha256=sha256)
         return verdict, time.monotonic() - started
 
 
@@ -263,7 +263,7 @@ def take_in(home: DataHome, store: Store, account: Account, window: Window, rece
     kept = folder / stored_name(oktmo, moment, sha256, suffix)
     os.replace(received.path, kept)  # same folder: the staging file simply gets its name
 
-    verdict, seconds = check(kept, window.monitoring_id)
+    verdict, seconds = check(kept, window.monitoring_id, sha256)
     errors = list(verdict.errors)
     read_municipality = verdict.read.municipality
     accepted = verdict.accepted
