@@ -6,10 +6,11 @@ The first worker to ask builds it under an exclusive lock; every caller gets its
 its home (publish again, delete the warehouse) without touching another's.
 
 The build is kept between sessions in a cache folder (``SHNOR_TEST_CACHE``, by default
-``~/.cache/shnor/test-cycle``) under a key hashed from everything the build reads: the clone's folder, the
-content of every file of the code, the dbt project, the sample region's generator, the catalogues, calendars and expectations, the pinned
-versions, the ``SHNOR_*`` environment and the day (documents carry their date). A change to any of them is
-another key, so a stale build is never reused; a clean clone (an empty cache, as in CI) builds it once."""
+``~/.cache/shnor/test-cycle``) under a key hashed from everything the build reads: the clone's folder, the content
+of every file of the code, the dbt project, the sample region's generator, the catalogues, calendars and
+expectations, the pinned versions, the ``SHNOR_*`` environment and the day (documents carry their date). A change
+to any of them is another key, so a stale build is never reused; a new build removes the clone's older ones. An
+empty cache (a new machine, as in CI) builds it once per session, as before."""
 
 from __future__ import annotations
 
@@ -57,27 +58,47 @@ def build_key() -> str:
     return digest.hexdigest()[:24]
 
 
-def built_sample_cycle() -> Path:
-    """The folder of the built cycle for this key: built here under the lock unless a finished one is there."""
-    cache = cache_folder()
-    cache.mkdir(parents=True, exist_ok=True)
-    built = cache / build_key()
-    with open(cache / f"{built.name}.lock", "w") as lock:  # one build per key; other keys build meanwhile
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (built / _SUMMARY).exists():  # the summary is written last: without it, no build or a broken one
-            shutil.rmtree(built, ignore_errors=True)
-            home = DataHome(built)
-            generate_sample_region(home)
-            summary = run_window_in_process(home, MONITORING_ID)
-            (built / _SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, default=str), encoding="utf-8")
-            for old in cache.iterdir():  # keys of past days: no session uses them any more
-                if time.time() - old.stat().st_mtime > _KEPT_SECONDS:
-                    shutil.rmtree(old) if old.is_dir() else old.unlink()
-    return built
+def _clone() -> str:
+    """This clone's prefix of its builds' names: a new build replaces the clone's older ones."""
+    return hashlib.sha256(str(PROJECT_ROOT).encode()).hexdigest()[:8]
+
+
+def _build(built: Path) -> None:
+    shutil.rmtree(built, ignore_errors=True)
+    home = DataHome(built)
+    generate_sample_region(home)
+    summary = run_window_in_process(home, MONITORING_ID)
+    # written last: a folder without it is a build that did not finish
+    (built / _SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, default=str), encoding="utf-8")
+
+
+def _drop_older_builds(cache: Path, kept: Path) -> None:
+    """This clone's other builds (older code) and any build of past days, unless a session holds one now."""
+    for old in cache.glob("*.lock"):
+        folder = old.with_suffix("")
+        if folder == kept or not (folder.name.startswith(_clone()) or time.time() - old.stat().st_mtime > _KEPT_SECONDS):
+            continue
+        with open(old, "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # being built or copied
+            shutil.rmtree(folder, ignore_errors=True)
+            old.unlink()
 
 
 def copy_of_sample_cycle(tmp_path_factory: pytest.TempPathFactory, name: str) -> tuple[DataHome, dict]:
-    """A fresh copy of the built sample cycle and the summary its run returned (JSON: values as text where not)."""
+    """A fresh copy of the built sample cycle and the summary its run returned (JSON: values as text where not).
+    The first caller for a key builds it under the key's lock; each copy is made under it too (a second or two),
+    so no session removes a build another is copying."""
+    cache = cache_folder()
+    cache.mkdir(parents=True, exist_ok=True)
+    built = cache / f"{_clone()}-{build_key()}"
     copy = tmp_path_factory.mktemp(name)
-    shutil.copytree(built_sample_cycle(), copy, dirs_exist_ok=True, symlinks=True)
+    with open(built.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (built / _SUMMARY).exists():
+            _build(built)
+        shutil.copytree(built, copy, dirs_exist_ok=True, symlinks=True)
+    _drop_older_builds(cache, built)
     return DataHome(copy), json.loads((copy / _SUMMARY).read_text(encoding="utf-8"))
