@@ -23,7 +23,7 @@ airflow: $(STAMP)
 	SHNOR_HOME=$(CURDIR)/var/demo $(BIN)/shnor airflow
 
 # On every core (pytest-xdist): each test file runs whole on one worker, so its module fixtures are built once;
-# `pytest -n 0` runs in one process.
+# files are handed out longest first (tests/conftest.py, LONGEST_FIRST); `pytest -n 0` runs in one process.
 test: $(STAMP)
 	$(BIN)/pytest -n auto --dist loadfile
 
