@@ -107,7 +107,7 @@ class CycleMarts:
         return warehouse.query(self.home.warehouse, sql, params)
 
     def threshold(self, name: str) -> float:
-        """A named threshold of the letter (a dbt var, through mart_letter_thresholds)."""
+        """A named threshold (a dbt var or a row of seed methodology_parameters, through mart_letter_thresholds)."""
         return float(self.thresholds.loc[name, "threshold_value"])
 
     @cached_property

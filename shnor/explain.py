@@ -7,7 +7,7 @@ manifest, the named thresholds those models use (``mart_letter_thresholds``) and
 the values that decided it (``mart_recommendation``), and the source rows — file, sha256, arrival, sheet, row,
 cell and value — found by the lineage keys the marts keep: the bridge ``fct_source_rows`` for the marts it
 names, the key columns a mart shares with the mart it is computed from for the others (``WALKS``), the file for
-marts of files. A row that reached no mart is explained by its fate (``int_source_row_fates``).
+marts of files. A row that reached no mart is explained by its fate (``fct_source_row_fates``).
 
 The warehouse is opened read-only: raw rows, cells and fates are in it, not in the published copy of marts."""
 
@@ -467,7 +467,7 @@ class SchoolFates:
 
 
 def explain_school(con: duckdb.DuckDBPyConnection, school: str, municipality: str | None = None) -> SchoolFates:
-    """A school by its code or written name: its source rows by fate (``int_source_row_fates``)."""
+    """A school by its code or written name: its source rows by fate (``fct_source_row_fates``)."""
     scope, params = "", [school, school, f"%{school.lower()}%"]
     if municipality:
         scope, params = " and municipality_oktmo = ?", [*params, municipality]
@@ -476,7 +476,7 @@ def explain_school(con: duckdb.DuckDBPyConnection, school: str, municipality: st
         select source_kind, fate, fate_code, reason, source_file, source_sha256, source_sheet,
                cast(min(source_row) as integer) as first_row, cast(count(*) as integer) as source_rows,
                max(school_code) as school_code, max(school_name_raw) as school_name_raw
-        from intermediate.int_source_row_fates where {match}
+        from lineage.fct_source_row_fates where {match}
         group by source_kind, fate, fate_code, reason, source_file, source_sha256, source_sheet
         order by fate <> 'mart', source_kind, source_file""", params)
     names = [d[0] for d in result.description]
@@ -486,7 +486,7 @@ def explain_school(con: duckdb.DuckDBPyConnection, school: str, municipality: st
     reached = con.execute(f"""
         select bridge.mart_name, cast(count(distinct bridge.mart_key) as integer) as mart_rows
         from {BRIDGE} as bridge
-        inner join intermediate.int_source_row_fates as fates on bridge.source_row_id = fates.source_row_id
+        inner join lineage.fct_source_row_fates as fates on bridge.source_row_id = fates.source_row_id
         where {match.replace('school_code', 'fates.school_code').replace('school_name_raw', 'fates.school_name_raw')
                     .replace('municipality_oktmo', 'fates.municipality_oktmo')}
         group by bridge.mart_name order by bridge.mart_name""", params).fetchall()

@@ -153,7 +153,8 @@ def test_dbt_data_tests_ran_in_the_cycle(cycle):
     assert len(data_tests) > 20 and all(r["status"] == "pass" for r in data_tests)
     paths = {manifest["nodes"][r["unique_id"]]["original_file_path"].split("/")[1] for r in data_tests}
     assert paths == {"staging", "marts"}
-    marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["fqn"][1] == "marts"]
+    marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["fqn"][1] == "marts"
+             and n["config"]["materialized"] != "ephemeral"]  # fct_source_row_fates: no table, built into its readers
     assert {r["unique_id"] for r in results} >= {n["unique_id"] for n in marts}  # every mart built
 
 

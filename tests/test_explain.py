@@ -212,7 +212,7 @@ def test_rows_that_reached_no_mart_are_explained(cycle):
     """The demo's people registry names schools outside support: their rows are accounted with the reason."""
     home, con, manifest = cycle
     school, reason, rows = con.execute("""
-        select school_code, reason, cast(count(*) as integer) from intermediate.int_source_row_fates
+        select school_code, reason, cast(count(*) as integer) from lineage.fct_source_row_fates
         where fate <> 'mart' and school_code is not null group by school_code, reason
         order by school_code limit 1""").fetchone()
     fates = explain_school(con, school)

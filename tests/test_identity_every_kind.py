@@ -76,7 +76,7 @@ def accounted(home: DataHome) -> dict[str, tuple[int, int, int, int]]:
 
 def fates_of(home: DataHome, written: str) -> dict[str, str]:
     """The fate of the rows naming a written school, per kind."""
-    rows = warehouse.query(home.warehouse, "select source_kind, fate_code from intermediate.int_source_row_fates "
+    rows = warehouse.query(home.warehouse, "select source_kind, fate_code from lineage.fct_source_row_fates "
                                            "where school_name_raw = ?", [written])
     return dict(rows.itertuples(index=False))
 

@@ -9,7 +9,7 @@ indicators as (
 ),
 
 municipalities as (
-    select * from {{ ref('dim_municipality') }}
+    select * from {{ ref('int_municipalities') }}
 ),
 
 scored as (

@@ -20,7 +20,7 @@ school_years as (
         on lists.school_code = registry.school_code
     union
     select substr(municipality_oktmo, 1, 2), result_year
-    from {{ ref('mart_school_identification') }}
+    from {{ ref('int_school_identification') }}
 ),
 
 next_windows as (

@@ -115,7 +115,7 @@ school_counts as (
         'count' as value_unit,
         0 as evidence_order
     from evidence
-    cross join {{ ref('mart_submission_status') }} as expected
+    cross join {{ ref('int_submission_status') }} as expected
     inner join {{ ref('int_monitoring_school_year') }} as years
         on expected.monitoring_id = years.monitoring_id
     inner join {{ ref('int_municipality_school_lists') }} as lists

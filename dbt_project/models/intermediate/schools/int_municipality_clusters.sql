@@ -8,7 +8,7 @@ with shares as (
         result_year,
         count(*) as schools,
         cast(sum(case when is_sscu then 1 else 0 end) as double precision) / count(*) as sscu_share
-    from {{ ref('mart_school_identification') }}
+    from {{ ref('int_school_identification') }}
     group by municipality_oktmo, result_year
 )
 

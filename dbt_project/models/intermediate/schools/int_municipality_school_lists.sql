@@ -31,7 +31,7 @@ computed as (
         result_year as school_year,
         is_on_list,
         is_cusp
-    from {{ ref('mart_shnor_list_status') }}
+    from {{ ref('int_shnor_list_status') }}
 ),
 
 members as (

@@ -4,7 +4,7 @@
 -- the region (first two ОКТМО digits) within which ИОР is standardised and ranked.
 with result_years as (
     select distinct school_code, assessment_year as result_year
-    from {{ ref('fct_assessment_results') }}
+    from {{ ref('int_assessment_results') }}
 ),
 
 candidates as (
@@ -18,7 +18,7 @@ candidates as (
             order by abs(schools.data_year - (result_years.result_year - 1)), schools.data_year
         ) as nearness
     from result_years
-    inner join {{ ref('dim_school') }} as schools
+    inner join {{ ref('int_schools') }} as schools
         on result_years.school_code = schools.school_code
 )
 

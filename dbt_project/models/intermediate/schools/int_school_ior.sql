@@ -22,7 +22,7 @@ cells as (
             when 'low_result_share' then results.low_result_share
             when 'mean_result' then results.mean_result
         end as metric_value
-    from {{ ref('fct_assessment_results') }} as results
+    from {{ ref('int_assessment_results') }} as results
     inner join components
         on results.assessment_procedure = components.assessment_procedure
     where not results.is_suppressed

@@ -12,7 +12,7 @@ select
     {{ stable_round('sum(low_result_share * participants) / nullif(sum(participants), 0)') }} as low_result_share,
     {{ stable_round('sum(mean_result * participants) / nullif(sum(case when mean_result is not null then participants end), 0)') }}
         as mean_result
-from {{ ref('fct_assessment_results') }}
+from {{ ref('int_assessment_results') }}
 where not is_suppressed
   and low_result_share is not null
 group by school_code, assessment_procedure, assessment_year

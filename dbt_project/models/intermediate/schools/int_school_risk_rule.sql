@@ -11,7 +11,7 @@ with low_cells as (
         grade,
         low_result_share,
         assessment_procedure || ' ' || subject || ', ' || cast(grade as varchar) || ' кл.' as procedure_label
-    from {{ ref('fct_assessment_results') }}
+    from {{ ref('int_assessment_results') }}
     where not is_suppressed
       and low_result_share >= {{ methodology_parameter('risk_low_share') }}
 ),

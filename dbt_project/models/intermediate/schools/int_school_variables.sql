@@ -5,7 +5,7 @@ with schools as (
         years.result_year,
         dim.*
     from {{ ref('int_school_context_years') }} as years
-    inner join {{ ref('dim_school') }} as dim
+    inner join {{ ref('int_schools') }} as dim
         on years.school_code = dim.school_code
        and years.context_year = dim.data_year
 ),
@@ -15,7 +15,7 @@ vpr as (
         school_code,
         assessment_year as result_year,
         avg(low_result_share) as vpr_mark_2_share
-    from {{ ref('fct_assessment_results') }}
+    from {{ ref('int_assessment_results') }}
     where assessment_procedure = 'ВПР' and not is_suppressed
     group by school_code, assessment_year
 ),

@@ -8,7 +8,7 @@ with registry as (
         schools.municipality_oktmo,
         municipalities.oktmo_region_code
     from {{ ref('int_current_schools') }} as schools
-    inner join {{ ref('dim_municipality') }} as municipalities
+    inner join {{ ref('int_municipalities') }} as municipalities
         on schools.municipality_oktmo = municipalities.municipality_oktmo
 ),
 
@@ -35,7 +35,7 @@ identified as (
         identification.school_code,
         identification.result_year,
         registry.oktmo_region_code
-    from {{ ref('mart_school_identification') }} as identification
+    from {{ ref('int_school_identification') }} as identification
     inner join registry
         on identification.school_code = registry.school_code
     where identification.is_regional_shnor

@@ -6,7 +6,7 @@ with members as (
     where is_federal_shnor
     union all
     select school_code, result_year, 'regional'
-    from {{ ref('mart_school_identification') }}
+    from {{ ref('int_school_identification') }}
     where is_regional_shnor
 )
 

@@ -4,20 +4,11 @@
 -- late or without evidence (from mart_roadmap_status: reported evidence only); completion is the share of
 -- due dates done, on time or late, and the region's is its municipalities' due dates summed.
 with cycles as (
-    select
-        monitoring_id,
-        region_code,
-        window_close as as_of_date,
-        cast(extract(year from window_close) as integer) as roadmap_year
-    from {{ ref('stg_monitoring_calendar') }}
-    where form_id is not null
+    {{ form_window_closes() }}
 ),
 
 municipalities as (
-    select regions.region_code, dim.municipality_oktmo, dim.municipality_name
-    from {{ ref('ref_regions') }} as regions
-    inner join {{ ref('dim_municipality') }} as dim
-        on dim.oktmo_region_code = regions.oktmo_prefix
+    {{ region_municipalities() }}
 ),
 
 plans as (

@@ -5,20 +5,11 @@
 -- No indicator of a monitoring form counts: evidence is what the municipality's report names
 -- (int_roadmap_evidence).
 with cycles as (
-    select
-        monitoring_id,
-        region_code,
-        window_close as as_of_date,
-        cast(extract(year from window_close) as integer) as roadmap_year
-    from {{ ref('stg_monitoring_calendar') }}
-    where form_id is not null
+    {{ form_window_closes() }}
 ),
 
 municipalities as (
-    select regions.region_code, dim.municipality_oktmo, dim.municipality_name
-    from {{ ref('ref_regions') }} as regions
-    inner join {{ ref('dim_municipality') }} as dim
-        on dim.oktmo_region_code = regions.oktmo_prefix
+    {{ region_municipalities() }}
 ),
 
 occurrences as (

@@ -10,25 +10,8 @@ municipalities as (
     select * from {{ ref('int_registry_municipalities') }}
 ),
 
-per_school as (
-    select
-        municipality_oktmo,
-        result_year,
-        school_code,
-        max(case when methodology = 'federal' then 1 else 0 end) as on_federal,
-        max(case when methodology = 'regional' then 1 else 0 end) as on_regional
-    from {{ ref('int_shnor_membership') }}
-    group by municipality_oktmo, result_year, school_code
-),
-
 counts as (
-    select
-        municipality_oktmo,
-        result_year,
-        {{ list_overlap('on_federal', 'on_regional', 'federal_schools', 'regional_schools',
-                        'in_both', 'only_federal', 'only_regional') }}
-    from per_school
-    group by municipality_oktmo, result_year
+    {{ federal_regional_overlap(ref('int_shnor_membership')) }}
 ),
 
 biased as (

@@ -2,9 +2,7 @@
 -- years: per municipality of the region (zeros included) and methodology, ШНОР in the year before and in the
 -- window's year, how many stayed, entered and left (from mart_shnor_two_year_changes).
 with windows as (
-    select monitoring_id, region_code, monitoring_year
-    from {{ ref('int_monitoring_windows') }}
-    where window_kind = 'municipal_two_year'
+    {{ two_year_windows() }}
 ),
 
 grid as (
@@ -15,10 +13,8 @@ grid as (
         municipalities.municipality_name,
         methodologies.methodology
     from windows
-    inner join {{ ref('ref_regions') }} as regions
-        on windows.region_code = regions.region_code
-    inner join {{ ref('dim_municipality') }} as municipalities
-        on municipalities.oktmo_region_code = regions.oktmo_prefix
+    inner join {{ ref('int_municipalities') }} as municipalities
+        on municipalities.oktmo_region_code = windows.oktmo_prefix
     cross join (select 'federal' as methodology union all select 'regional') as methodologies
 ),
 

@@ -3,9 +3,7 @@
 -- on a ШНОР list in force (int_shnor_lists_in_force) in the window's year or the year before, per methodology,
 -- with whether it stayed on the list, entered it or left it.
 with windows as (
-    select monitoring_id, region_code, monitoring_year
-    from {{ ref('int_monitoring_windows') }}
-    where window_kind = 'municipal_two_year'
+    {{ two_year_windows() }}
 ),
 
 flags as (
@@ -18,11 +16,9 @@ flags as (
         max(case when lists.result_year = windows.monitoring_year - 1 then 1 else 0 end) as was_on_list,
         max(case when lists.result_year = windows.monitoring_year then 1 else 0 end) as is_on_list
     from windows
-    inner join {{ ref('ref_regions') }} as regions
-        on windows.region_code = regions.region_code
     inner join {{ ref('int_shnor_lists_in_force') }} as lists
         on lists.result_year in (windows.monitoring_year - 1, windows.monitoring_year)
-       and substr(lists.municipality_oktmo, 1, 2) = regions.oktmo_prefix
+       and substr(lists.municipality_oktmo, 1, 2) = windows.oktmo_prefix
     group by windows.monitoring_id, windows.monitoring_year, lists.methodology, lists.municipality_oktmo, lists.school_code
 ),
 
@@ -43,7 +39,7 @@ changes as (
             else 'left'
         end as list_change
     from flags
-    inner join {{ ref('dim_municipality') }} as municipalities
+    inner join {{ ref('int_municipalities') }} as municipalities
         on flags.municipality_oktmo = municipalities.municipality_oktmo
     left join {{ ref('int_current_schools') }} as registry
         on flags.school_code = registry.school_code

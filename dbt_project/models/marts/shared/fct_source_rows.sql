@@ -1,7 +1,7 @@
 -- The bridge from marts back to raw: one row per source row and the mart row it reached, found by the
 -- lineage keys the marts carry (source_sha256, source_row_id) or, for aggregated marts, by the mart's own key
 -- (municipality, school, year, person id, activity) over the rows its models took. A source row that is not
--- here did not reach a mart; int_source_row_fates says why.
+-- here did not reach a mart; fct_source_row_fates says why.
 with assessment as (
     select distinct
         rows_read.source_row_id,

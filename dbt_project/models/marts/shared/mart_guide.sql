@@ -1,10 +1,12 @@
-{#- «Начните здесь»: every mart of the project (read from dbt's own graph, so none is forgotten) with its
+{#- «Начните здесь»: every mart of the project (read from dbt's own graph, so none is forgotten; an ephemeral
+    model of the marts layer is no table and not listed) with its
     description from its YAML and, from seed mart_questions, the question it answers, its grain and key.
     A mart without a row in the seed has no question: the model's not_null test on `question` fails. -#}
 {%- set marts = [] -%}
 {%- if execute -%}
     {%- for node in graph.nodes.values() | sort(attribute='name')
-            if node.resource_type == 'model' and node.config.schema == 'marts' -%}
+            if node.resource_type == 'model' and node.config.schema == 'marts'
+               and node.config.materialized != 'ephemeral' -%}
         {%- do marts.append(node) -%}
     {%- endfor -%}
 {%- endif %}

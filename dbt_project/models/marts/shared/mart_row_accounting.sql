@@ -1,5 +1,5 @@
 -- Every row accounted, per source file: rows read into raw = rows in marts + rows waiting in review + rows
--- dropped with a reason (int_source_row_fates). A file with no row read (refused at reading, empty) is here
+-- dropped with a reason (fct_source_row_fates). A file with no row read (refused at reading, empty) is here
 -- with zeros. A source row is a row of the file's sheet; raw_values counts the raw rows it became.
 with fates as (
     select
@@ -11,7 +11,7 @@ with fates as (
         cast(sum(case when fate = 'review' then 1 else 0 end) as bigint) as rows_in_review,
         cast(sum(case when fate = 'dropped' then 1 else 0 end) as bigint) as rows_dropped,
         cast(sum(case when fate is null then 1 else 0 end) as bigint) as rows_without_fate
-    from {{ ref('int_source_row_fates') }}
+    from {{ ref('fct_source_row_fates') }}
     group by source_sha256
 ),
 

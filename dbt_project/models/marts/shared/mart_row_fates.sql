@@ -14,7 +14,7 @@ select
     reasons.fate_order,
     cast(count(*) as bigint) as source_rows,
     cast(sum(fates.raw_rows) as bigint) as raw_rows
-from {{ ref('int_source_row_fates') }} as fates
+from {{ ref('fct_source_row_fates') }} as fates
 inner join {{ ref('stg_files') }} as files
     on fates.source_sha256 = files.source_sha256
 left join {{ ref('row_fate_reasons') }} as reasons
