@@ -29,7 +29,15 @@ from reports.pdf_writer import write_pdf
 from reports.provenance import code_version
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
-from shnor_core.reference import SCHOOL_GROUPS, Monitoring, get_monitoring, region_institution, region_name
+from shnor_core.reference import (
+    SCHOOL_GROUPS,
+    Monitoring,
+    get_monitoring,
+    region_institution,
+    region_name,
+    shown_code,
+    shown_indicator,
+)
 from shnor_core.settings import DataHome
 
 STATUS_RU = {"accepted": "принята", "rejected": "отклонена, ждём исправленную", "missing": "не поступала"}
@@ -134,14 +142,14 @@ def school_form_report(home: DataHome, monitoring: Monitoring) -> Report:
         presence = indicators[indicators["indicator_kind"] == "presence"]
         if not presence.empty:
             doc.add(Table(["Показатель", "Школ отметили", "Доля от сдавших"],
-                          [[f"{r.indicator_code}. {r.indicator_label}", f"{_whole(r.region_schools_marked)} из "
+                          [[shown_indicator(r.indicator_code), f"{_whole(r.region_schools_marked)} из "
                             f"{_whole(r.region_schools_reporting)}", percent(r.region_marked_share)]
                            for r in presence.itertuples()], widths=[5, 1.3, 1.3],
                           caption="Таблица 2. Показатели наличия по региону (отмечен хотя бы один подпункт)"))
         counts = indicators[indicators["indicator_kind"] == "count"]
         if not counts.empty:
             doc.add(Table(["Показатель", "Всего по региону", "Школ сдали"],
-                          [[f"{r.indicator_code}. {r.indicator_label}", number(r.region_value_total, 0),
+                          [[shown_indicator(r.indicator_code), number(r.region_value_total, 0),
                             _whole(r.region_schools_reporting)] for r in counts.itertuples()], widths=[5, 1.3, 1.3],
                           caption="Таблица 3. Количественные показатели по региону"))
         pivot = summary[summary["indicator_kind"] == "presence"].pivot_table(
@@ -151,12 +159,12 @@ def school_form_report(home: DataHome, monitoring: Monitoring) -> Report:
             reporting = summary.groupby("municipality_name")["schools_reporting"].max()
             rows = [[name, _whole(reporting[name])] + [_whole(pivot.loc[name, code]) if code in pivot.columns else "—"
                                                        for code in codes] for name in pivot.index]
-            doc.add(Table(["Муниципальное образование", "Сдали"] + codes, rows,
+            doc.add(Table(["Муниципальное образование", "Сдали"] + [shown_code(c) for c in codes], rows,
                           widths=[3, 1] + [1] * len(codes), caption="Таблица 4. Школы, отметившие показатель, по МО"))
-            sheets.append(Sheet("По МО", ["Муниципальное образование", "Сдали"] + codes, rows))
+            sheets.append(Sheet("По МО", ["Муниципальное образование", "Сдали"] + [shown_code(c) for c in codes], rows))
     header = ["Муниципальное образование", "Код ОО", "Образовательная организация", "Показатель", "Значение", "Максимум"]
     sheets.append(Sheet("По школам", header, [
-        [r.municipality_name, r.school_code, r.school_name, f"{r.indicator_code}. {r.indicator_label}",
+        [r.municipality_name, r.school_code, r.school_name, shown_indicator(r.indicator_code),
          number(r.indicator_value, 0), "" if pd.isna(r.max_score) else _whole(r.max_score)] for r in values.itertuples()]))
     return Report(doc, sheets)
 

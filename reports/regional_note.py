@@ -21,7 +21,7 @@ from reports.provenance import Provenance
 from reports.support_sections import regional_people, regional_roadmaps
 from reports.wording import headers, say
 from shnor_core import warehouse
-from shnor_core.reference import get_monitoring, oktmo_prefix
+from shnor_core.reference import get_monitoring, indicator_title, oktmo_prefix
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS
 
@@ -211,7 +211,7 @@ def _results(note: Document, marts: CycleMarts) -> list:
                     say("regional.sections_caption")))
     indicators = marts.indicators.drop_duplicates("indicator_code")
     note.add(Table(headers("regional.indicators_columns"),
-                   [[f"{row.indicator_display_code}. {row.indicator_label}", number(row.max_score, 0),
+                   [[indicator_title(row.indicator_display_code, row.indicator_label), number(row.max_score, 0),
                      number(row.region_mean), number(row.region_median)] for row in indicators.itertuples()],
                    widths=[5.5, 1, 1.2, 1], caption=say("regional.indicators_caption")))
     _changes(note, marts, folder)
