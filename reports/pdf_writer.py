@@ -24,6 +24,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, keep_short_words
+from reports.wording import say
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -94,7 +95,7 @@ def document_json(document: Document) -> str:
         "title": keep_short_words(document.title), "subtitle": [keep_short_words(line) for line in document.subtitle],
         "meta-title": document.title + (f": {document.subtitle[0]}" if document.subtitle else ""),
         "subject": "; ".join(document.subtitle), "author": document.author or "", "footer": document.footer,
-        "mark": document.mark, "blocks": [_block(block) for block in document.blocks]}, ensure_ascii=False)
+        "mark": document.mark, "page-numbering": say("common.page_numbering"), "blocks": [_block(block) for block in document.blocks]}, ensure_ascii=False)
 
 
 def write_pdf(document: Document, path: Path) -> Path:
