@@ -50,7 +50,9 @@ def write_docx(document: Document, path: Path) -> Path:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for line in document.subtitle:
         word.add_paragraph(keep_short_words(line)).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    styles = {name: word.styles[name] for name in ("Heading 1", "Heading 2", "Heading 3", "List Number", "List Bullet")}
+    # style ids looked up once: python-docx resolves a style object by scanning every style of the document
+    styles = {name: word.styles[name].style_id for name in ("Heading 1", "Heading 2", "Heading 3", "List Number",
+                                                            "List Bullet")}
     word.styles[TABLE_STYLE_NAME].font.size = Pt(10)
     for block in document.blocks:
         _add_block(word, block, styles)
@@ -76,9 +78,15 @@ def _russian(word) -> None:
     hyphenation.set(qn("w:val"), "true")
 
 
+def _styled(word, text: str, style_id: str):
+    paragraph = word.add_paragraph(text)
+    paragraph._p.style = style_id
+    return paragraph
+
+
 def _add_block(word, block, styles: dict) -> None:
     if isinstance(block, Heading):
-        heading = word.add_paragraph(keep_short_words(block.text), style=styles[f"Heading {block.level}"])
+        heading = _styled(word, keep_short_words(block.text), styles[f"Heading {block.level}"])
         heading.paragraph_format.keep_with_next = True
     elif isinstance(block, Paragraph):
         paragraph = word.add_paragraph()
@@ -87,7 +95,7 @@ def _add_block(word, block, styles: dict) -> None:
     elif isinstance(block, Bullets):
         style = styles["List Number" if block.numbered else "List Bullet"]
         for item in block.items:
-            word.add_paragraph(keep_short_words(item), style=style)
+            _styled(word, keep_short_words(item), style)
     elif isinstance(block, Table):
         _add_table(word, block)
     elif isinstance(block, Figure):

@@ -227,14 +227,13 @@ def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame, marts: CycleMarts) -> 
     columns = [(column.name, column.number_format) for column in spec.columns]
     for record in frame[[name for name, _ in columns]].itertuples(index=False, name=None):
         sheet.append([_cell_value(value, number_format) for value, (_, number_format) in zip(record, columns)])
-    for index, (_, number_format) in enumerate(columns):
-        cells = (row[index] for row in sheet.iter_rows(min_row=2))
-        if number_format:
-            for cell in cells:
-                cell.number_format = number_format
-        else:
-            for cell in cells:
-                cell.data_type = "s"  # submitted text that starts with «=» is text, never a formula
+    formatted = [(index, number_format) for index, (_, number_format) in enumerate(columns) if number_format]
+    texts = [index for index, (_, number_format) in enumerate(columns) if not number_format]
+    for row in sheet.iter_rows(min_row=2):  # the rows walked once, not once per column
+        for index, number_format in formatted:
+            row[index].number_format = number_format
+        for index in texts:
+            row[index].data_type = "s"  # submitted text that starts with «=» is text, never a formula
     last = max(sheet.max_row, 2)
     for index, column in enumerate(spec.columns, start=1):
         if column.weak_below is not None:

@@ -442,7 +442,7 @@ def _natural(code: str) -> list:
 
 def _list_comparison(note: Document, marts: CycleMarts) -> None:
     """The region's published list beside the computed one, each difference with its reason: a table per side
-    (only in the published list, only in the computed one), schools with the same reason in one row."""
+    (only in the published list, only in the computed one), a row per reason naming its municipalities' schools."""
     compared = marts.list_comparison
     note.add(Heading(say("regional.lists_heading")))
     if compared.empty:
@@ -465,11 +465,12 @@ def _list_comparison(note: Document, marts: CycleMarts) -> None:
         differences = compared[compared["difference"] == where]
         if differences.empty:
             continue
-        grouped = differences.groupby(["municipality_name", "reason"], sort=True)["school_name"]
-        note.add(Table(headers("regional.differences_columns"),
-                       [[name, reason, ", ".join(schools)] for (name, reason), schools in grouped],
-                       widths=[2, 4.4, 2.2], caption=say("regional.differences_caption", index=index,
-                                                          where=say(f"regional.{where}"))))
+        rows = [[reason, "; ".join(say("regional.differences_schools", municipality=name,
+                                       schools=", ".join(group["school_name"]))
+                                   for name, group in by_reason.groupby("municipality_name", sort=True))]
+                for reason, by_reason in differences.groupby("reason", sort=True)]  # each reason stated once
+        note.add(Table(headers("regional.differences_columns"), rows, widths=[3, 5.6],
+                       caption=say("regional.differences_caption", index=index, where=say(f"regional.{where}"))))
         index += 1
 
 
