@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from benchmarks import reports_speed
 from benchmarks.benchmark import ScalePoint, main
 from shnor import cli_russian
 
@@ -26,11 +27,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="повторов каждого замера (медиана)")
     parser.add_argument("--no-baseline", action="store_true", help="без базового варианта")
     parser.add_argument("--output", type=Path, help="дописать результаты в этот файл (BENCHMARKS.md)")
+    parser.add_argument("--reports", metavar="КАТАЛОГ", help="только этап отчётов окна mph-2025 на построенном каталоге "
+                        "данных (shnor demo): справка региона, справки МО в .docx и PDF, выгрузки — процессорное время")
     return parser.parse_args(argv)
 
 
 def run(argv: list[str]) -> int:
     args = parse(argv)
+    if args.reports:
+        reports_speed.report(args.reports, "mph-2025", args.runs)
+        return 0
     regions = args.regions if args.regions is not None else ([] if args.airflow else [1])
     points = [ScalePoint(f"{count}× регион", count, args.schools, 0, count == 1 and not args.no_baseline)
               for count in regions]

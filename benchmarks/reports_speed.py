@@ -4,6 +4,7 @@ the municipal notes in .docx and PDF, the workbooks), the note workers' CPU incl
 It runs in a process of its own, so the workers the notes are shared among are reaped when it ends and their
 CPU counts (``RUSAGE_CHILDREN``); the set-up (imports, reading the marts) is measured apart and left out.
 
+    shnor benchmark --reports $SHNOR_HOME [--runs 3]
     python -m benchmarks.reports_speed $SHNOR_HOME [--monitoring mph-2025] [--runs 3]
 """
 
@@ -53,7 +54,12 @@ def main() -> None:
     parser.add_argument("--monitoring", default="mph-2025")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    passes = [measure(args.home, args.monitoring) for _ in range(args.runs)]
+    report(args.home, args.monitoring, args.runs)
+
+
+def report(home: str, monitoring_id: str, runs: int) -> None:
+    """``runs`` passes, their median and range printed (``shnor benchmark --reports HOME`` too)."""
+    passes = [measure(home, monitoring_id) for _ in range(runs)]
     for key, title in (("cpu", "процессорное время этапа отчётов (с рабочими процессами справок)"),
                        ("own", "из него в основном процессе"), ("wall", "по часам")):
         values = [p[key] for p in passes]

@@ -40,7 +40,7 @@ from shnor_core.reference import Form, FormIndicator, Municipality, get_monitori
 from shnor_core.safety import UnsafeWorkbook
 from shnor_core.source_read import CellError, SourceRead, empty_frame, typed_frame
 from shnor_core.sources import PEOPLE_COLUMNS, SUBMISSION, SUBMISSION_COLUMNS
-from shnor_core.text import clean_text, fold, is_blank, normalize_text
+from shnor_core.text import clean_text, fold, is_blank, normalize_text, typed_number
 
 WHOLE_MUNICIPALITY = "МО"
 _DASHES = ("-", "–", "—", "•")
@@ -417,7 +417,7 @@ def read_submission(
     notes: list[str] = []
 
     def add_error(sheet, cell, indicator, value, rule):
-        errors.append(CellError(path.name, sheet or "", cell, indicator, "" if value is None else str(value), rule))
+        errors.append(CellError(path.name, sheet or "", cell, indicator, typed_number(value), rule))
 
     result = SourceRead(path, sha256 or file_sha256(path), SUBMISSION.name, empty_frame(SUBMISSION_COLUMNS),
                         layout=f"form:{form.form_id}", errors=errors, notes=notes, monitoring_id=monitoring_id)

@@ -19,6 +19,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, keep_short_words
+from reports.wording import say
 
 PAGE_WIDTH_CM = 17.0
 TABLE_STYLE_NAME, TABLE_STYLE = "Table Grid", "TableGrid"  # the default template's grid table
@@ -51,7 +52,9 @@ def write_docx(document: Document, path: Path) -> Path:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for line in document.subtitle:
         word.add_paragraph(keep_short_words(line)).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    styles = {name: word.styles[name] for name in ("Heading 1", "Heading 2", "Heading 3", "List Number", "List Bullet")}
+    # style ids looked up once: python-docx resolves a style object by scanning every style of the document
+    styles = {name: word.styles[name].style_id for name in ("Heading 1", "Heading 2", "Heading 3", "List Number",
+                                                            "List Bullet")}
     word.styles[TABLE_STYLE_NAME].font.size = Pt(10)
     for block in document.blocks:
         _add_block(word, block, styles)
@@ -77,9 +80,15 @@ def _russian(word) -> None:
     hyphenation.set(qn("w:val"), "true")
 
 
+def _styled(word, text: str, style_id: str):
+    paragraph = word.add_paragraph(text)
+    paragraph._p.style = style_id
+    return paragraph
+
+
 def _add_block(word, block, styles: dict) -> None:
     if isinstance(block, Heading):
-        heading = word.add_paragraph(keep_short_words(block.text), style=styles[f"Heading {block.level}"])
+        heading = _styled(word, keep_short_words(block.text), styles[f"Heading {block.level}"])
         heading.paragraph_format.keep_with_next = True
     elif isinstance(block, Paragraph):
         paragraph = word.add_paragraph()
@@ -91,7 +100,7 @@ def _add_block(word, block, styles: dict) -> None:
     elif isinstance(block, Bullets):
         style = styles["List Number" if block.numbered else "List Bullet"]
         for index, item in enumerate(block.items):
-            paragraph = word.add_paragraph(keep_short_words(item), style=style)
+            paragraph = _styled(word, keep_short_words(item), style)
             if block.refs and block.refs[index]:
                 _comment(word, paragraph.runs, block.refs[index])
     elif isinstance(block, Table):
@@ -106,7 +115,6 @@ def _add_block(word, block, styles: dict) -> None:
 
 
 TWIPS_PER_CM = 567
-REFERENCE_AUTHOR = "Ссылка на источник (shnor explain)"
 
 
 def _cell(text: str, width: int, align: str | None, header: bool, keep: bool) -> str:
@@ -151,4 +159,4 @@ def _add_table(word, block: Table) -> None:
 
 def _comment(word, runs, ref: str) -> None:
     """A figure's reference (``shnor explain``) as a Word comment on the text that shows it."""
-    word.add_comment(runs, text=ref, author=REFERENCE_AUTHOR, initials="Ш")
+    word.add_comment(runs, text=ref, author=say("common.reference_author"), initials="Ш")

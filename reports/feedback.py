@@ -17,7 +17,7 @@ from openpyxl.utils.exceptions import CellCoordinatesException
 
 from reports.excel import mark_sheet, put_text, style_header
 from shnor_core.demo import DEMO_MARK, mentions_demo
-from shnor_core.reference import display_codes
+from shnor_core.reference import shown_indicator
 from shnor_core.safety import workbook_format
 
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")
@@ -62,11 +62,11 @@ def write_feedback_workbook(submitted: Path, errors: list[dict], target: Path) -
     for column, title in enumerate(["Лист", "Ячейка", "Показатель", "Значение", "Правило"], start=1):
         put_text(sheet.cell(1, column), title)
     style_header(sheet[1])
-    codes = display_codes()  # the indicator as the form's reader knows it: МНЦ-2, not MNC-2
     for row, error in enumerate(errors, start=2):
         for column, key in enumerate(["sheet", "cell", "indicator", "value", "rule"], start=1):
             value = error.get(key, "")
-            put_text(sheet.cell(row, column), codes.get(value, value) if key == "indicator" else value)
+            put_text(sheet.cell(row, column), shown_indicator(value) if key == "indicator" else value)
+    sheet.column_dimensions["C"].width = 50
     sheet.column_dimensions["E"].width = 90
     mark_sheet(sheet, DEMO_MARK if demo else None, row=sheet.max_row + 2, column=1)  # below the list
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,32 +19,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from reports.document import ru_date
 from reports.excel import mark_sheet, put_text
+from reports.wording import headers, say
 from shnor_core.demo import DEMO_MARK
 from shnor_core.reference import Form, Monitoring, Municipality, School
 from shnor_core.sources import TEMPLATE_META_SHEET
 
 TEMPLATE_VERSION = "2025.1"
-HEADER = (
-    "№ п/п",
-    "Наименование оцениваемого параметра (показателя результативности)",
-    "Баллы (наличие-1, отсутствие -0)",
-    "Количественные показатели",
-)
 NOT_APPLICABLE = "*"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-NO_ADDRESS = "в соответствии с письмом о проведении мониторинга"
-# What a person filling the template must know; no line starts with «Баллы» or «Количеств…» (those words
-# open the form's header row, which the reader looks for).
-INSTRUCTIONS = (
-    "Как заполнить форму:",
-    "1. Заполняются только жёлтые ячейки; остальные защищены от изменения.",
-    "2. Показатель наличия: в столбце «Баллы» поставьте 1, если мероприятие, документ или раздел сайта есть, и 0, "
-    "если нет. Если у показателя несколько подпунктов, отметьте каждый.",
-    "3. Количественный показатель: в столбце «Количественные показатели» укажите целое число (0 и больше).",
-    "4. Звёздочка «*» означает, что ячейка в этой строке не заполняется (заполняется соседний столбец).",
-    "5. Не меняйте наименования показателей, порядок строк и листы книги, не добавляйте строк и столбцов: "
-    "форма читается автоматически. Сохраните книгу в формате .xlsx.",
-)
 
 ItemKey = tuple[str, int, int]  # (section_code, indicator_number, item_number)
 
@@ -68,36 +50,35 @@ def write_form_workbook(
     """
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = "Мониторинг"
+    sheet.title = say("form.sheet")
     put_text(sheet["A1"], monitoring.title).font = Font(bold=True)
-    header = [("Регион:", region_name), ("Муниципальное образование:", municipality_written)]
+    header = [("region", region_name), ("municipality", municipality_written)]
     if municipality is not None:
-        header.append(("Код ОКТМО:", municipality.oktmo))
+        header.append(("oktmo", municipality.oktmo))
     if school is not None:
-        header += [("Образовательная организация:", school.name), ("Код ОО:", school.code)]
-    header += [("Период проведения:", f"{ru_date(monitoring.window_open)} – {ru_date(monitoring.window_close)}")]
+        header += [("school", school.name), ("school_code", school.code)]
+    header += [("period", say("form.period", start=ru_date(monitoring.window_open), end=ru_date(monitoring.window_close)))]
     if municipality is not None:
-        header.append(("Версия шаблона:", TEMPLATE_VERSION))
-        header.append(("Срок представления:", f"до {ru_date(monitoring.window_close)} включительно"))
-        header.append(("Куда направить:", monitoring.submission_address or NO_ADDRESS))
+        header.append(("version", TEMPLATE_VERSION))
+        header.append(("deadline", say("form.deadline", day=ru_date(monitoring.window_close))))
+        header.append(("address", monitoring.submission_address or say("form.no_address")))
     for row, (label, value) in enumerate(header, start=2):
-        put_text(sheet.cell(row, 1), label)
-        put_text(sheet.cell(row, 2), value)
-    for label in ("Срок представления:", "Куда направить:"):
-        if label in dict(header):
-            sheet.cell(2 + [h[0] for h in header].index(label), 2).font = Font(bold=True)
+        put_text(sheet.cell(row, 1), say(f"form.label_{label}"))
+        shown = put_text(sheet.cell(row, 2), value)
+        if label in ("deadline", "address"):  # what a municipality must not miss
+            shown.font = Font(bold=True)
     row = len(header) + 2
     if demo:
         put_text(sheet.cell(row, 1), DEMO_MARK)
     if municipality is not None:
-        for line in INSTRUCTIONS:
+        for index, line in enumerate(headers("form.instructions")):  # a title, then the steps
             row += 1
-            put_text(sheet.cell(row, 1), line).font = Font(bold=line.endswith(":"), italic=not line.endswith(":"))
+            put_text(sheet.cell(row, 1), line).font = Font(bold=index == 0, italic=index > 0)
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
             sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
             sheet.row_dimensions[row].height = 15 * (1 + len(line) // 120)
     row += 2
-    for column, text in enumerate(HEADER, start=1):
+    for column, text in enumerate(headers("form.table_columns"), start=1):
         put_text(sheet.cell(row, column), text).font = Font(bold=True)
     header_row = row
 
@@ -119,7 +100,7 @@ def write_form_workbook(
             else:
                 for item in indicator.items:
                     row += 1
-                    put_text(sheet.cell(row, 2), f"- {item.item_label};")
+                    put_text(sheet.cell(row, 2), say("form.sub_item", label=item.item_label))
                     item_rows.append((row, item))
             for item_row, item in item_rows:
                 cell = sheet.cell(item_row, value_column)
@@ -132,7 +113,7 @@ def write_form_workbook(
             if not single:
                 row += 1
                 printed = indicator.printed_max or str(len(indicator.items))
-                put_text(sheet.cell(row, 2), f"Средний балл по показателю (от 0 до {printed})")
+                put_text(sheet.cell(row, 2), say("form.mean_score", maximum=printed))
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 90
     sheet.column_dimensions["C"].width = 16
@@ -151,13 +132,13 @@ def write_form_workbook(
 def _make_template(workbook, sheet, form, monitoring, municipality, presence_cells, count_cells, demo,
                    school=None) -> None:
     presence = DataValidation(type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True,
-                              errorTitle="Недопустимое значение", error="Введите 1 (есть) или 0 (нет)",
-                              showInputMessage=True, promptTitle="Наличие: 1 или 0",
-                              prompt="1 — есть (мероприятие, документ, раздел сайта), 0 — нет")
+                              errorTitle=say("form.presence_error_title"), error=say("form.presence_error"),
+                              showInputMessage=True, promptTitle=say("form.presence_prompt_title"),
+                              prompt=say("form.presence_prompt"))
     count = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                           showErrorMessage=True, errorTitle="Недопустимое значение",
-                           error="Введите целое число не меньше 0", showInputMessage=True,
-                           promptTitle="Количество", prompt="Целое число: 0 и больше")
+                           showErrorMessage=True, errorTitle=say("form.count_error_title"),
+                           error=say("form.count_error"), showInputMessage=True,
+                           promptTitle=say("form.count_prompt_title"), prompt=say("form.count_prompt"))
     for validation, cells in ((presence, presence_cells), (count, count_cells)):
         if cells:
             for cell in cells:

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from reports.excel import DATE, DATE_TIME, excel_date, mark_sheet, put_date, put_text, style_header
 from reports.provenance import Provenance
 from reports.regional_note import CycleMarts
+from reports.wording import headers, say
 from shnor_core.lineage import mart_keys, printed_reference
 
 WEAK_FILL = PatternFill("solid", fgColor="F8CBAD")
@@ -34,151 +35,156 @@ LIMITS = {NEGATIVE: 0, INCOMPLETE: 1}
 
 @dataclass(frozen=True)
 class Column:
+    """A mart column on a sheet; its title is the wording's (``export.columns_<frame>``, in this order)."""
+
     name: str
-    title: str
     number_format: str | None = None  # None: text; DATE: a date
     weak_below: str | None = None  # values under this are coloured: a threshold's name (mart_letter_thresholds) or LIMITS
 
 
-REFERENCE_TITLE = "Ссылка (shnor explain)"
 REFERENCE_FONT = Font(size=8, color="808080")
 
 
 @dataclass(frozen=True)
 class Sheet:
-    title: str
-    frame: str  # attribute of CycleMarts
+    frame: str  # attribute of CycleMarts; the sheet's title is the wording's ``export.sheet_<frame>``
     columns: tuple[Column, ...]
     mart: str | None = None  # the mart of its rows: each row's reference (shnor explain) in the last column
 
+    def titles(self) -> list[str]:
+        titles = headers(f"export.columns_{self.frame}")
+        if len(titles) != len(self.columns):
+            raise ValueError(f"export.columns_{self.frame}: {len(titles)} titles for {len(self.columns)} columns")
+        return titles
+
 
 SHEETS = (
-    Sheet("Показатели", "indicators", (
-        Column("municipality_name", "Муниципальное образование"), Column("section_title", "Раздел"),
-        Column("indicator_display_code", "Код"), Column("indicator_label", "Показатель"),
-        Column("score", "Балл", DECIMAL), Column("max_score", "Максимум", WHOLE),
-        Column("share_of_max", "Доля от максимума", PERCENT, weak_below="letter_weak_line"),
-        Column("region_mean", "Среднее по региону", DECIMAL), Column("region_rank", "Место", WHOLE),
-        Column("previous_score", "Балл в прошлом цикле", DECIMAL), Column("change_direction_label", "Изменение")), mart="mart_indicator_scores"),
-    Sheet("Разделы", "sections", (
-        Column("municipality_name", "Муниципальное образование"), Column("section_title", "Раздел"),
-        Column("section_score", "Балл", DECIMAL), Column("section_max", "Максимум", WHOLE),
-        Column("section_share", "Доля от максимума", PERCENT, weak_below="letter_weak_line"),
-        Column("region_mean_share", "Среднее по региону", PERCENT), Column("region_rank", "Место", WHOLE),
-        Column("region_quartile", "Квартиль", WHOLE), Column("change_direction_label", "Изменение")), mart="mart_section_scores"),
-    Sheet("Рекомендации", "recommendation", (
-        Column("item_number", "Пункт письма", WHOLE), Column("title", "Направление"),
-        Column("municipality_name", "Муниципальное образование"), Column("meets_condition", "Условие выполнено"),
-        Column("in_letter", "Названо в письме"), Column("rank_in_rule", "Место в группе", WHOLE),
-        Column("value_text", "Значение"), Column("threshold_text", "Порог"),
-        Column("region_mean_text", "Среднее по региону"), Column("evidence", "Значения свидетельств"),
-        Column("practice_fields", "В части (практики)"), Column("partner_name", "МО-партнёр"),
-        Column("list_label", "Какой список"), Column("measure_wording", "Мера"), Column("due_date", "Срок меры", DATE)), mart="mart_recommendation"),
-    Sheet("ШНОР", "schools", (
-        Column("municipality_name", "Муниципальное образование"), Column("school_name", "Школа"),
-        Column("school_code", "Код ОО"), Column("is_federal_shnor", "ШНОР (ФИОКО)"),
-        Column("is_regional_shnor", "ШНОР (регион)"), Column("ior", "ИОР", INDEX, weak_below=NEGATIVE),
-        Column("ior_change", "Изменение ИОР", INDEX, weak_below=NEGATIVE), Column("cluster_name", "Контекстный кластер"),
-        Column("is_sscu", "ШССУ"), Column("is_biased_results", "Необъективные результаты"),
-        Column("mentors_assigned", "Наставников", WHOLE), Column("reasons", "Основания")), mart="mart_school_identification"),
-    Sheet("Сравнение списков", "comparison", (
-        Column("municipality_name", "Муниципальное образование"), Column("federal_schools", "ШНОР (ФИОКО)", WHOLE),
-        Column("regional_schools", "ШНОР (регион)", WHOLE), Column("in_both", "В обоих", WHOLE),
-        Column("only_federal", "Только ФИОКО", WHOLE), Column("only_regional", "Только регион", WHOLE),
-        Column("biased_schools", "Необъективные результаты", WHOLE),
-        Column("has_no_federal_listed_school", "Нет школ в списках ФИОКО")), mart="mart_shnor_comparison"),
-    Sheet("Динамика списков", "shnor_dynamics", (
-        Column("municipality_name", "Муниципальное образование"), Column("methodology_label", "Методика"),
-        Column("previous_schools", "В прошлом году", WHOLE), Column("current_schools", "В этом году", WHOLE),
-        Column("stayed", "Остались", WHOLE), Column("entered", "Вошли", WHOLE), Column("left_list", "Вышли", WHOLE)), mart="mart_shnor_dynamics"),
-    Sheet("Наставничество", "coverage", (
-        Column("municipality_name", "Муниципальное образование"), Column("list_kind_label", "Список"),
-        Column("listed_schools", "Школ", WHOLE), Column("schools_with_mentor", "С наставником", WHOLE),
-        Column("schools_without_mentor", "Без наставника", WHOLE),
-        Column("coverage_share", "Охват", PERCENT, weak_below=INCOMPLETE)), mart="mart_mentoring_coverage"),
-    Sheet("Дорожная карта", "roadmap", (
-        Column("municipality_name", "Муниципальное образование"), Column("activity_number", "№", WHOLE),
-        Column("activity_text", "Мероприятие (как в дорожной карте МО)"),
-        Column("catalogue_activity", "Мероприятие каталога"), Column("due_date", "Срок", DATE),
-        Column("status_name", "Исполнение"), Column("evidence_date", "Дата документа", DATE),
-        Column("document_kind_name", "Вид документа"), Column("document_number", "Номер документа"),
-        Column("days_late", "Опоздание, дней", WHOLE), Column("reported_without_document", "Заявлено без документа")), mart="mart_roadmap_status"),
-    Sheet("Исполнение ДК", "roadmap_completion", (
-        Column("municipality_name", "Муниципальное образование"), Column("has_roadmap", "Дорожная карта"),
-        Column("report_files", "Отчётов", WHOLE), Column("activities_planned", "Мероприятий", WHOLE),
-        Column("catalogue_activities_missing", "Не включено из каталога", WHOLE),
-        Column("extra_activities", "Своих", WHOLE), Column("periodicities_changed", "Иная периодичность", WHOLE),
-        Column("due_dates_passed", "Наступило сроков", WHOLE), Column("done_on_time", "В срок", WHOLE),
-        Column("done_late", "С опозданием", WHOLE), Column("missing", "Без подтверждения", WHOLE),
-        Column("not_due_yet", "Сроки впереди", WHOLE),
-        Column("completion_share", "Исполнение", PERCENT, weak_below="letter_weak_line"),
-        Column("region_completion_share", "По региону", PERCENT)), mart="mart_roadmap_completion"),
-    Sheet("Состав ДК", "roadmap_plan", (
-        Column("municipality_name", "Муниципальное образование"), Column("catalogue_number", "№ каталога", WHOLE),
-        Column("catalogue_activity", "Мероприятие каталога"), Column("in_plan", "В дорожной карте"),
-        Column("is_extra", "Своё мероприятие МО"), Column("activity_number", "№ в дорожной карте МО", WHOLE),
-        Column("activity_text", "Формулировка МО"), Column("periodicity_label", "Периодичность"),
-        Column("catalogue_periodicity_label", "По каталогу"), Column("periodicity_differs", "Периодичность изменена"),
-        Column("match_score", "Сходство с каталогом", INDEX)), mart="mart_roadmap_plan"),
-    Sheet("Кадры по МО", "municipality_people", (
-        Column("municipality_name", "Муниципальное образование"), Column("shnor_schools", "ШНОР", WHOLE),
-        Column("shnor_with_team_registry", "Команды в реестре", WHOLE),
-        Column("shnor_team_complete", "Полные команды", WHOLE),
-        Column("team_complete_share", "Доля полных команд", PERCENT, weak_below="letter_weak_line"),
-        Column("teachers", "Педагогов", WHOLE), Column("teachers_with_development", "С повышением квалификации", WHOLE),
-        Column("development_share", "Доля с повышением квалификации", PERCENT, weak_below="letter_weak_line"),
-        Column("project_500_schools", "«500+»", WHOLE), Column("project_500_with_curator", "С куратором", WHOLE),
-        Column("curator_coverage_share", "Охват кураторами", PERCENT, weak_below=INCOMPLETE),
-        Column("curators", "Кураторов", WHOLE), Column("max_schools_per_curator", "Наибольшая нагрузка", WHOLE),
-        Column("curators_from_shnor", "Кураторов из ШНОР", WHOLE),
-        Column("schools_with_same_curator", "Тот же куратор, что в прошлом году", WHOLE),
-        Column("mentors_registered", "Наставников", WHOLE), Column("tutors_registered", "Тьюторов", WHOLE),
-        Column("post_project_schools", "Постпроект", WHOLE),
-        Column("post_project_back_on_list", "Постпроект: снова ШНОР", WHOLE)), mart="mart_municipality_people"),
-    Sheet("Кадры ШНОР", "school_people", (
-        Column("municipality_name", "Муниципальное образование"), Column("school_name", "Школа"),
-        Column("school_code", "Код ОО"), Column("is_shnor", "ШНОР"), Column("is_project_500", "«500+»"),
-        Column("is_post_project", "Постпроект"), Column("team_members", "Команда, человек", WHOLE),
-        Column("is_team_complete", "Команда полная"), Column("teachers", "Педагогов", WHOLE),
-        Column("development_share", "Доля с повышением квалификации", PERCENT, weak_below="letter_weak_line"),
-        Column("curators", "Кураторов", WHOLE), Column("curator_id", "Куратор (псевдоним)"),
-        Column("curator_visits", "Посещений", WHOLE), Column("has_risk_programme", "Программа по рискам"),
-        Column("curator_school_is_shnor", "Школа куратора — ШНОР"),
-        Column("same_curator_as_last_year", "Тот же куратор"), Column("mentors", "Наставников", WHOLE),
-        Column("tutors", "Тьюторов", WHOLE)), mart="mart_school_people"),
-    Sheet("Кураторы", "curator_load", (
-        Column("municipality_name", "Муниципальное образование"), Column("curator_id", "Куратор (псевдоним)"),
-        Column("schools_held", "Школ", WHOLE), Column("is_overloaded", "Перегрузка"),
-        Column("visits", "Посещений", WHOLE), Column("schools_with_risk_programme", "С программой по рискам", WHOLE),
-        Column("schools_dated_in_medk", "С датами в ИС МЭДК", WHOLE), Column("own_school_is_shnor", "Своя школа — ШНОР"),
-        Column("curated_last_year", "Куратор и в прошлом году"),
-        Column("schools_kept_from_last_year", "Те же школы", WHOLE)), mart="mart_curator_load"),
-    Sheet("Постпроект", "post_project", (
-        Column("municipality_name", "Муниципальное образование"), Column("school_name", "Школа"),
-        Column("school_code", "Код ОО"), Column("exit_year", "Вышла из «500+»", WHOLE),
-        Column("result_year", "Год результатов", WHOLE), Column("ior", "ИОР", INDEX, weak_below=NEGATIVE),
-        Column("ior_change_since_exit", "Изменение ИОР с выхода", INDEX, weak_below=NEGATIVE),
-        Column("is_shnor_again", "Снова ШНОР"), Column("mentors_assigned", "Наставников и кураторов", WHOLE),
-        Column("team_members", "Команда, человек", WHOLE)), mart="mart_post_project_schools"),
-    Sheet("Вход и выход из списка", "list_changes", (
-        Column("municipality_name", "Муниципальное образование"), Column("result_year", "Год", WHOLE),
-        Column("on_list", "В расчётном списке", WHOLE), Column("identified", "Выявлены в году", WHOLE),
-        Column("kept_by_exit_rule", "Удерживаются правилом выхода", WHOLE), Column("entered", "Вошли", WHOLE),
-        Column("persisting", "Остались", WHOLE), Column("exited", "Вышли", WHOLE),
-        Column("cusp_schools", "Близкие к низким результатам", WHOLE)), mart="mart_shnor_list_changes"),
-    Sheet("Списки опубл. и расчёт", "list_comparison", (
-        Column("municipality_name", "Муниципальное образование"), Column("school_name", "Школа"),
-        Column("school_code", "Код ОО"), Column("is_published", "В опубликованном"), Column("is_computed", "В расчётном"),
-        Column("ior", "ИОР", INDEX, weak_below=NEGATIVE), Column("distance_to_threshold", "Выше порога на", INDEX),
-        Column("is_cusp", "Близкая к низким"), Column("reason", "Причина")), mart="mart_regional_list_comparison"),
-    Sheet("Качество данных", "data_quality", (
-        Column("check_title", "Проверка"), Column("municipality_name", "Муниципальное образование"),
-        Column("school_name", "Школа"), Column("subject", "Показатель, процедура или список"),
-        Column("reported_value", "Проверяемое число", WHOLE), Column("reported_source", "Источник"),
-        Column("reference_value", "Число для сверки", WHOLE), Column("reference_source", "Источник сверки"),
-        Column("detail", "Пояснение")), mart="mart_data_quality_checks"),
+    Sheet("indicators", (
+        Column("municipality_name"), Column("section_title"),
+        Column("indicator_display_code"), Column("indicator_label"),
+        Column("score", DECIMAL), Column("max_score", WHOLE),
+        Column("share_of_max", PERCENT, weak_below="letter_weak_line"),
+        Column("region_mean", DECIMAL), Column("region_rank", WHOLE),
+        Column("previous_score", DECIMAL), Column("change_direction_label")), mart="mart_indicator_scores"),
+    Sheet("sections", (
+        Column("municipality_name"), Column("section_title"),
+        Column("section_score", DECIMAL), Column("section_max", WHOLE),
+        Column("section_share", PERCENT, weak_below="letter_weak_line"),
+        Column("region_mean_share", PERCENT), Column("region_rank", WHOLE),
+        Column("region_quartile", WHOLE), Column("change_direction_label")), mart="mart_section_scores"),
+    Sheet("recommendation", (
+        Column("item_number", WHOLE), Column("title"),
+        Column("municipality_name"), Column("meets_condition"),
+        Column("in_letter"), Column("rank_in_rule", WHOLE),
+        Column("value_text"), Column("threshold_text"),
+        Column("region_mean_text"), Column("evidence"),
+        Column("practice_fields"), Column("partner_name"),
+        Column("list_label"), Column("measure_wording"), Column("due_date", DATE)), mart="mart_recommendation"),
+    Sheet("schools", (
+        Column("municipality_name"), Column("school_name"),
+        Column("school_code"), Column("is_federal_shnor"),
+        Column("is_regional_shnor"), Column("ior", INDEX, weak_below=NEGATIVE),
+        Column("ior_change", INDEX, weak_below=NEGATIVE), Column("cluster_name"),
+        Column("is_sscu"), Column("is_biased_results"),
+        Column("mentors_assigned", WHOLE), Column("reasons")), mart="mart_school_identification"),
+    Sheet("comparison", (
+        Column("municipality_name"), Column("federal_schools", WHOLE),
+        Column("regional_schools", WHOLE), Column("in_both", WHOLE),
+        Column("only_federal", WHOLE), Column("only_regional", WHOLE),
+        Column("biased_schools", WHOLE),
+        Column("has_no_federal_listed_school")), mart="mart_shnor_comparison"),
+    Sheet("shnor_dynamics", (
+        Column("municipality_name"), Column("methodology_label"),
+        Column("previous_schools", WHOLE), Column("current_schools", WHOLE),
+        Column("stayed", WHOLE), Column("entered", WHOLE), Column("left_list", WHOLE)), mart="mart_shnor_dynamics"),
+    Sheet("coverage", (
+        Column("municipality_name"), Column("list_kind_label"),
+        Column("listed_schools", WHOLE), Column("schools_with_mentor", WHOLE),
+        Column("schools_without_mentor", WHOLE),
+        Column("coverage_share", PERCENT, weak_below=INCOMPLETE)), mart="mart_mentoring_coverage"),
+    Sheet("roadmap", (
+        Column("municipality_name"), Column("activity_number", WHOLE),
+        Column("activity_text"),
+        Column("catalogue_activity"), Column("due_date", DATE),
+        Column("status_name"), Column("evidence_date", DATE),
+        Column("document_kind_name"), Column("document_number"),
+        Column("days_late", WHOLE), Column("reported_without_document")), mart="mart_roadmap_status"),
+    Sheet("roadmap_completion", (
+        Column("municipality_name"), Column("has_roadmap"),
+        Column("report_files", WHOLE), Column("activities_planned", WHOLE),
+        Column("catalogue_activities_missing", WHOLE),
+        Column("extra_activities", WHOLE), Column("periodicities_changed", WHOLE),
+        Column("due_dates_passed", WHOLE), Column("done_on_time", WHOLE),
+        Column("done_late", WHOLE), Column("missing", WHOLE),
+        Column("not_due_yet", WHOLE),
+        Column("completion_share", PERCENT, weak_below="letter_weak_line"),
+        Column("region_completion_share", PERCENT)), mart="mart_roadmap_completion"),
+    Sheet("roadmap_plan", (
+        Column("municipality_name"), Column("catalogue_number", WHOLE),
+        Column("catalogue_activity"), Column("in_plan"),
+        Column("is_extra"), Column("activity_number", WHOLE),
+        Column("activity_text"), Column("periodicity_label"),
+        Column("catalogue_periodicity_label"), Column("periodicity_differs"),
+        Column("match_score", INDEX)), mart="mart_roadmap_plan"),
+    Sheet("municipality_people", (
+        Column("municipality_name"), Column("shnor_schools", WHOLE),
+        Column("shnor_with_team_registry", WHOLE),
+        Column("shnor_team_complete", WHOLE),
+        Column("team_complete_share", PERCENT, weak_below="letter_weak_line"),
+        Column("teachers", WHOLE), Column("teachers_with_development", WHOLE),
+        Column("development_share", PERCENT, weak_below="letter_weak_line"),
+        Column("project_500_schools", WHOLE), Column("project_500_with_curator", WHOLE),
+        Column("curator_coverage_share", PERCENT, weak_below=INCOMPLETE),
+        Column("curators", WHOLE), Column("max_schools_per_curator", WHOLE),
+        Column("curators_from_shnor", WHOLE),
+        Column("schools_with_same_curator", WHOLE),
+        Column("mentors_registered", WHOLE), Column("tutors_registered", WHOLE),
+        Column("post_project_schools", WHOLE),
+        Column("post_project_back_on_list", WHOLE)), mart="mart_municipality_people"),
+    Sheet("school_people", (
+        Column("municipality_name"), Column("school_name"),
+        Column("school_code"), Column("is_shnor"), Column("is_project_500"),
+        Column("is_post_project"), Column("team_members", WHOLE),
+        Column("is_team_complete"), Column("teachers", WHOLE),
+        Column("development_share", PERCENT, weak_below="letter_weak_line"),
+        Column("curators", WHOLE), Column("curator_id"),
+        Column("curator_visits", WHOLE), Column("has_risk_programme"),
+        Column("curator_school_is_shnor"),
+        Column("same_curator_as_last_year"), Column("mentors", WHOLE),
+        Column("tutors", WHOLE)), mart="mart_school_people"),
+    Sheet("curator_load", (
+        Column("municipality_name"), Column("curator_id"),
+        Column("schools_held", WHOLE), Column("is_overloaded"),
+        Column("visits", WHOLE), Column("schools_with_risk_programme", WHOLE),
+        Column("schools_dated_in_medk", WHOLE), Column("own_school_is_shnor"),
+        Column("curated_last_year"),
+        Column("schools_kept_from_last_year", WHOLE)), mart="mart_curator_load"),
+    Sheet("post_project", (
+        Column("municipality_name"), Column("school_name"),
+        Column("school_code"), Column("exit_year", WHOLE),
+        Column("result_year", WHOLE), Column("ior", INDEX, weak_below=NEGATIVE),
+        Column("ior_change_since_exit", INDEX, weak_below=NEGATIVE),
+        Column("is_shnor_again"), Column("mentors_assigned", WHOLE),
+        Column("team_members", WHOLE)), mart="mart_post_project_schools"),
+    Sheet("list_changes", (
+        Column("municipality_name"), Column("result_year", WHOLE),
+        Column("on_list", WHOLE), Column("identified", WHOLE),
+        Column("kept_by_exit_rule", WHOLE), Column("entered", WHOLE),
+        Column("persisting", WHOLE), Column("exited", WHOLE),
+        Column("cusp_schools", WHOLE)), mart="mart_shnor_list_changes"),
+    Sheet("list_comparison", (
+        Column("municipality_name"), Column("school_name"),
+        Column("school_code"), Column("is_published"), Column("is_computed"),
+        Column("ior", INDEX, weak_below=NEGATIVE), Column("distance_to_threshold", INDEX),
+        Column("is_cusp"), Column("reason")), mart="mart_regional_list_comparison"),
+    Sheet("data_quality", (
+        Column("check_title"), Column("municipality_name"),
+        Column("school_name"), Column("subject"),
+        Column("reported_value", WHOLE), Column("reported_source"),
+        Column("reference_value", WHOLE), Column("reference_source"),
+        Column("detail")), mart="mart_data_quality_checks"),
 )
-YES_NO = {True: "да", False: "нет"}
+YES_NO = {True: say("common.answer_yes"), False: say("common.answer_no")}
 
 
 def export_path(home, monitoring_id: str) -> Path:
@@ -189,8 +195,8 @@ def write_mart_export(marts: CycleMarts, origin: Provenance) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for spec in SHEETS:
-        _write_sheet(workbook.create_sheet(spec.title), spec, getattr(marts, spec.frame), marts)
-    _write_provenance(workbook.create_sheet("Источники"), origin)
+        _write_sheet(workbook.create_sheet(say(f"export.sheet_{spec.frame}")), spec, getattr(marts, spec.frame), marts)
+    _write_provenance(workbook.create_sheet(say("export.sheet_provenance")), origin)
     for sheet in workbook.worksheets:  # every sheet of a demo cycle says so
         mark_sheet(sheet, origin.mark)
     path = export_path(marts.home, marts.monitoring_id)
@@ -219,7 +225,7 @@ def _cell_value(value, number_format: str | None):
 def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame, marts: CycleMarts) -> None:
     """The sheet's rows appended whole (a cell looked up by its coordinates costs more than writing it), then
     each formatted column's format and text written as text (never a formula)."""
-    sheet.append([column.title for column in spec.columns])
+    sheet.append(spec.titles())
     for index, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 14 if column.number_format else 36
     style_header(sheet[1])
@@ -231,14 +237,13 @@ def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame, marts: CycleMarts) -> 
                      + refs[index:index + 1])
     if spec.mart:
         _reference_column(sheet, len(columns) + 1)
-    for index, (_, number_format) in enumerate(columns):
-        cells = (row[index] for row in sheet.iter_rows(min_row=2))
-        if number_format:
-            for cell in cells:
-                cell.number_format = number_format
-        else:
-            for cell in cells:
-                cell.data_type = "s"  # submitted text that starts with «=» is text, never a formula
+    formatted = [(index, number_format) for index, (_, number_format) in enumerate(columns) if number_format]
+    texts = [index for index, (_, number_format) in enumerate(columns) if not number_format]
+    for row in sheet.iter_rows(min_row=2):  # the rows walked once, not once per column
+        for index, number_format in formatted:
+            row[index].number_format = number_format
+        for index in texts:
+            row[index].data_type = "s"  # submitted text that starts with «=» is text, never a formula
     last = max(sheet.max_row, 2)
     for index, column in enumerate(spec.columns, start=1):
         if column.weak_below is not None:
@@ -253,7 +258,7 @@ def _reference_column(sheet, index: int) -> None:
     """The last column: each row's reference, which ``shnor explain`` resolves to its source cells — a column
     rather than a comment per row, which doubled the time to write the demo's workbook (4.9 → 9.1 s; the
     column adds about 0.5 s)."""
-    header = sheet.cell(1, index, REFERENCE_TITLE)
+    header = sheet.cell(1, index, say("export.reference_title"))
     style_header([header])
     header.font = Font(bold=True, size=8, color="808080")
     sheet.column_dimensions[get_column_letter(index)].width = 30
@@ -265,11 +270,12 @@ def _reference_column(sheet, index: int) -> None:
 def _write_provenance(sheet, origin: Provenance) -> None:
     monitoring = origin.monitoring
     generated = origin.generated_at.replace(tzinfo=None)  # UTC, said in the label: Excel has no time zones
-    lines = [("Мониторинг", f"{monitoring.monitoring_id}: {monitoring.title}"), ("Регион", origin.region),
-             ("Окно (открытие, закрытие)", (monitoring.window_open, monitoring.window_close)),
-             ("Сформировано (UTC)", generated), ("Версия", origin.version)]
+    lines = [(say("export.provenance_monitoring"), f"{monitoring.monitoring_id}: {monitoring.title}"),
+             (say("export.provenance_region"), origin.region),
+             (say("export.provenance_window"), (monitoring.window_open, monitoring.window_close)),
+             (say("export.provenance_made"), generated), (say("export.provenance_version"), origin.version)]
     if origin.mark:
-        lines.append(("Данные", origin.mark))
+        lines.append((say("export.provenance_data"), origin.mark))
     for index, (label, value) in enumerate(lines, start=1):
         put_text(sheet.cell(index, 1), label).font = Font(bold=True)
         if isinstance(value, tuple):  # the window: its two dates side by side
@@ -280,7 +286,7 @@ def _write_provenance(sheet, origin: Provenance) -> None:
         else:
             put_text(sheet.cell(index, 2), value)
     start = len(lines) + 2
-    for index, title in enumerate(["Муниципальное образование", "Статус", "Учтённая версия (файл, SHA-256)", "Версий"], 1):
+    for index, title in enumerate(headers("export.provenance_columns"), 1):
         put_text(sheet.cell(start, index), title)
     style_header(sheet[start])
     for offset, row in enumerate(origin.files_table(), start=start + 1):

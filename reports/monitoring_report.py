@@ -27,15 +27,19 @@ from reports.docx_writer import write_docx
 from reports.excel import put_text, style_header
 from reports.pdf_writer import write_pdf
 from reports.provenance import code_version
+from reports.wording import headers, say
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
-from shnor_core.reference import SCHOOL_GROUPS, Monitoring, get_monitoring, region_institution, region_name
+from shnor_core.reference import (
+    SCHOOL_GROUPS,
+    Monitoring,
+    get_monitoring,
+    region_institution,
+    region_name,
+    shown_code,
+    shown_indicator,
+)
 from shnor_core.settings import DataHome
-
-STATUS_RU = {"accepted": "принята", "rejected": "отклонена, ждём исправленную", "missing": "не поступала"}
-METHODOLOGY_RU = {"federal": "федеральная методика (ФИОКО)", "regional": "региональная методика"}
-METHODOLOGY_SHORT = {"federal": "ФИОКО", "regional": "региональная"}
-CHANGE_RU = {"stayed": "осталась в перечне", "entered": "вошла в перечень", "left": "вышла из перечня"}
 
 
 @dataclass
@@ -63,14 +67,15 @@ def _marts(home: DataHome, table: str, monitoring_id: str, order: str) -> pd.Dat
 
 
 def _footer(monitoring: Monitoring, is_demo: bool) -> str:
-    text = (f"{monitoring.monitoring_id}: сформировано {datetime.now(timezone.utc):%d.%m.%Y %H:%M} UTC по витринам "
-            f"хранилища; версия {code_version()}")
-    return f"{text}; {DEMO_MARK}" if is_demo else text
+    text = say("monitoring.footer", monitoring=monitoring.monitoring_id,
+               made=f"{datetime.now(timezone.utc):%d.%m.%Y %H:%M}", version=code_version())
+    return say("monitoring.footer_demo", text=text, mark=DEMO_MARK) if is_demo else text
 
 
 def _document(monitoring: Monitoring, title: str, is_demo: bool) -> Document:
-    return Document(title=title, subtitle=[monitoring.title, f"{region_name(monitoring.region_code)}; окно "
-                                           f"{ru_date(monitoring.window_open)} – {ru_date(monitoring.window_close)}"],
+    window = say("monitoring.window", region=region_name(monitoring.region_code),
+                 start=ru_date(monitoring.window_open), end=ru_date(monitoring.window_close))
+    return Document(title=title, subtitle=[monitoring.title, window],
                     footer=_footer(monitoring, is_demo), mark=DEMO_MARK if is_demo else None,
                     author=region_institution(monitoring.region_code))
 
@@ -85,7 +90,7 @@ def _whole(value) -> str:
 
 def _points(change) -> str:
     """A change of a share as percentage points: −0.1 → "−10,0 п. п."."""
-    return "—" if pd.isna(change) else number(change * 100, 1) + " п. п."
+    return "—" if pd.isna(change) else say("monitoring.points", value=number(change * 100, 1))
 
 
 def school_form_report(home: DataHome, monitoring: Monitoring) -> Report:
@@ -96,54 +101,55 @@ def school_form_report(home: DataHome, monitoring: Monitoring) -> Report:
     values = _marts(home, "mart_school_form_values", monitoring.monitoring_id,
                     "municipality_name, school_name, section_order, indicator_number")
     is_demo = bool(status["is_demo"].any()) if not status.empty else False
-    doc = _document(monitoring, "Отчёт о школьной форме мониторинга", is_demo)
+    doc = _document(monitoring, say("monitoring.school_title"), is_demo)
     sheets = []
 
-    doc.add(Heading("1. Полнота сдачи форм"))
+    doc.add(Heading(say("monitoring.school_completeness_heading"), numbered=True))
     if completeness.empty:
-        doc.add(Paragraph("В реестре школ региона нет школ: форм не ожидается. Загрузите реестр школ."))
+        doc.add(Paragraph(say("monitoring.school_no_schools")))
     else:
         first = completeness.iloc[0]
-        doc.add(Paragraph(f"Форму заполняет каждая школа реестра региона. Принято форм: "
-                          f"{_whole(first.region_schools_accepted)} из {_whole(first.region_schools_expected)} "
-                          f"({percent(first.region_accepted_share)})."))
-        header = ["Муниципальное образование", "Школ", "Принято", "Отклонены", "Не поступили", "С опозданием",
-                  "Доля принятых"]
+        doc.add(Paragraph(say("monitoring.school_accepted", accepted=_whole(first.region_schools_accepted),
+                              expected=_whole(first.region_schools_expected),
+                              share=percent(first.region_accepted_share))))
+        header = headers("monitoring.school_completeness_columns")
         rows = [[r.municipality_name, _whole(r.schools_expected), _whole(r.schools_accepted), _whole(r.schools_rejected),
                  _whole(r.schools_missing), _whole(r.schools_late), percent(r.accepted_share)]
                 for r in completeness.itertuples()]
-        doc.add(Table(header, rows, widths=[2.8, 0.7, 1, 1.2, 1.3, 1.4, 1.1], caption="Таблица 1. Сдача форм по МО"))
-        sheets.append(Sheet("Полнота", header, rows))
+        doc.add(Table(header, rows, widths=[2.8, 0.7, 1, 1.2, 1.3, 1.4, 1.1], caption=say("monitoring.school_completeness_caption")))
+        sheets.append(Sheet(say("monitoring.school_completeness_sheet"), header, rows))
     waiting = status[status["submission_status"] != "accepted"]
-    doc.add(Heading("2. Школы, не сдавшие форму", level=2))
+    doc.add(Heading(say("monitoring.school_waiting_heading"), level=2, numbered=True))
     if waiting.empty:
-        doc.add(Paragraph("Все школы сдали принятую форму."))
+        doc.add(Paragraph(say("monitoring.school_all_accepted")))
     else:
-        doc.add(Bullets([f"{name}: " + "; ".join(f"{r.school_name} — {STATUS_RU[r.submission_status]}" for r in group.itertuples())
-                         for name, group in waiting.groupby("municipality_name", sort=True)]))
-    header = ["Муниципальное образование", "Код ОО", "Образовательная организация", "Состояние", "Версий", "С опозданием"]
-    sheets.append(Sheet("Сдача форм", header, [
-        [r.municipality_name, r.school_code, r.school_name, STATUS_RU[r.submission_status] if r.submission_status != "accepted"
-         else "принята", _whole(r.versions_received), "да" if r.is_late else ""] for r in status.itertuples()]))
+        doc.add(Bullets([say("monitoring.school_waiting_municipality", municipality=name, schools="; ".join(
+            say("monitoring.school_waiting", school=r.school_name, status=say(f"monitoring.status_{r.submission_status}"))
+            for r in group.itertuples())) for name, group in waiting.groupby("municipality_name", sort=True)]))
+    header = headers("monitoring.school_status_columns")
+    sheets.append(Sheet(say("monitoring.school_status_sheet"), header, [
+        [r.municipality_name, r.school_code, r.school_name, say(f"monitoring.status_{r.submission_status}"),
+         _whole(r.versions_received), say("common.answer_yes") if r.is_late else ""] for r in status.itertuples()]))
 
-    doc.add(Heading("3. Что сообщили школы"))
+    doc.add(Heading(say("monitoring.school_reported_heading"), numbered=True))
     if summary.empty:
-        doc.add(Paragraph("Принятых форм нет: показатели не рассчитываются."))
+        doc.add(Paragraph(say("monitoring.school_nothing_accepted")))
     else:
         indicators = summary.drop_duplicates("indicator_code")
         presence = indicators[indicators["indicator_kind"] == "presence"]
         if not presence.empty:
-            doc.add(Table(["Показатель", "Школ отметили", "Доля от сдавших"],
-                          [[f"{r.indicator_code}. {r.indicator_label}", f"{_whole(r.region_schools_marked)} из "
-                            f"{_whole(r.region_schools_reporting)}", percent(r.region_marked_share)]
+            doc.add(Table(headers("monitoring.school_presence_columns"),
+                          [[shown_indicator(r.indicator_code),
+                            say("monitoring.school_marked", marked=_whole(r.region_schools_marked),
+                                reporting=_whole(r.region_schools_reporting)), percent(r.region_marked_share)]
                            for r in presence.itertuples()], widths=[5, 1.3, 1.3],
-                          caption="Таблица 2. Показатели наличия по региону (отмечен хотя бы один подпункт)"))
+                          caption=say("monitoring.school_presence_caption")))
         counts = indicators[indicators["indicator_kind"] == "count"]
         if not counts.empty:
-            doc.add(Table(["Показатель", "Всего по региону", "Школ сдали"],
-                          [[f"{r.indicator_code}. {r.indicator_label}", number(r.region_value_total, 0),
+            doc.add(Table(headers("monitoring.school_counts_columns"),
+                          [[shown_indicator(r.indicator_code), number(r.region_value_total, 0),
                             _whole(r.region_schools_reporting)] for r in counts.itertuples()], widths=[5, 1.3, 1.3],
-                          caption="Таблица 3. Количественные показатели по региону"))
+                          caption=say("monitoring.school_counts_caption")))
         pivot = summary[summary["indicator_kind"] == "presence"].pivot_table(
             index="municipality_name", columns="indicator_code", values="schools_marked", aggfunc="sum")
         if not pivot.empty:
@@ -151,12 +157,13 @@ def school_form_report(home: DataHome, monitoring: Monitoring) -> Report:
             reporting = summary.groupby("municipality_name")["schools_reporting"].max()
             rows = [[name, _whole(reporting[name])] + [_whole(pivot.loc[name, code]) if code in pivot.columns else "—"
                                                        for code in codes] for name in pivot.index]
-            doc.add(Table(["Муниципальное образование", "Сдали"] + codes, rows,
-                          widths=[3, 1] + [1] * len(codes), caption="Таблица 4. Школы, отметившие показатель, по МО"))
-            sheets.append(Sheet("По МО", ["Муниципальное образование", "Сдали"] + codes, rows))
-    header = ["Муниципальное образование", "Код ОО", "Образовательная организация", "Показатель", "Значение", "Максимум"]
-    sheets.append(Sheet("По школам", header, [
-        [r.municipality_name, r.school_code, r.school_name, f"{r.indicator_code}. {r.indicator_label}",
+            columns = headers("monitoring.school_by_municipality_columns") + [shown_code(c) for c in codes]
+            doc.add(Table(columns, rows, widths=[3, 1] + [1] * len(codes),
+                          caption=say("monitoring.school_by_municipality_caption")))
+            sheets.append(Sheet(say("monitoring.school_by_municipality_sheet"), columns, rows))
+    header = headers("monitoring.school_values_columns")
+    sheets.append(Sheet(say("monitoring.school_values_sheet"), header, [
+        [r.municipality_name, r.school_code, r.school_name, shown_indicator(r.indicator_code),
          number(r.indicator_value, 0), "" if pd.isna(r.max_score) else _whole(r.max_score)] for r in values.itertuples()]))
     return Report(doc, sheets)
 
@@ -167,39 +174,36 @@ def dynamics_report(home: DataHome, monitoring: Monitoring) -> Report:
     schools = _marts(home, "mart_school_result_dynamics", monitoring.monitoring_id,
                      "assessment_procedure, municipality_name, school_name")
     group = SCHOOL_GROUPS[monitoring.school_group]
-    doc = _document(monitoring, f"Динамика образовательных результатов: {group}", False)
+    doc = _document(monitoring, say("monitoring.dynamics_title", group=group), False)
     sheets = []
-    year = monitoring.year
-    doc.add(Heading("1. Что сравнивается"))
-    doc.add(Paragraph(f"Школы группы «{group}» {year} года (по перечням, действующим в {year} году). Для каждой школы и "
-                      f"процедуры — доля участников с низким результатом (отметка «2» ВПР, ниже минимального порога "
-                      f"ОГЭ/ЕГЭ) в {year} году и в {year - 1} году по всем предметам и классам, кроме малочисленных "
-                      f"ячеек. Для МО — доля по школам группы, у которых есть результаты обоих лет."))
+    years = {"year": monitoring.year, "previous": monitoring.year - 1}
+    doc.add(Heading(say("monitoring.dynamics_compared_heading"), numbered=True))
+    doc.add(Paragraph(say("monitoring.dynamics_compared", group=group, **years)))
     if not schools.empty:
         rules = schools.drop_duplicates("change_direction").set_index("change_direction")
-        doc.add(Bullets([f"{_upper_first(rules.loc[d, 'direction_label'])} — {rules.loc[d, 'rule_wording'].rstrip('.')}."
+        doc.add(Bullets([say("monitoring.dynamics_rule", direction=_upper_first(rules.loc[d, "direction_label"]),
+                             wording=rules.loc[d, "rule_wording"].rstrip("."))
                          for d in ("improvement", "decline", "stable", "no_data") if d in rules.index]))
     if schools.empty:
-        doc.add(Paragraph("В группе нет школ или нет результатов оценочных процедур за эти годы: динамика не рассчитана."))
+        doc.add(Paragraph(say("monitoring.dynamics_none")))
         return Report(doc, sheets)
-    for number_, (procedure, part) in enumerate(municipalities.groupby("assessment_procedure", sort=True), start=2):
-        doc.add(Heading(f"{number_}. {procedure}"))
-        header = ["Муниципальное образование", "Школ", "Лучше", "Хуже", "Без изменений", "Нет данных",
-                  f"Доля низких {year - 1}", f"Доля низких {year}", "Изменение", "Оценка"]
+    for procedure, part in municipalities.groupby("assessment_procedure", sort=True):
+        doc.add(Heading(procedure, numbered=True))
+        header = headers("monitoring.dynamics_municipalities_columns", **years)
         rows = [[r.municipality_name, _whole(r.schools_in_group), _whole(r.schools_improved), _whole(r.schools_declined),
                  _whole(r.schools_stable), _whole(r.schools_no_data), percent(r.previous_low_result_share, 1),
                  percent(r.low_result_share, 1), _points(r.low_share_change), r.direction_label] for r in part.itertuples()]
         doc.add(Table(header, rows, widths=[2.4, 0.7, 0.8, 0.8, 1.3, 1.0, 1.0, 1.0, 1.2, 1.5],
-                      caption=f"Таблица {number_ - 1}. {procedure}: динамика по муниципальным образованиям"))
-        sheets.append(Sheet(f"МО {procedure}", header, rows))
-        header = ["Муниципальное образование", "Образовательная организация", f"Доля низких {year - 1}",
-                  f"Доля низких {year}", "Изменение", "Оценка"]
+                      caption=say("monitoring.dynamics_municipalities_caption", procedure=procedure)))
+        sheets.append(Sheet(say("monitoring.dynamics_municipalities_sheet", procedure=procedure), header, rows))
+        header = headers("monitoring.dynamics_schools_columns", **years)
         rows = [[r.municipality_name, r.school_name, percent(r.previous_low_result_share, 1), percent(r.low_result_share, 1),
                  _points(r.low_share_change), r.direction_label]
                 for r in schools[schools["assessment_procedure"] == procedure].itertuples()]
         doc.add(Table(header, rows, widths=[2.4, 2.6, 1.1, 1.1, 1.3, 1.7],
-                      caption=f"{procedure}: динамика по школам"))
-        sheets.append(Sheet(f"Школы {procedure}", ["Код ОО", *header], [
+                      caption=say("monitoring.dynamics_schools_caption", procedure=procedure)))
+        sheets.append(Sheet(say("monitoring.dynamics_schools_sheet", procedure=procedure),
+                            [say("monitoring.dynamics_school_code"), *header], [
             [r.school_code, *row] for r, row in zip(schools[schools["assessment_procedure"] == procedure].itertuples(), rows)]))
     return Report(doc, sheets)
 
@@ -208,43 +212,45 @@ def two_year_report(home: DataHome, monitoring: Monitoring) -> Report:
     dynamics = _marts(home, "mart_shnor_list_dynamics", monitoring.monitoring_id, "municipality_name, methodology")
     lists = _marts(home, "mart_shnor_lists_two_years", monitoring.monitoring_id, "municipality_name, result_year")
     changes = _marts(home, "mart_shnor_two_year_changes", monitoring.monitoring_id, "municipality_name, methodology, school_name")
-    year = monitoring.year
-    doc = _document(monitoring, "Сопоставление перечней ШНОР за два года", False)
+    years = {"year": monitoring.year, "previous": monitoring.year - 1}
+    doc = _document(monitoring, say("monitoring.lists_title"), False)
     sheets = []
-    doc.add(Heading("1. Количество ШНОР по методикам"))
-    doc.add(Paragraph(f"Перечни ШНОР {year - 1} и {year} годов по федеральной (ФИОКО) и региональной методикам — как их "
-                      f"опубликовали ФИОКО и регион; за год без опубликованного регионального перечня — по региональной "
-                      f"методике хранилища."))
-    header = ["Муниципальное образование", "Методика", f"ШНОР {year - 1}", f"ШНОР {year}", "Остались", "Вошли", "Вышли"]
-    rows = [[r.municipality_name, METHODOLOGY_SHORT[r.methodology], _whole(r.previous_schools), _whole(r.current_schools),
+    doc.add(Heading(say("monitoring.lists_counts_heading"), numbered=True))
+    doc.add(Paragraph(say("monitoring.lists_counts", **years)))
+    header = headers("monitoring.lists_counts_columns", **years)
+    rows = [[r.municipality_name, say(f"monitoring.methodology_short_{r.methodology}"), _whole(r.previous_schools),
+             _whole(r.current_schools),
              _whole(r.stayed), _whole(r.entered), _whole(r.left_list)] for r in dynamics.itertuples()]
     totals = dynamics.groupby("methodology")[["previous_schools", "current_schools", "stayed", "entered", "left_list"]].sum()
-    doc.add(Bullets([f"{_upper_first(METHODOLOGY_RU[m])}: {year - 1} — {_whole(r.previous_schools)}, {year} — "
-                     f"{_whole(r.current_schools)}; остались {_whole(r.stayed)}, вошли {_whole(r.entered)}, вышли "
-                     f"{_whole(r.left_list)}" for m, r in totals.iterrows()]))
+    doc.add(Bullets([say("monitoring.lists_methodology_total",
+                         methodology=_upper_first(say(f"monitoring.methodology_{m}")),
+                         previous_schools=_whole(r.previous_schools), current_schools=_whole(r.current_schools),
+                         stayed=_whole(r.stayed), entered=_whole(r.entered), left=_whole(r.left_list), **years)
+                     for m, r in totals.iterrows()]))
     shown = [row for row, r in zip(rows, dynamics.itertuples()) if r.previous_schools or r.current_schools]
     doc.add(Table(header, shown or [["—"] * len(header)], widths=[3, 1.6, 1.1, 1.1, 1.2, 1, 1],
-                  caption="Таблица 1. ШНОР по МО за два года (МО без ШНОР в оба года не показаны)"))
-    sheets.append(Sheet("Количество", header, rows))
-    doc.add(Heading("2. Федеральный и региональный перечни"))
-    header = ["Муниципальное образование", "Год", "ФИОКО", "Региональный", "В обоих", "Только ФИОКО",
-              "Только региональный"]
+                  caption=say("monitoring.lists_counts_caption")))
+    sheets.append(Sheet(say("monitoring.lists_counts_sheet"), header, rows))
+    doc.add(Heading(say("monitoring.lists_both_heading"), numbered=True))
+    header = headers("monitoring.lists_both_columns")
     rows = [[r.municipality_name, str(int(r.result_year)), _whole(r.federal_schools), _whole(r.regional_schools),
              _whole(r.in_both), _whole(r.only_federal), _whole(r.only_regional)] for r in lists.itertuples()]
     doc.add(Table(header, [row for row, r in zip(rows, lists.itertuples()) if r.federal_schools or r.regional_schools]
                   or [["—"] * len(header)], widths=[2.8, 0.7, 0.9, 1.5, 0.9, 1.2, 1.5],
-                  caption="Таблица 2. Совпадение перечней по МО"))
-    sheets.append(Sheet("Перечни", header, rows))
-    doc.add(Heading("3. Перечни по муниципальным образованиям"))
+                  caption=say("monitoring.lists_both_caption")))
+    sheets.append(Sheet(say("monitoring.lists_both_sheet"), header, rows))
+    doc.add(Heading(say("monitoring.lists_schools_heading"), numbered=True))
     for name, group in changes.groupby("municipality_name", sort=True):
         doc.add(Heading(name, level=2))
-        doc.add(Bullets([f"{r.school_name or r.school_code} — {METHODOLOGY_RU[r.methodology]}: {CHANGE_RU[r.list_change]}"
-                         for r in group.itertuples()]))
-    header = ["Муниципальное образование", "Методика", "Код ОО", "Образовательная организация", f"В перечне {year - 1}",
-              f"В перечне {year}", "Изменение"]
-    sheets.append(Sheet("Школы", header, [
-        [r.municipality_name, METHODOLOGY_RU[r.methodology], r.school_code, r.school_name or "", "да" if r.was_on_list else "",
-         "да" if r.is_on_list else "", CHANGE_RU[r.list_change]] for r in changes.itertuples()]))
+        doc.add(Bullets([say("monitoring.lists_school", school=r.school_name or r.school_code,
+                             methodology=say(f"monitoring.methodology_{r.methodology}"),
+                             change=say(f"monitoring.change_{r.list_change}")) for r in group.itertuples()]))
+    header = headers("monitoring.lists_schools_columns", **years)
+    yes = say("common.answer_yes")
+    sheets.append(Sheet(say("monitoring.lists_schools_sheet"), header, [
+        [r.municipality_name, say(f"monitoring.methodology_{r.methodology}"), r.school_code, r.school_name or "",
+         yes if r.was_on_list else "", yes if r.is_on_list else "", say(f"monitoring.change_{r.list_change}")]
+        for r in changes.itertuples()]))
     return Report(doc, sheets)
 
 
@@ -256,7 +262,8 @@ def write_workbook(path: Path, report: Report) -> Path:
     workbook.remove(workbook.active)
     for spec in report.sheets:
         sheet = workbook.create_sheet(spec.title[:31])
-        put_text(sheet["A1"], f"{report.document.title}: {report.document.subtitle[0]}")
+        put_text(sheet["A1"], say("monitoring.workbook_title", title=report.document.title,
+                                 subtitle=report.document.subtitle[0]))
         for column, title in enumerate(spec.columns, start=1):
             put_text(sheet.cell(3, column), title)
             sheet.column_dimensions[get_column_letter(column)].width = 40 if column <= 4 else 16
@@ -266,7 +273,7 @@ def write_workbook(path: Path, report: Report) -> Path:
                 put_text(sheet.cell(row, column), value)
         sheet.freeze_panes = "A4"
     if not report.sheets:
-        put_text(workbook.create_sheet("Отчёт")["A1"], report.document.title)
+        put_text(workbook.create_sheet(say("monitoring.sheet_empty"))["A1"], report.document.title)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path

@@ -23,6 +23,8 @@ from reports.regional_note import CycleMarts, charts_dir
 from reports.support_sections import municipal_people, municipal_roadmap
 from reports.wording import headers, say
 from shnor_core.lineage import printed_reference
+from shnor_core.reference import indicator_title
+from shnor_core.text import typed_number
 
 NOTES_PER_WORKER = 60  # notes cost ≈ 0.1 s of CPU each: a worker pays its start-up (≈ 2 s of imports) from this many on
 
@@ -60,11 +62,6 @@ def _change(direction: str) -> str:
     return say(f"common.change_{direction}")
 
 
-def _score(value) -> str:
-    """A score as the form counts it: whole points without «,0» (2, not 2,0), a fraction with one decimal."""
-    return number(value, 0 if not pd.isna(value) and float(value).is_integer() else 1)
-
-
 def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
     sections = own(marts.sections, oktmo)
     note.add(Heading(say("municipal.scores_heading"), numbered=True))
@@ -94,7 +91,7 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
                                              say("municipal.counts_region"), say("municipal.counts_axis"), as_share=False),
                         say("municipal.counts_caption", name=name)))
     note.add(Table(headers("municipal.indicators_columns"),
-                   [[f"{row.indicator_display_code}. {row.indicator_label}", _score(row.score), count(row.max_score),
+                   [[indicator_title(row.indicator_display_code, row.indicator_label), typed_number(row.score), count(row.max_score),
                      number(row.region_mean), _change(row.change_direction)] for row in indicators.itertuples()],
                    widths=[5, 0.9, 0.9, 1.1, 1.2], caption=say("municipal.indicators_caption", name=name),
                    refs=_refs(indicators, "mart_indicator_scores", "monitoring_id", "municipality_oktmo",

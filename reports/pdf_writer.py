@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, keep_short_words
+from reports.wording import say
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -42,7 +44,7 @@ def _covered() -> frozenset[int]:
 
 
 def check_glyphs(text: str) -> None:
-    missing = sorted({ch for ch in text if not ch.isspace() and ord(ch) not in _covered()})
+    missing = sorted(ch for ch in set(text) if not ch.isspace() and ord(ch) not in _covered())
     if missing:
         raise MissingGlyphs(f"В шрифте {REGULAR.name} нет символов: {' '.join(missing)}")
 
@@ -67,26 +69,48 @@ def _figure_width(path: Path) -> float:
     return round(min(1.0, (TEXT_HEIGHT_MM - FIGURE_CAPTION_MM) / (TEXT_WIDTH_MM * ratio)), 3)
 
 
+# What never breaks with a hyphen (a hyphenated file name is another name): file names and codes (ИП-5, МНЦ-3,
+# ОО-1, ШНОР). Numbers need no mark: hyphenation breaks words of letters only.
+_UNHYPHENATED = re.compile(r"[^\s«»(),;:]+\.(?:xlsx|xls|docx|pdf|csv)\b|\b[А-ЯЁA-Z]{2,}[А-ЯЁA-Z0-9-]*")
+LONG_PARAGRAPH = 1500  # letters: a paragraph this long may break across pages (a shorter one moves whole)
+
+
+def _text(text: str):
+    """A text for the template: short words kept with the next, and what must not be hyphenated marked — the
+    text itself, or a list of strings and one-string lists (the unhyphenated parts; note.typ ``txt``)."""
+    text = keep_short_words(text)
+    parts, done = [], 0
+    for match in _UNHYPHENATED.finditer(text):
+        if match.start() > done:
+            parts.append(text[done:match.start()])
+        parts.append([match.group()])
+        done = match.end()
+    if not parts:
+        return text
+    if done < len(text):
+        parts.append(text[done:])
+    return parts
+
+
 def _block(block) -> dict:
     if isinstance(block, Heading):
-        return {"kind": "heading", "text": keep_short_words(block.text), "level": block.level}
+        return {"kind": "heading", "text": _text(block.text), "level": block.level}
     if isinstance(block, Paragraph):
-        return {"kind": "paragraph", "text": keep_short_words(block.text), "bold": block.bold, "ref": block.ref}
+        return {"kind": "paragraph", "text": _text(block.text), "bold": block.bold,
+                "long": len(block.text) > LONG_PARAGRAPH, "ref": block.ref}
     if isinstance(block, Bullets):
-        return {"kind": "bullets", "items": [keep_short_words(item) for item in block.items], "numbered": block.numbered,
+        return {"kind": "bullets", "items": [_text(item) for item in block.items], "numbered": block.numbered,
                 "refs": block.refs}
     if isinstance(block, Table):
-        numeric = block.numeric_columns()
-        return {"kind": "table", "columns": [keep_short_words(title) for title in block.columns],
-                "rows": [[value if is_number else keep_short_words(value) for value, is_number in zip(row, numeric)]
-                         for row in block.rows],
-                "widths": block.widths or [1] * len(block.columns), "numeric": numeric,
-                "caption": keep_short_words(block.caption) if block.caption else None, "refs": block.refs}
+        return {"kind": "table", "columns": [_text(title) for title in block.columns],
+                "rows": [[_text(value) for value in row] for row in block.rows],
+                "widths": block.widths or [1] * len(block.columns), "numeric": block.numeric_columns(),
+                "caption": _text(block.caption) if block.caption else None, "refs": block.refs}
     if isinstance(block, Figure):
         if block.chart is not None:  # drawn by Typst itself, vector
-            return {"kind": "figure", "chart": block.chart, "caption": keep_short_words(block.caption)}
+            return {"kind": "figure", "chart": block.chart, "caption": _text(block.caption)}
         return {"kind": "figure", "chart": None, "path": str(Path(block.path).resolve()),
-                "width": _figure_width(block.path), "caption": keep_short_words(block.caption)}
+                "width": _figure_width(block.path), "caption": _text(block.caption)}
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
@@ -95,7 +119,7 @@ def document_json(document: Document) -> str:
         "title": keep_short_words(document.title), "subtitle": [keep_short_words(line) for line in document.subtitle],
         "meta-title": document.title + (f": {document.subtitle[0]}" if document.subtitle else ""),
         "subject": "; ".join(document.subtitle), "author": document.author or "", "footer": document.footer,
-        "mark": document.mark, "blocks": [_block(block) for block in document.blocks]}, ensure_ascii=False)
+        "mark": document.mark, "page-numbering": say("common.page_numbering"), "blocks": [_block(block) for block in document.blocks]}, ensure_ascii=False)
 
 
 def write_pdf(document: Document, path: Path) -> Path:

@@ -22,7 +22,7 @@ from reports.support_sections import regional_people, regional_roadmaps
 from reports.wording import headers, say
 from shnor_core import warehouse
 from shnor_core.lineage import printed_reference
-from shnor_core.reference import get_monitoring, oktmo_prefix
+from shnor_core.reference import get_monitoring, indicator_title, oktmo_prefix
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS
 
@@ -213,7 +213,7 @@ def _results(note: Document, marts: CycleMarts) -> list:
                     say("regional.sections_caption")))
     indicators = marts.indicators.drop_duplicates("indicator_code")
     note.add(Table(headers("regional.indicators_columns"),
-                   [[f"{row.indicator_display_code}. {row.indicator_label}", number(row.max_score, 0),
+                   [[indicator_title(row.indicator_display_code, row.indicator_label), number(row.max_score, 0),
                      number(row.region_mean), number(row.region_median)] for row in indicators.itertuples()],
                    widths=[5.5, 1, 1.2, 1], caption=say("regional.indicators_caption")))
     _changes(note, marts, folder)
@@ -447,7 +447,7 @@ def _natural(code: str) -> list:
 
 def _list_comparison(note: Document, marts: CycleMarts) -> None:
     """The region's published list beside the computed one, each difference with its reason: a table per side
-    (only in the published list, only in the computed one), schools with the same reason in one row."""
+    (only in the published list, only in the computed one), a row per reason naming its municipalities' schools."""
     compared = marts.list_comparison
     note.add(Heading(say("regional.lists_heading")))
     if compared.empty:
@@ -470,11 +470,12 @@ def _list_comparison(note: Document, marts: CycleMarts) -> None:
         differences = compared[compared["difference"] == where]
         if differences.empty:
             continue
-        grouped = differences.groupby(["municipality_name", "reason"], sort=True)["school_name"]
-        note.add(Table(headers("regional.differences_columns"),
-                       [[name, reason, ", ".join(schools)] for (name, reason), schools in grouped],
-                       widths=[2, 4.4, 2.2], caption=say("regional.differences_caption", index=index,
-                                                          where=say(f"regional.{where}"))))
+        rows = [[reason, "; ".join(say("regional.differences_schools", municipality=name,
+                                       schools=", ".join(group["school_name"]))
+                                   for name, group in by_reason.groupby("municipality_name", sort=True))]
+                for reason, by_reason in differences.groupby("reason", sort=True)]  # each reason stated once
+        note.add(Table(headers("regional.differences_columns"), rows, widths=[3, 5.6],
+                       caption=say("regional.differences_caption", index=index, where=say(f"regional.{where}"))))
         index += 1
 
 

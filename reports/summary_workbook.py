@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from reports.excel import DATE_TIME, mark_sheet, put_date, put_text, style_header
 from reports.provenance import code_version, status_text
+from reports.wording import headers, say
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
 from shnor_core.reference import get_monitoring
@@ -41,24 +42,25 @@ def write_summary_workbook(home: DataHome, monitoring_id: str, scores: pd.DataFr
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = "Сводка"
-    put_text(sheet["A1"], f"Сводка баллов по показателям: {monitoring.title}").font = Font(bold=True, size=12)
-    put_text(sheet["A2"], "Окно мониторинга (открытие, закрытие)")  # the dates as Excel dates beside their labels
+    sheet.title = say("summary.sheet_scores")
+    put_text(sheet["A1"], say("summary.title", title=monitoring.title)).font = Font(bold=True, size=12)
+    put_text(sheet["A2"], say("summary.window"))  # the dates as Excel dates beside their labels
     put_date(sheet["B2"], monitoring.window_open)
     put_date(sheet["C2"], monitoring.window_close)
-    put_text(sheet["A3"], "Сформировано (UTC)")
+    put_text(sheet["A3"], say("summary.made"))
     put_date(sheet["B3"], datetime.now(timezone.utc).replace(tzinfo=None), DATE_TIME)
-    put_text(sheet["C3"], f"версия {code_version()}")
-    put_text(sheet["A5"], "Форм учтено")
+    put_text(sheet["C3"], say("summary.version", version=code_version()))
+    put_text(sheet["A5"], say("summary.forms_counted"))
     sheet["B5"] = int(scores["municipality_oktmo"].nunique())
 
     header_row = 6
-    put_text(sheet.cell(header_row, 1), "Муниципальное образование")
-    put_text(sheet.cell(header_row, 2), "ОКТМО")
+    for column, title in enumerate(headers("summary.scores_columns"), start=1):
+        put_text(sheet.cell(header_row, column), title)
     columns = {}
     for offset, row in enumerate(indicators.itertuples(), start=3):
-        maximum = "" if pd.isna(row.max_score) else f" (из {int(row.max_score)})"
-        put_text(sheet.cell(header_row, offset), f"{row.indicator_display_code}{maximum}")
+        put_text(sheet.cell(header_row, offset), say("summary.indicator_column", code=row.indicator_display_code)
+                 if pd.isna(row.max_score) else say("summary.indicator_column_max", code=row.indicator_display_code,
+                                                   maximum=int(row.max_score)))
         columns[row.indicator_code] = offset
     style_header(sheet[header_row])
 
@@ -77,21 +79,21 @@ def write_summary_workbook(home: DataHome, monitoring_id: str, scores: pd.DataFr
     sheet.column_dimensions["B"].width = 17  # the ОКТМО, and the dates above them (a narrow date shows as ####)
     sheet.column_dimensions["C"].width = 12
 
-    legend = workbook.create_sheet("Показатели")
-    for column, title in enumerate(["Код", "Раздел", "Показатель", "Вид", "Максимум"], start=1):
+    legend = workbook.create_sheet(say("summary.sheet_indicators"))
+    for column, title in enumerate(headers("summary.indicators_columns"), start=1):
         put_text(legend.cell(1, column), title)
     style_header(legend[1])
     for index, row in enumerate(indicators.itertuples(), start=2):
         put_text(legend.cell(index, 1), row.indicator_display_code)
         put_text(legend.cell(index, 2), row.section_title)
         put_text(legend.cell(index, 3), row.indicator_label)
-        put_text(legend.cell(index, 4), "наличие (0/1)" if row.indicator_kind == "presence" else "количество")
+        put_text(legend.cell(index, 4), say(f"summary.kind_{row.indicator_kind}"))
         if not pd.isna(row.max_score):
             legend.cell(index, 5, int(row.max_score))
     legend.column_dimensions["C"].width = 90
 
-    sources = workbook.create_sheet("Источники")
-    for column, title in enumerate(["ОКТМО", "Файл", "SHA-256"], start=1):
+    sources = workbook.create_sheet(say("summary.sheet_sources"))
+    for column, title in enumerate(headers("summary.sources_columns"), start=1):
         put_text(sources.cell(1, column), title)
     style_header(sources[1])
     files = status.loc[status["current_sha256"].notna(), ["municipality_oktmo", "current_file", "current_sha256"]]
@@ -99,7 +101,7 @@ def write_summary_workbook(home: DataHome, monitoring_id: str, scores: pd.DataFr
         for column, value in enumerate(row[1:], start=1):
             put_text(sources.cell(index, column), value)
 
-    _write_submission_status(workbook.create_sheet("Сдача форм"), status)
+    _write_submission_status(workbook.create_sheet(say("summary.sheet_status")), status)
     for other in workbook.worksheets[1:]:  # the first sheet carries the mark in its title rows (A4)
         mark_sheet(other, DEMO_MARK if is_demo else None)
     if is_demo:
@@ -117,14 +119,14 @@ STATUS_ORDER = {"missing": 0, "rejected": 1}  # the missing first, then the refu
 def _write_submission_status(sheet, status: pd.DataFrame) -> None:
     status = status.assign(order=status["submission_status"].map(STATUS_ORDER).fillna(2)).sort_values(
         ["order", "municipality_name"])
-    for column, title in enumerate(["Муниципальное образование", "Статус", "Получено версий", "С опозданием", "Файл"], 1):
+    for column, title in enumerate(headers("summary.status_columns"), 1):
         put_text(sheet.cell(1, column), title)
     style_header(sheet[1])
     for index, row in enumerate(status.itertuples(), start=2):
         put_text(sheet.cell(index, 1), row.municipality_name)
         put_text(sheet.cell(index, 2), status_text(row.submission_status))
         sheet.cell(index, 3, int(row.versions_received))
-        put_text(sheet.cell(index, 4), "да" if row.is_late else "")
+        put_text(sheet.cell(index, 4), say("common.answer_yes") if row.is_late else "")
         put_text(sheet.cell(index, 5), "" if pd.isna(row.current_file) else row.current_file)
     sheet.column_dimensions["A"].width = 42
     sheet.column_dimensions["E"].width = 60

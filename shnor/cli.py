@@ -54,10 +54,11 @@ from shnor.run_report import cycle_summary, print_progress, print_summary
 from shnor.web.commands import add_web_commands
 from shnor.windows import DAG_START, REMINDER_DAYS, CalendarPlan, calendar_plan
 from shnor_core import warehouse
-from shnor_core.reference import get_monitoring, load_calendar
+from shnor_core.reference import get_monitoring, load_calendar, shown_indicator
 from shnor_core.safety import UnsafeWorkbook
 from shnor_core.settings import PROJECT_ROOT, DataHome
 from shnor_core.sources import SOURCE_KINDS, SUBMISSION
+from shnor_core.text import typed_number
 
 DEFAULT_MONITORING = "mph-2025"
 
@@ -100,12 +101,13 @@ def cmd_demo(args) -> int:
 
 
 def _not_read_lines(not_read: list[dict]) -> list[str]:
-    return [f"  НЕ ПРОЧИТАНО лист «{n['sheet']}»" + (f", {n['cell']}" if n["cell"] else "") + f" [{n['indicator']}]: {n['rule']}"
-            for n in not_read]
+    return [f"  НЕ ПРОЧИТАНО лист «{n['sheet']}»" + (f", {n['cell']}" if n["cell"] else "")
+            + f" [{shown_indicator(n['indicator'])}]: {n['rule']}" for n in not_read]
 
 
 def _error_lines(errors: list[dict]) -> list[str]:
-    return [f"  ОШИБКА {e['cell'] or '—'} [{e['indicator']}] «{e['value']}»: {e['rule']}" for e in errors]
+    return [f"  ОШИБКА {e['cell'] or '—'} [{shown_indicator(e['indicator'])}] «{e['value']}»: {e['rule']}"
+            for e in errors]
 
 
 JSON_ROWS = 10_000  # rows a check prints with --json; rows_total counts them all
@@ -146,7 +148,7 @@ def cmd_check_submission(args) -> int:
                   f"{', '.join(report['units']) or '—'}")
         for item in indicators:
             maximum = f" из {item['max']}" if item["max"] is not None else ""
-            print(f"  {item['code']:8} {item['score']:g}{maximum}   {item['section']}, показатель {item['number']}")
+            print(f"  {shown_indicator(item['code'])}: {typed_number(item['score'])}{maximum}")
         for line in _not_read_lines(report["not_read"]):
             print(line)
         print("\n".join(_error_lines(report["errors"])))

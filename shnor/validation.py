@@ -20,6 +20,7 @@ import pandas as pd
 
 from shnor_core.settings import EXPECTATIONS_DIR
 from shnor_core.source_read import cap_errors
+from shnor_core.text import typed_number
 
 
 @dataclass
@@ -112,7 +113,7 @@ def validate_files(frame: pd.DataFrame, suite_name: str) -> tuple[dict[str, Vali
                 "file": row.get("source_file", ""), "sheet": row.get("source_sheet", ""),
                 "cell": row.get("source_cell", f"строка {row.get('source_row', '')}"),
                 "indicator": row.get("indicator_code", row.get("school_code", "")),
-                "value": "" if column not in row or pd.isna(row.get(column)) else str(row.get(column)),
+                "value": "" if column not in row or pd.isna(row.get(column)) else typed_number(row.get(column)),
                 "rule": rule,
             })
     for outcome in outcomes.values():

@@ -91,11 +91,29 @@ def load_form(form_id: str, forms_dir: Path = FORMS_DIR) -> Form:
     return Form(form_id, sections, path, levels.pop())
 
 
+def indicator_title(display_code: str, label: str) -> str:
+    """An indicator as every page, command and document names it: «ИП-5. Наличие раздела …» (its code as
+    people read it, then its wording from the form's catalogue)."""
+    return f"{display_code}. {label}" if label else display_code
+
+
 @cache
-def display_codes(forms_dir: Path = FORMS_DIR) -> dict[str, str]:
-    """Every form's indicator codes as people read them: MNC-3 → МНЦ-3 (the catalogues' ``display_code``)."""
-    return {row["indicator_code"]: row.get("display_code") or row["indicator_code"]
+def indicator_wording(forms_dir: Path = FORMS_DIR) -> dict[str, tuple[str, str]]:
+    """Every form's indicator key (MPH-5) → its code as people read it (ИП-5) and its wording, from the
+    catalogues (``display_code``, ``indicator_label``): the source the marts' columns come from too."""
+    return {row["indicator_code"]: (row.get("display_code") or row["indicator_code"], row.get("indicator_label") or "")
             for path in sorted(forms_dir.glob("*.csv")) for row in read_form_rows(path)}
+
+
+def shown_indicator(code: object) -> str:
+    """A key as the user reads it: an indicator's title, anything else (a school code, "") unchanged."""
+    text = "" if code is None else str(code)
+    return indicator_title(*indicator_wording()[text]) if text in indicator_wording() else text
+
+
+def shown_code(code: str) -> str:
+    """An indicator's code as people read it (ИП-5 for MPH-5), for column headings too narrow for its title."""
+    return indicator_wording().get(code, (code, ""))[0]
 
 
 PERIOD_MONTHS = {"": 0, "once": 0, "quarterly": 3, "half_year": 6}

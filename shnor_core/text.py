@@ -40,6 +40,16 @@ def clean_text(value: object) -> str:
     return _SPACES.sub(" ", value.replace("\xa0", " ")).strip()
 
 
+def typed_number(value: object) -> str:
+    """A value as a person types it: 5 (never «5.0»), −3 with a minus sign, 2,5 with a comma; text unchanged."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value in (float("inf"), float("-inf")):
+        return str(value)  # text (as the cell held it) stays as typed
+    text = str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+    return text.replace(".", ",").replace("-", "−")
+
+
 def fold(text: object) -> str:
     """Text reduced to letters and digits, for tolerant comparison of labels."""
     return _NOT_WORD.sub("", normalize_text(text))

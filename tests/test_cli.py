@@ -37,7 +37,8 @@ def test_check_submission_refuses_with_cells(tmp_path):
     path = write_submission(tmp_path / "Абинский.xlsx", "МО Абинский район", form_values(MTKP_2=[1, "?", 0]))
     completed = run("check-submission", str(path))
     assert completed.returncode == 1
-    assert "ОШИБКА" in completed.stdout and "MTKP-2" in completed.stdout and "Форма отклонена" in completed.stdout
+    assert "ОШИБКА" in completed.stdout and "[МТКП-2. Качество кадрового состава тьюторского корпуса]" in completed.stdout \
+        and "Форма отклонена" in completed.stdout
 
 
 def test_sample_region_is_deterministic(tmp_path):

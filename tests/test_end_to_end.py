@@ -109,7 +109,8 @@ def test_bad_municipality_is_quarantined_and_does_not_block_others(cycle):
     feedback = openpyxl.load_workbook(quarantined / "Ошибки - Мониторинг МНЦ МТКП МО Кореновский район.xlsx")
     rows = list(feedback["Ошибки"].iter_rows(min_row=2, values_only=True))
     assert rows[:rows.index((None,) * 5)] == [
-        ("Мониторинг", cell, "МНЦ-2", "2.0", "балл наличия должен быть 0 или 1")]  # the code as the form names it
+        ("Мониторинг", cell, "МНЦ-2. Качество кадрового состава муниципального наставнического центра", "2",
+         "балл наличия должен быть 0 или 1")]  # the code and wording as the form names them, the value as typed
     assert rows[-1][0] == DEMO_MARK.upper()  # the demo mark below the list
 
 

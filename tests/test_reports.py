@@ -123,8 +123,10 @@ def test_regional_note_shows_the_computed_list_the_checks_and_the_published_list
     sides = [plain(p.text) for p in word.paragraphs if re.match(r"Таблица П2\.[23]\. Школы только в", plain(p.text))]
     assert sides and all(text.endswith("причины") for text in sides)
     tables = [table_after(word, text) for text in sides]
-    listed = {(plain(r.cells[0].text), plain(r.cells[1].text), school) for table in tables for r in table.rows[1:]
-              for school in plain(r.cells[2].text).split(", ")}
+    # a row per reason: «МО: школа, школа; МО: школа» (the reason stated once, not in every municipality's row)
+    listed = {(named.split(": ")[0], plain(r.cells[0].text), school) for table in tables for r in table.rows[1:]
+              for named in plain(r.cells[1].text).split("; ") for school in named.split(": ", 1)[1].split(", ")}
+    assert all(len({plain(r.cells[0].text) for r in t.rows[1:]}) == len(t.rows) - 1 for t in tables)
     assert listed == {(r.municipality_name, r.reason, r.school_name) for r in compared.itertuples()}
 
 

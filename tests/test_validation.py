@@ -30,7 +30,7 @@ def test_out_of_range_presence_is_caught_with_its_cell(tmp_path, form, municipal
     assert not outcome.success
     errors = {(e["indicator"], e["rule"]) : e for e in outcome.cell_errors}
     presence = errors[("MNC-2", "балл наличия должен быть 0 или 1")]
-    assert presence["value"] == "2.0" and presence["cell"] == rows.loc[rows["indicator_code"] == "MNC-2", "source_cell"].iloc[0]
+    assert presence["value"] == "2" and presence["cell"] == rows.loc[rows["indicator_code"] == "MNC-2", "source_cell"].iloc[0]
     assert ("MPH-10", "количество должно быть целым числом от 0 до 100000") in errors
 
 

@@ -147,7 +147,7 @@ def test_municipality_hands_in_a_form_and_region_staff_see_it(tmp_path):
             assert any("идёт проверка" in s["text"] for s in said), said
             assert page.inner_text("#verdict h1") == "Форма отклонена"
             errors = page.inner_text("#errors")
-            assert "C61" in errors and "MTKP-2" in errors and "C29" in errors and "MNC-3" in errors
+            assert "C61" in errors and "МТКП-2. " in errors and "C29" in errors and "МНЦ-3. " in errors
             with page.expect_download() as download:
                 page.click("#feedback-link")
             feedback = tmp_path / "feedback.xlsx"
@@ -165,7 +165,7 @@ def test_municipality_hands_in_a_form_and_region_staff_see_it(tmp_path):
             timings["accepted_upload_to_verdict_seconds"] = round(seconds, 2)
             assert page.inner_text("#verdict h1") == "Форма принята"
             scores = page.inner_text("main")
-            assert "Баллы по показателям" in scores and "MNC-3" in scores
+            assert "Баллы по показателям" in scores and "МНЦ-3. Доступность наставнической помощи" in scores
             shoot(page, "verdict-accepted-narrow", NARROW)
             shoot(page, "verdict-accepted-desktop", DESKTOP)
             page.set_viewport_size(NARROW)

@@ -376,7 +376,7 @@ def test_accepted_upload_lands_like_a_file_placed_by_hand(app, tmp_path):
     assert record.uploaded_at.astimezone(DISPLAY_ZONE).date() == date(2025, 6, 5) and record.login == "abinsk"
     assert record.original_name == "abinsk.xlsx" and record.accepted and record.errors == []
     page = client.get(response.headers["location"]).text
-    assert "Форма принята" in page and "Баллы по показателям" in page and "MNC-3" in page
+    assert "Форма принята" in page and "Баллы по показателям" in page and "МНЦ-3. Доступность наставнической помощи" in page
     mnc3 = next(i for i in record.indicators if i["code"] == "MNC-3")
     assert mnc3["score"] == 3 and mnc3["max"] == 3
 

@@ -49,8 +49,9 @@ from shnor.web.status import (
 )
 from shnor.web.store import Account, Store, Upload
 from shnor_core.names import display_name
-from shnor_core.reference import Municipality
+from shnor_core.reference import Municipality, shown_indicator
 from shnor_core.settings import DataHome
+from shnor_core.text import typed_number
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +126,7 @@ def _day(value: date | str | None) -> str:
 
 
 def _score(value) -> str:
-    if value is None:
-        return "—"
-    return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return "—" if value is None else typed_number(value)
 
 
 def _size(value: int) -> str:
@@ -250,7 +249,7 @@ def create_app(home: DataHome, settings: WebSettings, warm_up: bool = True) -> F
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     templates = Jinja2Templates(directory=WEB_DIR / "templates")
-    templates.env.filters.update(moment=_moment, day=_day, score=_score, size=_size)
+    templates.env.filters.update(moment=_moment, day=_day, score=_score, size=_size, indicator=shown_indicator)
     templates.env.globals.update(ACCEPTED=ACCEPTED, REFUSED=REFUSED, MISSING=MISSING, display_name=display_name)
     store: Store = app.state.store
 

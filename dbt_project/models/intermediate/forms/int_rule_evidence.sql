@@ -2,7 +2,7 @@
 -- seed recommendation_evidence (and, for form sub-items, per sub-item it selects):
 --   item_share     — the share of a form's 0/1 sub-items: a whole section (section_code), an indicator
 --                    (indicator_code) or one sub-item (item_number);
---   count_coverage — a count indicator of section 1 (e.g. МП-11, ШНОР given targeted help) over the schools on
+--   count_coverage — a count indicator of section 1 (e.g. ИП-11, ШНОР given targeted help) over the schools on
 --                    the list seed count_list_checks compares it with, in the monitoring's school year (at most 1;
 --                    empty when that list has no school of the municipality);
 --   school_count   — how many of the municipality's schools are on a list (seed shnor_lists) that year, for every

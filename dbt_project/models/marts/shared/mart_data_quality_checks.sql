@@ -1,6 +1,6 @@
 -- Counts that contradict another source, per monitoring (its school year for school data), with the
 -- municipality and both numbers — the data-quality annex of the notes (seed data_quality_checks names them):
---   served_above_listed — a count of section 1 (seed count_list_checks: МП-8, МП-10, МП-11) above the number of
+--   served_above_listed — a count of section 1 (seed count_list_checks: ИП-8, ИП-10, ИП-11) above the number of
 --     the municipality's schools on the list it is compared with;
 --   participants_above_enrolment — participants of a procedure in a grade above the pupils of that grade's band
 --     (1–4, 5–9, 10–11) in the school's ОО-1 for that school year;
