@@ -86,6 +86,7 @@ def test_templates_name_plain_fields():
 def _rule(names: list[str]) -> pd.DataFrame:
     """Seven hand-made rows of one item-3 rule, as mart_recommendation has them: all named, values 0 %, 10 % …"""
     return pd.DataFrame([{
+        "monitoring_id": "mph-2025", "municipality_oktmo": f"0300000{rank}",
         "rule_order": 3, "rule_code": "courses_contests", "item_number": 3.0, "title": "Курсы", "scope": "municipality",
         "statement_holds": False, "layout": "inline", "in_letter": True, "rank_in_rule": rank,
         "template": "{municipalities} провести работу по активизации участия в курсах.", "template_unmet": None,
