@@ -9,3 +9,17 @@ left join {{ source('identity', 'school_names') }} as {{ names }}
    and coalesce({{ rows }}.school_name_raw, '') = coalesce({{ names }}.school_name_raw, '')
    and coalesce({{ rows }}.school_code, '') = coalesce({{ names }}.school_code_read, '')
 {%- endmacro %}
+
+{#- The columns every such staging model takes from that join: municipality and school as resolved (the key of an
+    unregistered school is «u-…»), whether it waits for a person, and the reader's own guess kept for lineage. -#}
+{% macro resolved_name_columns(rows, names='names') -%}
+    {{ names }}.municipality_oktmo,
+    {{ rows }}.municipality_name_raw,
+    {{ rows }}.school_name_raw,
+    {{ names }}.school_key as school_code,
+    {{ names }}.is_registered,
+    {{ names }}.status as identity_status,
+    {{ names }}.needs_review as needs_name_review,
+    {{ rows }}.school_code as school_code_read,
+    {{ names }}.score as match_score
+{%- endmacro %}

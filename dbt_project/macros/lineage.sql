@@ -5,3 +5,12 @@
     {%- set prefix = relation ~ '.' if relation else '' -%}
     {{ prefix }}source_sha256 || ':' || coalesce({{ prefix }}source_sheet, '') || ':' || cast({{ prefix }}source_row as varchar)
 {%- endmacro %}
+
+{#- A raw row's lineage as staging passes it on: file, content hash, sheet, row and the stable key above. -#}
+{% macro lineage_columns(relation) -%}
+    {{ relation }}.source_file,
+    {{ relation }}.source_sha256,
+    {{ relation }}.source_sheet,
+    {{ relation }}.source_row,
+    {{ source_row_id(relation) }} as source_row_id
+{%- endmacro %}

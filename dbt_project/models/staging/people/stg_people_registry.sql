@@ -8,19 +8,7 @@ select
     rows.role as person_role,
     rows.team_role,
     cast(rows.registry_year as integer) as registry_year,
-    names.municipality_oktmo,
-    rows.municipality_name_raw,
-    rows.school_name_raw,
-    names.school_key as school_code,
-    names.is_registered,
-    names.status as identity_status,
-    names.needs_review as needs_name_review,
-    rows.school_code as school_code_read,
-    names.score as match_score,
-    rows.source_file,
-    rows.source_sha256,
-    rows.source_sheet,
-    rows.source_row,
-    {{ source_row_id('rows') }} as source_row_id
+    {{ resolved_name_columns('rows') }},
+    {{ lineage_columns('rows') }}
 from {{ source('raw', 'people_registry') }} as rows
 {{ join_resolved_names('rows') }}

@@ -5,25 +5,13 @@
 select
     rows.person_id,
     cast(rows.event_year as integer) as event_year,
-    names.municipality_oktmo,
-    rows.municipality_name_raw,
-    rows.school_name_raw,
-    names.school_key as school_code,
-    names.is_registered,
-    names.status as identity_status,
-    names.needs_review as needs_name_review,
-    rows.school_code as school_code_read,
-    names.score as match_score,
+    {{ resolved_name_columns('rows') }},
     rows.event_kind,
     rows.event_title,
     cast(rows.start_date as date) as start_date,
     cast(rows.end_date as date) as end_date,
     rows.hours,
     rows.result,
-    rows.source_file,
-    rows.source_sha256,
-    rows.source_sheet,
-    rows.source_row,
-    {{ source_row_id('rows') }} as source_row_id
+    {{ lineage_columns('rows') }}
 from {{ source('raw', 'professional_development') }} as rows
 {{ join_resolved_names('rows') }}

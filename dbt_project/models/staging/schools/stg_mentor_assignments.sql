@@ -6,23 +6,11 @@ select
     rows.person_id,
     rows.role as mentor_role,
     cast(rows.year as integer) as assignment_year,
-    names.municipality_oktmo,
-    rows.municipality_name_raw,
-    rows.school_name_raw,
-    names.school_key as school_code,
-    names.is_registered,
-    names.status as identity_status,
-    names.needs_review as needs_name_review,
-    rows.school_code as school_code_read,
-    names.score as match_score,
+    {{ resolved_name_columns('rows') }},
     rows.own_school_code,
     cast(rows.visits as integer) as visits,
     rows.risk_programme,
     cast(rows.medk_date as date) as medk_date,
-    rows.source_file,
-    rows.source_sha256,
-    rows.source_sheet,
-    rows.source_row,
-    {{ source_row_id('rows') }} as source_row_id
+    {{ lineage_columns('rows') }}
 from {{ source('raw', 'mentor_assignments') }} as rows
 {{ join_resolved_names('rows') }}
