@@ -112,6 +112,8 @@ def _add_block(word, block, styles: dict) -> None:
         caption = word.add_paragraph(keep_short_words(block.caption))
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption.runs[0].italic = True
+        if block.ref:
+            _comment(word, caption.runs, block.ref)
 
 
 TWIPS_PER_CM = 567

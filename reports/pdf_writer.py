@@ -108,9 +108,9 @@ def _block(block) -> dict:
                 "caption": _text(block.caption) if block.caption else None, "refs": block.refs}
     if isinstance(block, Figure):
         if block.chart is not None:  # drawn by Typst itself, vector
-            return {"kind": "figure", "chart": block.chart, "caption": _text(block.caption)}
+            return {"kind": "figure", "chart": block.chart, "caption": _text(block.caption), "ref": block.ref}
         return {"kind": "figure", "chart": None, "path": str(Path(block.path).resolve()),
-                "width": _figure_width(block.path), "caption": _text(block.caption)}
+                "width": _figure_width(block.path), "caption": _text(block.caption), "ref": block.ref}
     raise TypeError(f"unknown block {type(block).__name__}")
 
 

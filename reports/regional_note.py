@@ -16,6 +16,7 @@ import pandas as pd
 from reports import charts, letter
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, count, number, percent
 from reports.docx_writer import write_docx
+from reports.frames import row_ref, rows_refs
 from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
 from reports.support_sections import regional_people, regional_roadmaps
@@ -185,7 +186,8 @@ def _results(note: Document, marts: CycleMarts) -> list:
     folder = charts_dir(marts.home, marts.monitoring_id)
     note.add(Paragraph(say("regional.totals", mean=percent(region_share), best=percent(totals["total_share"].max()),
                            best_name=totals.iloc[0]["municipality_name"], worst=percent(totals["total_share"].min()),
-                           worst_name=totals.iloc[-1]["municipality_name"])))
+                           worst_name=totals.iloc[-1]["municipality_name"]),
+                       ref=" ".join(row_ref("mart_municipality_totals", totals.iloc[i]) for i in (0, -1))))
     note.add(Figure(charts.shares_by_name(folder / "totals.png", list(totals["municipality_name"]), list(totals["total_share"]),
                                           region_share, say("regional.totals_chart_region"), say("regional.totals_axis"),
                                           weak_below=weak_line),
@@ -298,13 +300,15 @@ def _list_transitions(note: Document, marts: CycleMarts, year: int) -> None:
         note.add(Table([say("regional.municipality_column"), *titles],
                        [[row.municipality_name, *(_count(getattr(row, c)) for c in columns)] for row in current.itertuples()],
                        widths=[2.6] + [0.9] * len(columns),
-                       caption=say("regional.transitions_by_municipality_caption", year=year)))
+                       caption=say("regional.transitions_by_municipality_caption", year=year),
+                       refs=rows_refs(current, "mart_shnor_list_changes")))
     cusp = marts.list_status[marts.list_status["is_cusp"]]
     if not cusp.empty:
         note.add(Table(headers("regional.cusp_columns"),
                        [[row.municipality_name, row.school_name, row.cluster_name, number(row.ior, 2),
                          number(row.threshold_ior, 2), number(row.distance_to_threshold, 2)] for row in cusp.itertuples()],
-                       widths=[2.2, 1.6, 2, 0.8, 1, 1], caption=say("regional.cusp_caption", year=year)))
+                       widths=[2.2, 1.6, 2, 0.8, 1, 1], caption=say("regional.cusp_caption", year=year),
+                       refs=rows_refs(cusp, "mart_shnor_list_status")))
 
 
 SHORT_EVIDENCE = 40  # values by sub-item this long fit the item's table («МНЦ — 100 %; МТКП — 0 %»); longer go to appendix 5
