@@ -143,7 +143,7 @@ def regional_note(marts: CycleMarts, origin: Provenance) -> Document:
     _list_comparison(note, marts)
     note.add(Heading(say("regional.files_heading")),
              Table(headers("regional.files_columns"), origin.files_table(), widths=[3, 1.6, 4.4, 0.8],
-                   caption=say("regional.files_caption")))
+                   caption=say("regional.files_caption"), refs=origin.files_refs()))
     note.add(*appendix)
     if evidence:
         note.add(Heading(say("regional.evidence_appendix")), *evidence)
@@ -356,9 +356,10 @@ def _recommendations(note: Document, marts: CycleMarts, institution: str) -> lis
         if item.layout == "list":
             note.add(Table(headers("letter.practice_columns"), letter.practices(item), widths=[3, 3],
                            caption=say("regional.practices_caption", number=item.number)))
-        detailed = [[n.municipality, n.evidence] for n in item.named if n.evidence not in ("—", _shown(n))]
+        detailed = [n for n in item.named if n.evidence not in ("—", _shown(n))]
         if detailed:
-            evidence.append(Table(headers("letter.evidence_columns"), detailed, widths=[2, 5],
+            evidence.append(Table(headers("letter.evidence_columns"), [[n.municipality, n.evidence] for n in detailed],
+                                  widths=[2, 5], refs=[n.ref for n in detailed],
                                   caption=say("regional.evidence_caption", index=len(evidence) + 1,
                                               number=item.number, title=item.title)))
     silent = letter.silent_rules(recommendation)
@@ -379,7 +380,7 @@ def _measures(note: Document, marts: CycleMarts) -> None:
         for ground, named in measure.grounds:  # the ground stated once, in the caption of its table
             note.add(Table(headers("letter.columns")[:3], [[n.municipality, _shown(n), n.threshold] for n in named],
                            widths=[3.4, 2.2, 1], caption=say("regional.measure_caption", number=measure.number,
-                                                             ground=ground)))
+                                                             ground=ground), refs=[n.ref for n in named]))
 
 
 def _row_accounting(note: Document, marts: CycleMarts) -> None:
