@@ -43,6 +43,7 @@ class Table:
     caption: str | None = None
     numeric: list[bool] | None = None  # right-aligned columns; None: those whose every cell is a number or «—»
     refs: list[str | None] | None = None  # per row: the reference(s) of the mart row(s) it shows (``shnor explain``)
+    ref_column: int = 0  # the column whose cell the reference is printed under (a narrow first column: the next)
 
     def numeric_columns(self) -> list[bool]:
         if self.numeric is not None:

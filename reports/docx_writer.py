@@ -155,7 +155,7 @@ def _add_table(word, block: Table) -> None:
         rows = DocxTable(table, word._body).rows[1:]
         for row, ref in zip(rows, block.refs, strict=True):
             if ref:
-                _comment(word, row.cells[0].paragraphs[0].runs, ref)
+                _comment(word, row.cells[block.ref_column].paragraphs[0].runs, ref)
     word.add_paragraph()
 
 

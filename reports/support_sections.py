@@ -161,7 +161,7 @@ def municipal_roadmap(note: Document, marts, oktmo: str) -> None:
                          + (say("support.without_document") if r.reported_without_document else ""), _document(r)]
                         for r in status.itertuples()],
                        widths=[0.4, 4.4, 1, 1.5, 1.8], caption=say("support.roadmap_caption"),
-                       refs=rows_refs(status, "mart_roadmap_status")))
+                       refs=rows_refs(status, "mart_roadmap_status"), ref_column=1))
 
 
 def municipal_people(note: Document, marts, oktmo: str) -> None:
