@@ -20,11 +20,12 @@ import pytest
 
 from reports.document import count, number, percent
 from reports.docx_writer import write_docx
-from reports.mart_export import REFERENCE_TITLE, SHEETS, write_mart_export
+from reports.mart_export import SHEETS, write_mart_export
 from reports.municipal_note import municipal_note
 from reports.pdf_writer import write_pdf
 from reports.provenance import provenance
 from reports.regional_note import CycleMarts
+from reports.wording import say
 from shnor.cli import main
 from shnor.explain import (
     NOT_WALKED,
@@ -342,7 +343,7 @@ def test_every_row_of_the_export_carries_a_reference_that_resolves(cycle):
     resolved = 0
     for spec in SHEETS:
         rows = list(book[spec.title].iter_rows(values_only=True))
-        column = rows[0].index(REFERENCE_TITLE)
+        column = rows[0].index(say("export.reference_title"))
         refs = [row[column] for row in rows[1:]]
         assert all(refs), spec.title
         for ref in refs[:: max(1, len(refs) // 3)]:

@@ -9,14 +9,17 @@ from __future__ import annotations
 import re
 
 import duckdb
+import openpyxl
 import pytest
 
 from reports.document import Bullets, Figure, Paragraph, Table, count, percent, ru_date
 from reports.municipal_note import municipal_note
 from reports.provenance import provenance
 from reports.regional_note import CycleMarts, regional_note
-from reports.wording import headers
+from reports.summary_workbook import write_summary_workbook
+from reports.wording import headers, say
 from shnor.explain import explain, load_manifest, parse_reference
+from shnor_core.lineage import printed_reference
 from tests.shared_cycle import copy_of_sample_cycle
 
 pytestmark = pytest.mark.slow
@@ -129,3 +132,31 @@ def test_the_regional_notes_references_resolve(cycle):
             "mart_submission_status"} <= named
     print(f"\nreferences of the regional note resolved: {len(refs)}; places without one yet: "
           f"{sum(1 for _, _, ref in figures if not ref)} of {len(figures)}")
+
+
+def test_every_score_of_the_summary_workbook_has_its_reference(cycle):
+    """The summary workbook: each score's reference at the same address on the sheet «Ссылки» resolves to the
+    mart row holding that score; each row of «Сдача форм» ends with its municipality's submission row."""
+    home, con, manifest = cycle
+    book = openpyxl.load_workbook(write_summary_workbook(home, "mph-2025"), read_only=False)
+    scores, refs, status = book["Сводка"], book["Ссылки"], book["Сдача форм"]
+    held = {printed_reference("mart_indicator_scores", [m, o, i]): (o, score) for m, o, i, score in con.execute(
+        "select monitoring_id, municipality_oktmo, indicator_code, score from marts.mart_indicator_scores "
+        "where monitoring_id = 'mph-2025'").fetchall()}
+    cells = [(row[1].value, cell) for row in scores.iter_rows(min_row=7) for cell in row[2:]
+             if isinstance(cell.value, (int, float))]
+    for oktmo, cell in cells:  # every score: the row its reference names holds it
+        assert held[refs[cell.coordinate].value] == (oktmo, pytest.approx(cell.value)), cell.coordinate
+    for oktmo, cell in cells[:: len(cells) // 8]:  # and shnor explain finds that row by the reference alone
+        mart, key = parse_reference(con, refs[cell.coordinate].value)
+        assert explain(con, manifest, mart, key, limit=1).row["score"] == pytest.approx(cell.value)
+    assert len(cells) == con.execute("select count(*) from marts.mart_indicator_scores where monitoring_id = 'mph-2025' "
+                                  "and score is not null").fetchone()[0]
+    titles = [cell.value for cell in status[1]]
+    column = titles.index(say("export.reference_title"))
+    for row in status.iter_rows(min_row=2, values_only=True):
+        if row[0] and row[column]:
+            mart, key = parse_reference(con, row[column])
+            assert mart == "mart_submission_status" and explain(con, manifest, mart, key, limit=1).row[
+                "municipality_name"] == row[0]
+    book.close()
