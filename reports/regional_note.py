@@ -416,14 +416,16 @@ def _data_quality(note: Document, marts: CycleMarts) -> None:
         note.add(Heading(say("regional.quality_check_heading", title=title, count=rows["municipality_oktmo"].nunique()),
                          level=2))
         if rows["school_code"].notna().any():
-            table = []
+            table, refs = [], []  # a municipality's row: the reference of its widest gap, the figures it spells out
             for name, group in rows.groupby("municipality_name", sort=True):
                 worst = group.loc[(group["reported_value"] - group["reference_value"]).idxmax()]
                 table.append([name, str(group["school_code"].nunique()), str(len(group)),
                               say("regional.quality_worst", school=worst["school_name"], subject=worst["subject"],
                                   reported=number(worst["reported_value"], 0),
                                   reference=number(worst["reference_value"], 0), detail=worst["detail"])])
-            note.add(Table(headers("regional.quality_school_columns"), table, widths=[2.4, 0.7, 0.8, 5], caption=caption))
+                refs.append(row_ref("mart_data_quality_checks", worst))
+            note.add(Table(headers("regional.quality_school_columns"), table, widths=[2.4, 0.7, 0.8, 5], caption=caption,
+                           refs=refs))
         else:
             codes = sorted(set(rows["subject_code"]), key=_natural)
             labels = dict(zip(rows["subject_code"], rows["subject"]))
@@ -441,8 +443,11 @@ def _data_quality(note: Document, marts: CycleMarts) -> None:
             shown_as = dict(zip(marts.indicators["indicator_code"], marts.indicators["indicator_display_code"]))
             columns = ([say("regional.municipality_column"), *(shown_as.get(code, code) for code in codes)]
                        + ([say("regional.quality_note_column")] if len(details) > 1 else []))
+            refs = rows.assign(order=rows["subject_code"].map(codes.index)).sort_values("order").groupby(
+                "municipality_name").apply(lambda group: " ".join(rows_refs(group, "mart_data_quality_checks")))
             note.add(Table(columns, table, widths=[2.6, *([4.6 / len(codes)] * len(codes))]
-                           + ([2.4] if len(details) > 1 else []), caption=caption))
+                           + ([2.4] if len(details) > 1 else []), caption=caption,
+                           refs=[refs[name] for name in values.index]))
 
 
 def _natural(code: str) -> list:
