@@ -24,7 +24,8 @@ class Heading:
 class Paragraph:
     text: str
     bold: bool = False
-    ref: str | None = None  # the reference of the mart row its figure comes from (``shnor explain``), printed small
+    ref: str | None = None  # the reference of the mart row its figures come from (``shnor explain``), printed small;
+    # several references (a figure drawn from several rows) are separated by a space, as in Table.refs and Figure.ref
 
 
 @dataclass
@@ -41,7 +42,8 @@ class Table:
     widths: list[float] | None = None  # relative column widths; equal when None
     caption: str | None = None
     numeric: list[bool] | None = None  # right-aligned columns; None: those whose every cell is a number or «—»
-    refs: list[str] | None = None  # per row: the reference of the mart row it shows (``shnor explain``)
+    refs: list[str | None] | None = None  # per row: the reference(s) of the mart row(s) it shows (``shnor explain``)
+    ref_column: int = 0  # the column whose cell the reference is printed under (a narrow first column: the next)
 
     def numeric_columns(self) -> list[bool]:
         if self.numeric is not None:
@@ -59,6 +61,7 @@ _NUMBER = re.compile(r"^[−-]?\d[\d\u00a0 ]*(,\d+)?(\u00a0?%| %)?( из \d+)?$"
 class Figure:
     image: Path | object  # a picture's file, or a reports.charts.Chart (its PNG path and what Typst draws)
     caption: str
+    ref: str | None = None  # the reference(s) of the mart row(s) it draws, printed small under its caption
 
     @property
     def path(self) -> Path:

@@ -112,6 +112,8 @@ def _add_block(word, block, styles: dict) -> None:
         caption = word.add_paragraph(keep_short_words(block.caption))
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption.runs[0].italic = True
+        if block.ref:
+            _comment(word, caption.runs, block.ref)
 
 
 TWIPS_PER_CM = 567
@@ -153,7 +155,7 @@ def _add_table(word, block: Table) -> None:
         rows = DocxTable(table, word._body).rows[1:]
         for row, ref in zip(rows, block.refs, strict=True):
             if ref:
-                _comment(word, row.cells[0].paragraphs[0].runs, ref)
+                _comment(word, row.cells[block.ref_column].paragraphs[0].runs, ref)
     word.add_paragraph()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from shnor_core.lineage import mart_keys, printed_reference
+
 _ONCE: dict[tuple[str, int], tuple[pd.DataFrame, object]] = {}
 KEPT = 64  # results kept per process: a cycle's marts are a few dozen frames, an earlier cycle's are let go
 
@@ -24,3 +26,15 @@ def own(frame: pd.DataFrame, oktmo: str) -> pd.DataFrame:
     """A mart's rows of one municipality (``municipality_oktmo``), from the frame grouped once."""
     groups = once("own", frame, lambda rows: dict(tuple(rows.groupby("municipality_oktmo", sort=False))))
     return groups[oktmo] if oktmo in groups else frame.iloc[0:0]
+
+
+def row_ref(mart: str, row) -> str:
+    """The printed reference (``shnor explain``) of one mart row — a Series or an ``itertuples`` row — by the
+    mart's key (seed ``mart_questions``)."""
+    keys = mart_keys()[mart]
+    return printed_reference(mart, [row[c] if isinstance(row, pd.Series) else getattr(row, c) for c in keys])
+
+
+def rows_refs(rows: pd.DataFrame, mart: str) -> list[str]:
+    """Each row's printed reference, in the frame's order."""
+    return [row_ref(mart, row) for row in rows.itertuples(index=False)]

@@ -16,7 +16,7 @@ import pandas as pd
 from reports import charts, letter
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, count, number, percent
 from reports.docx_writer import write_docx
-from reports.frames import once, own
+from reports.frames import once, own, row_ref, rows_refs
 from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
 from reports.regional_note import CycleMarts, charts_dir
@@ -44,18 +44,13 @@ def municipal_note(marts: CycleMarts, origin: Provenance, oktmo: str) -> Documen
         line += say("municipal.form_rejected", rejected=count(status["versions_rejected"]))
     if status["is_late"]:
         line += say("municipal.form_late")
-    note.add(Paragraph(line + "."))
+    note.add(Paragraph(line + ".", ref=row_ref("mart_submission_status", status)))
     _scores(note, marts, oktmo, name)
     _schools(note, marts, oktmo)
     _recommendations(note, marts, oktmo, origin.institution)
     municipal_roadmap(note, marts, oktmo)
     municipal_people(note, marts, oktmo)
     return note.list_abbreviations()
-
-
-def _refs(rows: pd.DataFrame, mart: str, *key: str) -> list[str]:
-    """Each row's reference (``shnor explain``): the mart and its key (seed ``mart_questions``)."""
-    return [printed_reference(mart, list(values)) for values in rows[list(key)].itertuples(index=False)]
 
 
 def _change(direction: str) -> str:
@@ -74,7 +69,7 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
                      say("municipal.rank", rank=int(row.region_rank), of=scored), _change(row.change_direction)]
                     for row in sections.itertuples()], widths=[4, 1.3, 1.3, 1.2, 1.3],
                    caption=say("municipal.sections_caption", name=name),
-                   refs=_refs(sections, "mart_section_scores", "monitoring_id", "municipality_oktmo", "section_code")))
+                   refs=rows_refs(sections, "mart_section_scores")))
     indicators = own(marts.indicators, oktmo)
     presence = indicators[indicators["indicator_kind"] == "presence"]
     counts = indicators[indicators["indicator_kind"] == "count"]
@@ -84,23 +79,24 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
         folder / f"{oktmo}.png", list(presence["indicator_display_code"]), list(presence["share_of_max"]),
         [None if pd.isna(v) else float(v) for v in presence["region_mean_share"]], name,
         say("municipal.region_marker"), say("municipal.shares_axis"), weak_below=weak_line),
-        say("municipal.shares_caption", name=name, line=percent(weak_line))))
+        say("municipal.shares_caption", name=name, line=percent(weak_line)),
+        ref=row_ref("mart_municipality_totals", own(marts.totals, oktmo).iloc[0])))
     if not counts.empty:
         note.add(Figure(charts.beside_region(folder / f"{oktmo}_counts.png", list(counts["indicator_display_code"]),
                                              list(counts["score"]), list(counts["region_mean"]), name,
                                              say("municipal.counts_region"), say("municipal.counts_axis"), as_share=False),
-                        say("municipal.counts_caption", name=name)))
+                        say("municipal.counts_caption", name=name), ref=" ".join(rows_refs(counts, "mart_indicator_scores"))))
     note.add(Table(headers("municipal.indicators_columns"),
                    [[indicator_title(row.indicator_display_code, row.indicator_label), typed_number(row.score), count(row.max_score),
                      number(row.region_mean), _change(row.change_direction)] for row in indicators.itertuples()],
                    widths=[5, 0.9, 0.9, 1.1, 1.2], caption=say("municipal.indicators_caption", name=name),
-                   refs=_refs(indicators, "mart_indicator_scores", "monitoring_id", "municipality_oktmo",
-                              "indicator_code")))
+                   refs=rows_refs(indicators, "mart_indicator_scores")))
     dynamics = own(marts.dynamics, oktmo)
     for row in dynamics[dynamics["previous_monitoring_id"].notna()].itertuples():
         note.add(Paragraph(say("municipal.dynamics", previous=row.previous_monitoring_id,
                                improved=count(row.indicators_improved), worsened=count(row.indicators_worsened),
-                               unchanged=count(row.indicators_unchanged))))
+                               unchanged=count(row.indicators_unchanged)),
+                           ref=row_ref("mart_municipality_dynamics", row)))
 
 
 def _factors(risk_profiles: pd.DataFrame) -> pd.Series:
@@ -120,22 +116,25 @@ def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
         note.add(Paragraph(say("municipal.schools_lists", federal=count(row.federal_schools),
                                regional=count(row.regional_schools), both=count(row.in_both),
                                only_federal=count(row.only_federal), only_regional=count(row.only_regional),
-                               biased=count(row.biased_schools))))
+                               biased=count(row.biased_schools)), ref=row_ref("mart_shnor_comparison", row)))
     for row in own(marts.shnor_dynamics, oktmo).itertuples():
         note.add(Paragraph(say("municipal.list_moves", list=say(f"municipal.list_{row.methodology}"),
-                               stayed=count(row.stayed), entered=count(row.entered), left=count(row.left_list))))
+                               stayed=count(row.stayed), entered=count(row.entered), left=count(row.left_list)),
+                           ref=row_ref("mart_shnor_dynamics", row)))
     changes = own(marts.list_changes, oktmo)
     for row in changes[changes["result_year"] == marts.results_year].itertuples():
         moves = "" if pd.isna(row.entered) else say("municipal.computed_moves", entered=count(row.entered),
                                                     persisting=count(row.persisting), exited=count(row.exited))
         note.add(Paragraph(say("municipal.computed_list", on_list=count(row.on_list), moves=moves,
-                               kept=count(row.kept_by_exit_rule), cusp=count(row.cusp_schools))))
+                               kept=count(row.kept_by_exit_rule), cusp=count(row.cusp_schools)),
+                           ref=row_ref("mart_shnor_list_changes", row)))
     status = own(marts.list_status, oktmo)
     cusp = status[status["is_cusp"]]
     if not cusp.empty:
         note.add(Bullets([say("municipal.cusp_school", school=row.school_name, ior=number(row.ior, 2),
                               cluster=row.cluster_name, threshold=number(row.threshold_ior, 2),
-                              distance=number(row.distance_to_threshold, 2)) for row in cusp.itertuples()]))
+                              distance=number(row.distance_to_threshold, 2)) for row in cusp.itertuples()],
+                         refs=rows_refs(cusp, "mart_shnor_list_status")))
     if schools.empty:
         note.add(Paragraph(say("municipal.no_shnor")))
         return
@@ -149,7 +148,7 @@ def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
                      factors.get(row.school_code, "—"), say("common.answer_yes") if row.mentors_assigned else say("common.answer_no")])
     note.add(Table(headers("municipal.shnor_columns"), rows, widths=[1.6, 1, 0.8, 1.6, 2.4, 2.6, 1],
                    caption=say("municipal.shnor_caption"),
-                   refs=_refs(schools, "mart_school_identification", "school_code", "result_year")))
+                   refs=rows_refs(schools, "mart_school_identification")))
     _results(note, marts, schools, year)
 
 
@@ -167,14 +166,17 @@ def _results(note: Document, marts: CycleMarts, schools: pd.DataFrame, year: int
     cells: dict[tuple, dict[int, tuple]] = {}
     for row in results.itertuples():
         key = (row.school_code, row.assessment_procedure, row.subject, row.grade)
-        cells.setdefault(key, {})[int(row.assessment_year)] = (count(row.participants), percent(row.low_result_share))
-    rows = []
+        cells.setdefault(key, {})[int(row.assessment_year)] = (count(row.participants), percent(row.low_result_share),
+                                                               row_ref("fct_assessment_results", row))
+    rows, refs = [], []
     for key in sorted(cells, key=lambda k: (names[k[0]], *map(str, k[1:]))):
-        was, is_ = cells[key].get(year - 1, ("—", "—")), cells[key].get(year, ("—", "—"))
+        was, is_ = cells[key].get(year - 1, ("—", "—", None)), cells[key].get(year, ("—", "—", None))
         rows.append([names[key[0]], say("municipal.results_cell", procedure=key[1], subject=key[2], grade=key[3]),
                      was[0], is_[0], was[1], is_[1]])
+        refs.append(" ".join(ref for ref in (was[2], is_[2]) if ref))  # a row shows the two years' rows
     note.add(Table(headers("municipal.results_columns", previous=year - 1, year=year), rows,
-                   widths=[1.6, 2.6, 1, 1, 1, 1], caption=say("municipal.results_caption", previous=year - 1, year=year)))
+                   widths=[1.6, 2.6, 1, 1, 1, 1], caption=say("municipal.results_caption", previous=year - 1, year=year),
+                   refs=refs))
 
 
 def _recommendations(note: Document, marts: CycleMarts, oktmo: str, institution: str) -> None:

@@ -105,12 +105,13 @@ def _block(block) -> dict:
         return {"kind": "table", "columns": [_text(title) for title in block.columns],
                 "rows": [[_text(value) for value in row] for row in block.rows],
                 "widths": block.widths or [1] * len(block.columns), "numeric": block.numeric_columns(),
-                "caption": _text(block.caption) if block.caption else None, "refs": block.refs}
+                "caption": _text(block.caption) if block.caption else None, "refs": block.refs,
+                "ref-column": block.ref_column}
     if isinstance(block, Figure):
         if block.chart is not None:  # drawn by Typst itself, vector
-            return {"kind": "figure", "chart": block.chart, "caption": _text(block.caption)}
+            return {"kind": "figure", "chart": block.chart, "caption": _text(block.caption), "ref": block.ref}
         return {"kind": "figure", "chart": None, "path": str(Path(block.path).resolve()),
-                "width": _figure_width(block.path), "caption": _text(block.caption)}
+                "width": _figure_width(block.path), "caption": _text(block.caption), "ref": block.ref}
     raise TypeError(f"unknown block {type(block).__name__}")
 
 

@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 import pandas as pd
 
 from reports.document import ru_date
+from reports.frames import rows_refs
 from reports.wording import say
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK
@@ -72,6 +73,10 @@ class Provenance:
             rows.append([row.municipality_name, status_text(row.submission_status) + (say("common.late") if row.is_late else ""),
                          used, str(int(row.versions_received))])
         return rows
+
+    def files_refs(self) -> list[str]:
+        """The references (``shnor explain``) of files_table's rows: their mart_submission_status rows."""
+        return rows_refs(self.submissions.sort_values("municipality_name"), "mart_submission_status")
 
 
 def provenance(home: DataHome, monitoring_id: str) -> Provenance:

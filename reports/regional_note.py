@@ -16,6 +16,7 @@ import pandas as pd
 from reports import charts, letter
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, count, number, percent
 from reports.docx_writer import write_docx
+from reports.frames import row_ref, rows_refs
 from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
 from reports.support_sections import regional_people, regional_roadmaps
@@ -142,7 +143,7 @@ def regional_note(marts: CycleMarts, origin: Provenance) -> Document:
     _list_comparison(note, marts)
     note.add(Heading(say("regional.files_heading")),
              Table(headers("regional.files_columns"), origin.files_table(), widths=[3, 1.6, 4.4, 0.8],
-                   caption=say("regional.files_caption")))
+                   caption=say("regional.files_caption"), refs=origin.files_refs()))
     note.add(*appendix)
     if evidence:
         note.add(Heading(say("regional.evidence_appendix")), *evidence)
@@ -185,7 +186,8 @@ def _results(note: Document, marts: CycleMarts) -> list:
     folder = charts_dir(marts.home, marts.monitoring_id)
     note.add(Paragraph(say("regional.totals", mean=percent(region_share), best=percent(totals["total_share"].max()),
                            best_name=totals.iloc[0]["municipality_name"], worst=percent(totals["total_share"].min()),
-                           worst_name=totals.iloc[-1]["municipality_name"])))
+                           worst_name=totals.iloc[-1]["municipality_name"]),
+                       ref=" ".join(row_ref("mart_municipality_totals", totals.iloc[i]) for i in (0, -1))))
     note.add(Figure(charts.shares_by_name(folder / "totals.png", list(totals["municipality_name"]), list(totals["total_share"]),
                                           region_share, say("regional.totals_chart_region"), say("regional.totals_axis"),
                                           weak_below=weak_line),
@@ -298,13 +300,15 @@ def _list_transitions(note: Document, marts: CycleMarts, year: int) -> None:
         note.add(Table([say("regional.municipality_column"), *titles],
                        [[row.municipality_name, *(_count(getattr(row, c)) for c in columns)] for row in current.itertuples()],
                        widths=[2.6] + [0.9] * len(columns),
-                       caption=say("regional.transitions_by_municipality_caption", year=year)))
+                       caption=say("regional.transitions_by_municipality_caption", year=year),
+                       refs=rows_refs(current, "mart_shnor_list_changes")))
     cusp = marts.list_status[marts.list_status["is_cusp"]]
     if not cusp.empty:
         note.add(Table(headers("regional.cusp_columns"),
                        [[row.municipality_name, row.school_name, row.cluster_name, number(row.ior, 2),
                          number(row.threshold_ior, 2), number(row.distance_to_threshold, 2)] for row in cusp.itertuples()],
-                       widths=[2.2, 1.6, 2, 0.8, 1, 1], caption=say("regional.cusp_caption", year=year)))
+                       widths=[2.2, 1.6, 2, 0.8, 1, 1], caption=say("regional.cusp_caption", year=year),
+                       refs=rows_refs(cusp, "mart_shnor_list_status")))
 
 
 SHORT_EVIDENCE = 40  # values by sub-item this long fit the item's table («МНЦ — 100 %; МТКП — 0 %»); longer go to appendix 5
@@ -352,9 +356,10 @@ def _recommendations(note: Document, marts: CycleMarts, institution: str) -> lis
         if item.layout == "list":
             note.add(Table(headers("letter.practice_columns"), letter.practices(item), widths=[3, 3],
                            caption=say("regional.practices_caption", number=item.number)))
-        detailed = [[n.municipality, n.evidence] for n in item.named if n.evidence not in ("—", _shown(n))]
+        detailed = [n for n in item.named if n.evidence not in ("—", _shown(n))]
         if detailed:
-            evidence.append(Table(headers("letter.evidence_columns"), detailed, widths=[2, 5],
+            evidence.append(Table(headers("letter.evidence_columns"), [[n.municipality, n.evidence] for n in detailed],
+                                  widths=[2, 5], refs=[n.ref for n in detailed],
                                   caption=say("regional.evidence_caption", index=len(evidence) + 1,
                                               number=item.number, title=item.title)))
     silent = letter.silent_rules(recommendation)
@@ -375,7 +380,7 @@ def _measures(note: Document, marts: CycleMarts) -> None:
         for ground, named in measure.grounds:  # the ground stated once, in the caption of its table
             note.add(Table(headers("letter.columns")[:3], [[n.municipality, _shown(n), n.threshold] for n in named],
                            widths=[3.4, 2.2, 1], caption=say("regional.measure_caption", number=measure.number,
-                                                             ground=ground)))
+                                                             ground=ground), refs=[n.ref for n in named]))
 
 
 def _row_accounting(note: Document, marts: CycleMarts) -> None:
@@ -411,14 +416,16 @@ def _data_quality(note: Document, marts: CycleMarts) -> None:
         note.add(Heading(say("regional.quality_check_heading", title=title, count=rows["municipality_oktmo"].nunique()),
                          level=2))
         if rows["school_code"].notna().any():
-            table = []
+            table, refs = [], []  # a municipality's row: the reference of its widest gap, the figures it spells out
             for name, group in rows.groupby("municipality_name", sort=True):
                 worst = group.loc[(group["reported_value"] - group["reference_value"]).idxmax()]
                 table.append([name, str(group["school_code"].nunique()), str(len(group)),
                               say("regional.quality_worst", school=worst["school_name"], subject=worst["subject"],
                                   reported=number(worst["reported_value"], 0),
                                   reference=number(worst["reference_value"], 0), detail=worst["detail"])])
-            note.add(Table(headers("regional.quality_school_columns"), table, widths=[2.4, 0.7, 0.8, 5], caption=caption))
+                refs.append(row_ref("mart_data_quality_checks", worst))
+            note.add(Table(headers("regional.quality_school_columns"), table, widths=[2.4, 0.7, 0.8, 5], caption=caption,
+                           refs=refs))
         else:
             codes = sorted(set(rows["subject_code"]), key=_natural)
             labels = dict(zip(rows["subject_code"], rows["subject"]))
@@ -436,8 +443,11 @@ def _data_quality(note: Document, marts: CycleMarts) -> None:
             shown_as = dict(zip(marts.indicators["indicator_code"], marts.indicators["indicator_display_code"]))
             columns = ([say("regional.municipality_column"), *(shown_as.get(code, code) for code in codes)]
                        + ([say("regional.quality_note_column")] if len(details) > 1 else []))
+            refs = rows.assign(order=rows["subject_code"].map(codes.index)).sort_values("order").groupby(
+                "municipality_name").apply(lambda group: " ".join(rows_refs(group, "mart_data_quality_checks")))
             note.add(Table(columns, table, widths=[2.6, *([4.6 / len(codes)] * len(codes))]
-                           + ([2.4] if len(details) > 1 else []), caption=caption))
+                           + ([2.4] if len(details) > 1 else []), caption=caption,
+                           refs=[refs[name] for name in values.index]))
 
 
 def _natural(code: str) -> list:

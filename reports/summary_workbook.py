@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from reports.excel import DATE_TIME, mark_sheet, put_date, put_text, style_header
+from reports.frames import row_ref
 from reports.provenance import code_version, status_text
 from reports.wording import headers, say
 from shnor_core import warehouse
@@ -78,6 +79,7 @@ def write_summary_workbook(home: DataHome, monitoring_id: str, scores: pd.DataFr
     sheet.column_dimensions["A"].width = 42
     sheet.column_dimensions["B"].width = 17  # the ОКТМО, and the dates above them (a narrow date shows as ####)
     sheet.column_dimensions["C"].width = 12
+    _write_references(workbook.create_sheet(say("summary.sheet_references")), sheet, scores, row_of, columns, header_row)
 
     legend = workbook.create_sheet(say("summary.sheet_indicators"))
     for column, title in enumerate(headers("summary.indicators_columns"), start=1):
@@ -113,13 +115,30 @@ def write_summary_workbook(home: DataHome, monitoring_id: str, scores: pd.DataFr
     return path
 
 
+def _write_references(sheet, scores_sheet, scores: pd.DataFrame, row_of: dict, columns: dict, header_row: int) -> None:
+    """Each score's reference (``shnor explain``: its mart_indicator_scores row) in the cell at the score's own
+    address, so a score and its reference are found alike; the sheet's header rows as on the scores' sheet."""
+    put_text(sheet["A1"], say("summary.references_title")).font = Font(bold=True, size=12)
+    for column in range(1, scores_sheet.max_column + 1):
+        put_text(sheet.cell(header_row, column), scores_sheet.cell(header_row, column).value)
+    for row in range(header_row + 1, scores_sheet.max_row + 1):
+        for column in (1, 2):
+            put_text(sheet.cell(row, column), scores_sheet.cell(row, column).value)
+    for record in scores.itertuples():
+        put_text(sheet.cell(row_of[record.municipality_oktmo], columns[record.indicator_code]),
+                 row_ref("mart_indicator_scores", record))
+    style_header(sheet[header_row])
+    sheet.freeze_panes = sheet.cell(header_row + 1, 3)
+    sheet.column_dimensions["A"].width = 42
+
+
 STATUS_ORDER = {"missing": 0, "rejected": 1}  # the missing first, then the refused, then the accepted
 
 
 def _write_submission_status(sheet, status: pd.DataFrame) -> None:
     status = status.assign(order=status["submission_status"].map(STATUS_ORDER).fillna(2)).sort_values(
         ["order", "municipality_name"])
-    for column, title in enumerate(headers("summary.status_columns"), 1):
+    for column, title in enumerate([*headers("summary.status_columns"), say("export.reference_title")], 1):
         put_text(sheet.cell(1, column), title)
     style_header(sheet[1])
     for index, row in enumerate(status.itertuples(), start=2):
@@ -128,6 +147,7 @@ def _write_submission_status(sheet, status: pd.DataFrame) -> None:
         sheet.cell(index, 3, int(row.versions_received))
         put_text(sheet.cell(index, 4), say("common.answer_yes") if row.is_late else "")
         put_text(sheet.cell(index, 5), "" if pd.isna(row.current_file) else row.current_file)
+        put_text(sheet.cell(index, 6), row_ref("mart_submission_status", row))
     sheet.column_dimensions["A"].width = 42
     sheet.column_dimensions["E"].width = 60
     sheet.freeze_panes = "A2"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reports.document import Bullets, Document, Heading, Paragraph, Table, count, percent, ru_date
-from reports.frames import own
+from reports.frames import own, row_ref, rows_refs
 from reports.wording import headers, say
 
 DOCUMENT_KINDS = ("roadmap", "order", "certificate", "plan", "programme", "letter", "protocol", "monitoring", "analysis",
@@ -70,14 +70,15 @@ def regional_roadmaps(note: Document, marts) -> None:
           _int(row.extra_activities), _int(row.due_dates_passed), _int(row.done_on_time),
           _int(row.done_late), _int(row.missing), percent(row.completion_share)]
          for row in completion.itertuples()],
-        widths=[2.6, 1.5, 0.8, 1.2, 1.0, 1.4, 1.6, 1.2], caption=say("support.roadmaps_caption", as_of=as_of)))
+        widths=[2.6, 1.5, 0.8, 1.2, 1.0, 1.4, 1.6, 1.2], caption=say("support.roadmaps_caption", as_of=as_of),
+        refs=rows_refs(completion, "mart_roadmap_completion")))
     activities = marts.roadmap_activities
     troubled = activities[(activities["municipalities_late"] + activities["municipalities_missing"]) > 0].head(8)
     if not troubled.empty:
         note.add(Paragraph(say("support.troubled")))
         note.add(Bullets([say("support.troubled_item", activity=_activity_name(row), late=_int(row.municipalities_late),
                               missing=_int(row.municipalities_missing), planned=_int(row.municipalities_planned))
-                          for row in troubled.itertuples()]))
+                          for row in troubled.itertuples()], refs=rows_refs(troubled, "mart_roadmap_activities")))
 
 
 def regional_people(note: Document, marts) -> None:
@@ -110,7 +111,8 @@ def regional_people(note: Document, marts) -> None:
         [[row.municipality_name, _int(row.shnor_schools), _int(row.shnor_team_complete), _int(row.teachers),
           percent(row.development_share), _int(row.project_500_schools), _int(row.project_500_with_curator),
           _int(row.curators), _int(row.curators_from_shnor)] for row in rows.itertuples()],
-        widths=[2.4, 0.9, 1.2, 1.2, 1.9, 0.9, 1.2, 1.2, 1.2], caption=say("support.people_caption")))
+        widths=[2.4, 0.9, 1.2, 1.2, 1.9, 0.9, 1.2, 1.2, 1.2], caption=say("support.people_caption"),
+        refs=rows_refs(rows, "mart_municipality_people")))
 
 
 # --- the municipal note --------------------------------------------------------------------------------
@@ -121,9 +123,10 @@ def municipal_roadmap(note: Document, marts, oktmo: str) -> None:
         return
     row = rows.iloc[0]
     year, as_of = int(row["roadmap_year"]), ru_date(row["as_of_date"])
+    ref = row_ref("mart_roadmap_completion", row)  # every count of the section is this row's
     note.add(Heading(say("support.roadmap_heading", year=year), numbered=True))
     if not row["has_roadmap"]:
-        note.add(Paragraph(say("support.roadmap_none", year=year)))
+        note.add(Paragraph(say("support.roadmap_none", year=year), ref=ref))
         return
     plan = own(marts.roadmap_plan, oktmo)
     left_out = plan[~plan["in_plan"]].sort_values("catalogue_number")
@@ -131,21 +134,23 @@ def municipal_roadmap(note: Document, marts, oktmo: str) -> None:
     catalogue_total = _n(row["catalogue_activities_planned"]) + _n(row["catalogue_activities_missing"])
     note.add(Paragraph(say("support.roadmap_plan", planned=_int(row["activities_planned"]),
                            catalogue=_int(row["catalogue_activities_planned"]), catalogue_total=catalogue_total,
-                           extra=_int(row["extra_activities"]), changed=_int(row["periodicities_changed"]))))
+                           extra=_int(row["extra_activities"]), changed=_int(row["periodicities_changed"])), ref=ref))
     if not left_out.empty:
         note.add(Paragraph(say("support.roadmap_left_out", activities="; ".join(
             say("support.activity", number=int(r.catalogue_number), text=r.catalogue_activity)
-            for r in left_out.itertuples()))))
+            for r in left_out.itertuples())), ref=ref))  # not in the plan: no row of its own to name
     if not changed.empty:
         note.add(Paragraph(say("support.roadmap_changed", activities="; ".join(
-            say("support.activity", number=int(r.activity_number), text=r.activity_text) for r in changed.itertuples()))))
+            say("support.activity", number=int(r.activity_number), text=r.activity_text) for r in changed.itertuples())),
+            ref=" ".join(rows_refs(changed, "mart_roadmap_plan"))))
     if not _n(row["report_files"]):
-        note.add(Paragraph(say("support.roadmap_no_report")))
+        note.add(Paragraph(say("support.roadmap_no_report"), ref=ref))
     note.add(Paragraph(say("support.roadmap_due", as_of=as_of, due=_int(row["due_dates_passed"]),
                            on_time=_int(row["done_on_time"]), late=_int(row["done_late"]), missing=_int(row["missing"]),
                            completion=percent(row["completion_share"]),
                            region_completion=percent(row["region_completion_share"]),
-                           without_document=_int(row["reported_without_document"]), not_due=_int(row["not_due_yet"]))))
+                           without_document=_int(row["reported_without_document"]), not_due=_int(row["not_due_yet"])),
+                           ref=ref))
     status = own(marts.roadmap, oktmo)
     status = status[status["status"].isin(["late", "missing"])]
     if not status.empty:
@@ -155,7 +160,8 @@ def municipal_roadmap(note: Document, marts, oktmo: str) -> None:
                          + (say("support.days_late", days=int(r.days_late)) if r.status == "late" else "")
                          + (say("support.without_document") if r.reported_without_document else ""), _document(r)]
                         for r in status.itertuples()],
-                       widths=[0.4, 4.4, 1, 1.5, 1.8], caption=say("support.roadmap_caption")))
+                       widths=[0.4, 4.4, 1, 1.5, 1.8], caption=say("support.roadmap_caption"),
+                       refs=rows_refs(status, "mart_roadmap_status"), ref_column=1))
 
 
 def municipal_people(note: Document, marts, oktmo: str) -> None:
@@ -164,6 +170,7 @@ def municipal_people(note: Document, marts, oktmo: str) -> None:
         return
     row = rows.iloc[0]
     year = int(row["people_year"])
+    ref = row_ref("mart_municipality_people", row)  # every count of the section's text is this row's
     note.add(Heading(say("support.people_heading", year=year), numbered=True))
     note.add(Paragraph(say("support.own_people", shnor=_int(row["shnor_schools"]),
                            with_team=_int(row["shnor_with_team_registry"]), complete=_int(row["shnor_team_complete"]),
@@ -171,18 +178,20 @@ def municipal_people(note: Document, marts, oktmo: str) -> None:
                            region_complete_share=percent(row["region_team_complete_share"]),
                            teachers=_int(row["teachers"]), year=year, developed=_int(row["teachers_with_development"]),
                            developed_share=percent(row["development_share"]),
-                           region_developed_share=percent(row["region_development_share"]))))
+                           region_developed_share=percent(row["region_development_share"])), ref=ref))
     if _n(row["project_500_schools"]) or _n(row["curators"]):
         note.add(Paragraph(say("support.own_curators", project=_int(row["project_500_schools"]),
                                with_curator=_int(row["project_500_with_curator"]),
                                coverage=percent(row["curator_coverage_share"]), curators=_int(row["curators"]),
                                max_load=_int(row["max_schools_per_curator"]), from_shnor=_int(row["curators_from_shnor"]),
-                               same_curator=_int(row["schools_with_same_curator"]), visits=_int(row["curator_visits"]))))
+                               same_curator=_int(row["schools_with_same_curator"]), visits=_int(row["curator_visits"])),
+                           ref=ref))
     note.add(Paragraph(say("support.own_mentors", mentors=_int(row["mentors_registered"]),
-                           tutors=_int(row["tutors_registered"]))))
+                           tutors=_int(row["tutors_registered"])), ref=ref))
     if _n(row["post_project_schools"]):
         note.add(Paragraph(say("support.own_post_project", schools=_int(row["post_project_schools"]),
-                               improved=_int(row["post_project_improved"]), back=_int(row["post_project_back_on_list"]))))
+                               improved=_int(row["post_project_improved"]), back=_int(row["post_project_back_on_list"])),
+                           ref=ref))
     schools = own(marts.school_people, oktmo)
     if not schools.empty:
         note.add(Table(headers("support.school_columns"),
@@ -194,4 +203,5 @@ def municipal_people(note: Document, marts, oktmo: str) -> None:
                          str(int(s.teachers)), percent(s.development_share),
                          say("common.answer_yes") if s.curators else say("common.answer_no"), str(int(s.curator_visits))]
                         for s in schools.itertuples()],
-                       widths=[2.2, 1.4, 1.2, 0.9, 1.3, 0.9, 0.9], caption=say("support.school_caption")))
+                       widths=[2.2, 1.4, 1.2, 0.9, 1.3, 0.9, 0.9], caption=say("support.school_caption"),
+                       refs=rows_refs(schools, "mart_school_people")))

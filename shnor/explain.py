@@ -68,10 +68,14 @@ WALKS: dict[str, Walk] = {
     "mart_school_identification": Walk(bridge=(("school_code", "result_year"),),
                                        via=(Via("fct_assessment_results", ("school_code", "result_year=assessment_year")),
                                             Via("dim_school", ("school_code",)))),
-    "mart_school_people": Walk(bridge=(("school_code", "people_year"),)),
+    # a school's people (bridge), and the list that put it in the table, for a school with nobody registered
+    "mart_school_people": Walk(bridge=(("school_code", "people_year"),),
+                               via=(Via("mart_school_identification", ("school_code", "people_year=result_year")),)),
     "mart_mentor_load": Walk(bridge=(("municipality_oktmo", "assignment_year"),)),
     "mart_roadmap_plan": Walk(bridge=(("municipality_oktmo", "roadmap_year", "activity_number"),)),
-    "mart_roadmap_status": Walk(bridge=(("municipality_oktmo", "roadmap_year", "activity_number", "due_date"),)),
+    # its report row (bridge), and the plan row that set the due date, for an activity never reported
+    "mart_roadmap_status": Walk(bridge=(("municipality_oktmo", "roadmap_year", "activity_number", "due_date"),),
+                                via=(Via("mart_roadmap_plan", ("municipality_oktmo", "roadmap_year", "activity_number")),)),
     # computed from another mart: the key columns they share
     "mart_indicator_scores": _via("mart_indicator_unit_scores", "monitoring_id", "municipality_oktmo", "indicator_code"),
     "mart_section_scores": _via("mart_indicator_scores", "monitoring_id", "municipality_oktmo", "section_code", where=(("indicator_kind", "presence"),)),

@@ -86,14 +86,15 @@ def test_templates_name_plain_fields():
 def _rule(names: list[str]) -> pd.DataFrame:
     """Seven hand-made rows of one item-3 rule, as mart_recommendation has them: all named, values 0 %, 10 % …"""
     return pd.DataFrame([{
-        "monitoring_id": "mph-2025", "municipality_oktmo": f"0300000{rank}",
         "rule_order": 3, "rule_code": "courses_contests", "item_number": 3.0, "title": "Курсы", "scope": "municipality",
         "statement_holds": False, "layout": "inline", "in_letter": True, "rank_in_rule": rank,
         "template": "{municipalities} провести работу по активизации участия в курсах.", "template_unmet": None,
         "member_template": "{municipality} ({value})", "municipality_name": name, "value_text": f"{rank * 10} %",
         "threshold_text": "50 %", "due_date": pd.Timestamp("2025-09-10"), "evidence": f"курсы — {rank * 10} %",
         "practice_fields": None, "partner_name": None, "cluster_name": None, "cap_value": None, "evaluated_count": 44,
-        "school_year": None, "next_year": None, "list_label": None} for rank, name in enumerate(names)])
+        "school_year": None, "next_year": None, "list_label": None,
+        "monitoring_id": "mph-2025", "municipality_oktmo": f"036{rank:02d}000"}  # the key of each row's reference
+        for rank, name in enumerate(names)])
 
 
 def test_more_than_five_municipalities_go_to_the_table():
