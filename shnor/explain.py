@@ -594,7 +594,7 @@ def add_explain_command(commands) -> None:
     command = commands.add_parser("explain", help=help_text, description=help_text)
     command.set_defaults(handler=cmd_explain)
     command.add_argument("what", nargs="*", metavar="ССЫЛКА|ВИТРИНА [СТОЛБЕЦ=ЗНАЧЕНИЕ …]",
-                         help="ссылка из справки (например indicator_scores/mph-2025/03601000/MNC-3) или витрина и "
+                         help="ссылка из справки (напечатанная, например R-3f2a9c0b1d4e, или полная: вид/окно/ОКТМО/код) или витрина и "
                               "её ключ")
     command.add_argument("--school", metavar="КОД|НАЗВАНИЕ", help="куда попали строки школы и почему не попали")
     command.add_argument("--municipality", metavar="ОКТМО", help="как видит муниципальный пользователь: только своё МО")

@@ -28,8 +28,8 @@ def doc_blocks() -> dict[str, str]:
 
 
 def documented() -> dict[str, dict]:
-    """Each published mart's YAML (an ephemeral model of the marts layer is no table): its description and its
-    columns' descriptions, a doc block ("{{ doc('name') }}") replaced by its text as dbt renders it."""
+    """Each published mart's YAML (a model of the marts layer stored outside schema marts is not published): its
+    description and its columns' descriptions, a doc block ("{{ doc('name') }}") replaced by its text as dbt renders it."""
     blocks = doc_blocks()
 
     def rendered(text: str) -> str:
@@ -38,8 +38,9 @@ def documented() -> dict[str, dict]:
     models = {}
     for path in sorted((DBT_PROJECT_DIR / "models" / "marts").rglob("*.yml")):
         for model in yaml.safe_load(path.read_text(encoding="utf-8"))["models"]:
-            if (model.get("config") or {}).get("materialized") == "ephemeral":
-                continue
+            config = model.get("config") or {}
+            if config.get("materialized") == "ephemeral" or config.get("schema", "marts") != "marts":
+                continue  # not published: no table, or a table of its own schema (lineage.fct_source_row_fates)
             models[model["name"]] = {"description": rendered(model["description"]),
                                      "columns": {c["name"]: rendered(c["description"]) for c in model["columns"]}}
     return models

@@ -95,4 +95,4 @@ def test_the_checker_refuses_a_bad_value_of_the_new_version_by_its_cell(new_form
     report = json.loads(checked.stdout)
     assert report["status"] == "refused"
     assert [(e["cell"], e["value"], e["rule"]) for e in report["errors"]] == [
-        (cells[1], "2.0", "балл наличия должен быть 0 или 1")]
+        (cells[1], "2", "балл наличия должен быть 0 или 1")]  # the value as typed (issue 30), never 2.0

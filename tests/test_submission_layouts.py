@@ -8,7 +8,7 @@ import pytest
 from ingestion.submission_reader import read_submission
 from reports.feedback import ERRORS_SHEET, write_feedback_workbook
 from reports.templates import issue_templates
-from shnor_core.reference import get_monitoring, load_municipalities
+from shnor_core.reference import get_monitoring, load_municipalities, shown_indicator
 from shnor_core.settings import DataHome
 from tests.workbooks import MONITORING_ID, add_unit_columns, form_values, save_as_xls, write_submission
 
@@ -155,7 +155,7 @@ def test_feedback_workbook_highlights_cells_and_lists_errors(tmp_path, form, mun
     assert workbook.sheetnames[0] == ERRORS_SHEET
     listed = list(workbook[ERRORS_SHEET].iter_rows(values_only=True))
     assert listed[0] == ("Лист", "Ячейка", "Показатель", "Значение", "Правило")
-    assert listed[1][1] == error.cell and listed[1][2] == "МНЦ-2"  # the code as the form names it
+    assert listed[1][1] == error.cell and listed[1][2] == shown_indicator("MNC-2")  # code and wording as the form names them
     value_cell = workbook[ERRORS_SHEET].cell(2, 4)
     assert value_cell.value == "=1+1" and value_cell.data_type == "s"  # submitted text never becomes a formula
     highlighted = workbook["Мониторинг"][error.cell]

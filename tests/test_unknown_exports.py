@@ -119,7 +119,7 @@ def test_a_value_outside_its_domain_names_the_cell(tmp_path):
     verdict = check_file(write_ege_with_units(tmp_path / "ege.xlsx", rows), home=None)
     assert not verdict.accepted
     assert [(e["sheet"], e["cell"], e["value"]) for e in verdict.errors if "средний балл" in e["rule"]] == [
-        ("2024", "E5", "164.5")]
+        ("2024", "E5", "164,5")]  # the value as a Russian reader types it (issue 30)
 
 
 # --- an ОГЭ workbook with a sheet per subject: two layouts fit within the margin ---------------------
