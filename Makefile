@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo airflow test lock clean
+.PHONY: install demo airflow test benchmark-smoke lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ airflow: $(STAMP)
 # On every core (pytest-xdist): each test file runs whole on one worker, so its module fixtures are built once;
 # files are handed out longest first (tests/conftest.py, LONGEST_FIRST); `pytest -n 0` runs in one process.
 test: $(STAMP)
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist loadfile -m "not benchmark"
+
+# The benchmark harness at a small size (every stage printed, the baseline beside ours): a development tool, run
+# when the harness changes, not in `make test`.
+benchmark-smoke: $(STAMP)
+	$(BIN)/pytest -n 0 -m benchmark tests/test_benchmark.py
 
 # Re-resolve the versions within pyproject's ranges and freeze them (Airflow's constraints method).
 lock:

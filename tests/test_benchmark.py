@@ -8,7 +8,9 @@ import pytest
 
 from benchmarks.benchmark import BASELINE_TITLES, STAGE_TITLES, STARTUP_TITLES, ScalePoint, main
 
-pytestmark = pytest.mark.slow
+# A development tool's smoke test (issue 31): `make benchmark-smoke`, not `make test` — the baseline's marts are
+# compared with ours on every `make test` by tests/test_pandas_baseline.py.
+pytestmark = [pytest.mark.slow, pytest.mark.benchmark]
 
 
 def test_harness_runs_every_stage_and_the_baseline(tmp_path):
