@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
 import docx
-import openpyxl
 import pytest
 import yaml
 from docx.enum.text import WD_BREAK
@@ -25,8 +23,8 @@ from docx.enum.text import WD_BREAK
 from shnor import ingest
 from shnor.dbt_runner import dbt_build
 from shnor_core import warehouse
-from shnor_core.arrivals import record_arrival
 from shnor_core.settings import DBT_PROJECT_DIR, DataHome
+from tests.workbooks import stamp, table
 
 pytestmark = pytest.mark.slow
 
@@ -45,23 +43,6 @@ TEAM = {"23045005": [("Сидорова Анна Петровна", "дирек�
 TEACHERS = {"23045005": ["Юдина Вера Павловна", "Рыжов Антон Сергеевич"],
             "23045007": ["Шапова Ольга Юрьевна", "Гусев Илья Романович", "Котова Дина Олеговна"]}
 
-
-def stamp(path: Path, day: str) -> Path:
-    """The file arrived on that day (the landing folder's arrival record: never the file's own time)."""
-    record_arrival(path.parent, path.name, datetime.fromisoformat(day).replace(hour=10), "тест")
-    return path
-
-
-def table(path: Path, sheets: dict[str, list[list]]) -> Path:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
 
 
 def write_roadmap_docx(path: Path) -> Path:

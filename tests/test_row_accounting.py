@@ -23,11 +23,9 @@ totals are not rows of data and never reach raw):
 from __future__ import annotations
 
 import csv
-from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
-import openpyxl
 import pytest
 
 from shnor import ingest
@@ -35,11 +33,10 @@ from shnor.accounting import accounting_lines, row_accounting
 from shnor.checker import check_file, identity_by_municipality
 from shnor.dbt_runner import dbt_build
 from shnor_core import warehouse
-from shnor_core.arrivals import record_arrival
 from shnor_core.reference import get_monitoring, load_form
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS, context_columns
-from tests.workbooks import MONITORING_ID, form_values, write_submission
+from tests.workbooks import MONITORING_ID, form_values, stamp, table, write_submission
 
 pytestmark = pytest.mark.slow
 
@@ -54,23 +51,6 @@ FIRST_ACTIVITY = ("Разработка и утверждение муницип
                   "повышения качества образования")
 SECOND_ACTIVITY = "Организация стажировок для управленческих команд ШНОР"
 
-
-def stamp(path: Path, day: str) -> Path:
-    """The file arrived on that day (the landing folder's arrival record)."""
-    record_arrival(path.parent, path.name, datetime.fromisoformat(day).replace(hour=10), "тест")
-    return path
-
-
-def table(path: Path, sheets: dict[str, list[list]]) -> Path:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
 
 
 def vpr(path: Path, year: int, schools: list[tuple[str, str, int]]) -> Path:

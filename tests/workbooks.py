@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import xlwt
 
 from reports.form_workbook import write_form_workbook
+from shnor_core.arrivals import record_arrival
 from shnor_core.reference import get_monitoring, load_form
 
 MONITORING_ID = "mph-2025"
@@ -158,4 +160,23 @@ def raw_workbook(path: Path, rows: int, sheet_part: str = "xl/worksheets/sheet1.
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():
             archive.writestr(name, text.encode())
+    return path
+
+
+def stamp(path: Path, day: str) -> Path:
+    """The file arrived on that day (the landing folder's arrival record: never the file's own time)."""
+    record_arrival(path.parent, path.name, datetime.fromisoformat(day).replace(hour=10), "тест")
+    return path
+
+
+def table(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A workbook of the given sheets, each a list of rows, as an export or a registry would be."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
     return path
