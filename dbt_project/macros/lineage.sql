@@ -14,3 +14,19 @@
     {{ relation }}.source_row,
     {{ source_row_id(relation) }} as source_row_id
 {%- endmacro %}
+
+{#- fct_source_rows' bridge from the rows of a kind's latest file (``current``, ranked by rows_ranked_by_latest_file)
+    to the school-and-year mart that took them: one shape for lists and people registries. -#}
+{% macro rows_reaching_school_year_mart(current, year_column, mart, mart_year_column, condition='true') -%}
+    select distinct
+        {{ current }}.source_row_id,
+        '{{ mart }}' as mart_name,
+        reached.school_code || ' ' || cast(reached.{{ mart_year_column }} as varchar) as mart_key,
+        false as is_suppressed
+    from {{ current }}
+    inner join {{ ref(mart) }} as reached
+        on {{ current }}.school_code = reached.school_code
+       and {{ current }}.{{ year_column }} = reached.{{ mart_year_column }}
+    where {{ current }}.file_rank = 1
+      and {{ condition }}
+{%- endmacro %}

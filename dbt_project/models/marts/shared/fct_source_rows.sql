@@ -66,27 +66,9 @@ current_lists as (
 ),
 
 lists as (
-    select distinct
-        current_lists.source_row_id,
-        'mart_school_identification' as mart_name,
-        identification.school_code || ' ' || cast(identification.result_year as varchar) as mart_key,
-        false as is_suppressed
-    from current_lists
-    inner join {{ ref('mart_school_identification') }} as identification
-        on current_lists.school_code = identification.school_code
-       and current_lists.list_year = identification.result_year
-    where current_lists.file_rank = 1
+    {{ rows_reaching_school_year_mart('current_lists', 'list_year', 'mart_school_identification', 'result_year') }}
     union all
-    select distinct
-        current_lists.source_row_id,
-        'mart_school_people',
-        people.school_code || ' ' || cast(people.people_year as varchar),
-        false
-    from current_lists
-    inner join {{ ref('mart_school_people') }} as people
-        on current_lists.school_code = people.school_code
-       and current_lists.list_year = people.people_year
-    where current_lists.file_rank = 1
+    {{ rows_reaching_school_year_mart('current_lists', 'list_year', 'mart_school_people', 'people_year') }}
 ),
 
 assignments as (
@@ -154,17 +136,8 @@ current_people as (
 ),
 
 people as (
-    select distinct
-        current_people.source_row_id,
-        'mart_school_people' as mart_name,
-        school_people.school_code || ' ' || cast(school_people.people_year as varchar) as mart_key,
-        false as is_suppressed
-    from current_people
-    inner join {{ ref('mart_school_people') }} as school_people
-        on current_people.school_code = school_people.school_code
-       and current_people.registry_year = school_people.people_year
-    where current_people.file_rank = 1
-      and current_people.person_role is not null
+    {{ rows_reaching_school_year_mart('current_people', 'registry_year', 'mart_school_people', 'people_year',
+                                      condition='current_people.person_role is not null') }}
 ),
 
 development as (
