@@ -10,7 +10,6 @@ mnc-mtkp-2025 on 30.11.2025.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,7 +23,7 @@ from shnor import ingest
 from shnor.dbt_runner import dbt_build
 from shnor_core import warehouse
 from shnor_core.settings import DBT_PROJECT_DIR, DataHome
-from tests.workbooks import stamp, table
+from tests.workbooks import landed_registry, stamp, table
 
 pytestmark = pytest.mark.slow
 
@@ -78,13 +77,7 @@ def write_roadmap_docx(path: Path) -> Path:
 def run(tmp_path_factory):
     home = DataHome(tmp_path_factory.mktemp("roadmap-home"))
     landing = home.landing
-    registry = landing / "reference" / "schools.csv"
-    registry.parent.mkdir(parents=True)
-    with open(registry, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Код ОО", "Наименование ОО", "ОКТМО МО"])
-        writer.writerows(SCHOOLS)
-    stamp(registry, "2025-01-10")
+    landed_registry(landing, SCHOOLS, "2025-01-10")
     lists = [["Год", "Список", "Муниципальное образование", "ОО"],
              *[[2025, "ШНОР (ФИОКО)", "Славянский район", name] for name in
                ("МБОУ СОШ № 5", "МБОУ ООШ № 7", "МАОУ СОШ № 17", "МАОУ лицей № 1")],

@@ -36,7 +36,7 @@ from shnor_core import warehouse
 from shnor_core.reference import get_monitoring, load_form
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS, context_columns
-from tests.workbooks import MONITORING_ID, form_values, stamp, table, write_submission
+from tests.workbooks import MONITORING_ID, form_values, landed_registry, stamp, table, write_submission
 
 pytestmark = pytest.mark.slow
 
@@ -77,13 +77,7 @@ def context_row(code: str, name: str, oktmo: str) -> dict:
 def run(tmp_path_factory):
     home = DataHome(tmp_path_factory.mktemp("accounting-home"))
     landing = home.landing
-    registry = landing / "reference" / "schools.csv"
-    registry.parent.mkdir(parents=True)
-    with open(registry, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Код ОО", "Наименование ОО", "ОКТМО МО"])
-        writer.writerows(SCHOOLS)
-    stamp(registry, "2025-01-10")
+    landed_registry(landing, SCHOOLS, "2025-01-10")
     columns = context_columns()
     context = [[c.label for c in columns]] + [
         [context_row(code, name, oktmo)[c.variable] for c in columns]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -180,3 +181,14 @@ def table(path: Path, sheets: dict[str, list[list]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
+
+
+def landed_registry(landing: Path, schools: list[tuple[str, str, str]], day: str) -> Path:
+    """A school registry (code, name, municipality's ОКТМО) landed in ``landing/reference`` on that day."""
+    registry = landing / "reference" / "schools.csv"
+    registry.parent.mkdir(parents=True)
+    with open(registry, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Код ОО", "Наименование ОО", "ОКТМО МО"])
+        writer.writerows(schools)
+    return stamp(registry, day)
