@@ -51,3 +51,16 @@ def test_freshness_then_build_in_one_process_and_a_rerun_builds_downstream_only(
     assert 0 < rerun["nodes"] < first["nodes"]
     built = json.loads((home.dbt_artifacts / "target" / "run_results.json").read_text())["results"]
     assert not [result for result in built if result["unique_id"].startswith("seed.")]
+
+    # a file of an unknown kind with an unknown status: the staging tests of every cycle stop the build, and the
+    # one accepted_values_columns test of stg_files names each column with the value it did not expect
+    with warehouse.connect(home.warehouse) as con:
+        warehouse.record_file(con, source_sha256="1" * 64, source_kind="weird", source_file="странный.xlsx",
+                              archived_path="archive/1", received_at=datetime(2026, 12, 7, 13), is_demo=False,
+                              status="lost")
+    with pytest.raises(RuntimeError, match="dbt build failed"):
+        dbt_build(home, select=["stg_files"])
+    (compiled,) = (home.dbt_artifacts / "target" / "compiled").rglob("stg_files.yml/accepted_values_columns_*.sql")
+    with warehouse.connect(home.warehouse, read_only=True) as con:
+        assert sorted(con.execute(compiled.read_text()).fetchall()) == [("file_status", "lost", 1),
+                                                                        ("source_kind", "weird", 1)]
