@@ -59,7 +59,7 @@ def measure(runs: int, threads: int | None) -> list[float]:
         for run in range(runs):
             cpu, wall, stdout = child_cpu([sys.executable, "-c", _BUILD, home], environment)
             built = json.loads(stdout.strip().splitlines()[-1])
-            print(f"сборка {run + 1}{f' ({threads} потока)' if threads else ''}: {cpu:.1f} с CPU, {wall:.1f} с по "
+            print(f"сборка {run + 1}{f' (потоков: {threads})' if threads else ''}: {cpu:.1f} с CPU, {wall:.1f} с по "
                   f"часам, узлов {built['nodes']} {built['statuses']}", flush=True)
             cpu_seconds.append(cpu)
     return cpu_seconds
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for threads in args.threads:
         cpu = measure(args.runs, threads or None)
-        print(f"итого{f' ({threads} потока)' if threads else ''}: {', '.join(f'{c:.1f}' for c in cpu)} с CPU")
+        print(f"итого{f' (потоков: {threads})' if threads else ''}: {', '.join(f'{c:.1f}' for c in cpu)} с CPU")
     return 0
 
 
