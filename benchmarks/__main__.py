@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks import reports_speed
+from benchmarks import dbt_fixed_cost, reports_speed
 from benchmarks.benchmark import ScalePoint, main
 from shnor import cli_russian
 
@@ -29,11 +29,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, help="дописать результаты в этот файл (BENCHMARKS.md)")
     parser.add_argument("--reports", metavar="КАТАЛОГ", help="только этап отчётов окна mph-2025 на построенном каталоге "
                         "данных (shnor demo): справка региона, справки МО в .docx и PDF, выгрузки — процессорное время")
+    parser.add_argument("--dbt", action="store_true", help="только постоянная цена dbt build: процессорное время сборки "
+                        "на пустых сырых таблицах (--runs сборок подряд; python -m benchmarks.dbt_fixed_cost --help)")
     return parser.parse_args(argv)
 
 
 def run(argv: list[str]) -> int:
     args = parse(argv)
+    if args.dbt:
+        return dbt_fixed_cost.main(["--runs", str(args.runs)])
     if args.reports:
         reports_speed.report(args.reports, "mph-2025", args.runs)
         return 0

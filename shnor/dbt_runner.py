@@ -37,13 +37,24 @@ def parse_cache(target: str | None = None) -> Path:
     return root / key[:16] / PARTIAL_PARSE_FILE
 
 
+# What of the caller's environment a dbt process gets: what the profile reads (SHNOR_*: target, warehouse, threads,
+# the PostgreSQL connection), dbt's own settings (DBT_*), libpq's (PG*: SSL mode, service files), locale, time
+# zone, the user's folders and Python's own. Nothing else: dbt scrubs every log line of the whole environment's
+# values (its secret masking walks os.environ per event), so an Airflow worker's hundred variables were paid for
+# on each of some ten thousand log events per build; and the credentials of other systems have no business there.
+DBT_ENVIRONMENT_NAMES = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP")
+DBT_ENVIRONMENT_PREFIXES = ("SHNOR_", "DBT_", "PG", "LC_", "XDG_", "PYTHON")
+
+
 def dbt_environment(home: DataHome, target: str | None = None) -> dict[str, str]:
-    """What every dbt command of the project runs with: the home's warehouse, artifacts and logs; the parsed
-    project it starts from — the home's own (also for ``dbt docs generate``, which writes elsewhere), else the
-    cache of :func:`parse_cache`, else none (a full parse)."""
+    """What every dbt command of the project runs with: the caller's environment cut to what dbt reads
+    (``DBT_ENVIRONMENT_*``), the home's warehouse, artifacts and logs; the parsed project it starts from — the
+    home's own (also for ``dbt docs generate``, which writes elsewhere), else the cache of :func:`parse_cache`,
+    else none (a full parse)."""
     home.dbt_artifacts.mkdir(parents=True, exist_ok=True)
     environment = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items()
+           if name in DBT_ENVIRONMENT_NAMES or name.startswith(DBT_ENVIRONMENT_PREFIXES)},
         "SHNOR_WAREHOUSE": str(home.warehouse),
         "DBT_TARGET_PATH": str(home.dbt_artifacts / "target"),
         "DBT_LOG_PATH": str(home.dbt_artifacts / "logs"),
@@ -95,6 +106,36 @@ def build_state(home: DataHome) -> Path:
     return home.dbt_artifacts / "state"
 
 
+# One dbt process for the build and the freshness check before it (dbt's programmatic dbtRunner, invoked in turn
+# in one Python process, as dbt documents): the project is parsed once and handed to both, and the manifest is
+# written once, by the build — not two processes each starting dbt, parsing and writing it.
+# The freshness check writes sources.json (what each raw table holds now); its exit status 1 is a stale source (a
+# kind not delivered yet), not a failure. The build's exit status is the process's.
+_FRESHER_MARK = "shnor: fresher_sources"
+_FRESHNESS_THEN_BUILD = f"""
+import json, sys
+from pathlib import Path
+from dbt.cli.main import dbtRunner
+plan = json.loads(sys.argv[1])
+selection = plan["build"]
+if plan["freshness"]:
+    parsed = dbtRunner().invoke(["parse", *plan["common"], "--no-write-json"])
+    if not parsed.success:
+        sys.exit(2)
+    runner = dbtRunner(manifest=parsed.result)
+    checked = runner.invoke(["source", "freshness", *plan["common"], "--no-write-json"])
+    if checked.result is not None:
+        checked.result.write(plan["sources"])
+        selection = plan["fresher"] or selection
+else:
+    runner = dbtRunner()
+built = runner.invoke(["build", *plan["common"], *selection])
+if plan["fresher"] and selection == plan["fresher"]:
+    print("{_FRESHER_MARK}")
+sys.exit(0 if built.success else 1)
+"""
+
+
 def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = False,
               select: list[str] | None = None) -> dict:
     """``dbt build`` in its own process.
@@ -124,17 +165,21 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
     # what names resolved to is part of the reference: a registry or a decision re-keys archived rows, whose
     # sources did not receive a row, so only a full build applies it
     reference, state = f"{reference_inputs(home, target)}:{identity_digest(home)}", build_state(home)
-    if not select:
+    freshness = not select
+    if freshness:
         (target_path / "sources.json").unlink(missing_ok=True)
-        # what each raw table holds now; exit code 1 is a stale source (a kind not delivered yet), not a failure
-        subprocess.run(dbt_command("source", "freshness", "--target", target), env=environment, capture_output=True)
-        if skip_unchanged and (state / "sources.json").is_file() and unchanged(state / ".inputs.json", reference) \
-                and (target_path / "sources.json").is_file():
-            selection = ["--selector", "fresher_sources", "--state", str(state)]
+    # with only new raw rows since the last cycle build: what is downstream of the sources that received rows, if
+    # the freshness check could tell (its sources.json)
+    fresher = ["--selector", "fresher_sources", "--state", str(state)] if freshness and skip_unchanged \
+        and (state / "sources.json").is_file() and unchanged(state / ".inputs.json", reference) else None
     results_path = target_path / "run_results.json"
     results_path.unlink(missing_ok=True)  # never report a previous build's results
-    completed = subprocess.run(dbt_command("build", "--target", target, *selection), env=environment,
-                               capture_output=True, text=True)
+    completed = subprocess.run(
+        [sys.executable, "-c", _FRESHNESS_THEN_BUILD,
+         json.dumps({"common": dbt_command()[1:] + ["--target", target], "freshness": freshness,
+                     "build": selection, "fresher": fresher, "sources": str(target_path / "sources.json")})],
+        env=environment, capture_output=True, text=True)
+    selection = fresher if fresher and completed.stdout.rstrip().endswith(_FRESHER_MARK) else selection
     statuses: dict[str, int] = {}
     if results_path.exists():
         for result in json.loads(results_path.read_text())["results"]:
