@@ -208,9 +208,30 @@ def dynamics_report(home: DataHome, monitoring: Monitoring) -> Report:
     return Report(doc, sheets)
 
 
+def _lists_side_by_side(home: DataHome, monitoring_id: str) -> pd.DataFrame:
+    """The federal and the regional lists side by side per municipality and year of the window, read from
+    mart_shnor_list_dynamics (each methodology's row carries its list's overlap with the other in both years):
+    reshaped here, counted in dbt."""
+    years = " union all ".join(
+        f"select municipality_oktmo, municipality_name, methodology, monitoring_year{shift} as result_year, "
+        f"{year}_schools as schools, {year}_on_both_lists as on_both, {year}_only_this_list as only_this "
+        f"from marts.mart_shnor_list_dynamics where monitoring_id = ?"
+        for year, shift in (("previous", " - 1"), ("current", "")))
+    return warehouse.query(home.warehouse, f"""
+        select municipality_name, result_year,
+               cast(sum(case when methodology = 'federal' then schools else 0 end) as integer) as federal_schools,
+               cast(sum(case when methodology = 'regional' then schools else 0 end) as integer) as regional_schools,
+               cast(max(on_both) as integer) as in_both,
+               cast(sum(case when methodology = 'federal' then only_this else 0 end) as integer) as only_federal,
+               cast(sum(case when methodology = 'regional' then only_this else 0 end) as integer) as only_regional
+        from ({years}) as per_year
+        group by municipality_oktmo, municipality_name, result_year
+        order by municipality_name, result_year""", [monitoring_id, monitoring_id])
+
+
 def two_year_report(home: DataHome, monitoring: Monitoring) -> Report:
     dynamics = _marts(home, "mart_shnor_list_dynamics", monitoring.monitoring_id, "municipality_name, methodology")
-    lists = _marts(home, "mart_shnor_lists_two_years", monitoring.monitoring_id, "municipality_name, result_year")
+    lists = _lists_side_by_side(home, monitoring.monitoring_id)
     changes = _marts(home, "mart_shnor_two_year_changes", monitoring.monitoring_id, "municipality_name, methodology, school_name")
     years = {"year": monitoring.year, "previous": monitoring.year - 1}
     doc = _document(monitoring, say("monitoring.lists_title"), False)

@@ -39,7 +39,6 @@ from ingestion.detect import read_summary
 from ingestion.infer import infer_layout
 from ingestion.layout_spec import load_layouts
 from reports.templates import templates_folder
-from sample_region.generator import generate_sample_region
 from shnor import cli_russian
 from shnor.airflow_local import DEFAULT_PORT, run_cycle, serve_airflow
 from shnor.checker import check_file, identity_by_municipality
@@ -68,11 +67,10 @@ def _home(args) -> DataHome:
 
 
 def cmd_sample_region(args) -> int:
-    region = generate_sample_region(_home(args), args.monitoring, args.seed)
-    print(f"Демонстрационный регион: {len(region.submissions)} форм, {len(region.schools)} школ")
-    print(f"  формы:  {region.submissions[0].parent}")
-    print(f"  ОО-1:   {region.context_file}")
-    return 0
+    """The demo generator runs as its own script (python -m sample_region): the command line composes it without
+    importing demo data into orchestration (tests/test_layers.py)."""
+    return subprocess.call([sys.executable, "-m", "sample_region", "--home", str(_home(args).root),
+                            "--monitoring", args.monitoring, "--seed", str(args.seed)])
 
 
 def cmd_run(args) -> int:
@@ -96,8 +94,8 @@ def cmd_demo(args) -> int:
     for entry in home.root.iterdir() if home.root.exists() else []:  # the demo home holds demo data only:
         if entry.name != LOCK_FILE:  # each demo starts clean (the run lock it holds stays)
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
-    cmd_sample_region(args)
-    return cmd_run(args)
+    generated = cmd_sample_region(args)
+    return generated if generated else cmd_run(args)
 
 
 def _not_read_lines(not_read: list[dict]) -> list[str]:

@@ -89,7 +89,6 @@ WALKS: dict[str, Walk] = {
     "mart_school_form_summary": _via("mart_school_form_values", "monitoring_id", "municipality_oktmo", "indicator_code"),
     "mart_school_result_dynamics": _via("fct_assessment_results", "school_code", "assessment_procedure"),
     "mart_municipality_result_dynamics": _via("mart_school_result_dynamics", "monitoring_id", "school_group", "municipality_oktmo", "assessment_procedure"),
-    "mart_shnor_lists_two_years": _via("mart_school_identification", "municipality_oktmo", "result_year"),
     "mart_shnor_two_year_changes": _via("mart_school_identification", "school_code"),
     "mart_shnor_list_dynamics": _via("mart_shnor_two_year_changes", "monitoring_id", "municipality_oktmo", "methodology"),
     "mart_roadmap_completion": _via("mart_roadmap_status", "monitoring_id", "municipality_oktmo"),

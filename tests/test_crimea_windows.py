@@ -206,13 +206,16 @@ def test_two_year_comparison_of_the_lists(crimea):
     assert dynamics[(SIMFEROPOL, "regional")] == (1, 0, 0, 0, 1)
     assert dynamics[(YALTA, "regional")] == (0, 1, 0, 1, 0)
     assert sum(v[1] for v in dynamics.values()) == 4
-    lists = mart(crimea, "mart_shnor_lists_two_years", MUNICIPAL, ("municipality_oktmo", "result_year"),
-                 ("federal_schools", "regional_schools", "in_both"))
-    assert lists[(SIMFEROPOL, 2023)] == (1, 1, 1) and lists[(SIMFEROPOL, 2024)] == (1, 0, 0)
+    # the lists side by side (mart_shnor_lists_two_years before): 2023 one school on both, 2024 one on the federal only
+    lists = mart(crimea, "mart_shnor_list_dynamics", MUNICIPAL, ("municipality_oktmo", "methodology"),
+                 ("previous_on_both_lists", "previous_only_this_list", "current_on_both_lists", "current_only_this_list"))
+    assert lists[(SIMFEROPOL, "federal")] == (1, 0, 0, 1) and lists[(SIMFEROPOL, "regional")] == (1, 0, 0, 0)
     changes = mart(crimea, "mart_shnor_two_year_changes", MUNICIPAL, ("school_code", "methodology"), ("list_change",))
     assert changes[(code("S4"), "federal")] == ("left",) and changes[(code("S6"), "federal")] == ("entered",)
     rows = sheet_rows(report_stem(crimea, MUNICIPAL).with_suffix(".xlsx"), "Количество")
     assert ["Симферополь", "ФИОКО", "1", "1", "0", "1", "1"] in rows
+    rows = sheet_rows(report_stem(crimea, MUNICIPAL).with_suffix(".xlsx"), "Перечни")
+    assert ["Симферополь", "2023", "1", "1", "1", "0", "0"] in rows and ["Симферополь", "2024", "1", "0", "0", "1", "0"] in rows
 
 
 def test_municipal_form_of_the_two_year_window_scored_and_its_cycle_reports(crimea):

@@ -51,8 +51,7 @@ ABINSK = "03601000"  # the demo's first municipality (tests/web_support: account
 GELENDZHIK = "03708000"
 SAMPLE = 5
 # the demo has no Crimea files: the rows of Crimea's two-year window (seed 003) count no school
-NOTHING_COUNTED = {"mart_shnor_lists_two_years": ("federal_schools", "regional_schools"),
-                   "mart_shnor_list_dynamics": ("previous_schools", "current_schools")}
+NOTHING_COUNTED = {"mart_shnor_list_dynamics": ("previous_schools", "current_schools")}
 
 
 @pytest.fixture(scope="module")

@@ -18,15 +18,18 @@ from shnor.explain import (
     parse_reference,
     school_lines,
 )
+from shnor.web.guards import Access, Routes, signed_in, wants_json
+from shnor.web.pages import render
 from shnor.web.store import Account
 from shnor_core import warehouse
 from shnor_core.settings import DataHome
 
 
-def add_explain_routes(route, render, wants_json, signed_in, access, home: DataHome) -> None:
-    """Registers the page on ``create_app``'s router (``route``) with the app's own ``render`` and access rule."""
+def routes(home: DataHome) -> Routes:
+    """The explanation page, for any signed-in account (its rows are limited to the account's municipality)."""
+    routes = Routes()
 
-    @route("GET", "/explain", access)
+    @routes.route("GET", "/explain", Access.SIGNED_IN)
     def explain_page(request: Request, ref: str = "", school: str = "", account: Account = Depends(signed_in)):
         municipality = None if account.is_region else account.municipality_oktmo
         result, text = None, []
@@ -51,3 +54,5 @@ def add_explain_routes(route, render, wants_json, signed_in, access, home: DataH
         if wants_json(request):
             return JSONResponse(result.as_dict() if result else {})
         return render(request, "explain.html", account=account, ref=ref, school=school, text=text)
+
+    return routes

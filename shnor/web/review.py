@@ -5,13 +5,13 @@ on the next build). Region staff only: a municipal account gets 403 and sees not
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from shnor.review import STATUS_RU, decide, items_json, review_items
+from shnor.web.guards import Access, Routes, region_only
+from shnor.web.pages import render
 from shnor.web.store import Account
 from shnor_core.settings import DataHome
 from shnor_core.warehouse import WarehouseBusy
@@ -21,10 +21,12 @@ DECISIONS_RU = {"confirm": "подтвердить", "reject": "отклонит
 _MESSAGE = "review_message"
 
 
-def register(route: Callable, render: Callable, home: DataHome, region_only: Callable, access) -> None:
-    """Add the review routes to the application through its ``route`` (one access rule each: region staff)."""
+def routes(home: DataHome) -> Routes:
+    """The review routes (one access rule each: region staff)."""
+    routes = Routes()
+    route = routes.route
 
-    @route("GET", "/review", access.REGION)
+    @route("GET", "/review", Access.REGION)
     def review_page(request: Request, show_all: bool = False, account: Account = Depends(region_only)):
         try:
             items, busy = review_items(home, show_all=show_all), None
@@ -36,7 +38,7 @@ def register(route: Callable, render: Callable, home: DataHome, region_only: Cal
         return render(request, "review.html", account=account, items=items, show_all=show_all, busy=busy,
                       message=message, status_ru=STATUS_RU, decisions_ru=DECISIONS_RU)
 
-    @route("POST", "/review/{name_id}", access.REGION)
+    @route("POST", "/review/{name_id}", Access.REGION)
     async def review_decision(request: Request, name_id: str, account: Account = Depends(region_only)):
         form = await request.form()
         decision, code, note = (str(form.get(field, "")).strip() for field in ("decision", "code", "note"))
@@ -49,3 +51,5 @@ def register(route: Callable, render: Callable, home: DataHome, region_only: Cal
             message = {"ok": False, "text": str(refused.args[0] if isinstance(refused, KeyError) else refused)}
         request.session[_MESSAGE] = message
         return RedirectResponse("/review", status_code=303)
+
+    return routes

@@ -1,6 +1,8 @@
 -- The two-year comparison of seed 003 in numbers, for each window of the municipal-level monitoring over two
 -- years: per municipality of the region (zeros included) and methodology, ШНОР in the year before and in the
--- window's year, how many stayed, entered and left (from mart_shnor_two_year_changes).
+-- window's year, how many stayed, entered and left (from mart_shnor_two_year_changes), and in each of the two
+-- years how many of them are on the other methodology's list too and how many on this one only (the federal and
+-- the regional lists side by side; mart_shnor_lists_two_years before 2026-12).
 with windows as (
     {{ two_year_windows() }}
 ),
@@ -32,6 +34,10 @@ counts as (
     group by monitoring_id, municipality_oktmo, methodology
 ),
 
+overlap as (
+    {{ federal_regional_overlap(ref('int_shnor_lists_in_force')) }}
+),
+
 dynamics as (
     select
         grid.monitoring_id,
@@ -44,12 +50,24 @@ dynamics as (
         cast(coalesce(counts.stayed, 0) as bigint) as stayed,
         cast(coalesce(counts.entered, 0) as bigint) as entered,
         cast(coalesce(counts.left_list, 0) as bigint) as left_list,
-        cast(coalesce(counts.current_schools, 0) - coalesce(counts.previous_schools, 0) as bigint) as count_change
+        cast(coalesce(counts.current_schools, 0) - coalesce(counts.previous_schools, 0) as bigint) as count_change,
+        cast(coalesce(previous_overlap.in_both, 0) as bigint) as previous_on_both_lists,
+        cast(coalesce(case when grid.methodology = 'federal' then previous_overlap.only_federal
+                           else previous_overlap.only_regional end, 0) as bigint) as previous_only_this_list,
+        cast(coalesce(current_overlap.in_both, 0) as bigint) as current_on_both_lists,
+        cast(coalesce(case when grid.methodology = 'federal' then current_overlap.only_federal
+                           else current_overlap.only_regional end, 0) as bigint) as current_only_this_list
     from grid
     left join counts
         on grid.monitoring_id = counts.monitoring_id
        and grid.municipality_oktmo = counts.municipality_oktmo
        and grid.methodology = counts.methodology
+    left join overlap as previous_overlap
+        on grid.municipality_oktmo = previous_overlap.municipality_oktmo
+       and previous_overlap.result_year = grid.monitoring_year - 1
+    left join overlap as current_overlap
+        on grid.municipality_oktmo = current_overlap.municipality_oktmo
+       and current_overlap.result_year = grid.monitoring_year
 )
 
 {{ with_monitoring_window('dynamics') }}
