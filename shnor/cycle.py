@@ -82,18 +82,29 @@ def build_docs(home: DataHome, skip_unchanged: bool = False) -> dict:
     return built
 
 
-def run_window_in_process(home: DataHome, monitoring_id: str, reports: bool = True) -> dict:
+def run_window_in_process(home: DataHome, monitoring_id: str, reports: bool = True, skip_unchanged: bool = False) -> dict:
     """The stages of a window's close DAG, the marts DAG and the reports DAG in this process, without Airflow;
-    ``reports=False`` stops at the published marts (for a caller that reads no document: notes cost most)."""
+    ``reports=False`` stops at the published marts (for a caller that reads no document: notes cost most);
+    ``skip_unchanged`` as the DAGs run them (a rerun builds only what is downstream of its new rows)."""
+    stages = run_windows_in_process(home, [monitoring_id], reports, skip_unchanged)
+    return {**stages, **{stage: stages[stage][monitoring_id] for stage in ("submissions", "reports") if stage in stages}}
+
+
+def run_windows_in_process(home: DataHome, monitoring_ids: list[str], reports: bool = True,
+                           skip_unchanged: bool = False) -> dict:
+    """Several windows closed together: each one's forms taken in, then one build and one publish (a test whose
+    windows' marts do not depend on the order their files came pays for one ``dbt build``, not one per window);
+    ``submissions`` and ``reports`` by window."""
     stages = {
         "reference": ingest.load_reference(home),
-        "submissions": ingest.ingest_submissions(home, monitoring_id),
+        "submissions": {monitoring_id: ingest.ingest_submissions(home, monitoring_id) for monitoring_id in monitoring_ids},
         "context": ingest.ingest_context(home),
         "school_data": ingest.ingest_school_data(home),
         "validation": ingest.validate_pending(home),
-        "dbt": dbt_build(home),
-        "published": publish_marts(home),
+        "dbt": dbt_build(home, skip_unchanged=skip_unchanged),
+        "published": publish_marts(home, skip_unchanged),
     }
     if reports:
-        stages["reports"] = build_reports(home, monitoring_id)
+        stages["reports"] = {monitoring_id: build_reports(home, monitoring_id, skip_unchanged)
+                             for monitoring_id in monitoring_ids}
     return stages

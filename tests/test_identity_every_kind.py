@@ -19,6 +19,10 @@ review (1 per kind) and the other rows reach the marts (ООШ № 7 is on the �
 teacher in scope). A person maps the name to СОШ № 5 (``shnor review map``, the one decision for every file that
 writes it); the next build, with no file read again, takes each kind's row to the marts (0 in review).
 
+Each build is ``dbt build`` of what the test reads — the row accounting, the rows' fates and every model they are
+made of (with their own data tests, dbt's cautious indirect selection): the same SQL on the same rows as a whole
+cycle's build, without the marts no check here reads.
+
 Then a registry of teachers of Тихорецкий район («… Тихорецкого района», the genitive, in its title) naming
 «МБОУ СОШ № 3 ст. Хоперской», a school no registry has: unregistered, keyed «u-…». A registry of schools arriving
 after it with «Муниципальное бюджетное общеобразовательное учреждение средняя общеобразовательная школа № 3
@@ -59,6 +63,21 @@ def write_registry(path: Path, schools: list[tuple[str, str, str]], day: str) ->
         writer.writerow(["Код ОО", "Наименование ОО", "ОКТМО МО"])
         writer.writerows(schools)
     stamp(path, day)
+
+
+ACCOUNTING = ["+mart_row_accounting", "+fct_source_row_fates"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def own_tests_only():
+    """The selected models' own tests, not those that also read marts left out (as tests/test_identity.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DBT_INDIRECT_SELECTION", "cautious")
+        yield
+
+
+def build(home: DataHome) -> None:
+    dbt_build(home, select=ACCOUNTING)
 
 
 def intake(home: DataHome) -> None:
@@ -118,7 +137,7 @@ def home(tmp_path_factory) -> DataHome:
 
 
 def test_an_unknown_school_waits_in_review_in_every_kind_then_a_decision_takes_it_to_the_marts(home):
-    dbt_build(home)
+    build(home)
     before = accounted(home)
     assert {kind: before[kind] for kind in KINDS} == {
         "school_lists": (2, 1, 1, 0), "mentor_assignments": (2, 1, 1, 0), "people_registry": (2, 1, 1, 0),
@@ -132,7 +151,7 @@ def test_an_unknown_school_waits_in_review_in_every_kind_then_a_decision_takes_i
 
     read = files_read(home)
     decide(home, waiting[0].name_id, "map", "23045005", by="Иванова")
-    dbt_build(home)  # no file is read again: only the build
+    build(home)  # no file is read again: only the build
     assert files_read(home) == read
     after = accounted(home)
     assert {kind: after[kind] for kind in KINDS} == dict.fromkeys(KINDS, (2, 2, 0, 0))
@@ -149,7 +168,7 @@ def test_a_registry_after_a_genitive_people_registry_re_resolves_it_on_the_next_
         ["Реестр педагогов ШНОР Тихорецкого района на 2025 год"], ["ФИО", "Должность", "ОО"],
         ["Кравец Ирина Олеговна", "учитель русского языка", HOPERSKAYA]]}), "2025-06-10")
     intake(home)
-    dbt_build(home)
+    build(home)
     query = ("select municipality_oktmo, school_code, identity_status from staging.stg_people_registry "
              "where school_name_raw = ?")
     [(oktmo, key, status)] = [tuple(r) for r in warehouse.query(home.warehouse, query, [HOPERSKAYA]).itertuples(index=False)]
@@ -160,7 +179,7 @@ def test_a_registry_after_a_genitive_people_registry_re_resolves_it_on_the_next_
     read = files_read(home)
     write_registry(landing / "reference" / "schools_2.csv", [*SCHOOLS, HOPERSKAYA_IN_REGISTRY], "2025-06-11")
     intake(home)
-    dbt_build(home)
+    build(home)
     assert files_read(home) == read  # the teachers' file was not read again
     rows = warehouse.query(home.warehouse, query, [HOPERSKAYA])
     assert [tuple(r) for r in rows.itertuples(index=False)] == [(TIKHORETSK, "23054003", "registered")]

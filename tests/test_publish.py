@@ -1,4 +1,4 @@
-"""BI readers never block a build nor see a half-built state: a reader is held open across a full rebuild."""
+"""BI readers never block a build nor see a half-built state: a reader is held open across a rebuild."""
 
 from __future__ import annotations
 
@@ -34,16 +34,17 @@ ABINSK_MNC3 = ("select score from marts.mart_indicator_scores where monitoring_i
                "and municipality_oktmo = '03601000' and indicator_code = 'MNC-3'")
 
 
-def test_reader_open_across_a_full_rebuild(tmp_path_factory):
+def test_reader_open_across_a_rebuild(tmp_path_factory):
     home, _ = copy_of_sample_cycle(tmp_path_factory, "home")  # the sample region through its window
     reader = duckdb.connect(str(published_marts(home)), read_only=True)  # a BI tool's session
     assert reader.execute(ABINSK_MNC3).fetchall() == [(3.0,)]  # all three items of МНЦ-3 in the sample's form
     rows_before = reader.execute("select count(*) from marts.mart_indicator_scores").fetchall()
 
-    # a corrected resubmission arrives; the cycle runs again up to the published marts while the reader stays open
+    # a corrected resubmission arrives; the cycle runs again up to the published marts while the reader stays open,
+    # as the cycle's DAG reruns it: dbt rebuilds what is downstream of the new rows, the publish swaps every mart
     landing = home.submissions_landing(MONITORING_ID)
     write_submission(landing / "Абинский, исправлено.xlsx", "МО Абинский район", form_values(MNC_3=[1, 0, 0]))
-    rebuilt = run_window_in_process(home, MONITORING_ID, reports=False)  # what BI readers see: the marts
+    rebuilt = run_window_in_process(home, MONITORING_ID, reports=False, skip_unchanged=True)  # what BI readers see
     marts = warehouse.query(home.warehouse, "select count(*) as n from information_schema.tables "
                             "where table_schema = 'marts'").iloc[0]["n"]
     assert rebuilt["dbt"]["dbt_results"] and rebuilt["published"]["tables"] == marts >= 12  # every mart published
