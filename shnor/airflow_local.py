@@ -14,6 +14,7 @@ import configparser
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -120,16 +121,50 @@ def airflow_environment(home: DataHome) -> dict[str, str]:
     }
 
 
+def migrated_db_cache() -> Path:
+    """Where an empty metadata database fresh from ``airflow db migrate`` is kept for homes that have none yet,
+    per user and Airflow version: what the migrations write (their revision, the log templates, the default
+    pool) is the same for every home, and no secret of a home is in it (the DAGs, runs and connections come
+    later, in the home's own copy)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "shnor" / "airflow-db"
+    return root / version("apache-airflow") / "airflow.db"
+
+
 def ensure_metadata_db(home: DataHome) -> None:
-    """``airflow db migrate`` once per metadata database and Airflow version (it takes seconds)."""
+    """``airflow db migrate`` once per metadata database and Airflow version. It costs seconds of CPU (an
+    Airflow start-up and every migration): a home without a database starts from a copy of the empty migrated
+    one of :func:`migrated_db_cache`, made by the first migration of that Airflow version for this user."""
     marker = home.airflow_home / f".migrated-{version('apache-airflow')}"
     if marker.exists():
         return
+    database, cached = home.airflow_home / "airflow.db", migrated_db_cache()
+    if not database.exists() and cached.exists():
+        database.parent.mkdir(parents=True, exist_ok=True)
+        staged = database.with_name(f".{database.name}.{os.getpid()}")
+        shutil.copyfile(cached, staged)
+        os.replace(staged, database)
+        marker.touch()
+        return
+    fresh = not database.exists()
     completed = subprocess.run([str(Path(sys.executable).with_name("airflow")), "db", "migrate"],
                                env=airflow_environment(home), capture_output=True, text=True)
     if completed.returncode != 0:
         raise RuntimeError(f"airflow db migrate failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
+    if fresh:
+        _keep_migrated(database, cached)
     marker.touch()
+
+
+def _keep_migrated(database: Path, cached: Path) -> None:
+    """A copy of a database just migrated from nothing into the cache (replaced whole: a home copying it
+    meanwhile reads the old file or the new one); a cache that cannot be written is only a slower start."""
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        staged = cached.with_name(f".{cached.name}.{os.getpid()}")
+        shutil.copyfile(database, staged)
+        os.replace(staged, cached)
+    except OSError:
+        pass
 
 
 _WAREHOUSE_BUSY = re.compile(r"WarehouseBusy: (?P<message>[^\n]+)")
@@ -172,42 +207,56 @@ def run_cycle(home: DataHome, monitoring_id: str, progress: Callable[[TaskDone],
     ensure_metadata_db(home)
     fail_interrupted_runs(home)
     return [run_dags(home, (*cycle_dags(monitoring_id), DOCS_DAG), {"monitoring_id": monitoring_id}, progress,
-                     pause=(DOCS_DAG, done) if done else None)]
+                     pauses={DOCS_DAG: done} if done else None)]
 
 
 def run_dags(home: DataHome, dag_ids: tuple[str, ...], conf: dict | None,
              progress: Callable[[TaskDone], None] | None = None, logical_date: str | None = None,
-             pause: tuple[str, Callable[[Path], None]] | None = None) -> Path:
-    """Run DAGs end to end in one process (with ``conf``, or as their scheduled runs at ``logical_date``);
-    raises with the log's path unless every run succeeded. With ``pause`` (a DAG id and a callback), the
-    process waits before that DAG until the callback, given the log, has returned (the warehouse is free
-    meanwhile: no DAG runs)."""
+             pauses: dict[str, Callable[[Path], None]] | None = None,
+             confs: dict[str, dict | None] | None = None) -> Path:
+    """Run DAGs end to end in one process (with ``conf``, or the DAG's own in ``confs``; or as their scheduled
+    runs at ``logical_date``); raises with the log's path unless every run succeeded. Before each DAG named in
+    ``pauses`` the process waits until its callback, given the log, has returned (the warehouse is free
+    meanwhile: no DAG runs) — files land between two DAGs as they would between two runs of a scheduler,
+    without another Airflow start-up."""
     runs_folder(home).mkdir(parents=True, exist_ok=True)
     started = datetime.now(timezone.utc)
-    log = runs_folder(home) / f"{started:%Y%m%dT%H%M%S%f}_{'+'.join(dag_ids)}.log"
+    names = "+".join(dag_ids) if len(dag_ids) < 4 else f"{dag_ids[0]}+{len(dag_ids) - 1}"  # a file name's length
+    log = runs_folder(home) / f"{started:%Y%m%dT%H%M%S%f}_{names}.log"
     paused = log.with_suffix(".paused")
     command = [sys.executable, "-m", "shnor.dag_runner", *dag_ids]
     if conf is not None:
         command += ["--conf", json.dumps(conf)]
+    for dag_id, own in (confs or {}).items():
+        command += ["--conf-of", dag_id, json.dumps(own)]
     if logical_date:
         command += ["--logical-date", logical_date]
-    if pause:
-        command += ["--pause-before", pause[0], "--pause-file", str(paused)]
+    for dag_id in pauses or {}:
+        command += ["--pause-before", dag_id]
+    if pauses:
+        command += ["--pause-file", str(paused)]
     with open(log, "w", encoding="utf-8") as handle:
         child = subprocess.Popen(command, env=airflow_environment(home), stdout=handle, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.PIPE if pause else None, text=True)
+                                 stdin=subprocess.PIPE if pauses else None, text=True)
         seen: set[tuple[str, str, str]] = set()
-        while child.poll() is None:
-            _report(home, started, seen, progress)
-            if pause and paused.exists():
+        try:
+            while child.poll() is None:
                 _report(home, started, seen, progress)
-                paused.unlink()
-                try:
-                    pause[1](log)
-                finally:
+                if pauses and paused.exists():
+                    _report(home, started, seen, progress)
+                    before = paused.read_text(encoding="utf-8").strip()
+                    paused.unlink()
+                    pauses[before](log)
                     child.stdin.write("\n")
-                    child.stdin.close()
-            time.sleep(0.5)
+                    child.stdin.flush()
+                time.sleep(0.5)
+        except BaseException:  # a callback failed (or Ctrl+C): no DAG runs on behind the caller's back
+            child.kill()
+            child.wait()
+            raise
+        finally:
+            if child.stdin:
+                child.stdin.close()
         _report(home, started, seen, progress)
     states = {dag_id: run_state_from_log(log, dag_id) for dag_id in dag_ids}
     if child.returncode != 0 or any(state != "success" for state in states.values()):

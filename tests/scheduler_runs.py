@@ -2,10 +2,12 @@
 
     python -m tests.scheduler_runs CALENDARS_DIR OUTPUT.json
 
-In a fresh Airflow home on SQLite: the DAG folder is parsed with ``SHNOR_CALENDARS_DIR`` set, the DAGs are
-written to the metadata database as the DAG processor writes them, and ``SchedulerJobRunner._create_dag_runs``
-— the scheduler's own run creation, with its duplicate check and the database's unique (dag_id, logical_date)
-key — is called until no DAG has a next run (each run finishing before the next, as ``max_active_runs=1`` asks), with the clock at the DAGs' start date (catchup is off: a
+In a fresh Airflow home on SQLite (a copy of the empty migrated database of ``shnor.airflow_local.migrated_db_cache``,
+which the test makes sure of; migrated here if there is none): the DAG folder is parsed with ``SHNOR_CALENDARS_DIR``
+set, the DAGs are written to the metadata database as the DAG processor writes them, and
+``SchedulerJobRunner._create_dag_runs`` — the scheduler's own run creation, with its duplicate check and the
+database's unique (dag_id, logical_date) key — is called until no DAG has a next run (each run finishing before
+the next, as ``max_active_runs=1`` asks), with the clock at the DAGs' start date (catchup is off: a
 scheduler running through the year creates each run as its time comes). A run's every field is read back
 from the ``dag_run`` table. Run as a subprocess so each calendar gets its own Airflow home and parse.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -40,10 +43,14 @@ def main(calendars: str, output: str) -> None:
     from sqlalchemy import select  # noqa: PLC0415
 
     import shnor.timetable  # noqa: PLC0415
+    from shnor.airflow_local import migrated_db_cache  # noqa: PLC0415 - reads the calendars set above
     from shnor.windows import DAG_START  # noqa: PLC0415
 
     shnor.timetable._now = lambda: instance(DAG_START)  # the scheduler's clock at the start of the calendar
-    db.resetdb()
+    if migrated_db_cache().exists():
+        shutil.copyfile(migrated_db_cache(), f"{home}/airflow.db")
+    else:
+        db.resetdb()
     DagBundlesManager().sync_bundles_to_db()
     bag = DagBag(dag_folder=str(PROJECT / "dags"))
     sync_bag_to_db(bag, "dags-folder", None)

@@ -10,6 +10,7 @@ import importlib.util
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from shnor.airflow_local import (
     airflow_config_path,
     ensure_metadata_db,
+    migrated_db_cache,
     run_dag,
     write_airflow_config,
 )
@@ -65,6 +67,27 @@ def test_the_config_names_the_project_and_keeps_its_secrets(tmp_path):
     assert again["core"]["execution_api_server_url"] == "http://localhost:8099/execution/"  # moves with the port
     write_airflow_config(home)  # no port given: the file's stays
     assert "8099" in airflow_config_path(home).read_text()
+
+
+def test_a_new_home_starts_from_the_users_migrated_database(tmp_path, monkeypatch):
+    """``airflow db migrate`` once per user and Airflow version: a home without a database gets a copy of the
+    cached one (here a stand-in, so that no migration runs), and the home's own file is its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cached = migrated_db_cache()
+    assert cached.parent.parent == tmp_path / "cache" / "shnor" / "airflow-db"
+    cached.parent.mkdir(parents=True)
+    with sqlite3.connect(cached) as con:
+        con.execute("create table alembic_version (version_num text)")
+        con.execute("insert into alembic_version values ('migrated')")
+    home = DataHome(tmp_path / "home")
+    ensure_metadata_db(home)
+    database = home.airflow_home / "airflow.db"
+    with sqlite3.connect(database) as con:
+        assert con.execute("select version_num from alembic_version").fetchall() == [("migrated",)]
+        con.execute("create table dag_run (dag_id text)")  # the home's runs stay in the home
+    with sqlite3.connect(cached) as con:
+        assert con.execute("select name from sqlite_master where name = 'dag_run'").fetchall() == []
+    assert list(home.airflow_home.glob(".migrated-*"))  # and it is not migrated again
 
 
 @pytest.mark.slow

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from shnor.airflow_local import ensure_metadata_db
 from shnor_core.reference import WINDOW_KINDS, load_calendar
-from shnor_core.settings import PROJECT_ROOT
+from shnor_core.settings import PROJECT_ROOT, DataHome
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +47,12 @@ def calendar_folder(tmp_path: Path, name: str, text: str | None = None, copy: Pa
     else:
         (folder / f"{name}.csv").write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_db(tmp_path_factory):
+    """The empty migrated Airflow database each scheduler run starts from (made once if this user has none)."""
+    ensure_metadata_db(DataHome(tmp_path_factory.mktemp("migrated")))
 
 
 def scheduler(folder: Path, tmp_path: Path) -> dict:

@@ -15,7 +15,7 @@ from docx import Document as WordDocument
 
 from reports.monitoring_report import report_stem
 from reports.templates import templates_folder
-from shnor.airflow_local import ensure_metadata_db, run_cycle, run_dag, run_dags
+from shnor.airflow_local import cycle_dags, ensure_metadata_db, run_dags
 from shnor_core import warehouse
 from shnor_core.arrivals import record_arrival
 from shnor_core.settings import DataHome
@@ -71,13 +71,9 @@ def hand_made_form(home, target):
     return path
 
 
-@pytest.fixture(scope="module")
-def crimea(tmp_path_factory):
-    home = DataHome(tmp_path_factory.mktemp("crimea"))
-    write_region(home)
-    ensure_metadata_db(home)
-    # 02.09: templates for every school of the registry, a folder per municipality
-    run_dag(home, f"shnor_open__{IDENTIFICATION}", {"monitoring_id": IDENTIFICATION}, migrate=False)
+def land_identification_forms(home):
+    """02–11.09: five schools send their forms in the window (ООШ № 3 with a 2 in a 0/1 cell; Гимназия № 5 types
+    its own)."""
     landing = home.submissions_landing(IDENTIFICATION)
     for school in ("S1", "S2", "S4"):
         land(fill_template(identification_template(home, school), landing / f"{school}.xlsx", IDENTIFICATION_FORM,
@@ -85,13 +81,16 @@ def crimea(tmp_path_factory):
     land(fill_template(identification_template(home, "S3"), landing / "ООШ 3.xlsx", IDENTIFICATION_FORM,
                        catalogue_values(IDENTIFICATION_FORM, CTX_6=[2])), IN_WINDOW)  # a 2 in a 0/1 cell
     land(hand_made_form(home, landing / "Гимназия 5 Симферополь.xlsx"), IN_WINDOW)
-    # 11.09: the reminder, before Ялта's СОШ № 7 has sent anything
-    run_dag(home, f"shnor_reminder__{IDENTIFICATION}", {"monitoring_id": IDENTIFICATION}, migrate=False)
-    land(fill_template(identification_template(home, "S7"), landing / "S7.xlsx", IDENTIFICATION_FORM,
-                       catalogue_values(IDENTIFICATION_FORM, **IDENTIFICATION_VALUES["S7"])), AFTER_CLOSE)
-    # the windows close: each close DAG as the scheduler runs it, from its own calendar row (no conf)
-    run_dags(home, tuple(f"shnor_close__{window}" for window in (IDENTIFICATION, SHNOR_DYNAMICS, RISK_DYNAMICS)), None)
-    run_dag(home, f"shnor_open__{MUNICIPAL}", None, migrate=False)
+
+
+def land_late_identification_form(home):
+    """After the reminder, past the close: Ялта's СОШ № 7."""
+    land(fill_template(identification_template(home, "S7"), home.submissions_landing(IDENTIFICATION) / "S7.xlsx",
+                       IDENTIFICATION_FORM, catalogue_values(IDENTIFICATION_FORM, **IDENTIFICATION_VALUES["S7"])),
+         AFTER_CLOSE)
+
+
+def land_municipal_forms(home):
     municipal_landing = home.submissions_landing(MUNICIPAL)
     for oktmo, values in [(BAKHCHISARAY, dict(ORG_1=[1], ORG_2=[1], ORG_3=[1], ORG_4=[4], PLAN_1=[1, 1, 0], PLAN_2=[1],
                                               PLAN_3=[1], PREV_1=[1, 0, 1, 0], PREV_2=[2])),
@@ -100,10 +99,30 @@ def crimea(tmp_path_factory):
         land(fill_template(template, municipal_landing / f"{oktmo}.xlsx", MUNICIPAL_FORM,
                            catalogue_values(MUNICIPAL_FORM, **values)),
              datetime(2024, 12, 2, tzinfo=timezone.utc).timestamp())
-    run_dag(home, f"shnor_close__{MUNICIPAL}", None, migrate=False)
-    # the asset chain: one marts build for the four windows' events, then their reports
+
+
+@pytest.fixture(scope="module")
+def crimea(tmp_path_factory):
+    """The season in ONE Airflow process (``run_dags``): each DAG runs as ``airflow dags test`` runs it, and the
+    files land between two DAG runs, as they would between the scheduler's runs."""
+    home = DataHome(tmp_path_factory.mktemp("crimea"))
+    write_region(home)
+    ensure_metadata_db(home)
     windows = {"monitoring_ids": [IDENTIFICATION, SHNOR_DYNAMICS, RISK_DYNAMICS, MUNICIPAL]}
-    run_dags(home, ("shnor_build_marts", "shnor_publish_reports"), windows)
+    season = (
+        f"shnor_open__{IDENTIFICATION}",  # 02.09: templates for every school of the registry, a folder per municipality
+        f"shnor_reminder__{IDENTIFICATION}",  # 11.09: the reminder, before Ялта's СОШ № 7 has sent anything
+        # the windows close: each close DAG as the scheduler runs it, from its own calendar row (no conf)
+        *(f"shnor_close__{window}" for window in (IDENTIFICATION, SHNOR_DYNAMICS, RISK_DYNAMICS)),
+        f"shnor_open__{MUNICIPAL}", f"shnor_close__{MUNICIPAL}",
+        "shnor_build_marts", "shnor_publish_reports")  # the asset chain: one marts build for the four windows' events
+    run_dags(home, season, None,
+             confs={f"shnor_open__{IDENTIFICATION}": {"monitoring_id": IDENTIFICATION},
+                    f"shnor_reminder__{IDENTIFICATION}": {"monitoring_id": IDENTIFICATION},
+                    "shnor_build_marts": windows, "shnor_publish_reports": windows},
+             pauses={f"shnor_reminder__{IDENTIFICATION}": lambda _: land_identification_forms(home),
+                     f"shnor_close__{IDENTIFICATION}": lambda _: land_late_identification_form(home),
+                     f"shnor_close__{MUNICIPAL}": lambda _: land_municipal_forms(home)})
     return home
 
 
@@ -271,7 +290,9 @@ def test_a_late_correction_reprocesses_its_own_window_only(crimea):
     own = report_stem(crimea, IDENTIFICATION).with_suffix(".xlsx").stat().st_mtime_ns
     land(fill_template(identification_template(crimea, "S3"), crimea.submissions_landing(IDENTIFICATION) / "ООШ 3 (исправлено).xlsx",
                        IDENTIFICATION_FORM, catalogue_values(IDENTIFICATION_FORM, CTX_6=[1])), CORRECTED_LATE)
-    run_cycle(crimea, IDENTIFICATION)
+    # the DAGs of `shnor run` up to the reports (cycle_dags: its close, marts, reports); not the documentation
+    # sites, which nothing here reads (tests/test_end_to_end.py runs them)
+    run_dags(crimea, cycle_dags(IDENTIFICATION), {"monitoring_id": IDENTIFICATION})
     status = mart(crimea, "mart_school_submission_status", IDENTIFICATION, "school_code",
                   ("submission_status", "versions_received", "versions_rejected", "is_late"))
     assert status[code("S3")] == ("accepted", 2, 1, True)

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from reports.templates import templates_folder
-from shnor.airflow_local import run_dag
+from shnor.airflow_local import ensure_metadata_db, run_dag, run_dags
 from shnor_core.settings import DataHome
 from tests.workbooks import MONITORING_ID, form_values, write_submission
 
@@ -15,14 +15,20 @@ pytestmark = pytest.mark.slow
 
 def test_window_open_issues_templates_and_reminder_lists_who_is_missing(tmp_path):
     home = DataHome(tmp_path / "home")
-    run_dag(home, f"shnor_open__{MONITORING_ID}", {"monitoring_id": MONITORING_ID})
-    assert len(list(templates_folder(home, MONITORING_ID).glob("*.xlsx"))) == 44
+    opened = []
 
-    landing = home.submissions_landing(MONITORING_ID)
-    write_submission(landing / "Абинский.xlsx", "МО Абинский район", form_values())
-    write_submission(landing / "Геленджик.xlsx", "г. Геленджик", form_values())
-    write_submission(landing / "Кореновский.xlsx", "МО Кореновский район", form_values(MNC_2=[2, 1]))
-    run_dag(home, f"shnor_reminder__{MONITORING_ID}", {"monitoring_id": MONITORING_ID})
+    def land_three_forms(_log):  # between the two runs: the templates are out, three МО send forms
+        opened.extend(templates_folder(home, MONITORING_ID).glob("*.xlsx"))
+        landing = home.submissions_landing(MONITORING_ID)
+        write_submission(landing / "Абинский.xlsx", "МО Абинский район", form_values())
+        write_submission(landing / "Геленджик.xlsx", "г. Геленджик", form_values())
+        write_submission(landing / "Кореновский.xlsx", "МО Кореновский район", form_values(MNC_2=[2, 1]))
+
+    # both DAGs in one Airflow process, the forms landing between their runs
+    ensure_metadata_db(home)
+    run_dags(home, (f"shnor_open__{MONITORING_ID}", f"shnor_reminder__{MONITORING_ID}"),
+             {"monitoring_id": MONITORING_ID}, pauses={f"shnor_reminder__{MONITORING_ID}": land_three_forms})
+    assert len(opened) == 44
 
     sheet = openpyxl.load_workbook(home.reports / MONITORING_ID / f"napominanie_{MONITORING_ID}.xlsx")["Не сдали"]
     listed = {row[1]: row[2] for row in sheet.iter_rows(min_row=4, values_only=True)}
