@@ -11,11 +11,10 @@ from fastapi.responses import JSONResponse
 from shnor.explain import (
     ExplainError,
     NotYours,
-    explain,
+    Resolver,
     explain_school,
     lines,
     load_manifest,
-    parse_reference,
     school_lines,
 )
 from shnor.web.store import Account
@@ -39,8 +38,8 @@ def add_explain_routes(route, render, wants_json, signed_in, access, home: DataH
                         result = explain_school(con, school, municipality)
                         text = school_lines(result)
                     else:
-                        mart, key = parse_reference(con, ref)
-                        result = explain(con, load_manifest(home), mart, key, municipality)
+                        resolver = Resolver(con, load_manifest(home))
+                        result = resolver.explain(*resolver.parse(ref), municipality)
                         text = lines(result)
         except NotYours as error:
             raise HTTPException(403, f"Нет доступа: {error}") from error
