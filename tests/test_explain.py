@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 import docx
@@ -132,12 +133,19 @@ def test_sample_rows_of_every_mart_walk_back_to_a_cell(cycle):
 
 def _workbook_value(con, sha256: str, sheet: str, cell: str) -> str:
     path = con.execute("select archived_path from raw.files where source_sha256 = ?", [sha256]).fetchone()[0]
+    value = _sheet_cells(path, sheet).get(cell)
+    return "" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+
+
+@cache
+def _sheet_cells(path: str, sheet: str) -> dict:
+    """An archived workbook's sheet read once: its cells by address (openpyxl, not our reader)."""
     book = openpyxl.load_workbook(Path(path), read_only=True, data_only=True)
     try:
-        value = book[sheet][cell].value
+        return {cell.coordinate: cell.value for row in book[sheet].iter_rows() for cell in row
+                if getattr(cell, "coordinate", None) and cell.value is not None}
     finally:
         book.close()
-    return "" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
 
 
 def _cells(explanation) -> list[dict]:
