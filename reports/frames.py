@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from shnor_core.lineage import mart_keys, printed_reference
+from shnor_core.lineage import ANY, mart_keys, printed_reference
 
 _ONCE: dict[tuple[str, int], tuple[pd.DataFrame, object]] = {}
 KEPT = 64  # results kept per process: a cycle's marts are a few dozen frames, an earlier cycle's are let go
@@ -38,3 +38,10 @@ def row_ref(mart: str, row) -> str:
 def rows_refs(rows: pd.DataFrame, mart: str) -> list[str]:
     """Each row's printed reference, in the frame's order."""
     return [row_ref(mart, row) for row in rows.itertuples(index=False)]
+
+
+def group_ref(mart: str, **values) -> str:
+    """The printed reference of the rows a figure is summed or counted over (a region's total, a year's row): the
+    key columns named take their values — a ``Glob`` such as the region's ОКТМО ``23*`` a pattern —, the others
+    any value."""
+    return printed_reference(mart, [values.get(c, ANY) for c in mart_keys()[mart]])

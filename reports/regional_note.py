@@ -16,13 +16,13 @@ import pandas as pd
 from reports import charts, letter
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, count, number, percent
 from reports.docx_writer import write_docx
-from reports.frames import row_ref, rows_refs
+from reports.frames import group_ref, row_ref, rows_refs
 from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
 from reports.support_sections import regional_people, regional_roadmaps
 from reports.wording import headers, say
 from shnor_core import warehouse
-from shnor_core.lineage import printed_reference
+from shnor_core.lineage import Glob, printed_reference
 from shnor_core.reference import get_monitoring, indicator_title, oktmo_prefix
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS
@@ -45,6 +45,7 @@ class CycleMarts:
         self.thresholds = self.query("select * from marts.mart_letter_thresholds").set_index("threshold_name")
         self.texts = cycle("mart_report_texts", "text_kind, text_order")
         region = [oktmo_prefix(get_monitoring(monitoring_id).region_code) + "%"]  # school marts: this region only
+        self.region = Glob(region[0].replace("%", "*"))  # the region's municipalities in a reference (a sum's rows)
         self.context = self.query("select * from marts.mart_municipality_context where municipality_oktmo like ? and "
                                   "data_year = (select max(data_year) from marts.mart_municipality_context) "
                                   "order by municipality_name", region)
@@ -130,8 +131,10 @@ def regional_note(marts: CycleMarts, origin: Provenance) -> Document:
                     footer=origin.footer(), mark=origin.mark, author=origin.institution)
     texts = marts.texts
     note.add(Heading(say("regional.purpose_heading"), numbered=True))
-    note.add(*[Paragraph(text) for text in texts[texts["text_kind"] == "purpose"]["text"]])
-    note.add(Paragraph(say("regional.period", window=origin.window())))
+    note.add(*[Paragraph(row.text, ref=row_ref("mart_report_texts", row))
+               for row in texts[texts["text_kind"] == "purpose"].itertuples()])
+    note.add(Paragraph(say("regional.period", window=origin.window()),
+                       ref=group_ref("mart_submission_status", monitoring_id=marts.monitoring_id)))
     _sources(note, marts, origin)
     appendix = _results(note, marts)
     _schools(note, marts)
@@ -154,18 +157,24 @@ def _sources(note: Document, marts: CycleMarts, origin: Provenance) -> None:
     counts = origin.counts()
     texts = marts.texts
     note.add(Heading(say("regional.sources_heading"), numbered=True))
-    note.add(*[Paragraph(text) for text in texts[texts["text_kind"] == "method"]["text"]])
+    note.add(*[Paragraph(row.text, ref=row_ref("mart_report_texts", row))
+               for row in texts[texts["text_kind"] == "method"].itertuples()])
     items = [say("regional.sources_forms", **{key: count(value) for key, value in counts.items()})]
+    refs = [group_ref("mart_submission_status", monitoring_id=marts.monitoring_id)]
     if not marts.context.empty:
         context = marts.context
-        items.append(say("regional.sources_oo1", year=int(context["data_year"].iloc[0]),
+        year = int(context["data_year"].iloc[0])
+        items.append(say("regional.sources_oo1", year=year,
                          schools=number(context["schools"].sum(), 0), pupils=number(context["pupils_total"].sum(), 0),
                          ovz=number(context["pupils_ovz"].sum(), 0)))
+        refs.append(group_ref("mart_municipality_context", municipality_oktmo=marts.region, data_year=year))
     if pd.isna(marts.results_year):
         items.append(say("regional.sources_no_results"))
+        refs.append(group_ref("mart_school_identification"))  # no result year: the mart has no row
     else:
         items.append(say("regional.sources_results", year=int(marts.results_year)))
-    note.add(Bullets(items))
+        refs.append(group_ref("mart_school_identification", result_year=int(marts.results_year)))
+    note.add(Bullets(items, refs=refs))
 
 
 def section_abbreviations(marts: CycleMarts) -> dict[str, str]:
@@ -188,13 +197,16 @@ def _results(note: Document, marts: CycleMarts) -> list:
                            best_name=totals.iloc[0]["municipality_name"], worst=percent(totals["total_share"].min()),
                            worst_name=totals.iloc[-1]["municipality_name"]),
                        ref=" ".join(row_ref("mart_municipality_totals", totals.iloc[i]) for i in (0, -1))))
+    every_total = group_ref("mart_municipality_totals", monitoring_id=marts.monitoring_id,
+                            municipality_oktmo=marts.region)
     note.add(Figure(charts.shares_by_name(folder / "totals.png", list(totals["municipality_name"]), list(totals["total_share"]),
                                           region_share, say("regional.totals_chart_region"), say("regional.totals_axis"),
                                           weak_below=weak_line),
-                    say("regional.totals_caption", line=percent(weak_line))))
+                    say("regional.totals_caption", line=percent(weak_line)),
+                    ref=f"{every_total} {printed_reference('mart_letter_thresholds', ['letter_weak_line'])}"))
     note.add(Figure(charts.distribution(folder / "distribution.png", list(totals["total_share"]),
                                         say("regional.totals_axis"), say("regional.distribution_count")),
-                    say("regional.distribution_caption")))
+                    say("regional.distribution_caption"), ref=every_total))
     section_titles = marts.sections.drop_duplicates("section_code").sort_values("section_order")
     short = section_abbreviations(marts)
     pivot = marts.sections.pivot_table(index="municipality_name", columns="section_code", values="section_share")
@@ -205,19 +217,23 @@ def _results(note: Document, marts: CycleMarts) -> list:
     shares = [[pivot.loc[name, code] for code in codes] + [total_of[name]] for name in pivot.index]
     shares.append([means[code] for code in codes] + [region_share])
     names = [*pivot.index, say("regional.region_mean_row")]
+    every_section = group_ref("mart_section_scores", monitoring_id=marts.monitoring_id, municipality_oktmo=marts.region)
     note.add(Paragraph(say("regional.sections_text", sections="; ".join(
         say("regional.section_named", short=short[row.section_code], title=row.section_title)
-        for row in section_titles.itertuples()))))
+        for row in section_titles.itertuples())), ref=every_section))
     note.add(Figure(charts.heatmap(folder / "sections.png", names, [short[code] for code in codes]
                                    + [say("regional.total_column")],
                                    [[None if pd.isna(v) else float(v) for v in row] for row in shares],
                                    say("regional.sections_legend"), highlight_last_row=True),
-                    say("regional.sections_caption")))
+                    say("regional.sections_caption"), ref=f"{every_section} {every_total}"))
     indicators = marts.indicators.drop_duplicates("indicator_code")
     note.add(Table(headers("regional.indicators_columns"),
                    [[indicator_title(row.indicator_display_code, row.indicator_label), number(row.max_score, 0),
                      number(row.region_mean), number(row.region_median)] for row in indicators.itertuples()],
-                   widths=[5.5, 1, 1.2, 1], caption=say("regional.indicators_caption")))
+                   widths=[5.5, 1, 1.2, 1], caption=say("regional.indicators_caption"),
+                   refs=[group_ref("mart_indicator_scores", monitoring_id=marts.monitoring_id,
+                                   municipality_oktmo=marts.region, indicator_code=row.indicator_code)
+                         for row in indicators.itertuples()]))
     _changes(note, marts, folder)
     return [Heading(say("regional.shares_appendix")),
             Table([say("regional.municipality_column")] + list(section_titles["section_title"])
@@ -225,7 +241,7 @@ def _results(note: Document, marts: CycleMarts) -> list:
                   [[name] + [percent(value) for value in row] for name, row in zip(names, shares)],
                   widths=[2.6] + [1.6] * len(section_titles) + [1], caption=say("regional.shares_caption"),
                   refs=[*(printed_reference("mart_municipality_totals", [marts.monitoring_id, oktmo_of[name]])
-                          for name in pivot.index), None])]
+                          for name in pivot.index), f"{every_section} {every_total}"])]
 
 
 def _changes(note: Document, marts: CycleMarts, folder: Path) -> None:
@@ -234,13 +250,15 @@ def _changes(note: Document, marts: CycleMarts, folder: Path) -> None:
         note.add(Paragraph(say("regional.no_previous")))
         return
     previous = dynamics["previous_monitoring_id"].iloc[0]
+    every = group_ref("mart_municipality_dynamics", monitoring_id=marts.monitoring_id, municipality_oktmo=marts.region)
     note.add(Paragraph(say("regional.changes", previous=previous,
                            better=int((dynamics["indicators_improved"] > dynamics["indicators_worsened"]).sum()),
-                           worse=int((dynamics["indicators_worsened"] > dynamics["indicators_improved"]).sum()))))
+                           worse=int((dynamics["indicators_worsened"] > dynamics["indicators_improved"]).sum())),
+                       ref=every))
     note.add(Figure(charts.changes(folder / "changes.png", list(dynamics["municipality_name"]),
                                    [int(v) for v in dynamics["indicators_improved"]],
                                    [int(v) for v in dynamics["indicators_worsened"]], say("regional.changes_axis")),
-                    say("regional.changes_caption", previous=previous)))
+                    say("regional.changes_caption", previous=previous), ref=every))
 
 
 def _schools(note: Document, marts: CycleMarts) -> None:
@@ -251,29 +269,37 @@ def _schools(note: Document, marts: CycleMarts) -> None:
     note.add(Heading(say("regional.schools_heading", year=year), numbered=True))
     published = int(marts.list_comparison["is_published"].sum()) if not marts.list_comparison.empty else None
     on_list = marts.list_changes[marts.list_changes["result_year"] == year]
+    compared = group_ref("mart_shnor_comparison", municipality_oktmo=marts.region, result_year=year)
+    refs = [compared]
     text = say("regional.schools_lists", federal=int(c["federal_schools"].sum()), year=year,
                regional=int(c["regional_schools"].sum()), both=int(c["in_both"].sum()),
                only_federal=int(c["only_federal"].sum()), only_regional=int(c["only_regional"].sum()),
                biased=int(c["biased_schools"].sum()))
     if published is not None:
         text += say("regional.schools_published", published=published)
+        refs.append(group_ref("mart_regional_list_comparison", result_year=year))
     if not on_list.empty:
         text += say("regional.schools_computed", computed=int(on_list["on_list"].sum()))
-    note.add(Paragraph(text))
+        refs.append(group_ref("mart_shnor_list_changes", municipality_oktmo=marts.region, result_year=year))
+    note.add(Paragraph(text, ref=" ".join(refs)))
     free = c[c["has_no_federal_listed_school"]]
     if free.empty:
-        note.add(Paragraph(say("regional.no_free_municipalities")))
+        note.add(Paragraph(say("regional.no_free_municipalities"), ref=compared))
     else:
         note.add(Paragraph(say("regional.free_municipalities", year=year, count=len(free),
-                               names=", ".join(free["municipality_name"]))))
+                               names=", ".join(free["municipality_name"])), ref=compared))
     moved = marts.shnor_dynamics.groupby("methodology")[["stayed", "entered", "left_list"]].sum()
     if not moved.empty:
         note.add(Bullets([say("regional.moved", list=say(f"regional.moved_{m}"), previous=year - 1, stayed=int(r.stayed),
-                              entered=int(r.entered), left=int(r.left_list)) for m, r in moved.iterrows()]))
+                              entered=int(r.entered), left=int(r.left_list)) for m, r in moved.iterrows()],
+                         refs=[group_ref("mart_shnor_dynamics", municipality_oktmo=marts.region, methodology=m,
+                                         result_year=year) for m in moved.index]))
     coverage = marts.coverage.groupby("list_kind")[["listed_schools", "schools_without_mentor"]].sum()
     note.add(Table(headers("regional.coverage_columns"),
                    [[say(f"regional.coverage_{k}"), str(int(r.listed_schools)), str(int(r.schools_without_mentor))]
-                    for k, r in coverage.iterrows()], widths=[3, 1, 2], caption=say("regional.coverage_caption")))
+                    for k, r in coverage.iterrows()], widths=[3, 1, 2], caption=say("regional.coverage_caption"),
+                   refs=[group_ref("mart_mentoring_coverage", municipality_oktmo=marts.region, result_year=year,
+                                   list_kind=k) for k in coverage.index]))
     _list_transitions(note, marts, year)
 
 
@@ -288,13 +314,17 @@ def _list_transitions(note: Document, marts: CycleMarts, year: int) -> None:
         return
     exit_cycles, band = int(marts.threshold("shnor_exit_cycles")), marts.threshold("shnor_cusp_band")
     note.add(Heading(say("regional.transitions_heading"), level=2))
-    note.add(Paragraph(say("regional.transitions", cycles=exit_cycles, band=number(band, 2))))
+    note.add(Paragraph(say("regional.transitions", cycles=exit_cycles, band=number(band, 2)),
+                       ref=" ".join(printed_reference("mart_letter_thresholds", [name])
+                                    for name in ("shnor_exit_cycles", "shnor_cusp_band"))))
     columns = ["on_list", "identified", "kept_by_exit_rule", "entered", "persisting", "exited", "cusp_schools"]
     titles = headers("regional.transitions_columns")
     by_year = changes.groupby("result_year")[columns].sum(min_count=1)
     note.add(Table([say("regional.year_column"), *titles],
                    [[str(int(y)), *(_count(r[c]) for c in columns)] for y, r in by_year.iterrows()],
-                   widths=[0.8] + [1] * len(columns), caption=say("regional.transitions_caption")))
+                   widths=[0.8] + [1] * len(columns), caption=say("regional.transitions_caption"),
+                   refs=[group_ref("mart_shnor_list_changes", municipality_oktmo=marts.region, result_year=int(y))
+                         for y in by_year.index]))
     current = changes[(changes["result_year"] == year) & (changes[columns].fillna(0).sum(axis=1) > 0)]
     if not current.empty:
         note.add(Table([say("regional.municipality_column"), *titles],
@@ -346,16 +376,24 @@ def _recommendations(note: Document, marts: CycleMarts, institution: str) -> lis
     if not items:
         note.add(Paragraph(say("regional.no_recommendations")))
         return []
-    note.add(Paragraph(say("regional.recommendations_intro")))
+    note.add(Paragraph(say("regional.recommendations_intro"),
+                       ref=group_ref("mart_recommendation", monitoring_id=marts.monitoring_id,
+                                     municipality_oktmo=marts.region)))
     evidence = []
+    def rule_ref(code: str) -> str:  # every municipality the rule judged: its condition, threshold and values
+        return group_ref("mart_recommendation", monitoring_id=marts.monitoring_id, rule_code=code,
+                         municipality_oktmo=marts.region)
+
     for item in items:
-        note.add(Paragraph(f"{item.number}. {item.text}"))
+        note.add(Paragraph(f"{item.number}. {item.text}", ref=rule_ref(item.rule_code)))
         if not item.named:
             continue
         note.add(_named_table(item))
         if item.layout == "list":
-            note.add(Table(headers("letter.practice_columns"), letter.practices(item), widths=[3, 3],
-                           caption=say("regional.practices_caption", number=item.number)))
+            practices = letter.practices(item)
+            note.add(Table(headers("letter.practice_columns"), practices, widths=[3, 3],
+                           caption=say("regional.practices_caption", number=item.number),
+                           refs=[" ".join(n.ref for n in item.named if part in n.fields) for part, _ in practices]))
         detailed = [n for n in item.named if n.evidence not in ("—", _shown(n))]
         if detailed:
             evidence.append(Table(headers("letter.evidence_columns"), [[n.municipality, n.evidence] for n in detailed],
@@ -364,9 +402,13 @@ def _recommendations(note: Document, marts: CycleMarts, institution: str) -> lis
                                               number=item.number, title=item.title)))
     silent = letter.silent_rules(recommendation)
     if silent:
-        note.add(Paragraph(say("regional.silent_rules", titles="; ".join(f"«{t}»" for t in silent))))
+        codes = dict(zip(recommendation["title"], recommendation["rule_code"]))
+        note.add(Paragraph(say("regional.silent_rules", titles="; ".join(f"«{t}»" for t in silent)),
+                           ref=" ".join(rule_ref(codes[t]) for t in silent)))
+    rules = recommendation.drop_duplicates(["rule_order", "rule_code"]).sort_values(["rule_order", "rule_code"])
     note.add(Table(headers("letter.rules_columns"), letter.rules_table(recommendation),
-                   widths=[0.95, 1.9, 2.35, 1.5, 1.3, 0.9, 1.1, 0.9], caption=say("regional.rules_caption")))
+                   widths=[0.95, 1.9, 2.35, 1.5, 1.3, 0.9, 1.1, 0.9], caption=say("regional.rules_caption"),
+                   refs=[rule_ref(code) for code in rules["rule_code"]]))
     return evidence
 
 
@@ -376,7 +418,8 @@ def _measures(note: Document, marts: CycleMarts) -> None:
         return
     note.add(Heading(say("regional.measures_heading"), numbered=True))
     for measure in measures:
-        note.add(Paragraph(f"{measure.number}. {letter.measure_text(measure)}"))
+        note.add(Paragraph(f"{measure.number}. {letter.measure_text(measure)}",
+                           ref=" ".join(n.ref for _, named in measure.grounds for n in named)))
         for ground, named in measure.grounds:  # the ground stated once, in the caption of its table
             note.add(Table(headers("letter.columns")[:3], [[n.municipality, _shown(n), n.threshold] for n in named],
                            widths=[3.4, 2.2, 1], caption=say("regional.measure_caption", number=measure.number,
@@ -388,8 +431,11 @@ def _row_accounting(note: Document, marts: CycleMarts) -> None:
     rows = marts.row_accounting
     if rows is None or rows.empty:
         return
-    table = []
+    files = marts.query("select * from marts.mart_row_accounting where municipality_oktmo like ? or "
+                        "municipality_oktmo is null order by source_file", [marts.region.replace("*", "%")])
+    table, refs = [], []  # a kind's row: the rows of its files (mart_row_accounting), the counts they add up to
     for kind, group in rows.groupby("source_kind", sort=False):
+        refs.append(" ".join(rows_refs(files[files["source_kind"] == kind], "mart_row_accounting")))
         counted = group.groupby("fate")["source_rows"].sum()
         missed = group[group["fate"] != "mart"]
         table.append([SOURCE_KINDS[kind].title if kind in SOURCE_KINDS else kind, number(group["source_rows"].sum(), 0),
@@ -397,7 +443,7 @@ def _row_accounting(note: Document, marts: CycleMarts) -> None:
                       number(counted.get("dropped", 0), 0),
                       "; ".join(f"{r.reason} — {number(r.source_rows, 0)}" for r in missed.itertuples()) or "—"])
     note.add(Table(headers("regional.row_accounting_columns"), table, widths=[2.2, 1, 1, 1, 1, 3.6],
-                   caption=say("regional.row_accounting_caption")))
+                   caption=say("regional.row_accounting_caption"), refs=refs))
 
 
 def _data_quality(note: Document, marts: CycleMarts) -> None:
@@ -431,7 +477,9 @@ def _data_quality(note: Document, marts: CycleMarts) -> None:
             labels = dict(zip(rows["subject_code"], rows["subject"]))
             details = list(dict.fromkeys(rows["detail"]))
             note.add(Paragraph("; ".join(labels[code] for code in codes) + "."
-                               + (say("regional.quality_checked", detail=details[0]) if len(details) == 1 else "")))
+                               + (say("regional.quality_checked", detail=details[0]) if len(details) == 1 else ""),
+                               ref=group_ref("mart_data_quality_checks", monitoring_id=marts.monitoring_id,
+                                             check_code=first["check_code"], municipality_oktmo=marts.region)))
             values = rows.pivot_table(index="municipality_name", columns="subject_code", values="reported_value",
                                       aggfunc="first")
             reference = rows.groupby(["municipality_name", "subject_code"])["reference_value"].first()
@@ -472,9 +520,13 @@ def _list_comparison(note: Document, marts: CycleMarts) -> None:
     note.add(Paragraph(say("regional.lists", year=year, published=int(compared["is_published"].sum()),
                            computed=int(compared["is_computed"].sum()), both=int((compared["difference"] == "both").sum()),
                            only_published=int((compared["difference"] == "only_published").sum()),
-                           only_computed=int((compared["difference"] == "only_computed").sum()))))
+                           only_computed=int((compared["difference"] == "only_computed").sum())),
+                       ref=group_ref("mart_regional_list_comparison", result_year=year)))
+    schools = {name: " ".join(rows_refs(group, "mart_regional_list_comparison"))
+               for name, group in compared.groupby("municipality_name")}
     note.add(Table(headers("regional.lists_columns"), [[name, *(str(int(v)) for v in row)] for name, row in summary.iterrows()],
-                   widths=[2.6, 1.1, 1, 0.8, 1.3, 1.2], caption=say("regional.lists_caption")))
+                   widths=[2.6, 1.1, 1, 0.8, 1.3, 1.2], caption=say("regional.lists_caption"),
+                   refs=[schools[name] for name in summary.index]))
     index = 2
     for where in ("only_published", "only_computed"):
         differences = compared[compared["difference"] == where]
@@ -485,7 +537,9 @@ def _list_comparison(note: Document, marts: CycleMarts) -> None:
                                    for name, group in by_reason.groupby("municipality_name", sort=True))]
                 for reason, by_reason in differences.groupby("reason", sort=True)]  # each reason stated once
         note.add(Table(headers("regional.differences_columns"), rows, widths=[3, 5.6],
-                       caption=say("regional.differences_caption", index=index, where=say(f"regional.{where}"))))
+                       caption=say("regional.differences_caption", index=index, where=say(f"regional.{where}")),
+                       refs=[" ".join(rows_refs(by_reason, "mart_regional_list_comparison"))
+                             for _, by_reason in differences.groupby("reason", sort=True)]))
         index += 1
 
 

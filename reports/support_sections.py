@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reports.document import Bullets, Document, Heading, Paragraph, Table, count, percent, ru_date
-from reports.frames import own, row_ref, rows_refs
+from reports.frames import group_ref, own, row_ref, rows_refs
 from reports.wording import headers, say
 
 DOCUMENT_KINDS = ("roadmap", "order", "certificate", "plan", "programme", "letter", "protocol", "monitoring", "analysis",
@@ -51,18 +51,20 @@ def regional_roadmaps(note: Document, marts) -> None:
     year = int(completion["roadmap_year"].iloc[0])
     note.add(Heading(say("support.roadmaps_heading", year=year), numbered=True))
     with_roadmap = completion[completion["has_roadmap"]]
+    every = group_ref("mart_roadmap_completion", monitoring_id=marts.monitoring_id, municipality_oktmo=marts.region)
     note.add(Paragraph(say("support.roadmaps", year=year, with_roadmap=len(with_roadmap), total=len(completion),
-                           reported=int((completion["report_files"] > 0).sum()))))
+                           reported=int((completion["report_files"] > 0).sum())), ref=every))
     due = int(completion["due_dates_passed"].sum())
     if due:
         note.add(Paragraph(say("support.roadmaps_due", as_of=as_of, due=due, on_time=_int(completion["done_on_time"].sum()),
                                late=_int(completion["done_late"].sum()), missing=_int(completion["missing"].sum()),
                                completion=percent(completion["region_completion_share"].iloc[0]),
                                on_time_share=percent(completion["region_on_time_share"].iloc[0]),
-                               without_document=_int(completion["reported_without_document"].sum()))))
-    missing_roadmap = completion[~completion["has_roadmap"]]["municipality_name"]
+                               without_document=_int(completion["reported_without_document"].sum())), ref=every))
+    missing_roadmap = completion[~completion["has_roadmap"]]
     if not missing_roadmap.empty:
-        note.add(Paragraph(say("support.roadmaps_missing", names=", ".join(missing_roadmap))))
+        note.add(Paragraph(say("support.roadmaps_missing", names=", ".join(missing_roadmap["municipality_name"])),
+                           ref=" ".join(rows_refs(missing_roadmap, "mart_roadmap_completion"))))
     note.add(Table(
         headers("support.roadmaps_columns"),
         [[row.municipality_name, say("support.planned", planned=_int(row.activities_planned),
@@ -75,7 +77,7 @@ def regional_roadmaps(note: Document, marts) -> None:
     activities = marts.roadmap_activities
     troubled = activities[(activities["municipalities_late"] + activities["municipalities_missing"]) > 0].head(8)
     if not troubled.empty:
-        note.add(Paragraph(say("support.troubled")))
+        note.add(Paragraph(say("support.troubled"), ref=" ".join(rows_refs(troubled, "mart_roadmap_activities"))))
         note.add(Bullets([say("support.troubled_item", activity=_activity_name(row), late=_int(row.municipalities_late),
                               missing=_int(row.municipalities_missing), planned=_int(row.municipalities_planned))
                           for row in troubled.itertuples()], refs=rows_refs(troubled, "mart_roadmap_activities")))
@@ -89,22 +91,24 @@ def regional_people(note: Document, marts) -> None:
     first = people.iloc[0]
     total = people.sum(numeric_only=True)
     note.add(Heading(say("support.people_heading", year=year), numbered=True))
+    every = group_ref("mart_municipality_people", municipality_oktmo=marts.region, people_year=year)
     note.add(Paragraph(say("support.people_teams", shnor=_int(total["shnor_schools"]),
                            with_team=_int(total["shnor_with_team_registry"]), complete=_int(total["shnor_team_complete"]),
                            complete_share=percent(first["region_team_complete_share"]), teachers=_int(total["teachers"]),
                            year=year, developed=_int(total["teachers_with_development"]),
-                           developed_share=percent(first["region_development_share"]))))
+                           developed_share=percent(first["region_development_share"])), ref=every))
     note.add(Paragraph(say("support.people_curators", project=_int(total["project_500_schools"]),
                            with_curator=_int(total["project_500_with_curator"]),
                            coverage=percent(first["region_curator_coverage_share"]), curators=_int(total["curators"]),
                            overloaded=_int(total["curators_overloaded"]), from_shnor=_int(total["curators_from_shnor"]),
                            continuing=_int(total["curators_continuing"]),
                            same_curator=_int(total["schools_with_same_curator"]),
-                           mentors=_int(total["mentors_registered"]), tutors=_int(total["tutors_registered"]))))
+                           mentors=_int(total["mentors_registered"]), tutors=_int(total["tutors_registered"])),
+                       ref=every))
     if _n(total["post_project_schools"]):
         note.add(Paragraph(say("support.people_post_project", schools=_int(total["post_project_schools"]),
                                improved=_int(total["post_project_improved"]),
-                               back=_int(total["post_project_back_on_list"]))))
+                               back=_int(total["post_project_back_on_list"])), ref=every))
     rows = people[(people["shnor_schools"] + people["project_500_schools"] + people["post_project_schools"]) > 0]
     note.add(Table(
         headers("support.people_columns"),

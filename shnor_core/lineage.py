@@ -21,11 +21,22 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class Glob(str):
+    """A key value naming many rows, for a figure summed over them: ``*`` any value, ``23*`` any value that begins
+    with 23 (the ОКТМО of a region's municipalities)."""
+
+
+ANY = Glob("*")
+
+
 def mart_reference(mart: str, key_values: list) -> str:
     """The short stable reference of a mart row, printed beside a report's figure and resolved by
     ``shnor explain``: the mart without ``mart_`` and its key's values (seed ``mart_questions``), ``/`` between
-    them (``%`` and ``/`` inside a value written ``%25``, ``%2F``); an empty value is a key column left empty."""
-    values = (_key_text(value).replace("%", "%25").replace("/", "%2F") for value in key_values)
+    them (``%``, ``/`` and ``*`` inside a value written ``%25``, ``%2F``, ``%2A``); an empty value is a key column
+    left empty. A ``Glob`` value keeps its ``*``: the reference names every row it matches (a region's sum)."""
+    values = (_key_text(value).replace("%", "%25").replace("/", "%2F")
+              if isinstance(value, Glob) else _key_text(value).replace("%", "%25").replace("/", "%2F").replace("*", "%2A")
+              for value in key_values)
     return "/".join([mart.removeprefix("mart_"), *values])
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 import docx
@@ -32,12 +33,10 @@ from shnor.explain import (
     WALKS,
     ExplainError,
     NotYours,
-    ancestors,
-    explain,
+    Resolver,
     explain_school,
     load_manifest,
     marts,
-    parse_reference,
     reference,
 )
 from shnor_core.lineage import printed_reference
@@ -58,7 +57,7 @@ NOTHING_COUNTED = {"mart_shnor_list_dynamics": ("previous_schools", "current_sch
 def cycle(tmp_path_factory):
     home, _ = copy_of_sample_cycle(tmp_path_factory, "explain")
     con = duckdb.connect(str(home.warehouse), read_only=True)
-    yield home, con, load_manifest(home)
+    yield home, con, Resolver(con, load_manifest(home))
     con.close()
 
 
@@ -73,7 +72,7 @@ def _sample(con, mart: str, columns: tuple[str, ...]) -> list[dict]:
 
 
 def test_every_mart_is_walked_or_says_why(cycle):
-    home, con, manifest = cycle
+    home, con, resolver = cycle
     known = marts(con)
     assert set(known) == set(WALKS) | set(NOT_WALKED), "a new mart needs a walk back (WALKS) or a reason"
     assert not set(WALKS) & set(NOT_WALKED)
@@ -81,21 +80,21 @@ def test_every_mart_is_walked_or_says_why(cycle):
     assert bridged <= {mart for mart, walk in WALKS.items() if walk.bridge}
     for mart, walk in WALKS.items():
         for via in walk.via:  # a walk follows dbt's own graph, never a guess
-            assert _related(manifest, mart, via.mart), f"{mart} and {via.mart} are not computed from one another"
+            assert _related(resolver, mart, via.mart), f"{mart} and {via.mart} are not computed from one another"
             columns = {row[0] for row in con.execute(
                 "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?",
                 [via.mart]).fetchall()}
             assert {part.split("=")[-1] for part in via.on} <= columns
 
 
-def _related(manifest: dict, mart: str, other: str) -> bool:
+def _related(resolver: Resolver, mart: str, other: str) -> bool:
     """One is computed from the other, or both from one intermediate model."""
-    mine, theirs = ({node.split(".")[-1] for node in ancestors(manifest, name)} for name in (mart, other))
+    mine, theirs = ({node.split(".")[-1] for node in resolver.ancestors(name)} for name in (mart, other))
     return other in mine or mart in theirs or any(name.startswith("int_") for name in mine & theirs)
 
 
 def test_sample_rows_of_every_mart_walk_back_to_a_cell(cycle):
-    home, con, manifest = cycle
+    home, con, resolver = cycle
     empty, reached = [], {}
     for mart, columns in marts(con).items():
         if mart in NOT_WALKED:
@@ -106,11 +105,11 @@ def test_sample_rows_of_every_mart_walk_back_to_a_cell(cycle):
             continue
         found = 0
         for key in sample:
-            explanation = explain(con, manifest, mart, key, limit=20)
+            explanation = resolver.explain(mart, key, limit=20)
             assert explanation.reference == reference(mart, list(key.values()))
             expected = (mart, {c: "" if v is None else str(v) for c, v in key.items()})
-            assert parse_reference(con, explanation.reference) == expected
-            assert parse_reference(con, explanation.printed_reference) == expected
+            assert resolver.parse(explanation.reference) == expected
+            assert resolver.parse(explanation.printed_reference) == expected
             found += bool(explanation.sources or explanation.files)
             for source in explanation.sources:
                 assert source.cells, f"{mart} {key}: {source.source_row_id} is in no raw table"
@@ -133,12 +132,19 @@ def test_sample_rows_of_every_mart_walk_back_to_a_cell(cycle):
 
 def _workbook_value(con, sha256: str, sheet: str, cell: str) -> str:
     path = con.execute("select archived_path from raw.files where source_sha256 = ?", [sha256]).fetchone()[0]
+    value = _sheet_cells(path, sheet).get(cell)
+    return "" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+
+
+@cache
+def _sheet_cells(path: str, sheet: str) -> dict:
+    """An archived workbook's sheet read once: its cells by address (openpyxl, not our reader)."""
     book = openpyxl.load_workbook(Path(path), read_only=True, data_only=True)
     try:
-        value = book[sheet][cell].value
+        return {cell.coordinate: cell.value for row in book[sheet].iter_rows() for cell in row
+                if getattr(cell, "coordinate", None) and cell.value is not None}
     finally:
         book.close()
-    return "" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
 
 
 def _cells(explanation) -> list[dict]:
@@ -164,11 +170,11 @@ def _indicator_scores(cells: list[dict]) -> dict:
 
 def test_form_figures_are_their_cells_put_through_the_rule(cycle):
     """Abinsk's indicator, section and total of the demo window, from the cells the explanation names."""
-    home, con, manifest = cycle
+    home, con, resolver = cycle
     for indicator, score in con.execute("select indicator_code, score from marts.mart_indicator_scores "
                                         "where monitoring_id = 'mph-2025' and municipality_oktmo = ?",
                                         [ABINSK]).fetchall():
-        explanation = explain(con, manifest, "mart_indicator_scores",
+        explanation = resolver.explain("mart_indicator_scores",
                               {"monitoring_id": "mph-2025", "municipality_oktmo": ABINSK, "indicator_code": indicator},
                               limit=1000)
         assert explanation.sources_total == len(explanation.sources)
@@ -176,14 +182,14 @@ def test_form_figures_are_their_cells_put_through_the_rule(cycle):
     sections = con.execute("select section_code, section_score from marts.mart_section_scores "
                            "where monitoring_id = 'mph-2025' and municipality_oktmo = ?", [ABINSK]).fetchall()
     for section, section_score in sections:
-        explanation = explain(con, manifest, "mart_section_scores", {
+        explanation = resolver.explain("mart_section_scores", {
             "monitoring_id": "mph-2025", "municipality_oktmo": ABINSK, "section_code": section}, limit=1000)
         cells = _cells(explanation)
         assert {c["section_code"] for c in cells} == {section} and {c["kind"] for c in cells} == {"presence"}
         assert sum(_indicator_scores(cells).values()) == pytest.approx(section_score)
     total, total_max = con.execute("select total_score, total_max from marts.mart_municipality_totals "
                                    "where monitoring_id = 'mph-2025' and municipality_oktmo = ?", [ABINSK]).fetchone()
-    explanation = explain(con, manifest, "mart_municipality_totals",
+    explanation = resolver.explain("mart_municipality_totals",
                           {"monitoring_id": "mph-2025", "municipality_oktmo": ABINSK}, limit=1000)
     cells = _cells(explanation)
     assert sum(_indicator_scores(cells).values()) == pytest.approx(total)
@@ -193,11 +199,11 @@ def test_form_figures_are_their_cells_put_through_the_rule(cycle):
 
 
 def test_a_recommendation_names_its_rule_threshold_and_values(cycle):
-    home, con, manifest = cycle
+    home, con, resolver = cycle
     rule, oktmo = con.execute("""select rule_code, municipality_oktmo from marts.mart_recommendation
                                  where monitoring_id = 'mph-2025' and in_letter and threshold_name is not null
                                    and rule_kind = 'threshold' order by rule_code, municipality_oktmo""").fetchone()
-    explanation = explain(con, manifest, "mart_recommendation",
+    explanation = resolver.explain("mart_recommendation",
                           {"monitoring_id": "mph-2025", "rule_code": rule, "municipality_oktmo": oktmo})
     decided = explanation.rule["decided"]
     assert explanation.rule["seed"]["rule_code"] == rule
@@ -211,7 +217,7 @@ def test_a_recommendation_names_its_rule_threshold_and_values(cycle):
 
 def test_rows_that_reached_no_mart_are_explained(cycle):
     """The demo's people registry names schools outside support: their rows are accounted with the reason."""
-    home, con, manifest = cycle
+    home, con, resolver = cycle
     school, reason, rows = con.execute("""
         select school_code, reason, cast(count(*) as integer) from lineage.fct_source_row_fates
         where fate <> 'mart' and school_code is not null group by school_code, reason
@@ -224,21 +230,21 @@ def test_rows_that_reached_no_mart_are_explained(cycle):
 
 
 def test_a_municipal_login_sees_its_own_sources_only(cycle):
-    home, con, manifest = cycle
+    home, con, resolver = cycle
     key = {"monitoring_id": "mph-2025", "municipality_oktmo": GELENDZHIK}
     with pytest.raises(NotYours):
-        explain(con, manifest, "mart_municipality_totals", key, municipality=ABINSK)
-    region_wide = explain(con, manifest, "mart_roadmap_activities", {
+        resolver.explain("mart_municipality_totals", key, municipality=ABINSK)
+    region_wide = resolver.explain("mart_roadmap_activities", {
         "monitoring_id": "mph-2025", "activity_code": con.execute(
             "select min(activity_code) from marts.mart_roadmap_activities where monitoring_id = 'mph-2025'"
         ).fetchone()[0]})
-    own = explain(con, manifest, region_wide.mart, region_wide.key, municipality=ABINSK)
+    own = resolver.explain(region_wide.mart, region_wide.key, municipality=ABINSK)
     assert {s.municipality_oktmo for s in own.sources} <= {ABINSK}
     assert own.sources_total + own.hidden_sources == region_wide.sources_total and own.hidden_sources > 0
 
 
 def test_explain_page_and_command(cycle, capsys):
-    home, con, manifest = cycle
+    home, con, resolver = cycle
     ref = reference("mart_municipality_totals", ["mph-2025", GELENDZHIK])
     app = make_app(home)
     region, _ = client_for(app, "region")
@@ -282,7 +288,7 @@ def test_every_figure_of_a_municipal_note_resolves_to_its_cells(cycle, tmp_path)
     cells whose values, put through the documented rule, give the printed figure (a section's share, an
     indicator's score and maximum), or — for a recommendation — names the rule whose threshold and comparison
     decide it and the municipality's own cells; the references are printed in the PDF and commented in Word."""
-    home, con, manifest = cycle
+    home, con, resolver = cycle
     note = municipal_note(CycleMarts(home, "mph-2025"), provenance(home, "mph-2025"), ABINSK)
     checked: dict[str, int] = {}
     for block in note.blocks:
@@ -291,8 +297,8 @@ def test_every_figure_of_a_municipal_note_resolves_to_its_cells(cycle, tmp_path)
             continue
         rows = block.rows if hasattr(block, "rows") else block.items
         for printed, ref in ((p, r) for p, row_refs in zip(rows, refs, strict=True) for r in row_refs.split()):
-            mart, key = parse_reference(con, ref)
-            explanation = explain(con, manifest, mart, key, municipality=ABINSK, limit=10_000)
+            mart, key = resolver.parse(ref)
+            explanation = resolver.explain(mart, key, municipality=ABINSK, limit=10_000)
             assert explanation.sources and explanation.hidden_sources == 0, ref
             assert explanation.sources_total == len(explanation.sources)
             cells = _cells(explanation)
@@ -336,7 +342,7 @@ def test_every_figure_of_a_municipal_note_resolves_to_its_cells(cycle, tmp_path)
 
 
 def test_every_row_of_the_export_carries_a_reference_that_resolves(cycle):
-    home, con, manifest = cycle
+    home, con, resolver = cycle
     book = openpyxl.load_workbook(write_mart_export(CycleMarts(home, "mph-2025"), provenance(home, "mph-2025")),
                                   read_only=True)
     resolved = 0
@@ -347,8 +353,8 @@ def test_every_row_of_the_export_carries_a_reference_that_resolves(cycle):
         refs = [row[column] for row in rows[1:]]
         assert all(refs), title
         for ref in refs[:: max(1, len(refs) // 3)]:
-            mart, key = parse_reference(con, ref)
-            assert mart == spec.mart and explain(con, manifest, mart, key, limit=1).printed_reference == ref
+            mart, key = resolver.parse(ref)
+            assert mart == spec.mart and resolver.explain(mart, key, limit=1).printed_reference == ref
             resolved += 1
     book.close()
     print(f"\nreferences of the export resolved: {resolved}")

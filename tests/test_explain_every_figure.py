@@ -12,13 +12,13 @@ import duckdb
 import openpyxl
 import pytest
 
-from reports.document import Bullets, Figure, Paragraph, Table, count, percent, ru_date
+from reports.document import Bullets, Figure, Paragraph, Table, count, number, percent, ru_date
 from reports.municipal_note import municipal_note
 from reports.provenance import provenance
 from reports.regional_note import CycleMarts, regional_note
 from reports.summary_workbook import write_summary_workbook
 from reports.wording import headers, say
-from shnor.explain import explain, load_manifest, parse_reference
+from shnor.explain import Resolver, load_manifest
 from shnor_core.lineage import printed_reference
 from tests.shared_cycle import copy_of_sample_cycle
 
@@ -33,7 +33,7 @@ FIGURE = re.compile(r"(?<![№\d«])(?<!№ )(?<!№\u00a0)\b(?!(?:19|20)\d\d\b)
 def cycle(tmp_path_factory):
     home, _ = copy_of_sample_cycle(tmp_path_factory, "every_figure")
     con = duckdb.connect(str(home.warehouse), read_only=True)
-    yield home, con, load_manifest(home)
+    yield home, con, Resolver(con, load_manifest(home))
     con.close()
 
 
@@ -79,7 +79,7 @@ def _printed(row: dict, mart: str) -> list[str]:
 
 
 def test_every_figure_of_a_municipal_note_carries_a_reference_that_resolves(cycle):
-    home, con, manifest = cycle
+    home, con, resolver = cycle
     note = municipal_note(CycleMarts(home, "mph-2025"), provenance(home, "mph-2025"), ABINSK)
     figures = _figures(note)
     unreferenced = [(kind, what) for kind, what, ref in figures if not ref]
@@ -88,8 +88,8 @@ def test_every_figure_of_a_municipal_note_carries_a_reference_that_resolves(cycl
     for kind, what, refs in figures:
         text = " ".join(what) if isinstance(what, list) else what
         for ref in refs.split():  # a row of two years, a chart of several rows: several references
-            mart, key = parse_reference(con, ref)
-            explanation = explain(con, manifest, mart, key, municipality=ABINSK, limit=5)
+            mart, key = resolver.parse(ref)
+            explanation = resolver.explain(mart, key, municipality=ABINSK, limit=5)
             assert explanation.printed_reference == ref
             assert explanation.sources or explanation.files, f"{kind} «{text[:60]}»: {ref} reaches no source row"
             assert explanation.hidden_sources == 0 or mart == "mart_roadmap_completion", ref  # a region's share
@@ -106,38 +106,71 @@ def test_every_figure_of_a_municipal_note_carries_a_reference_that_resolves(cycl
     assert resolved["mart_school_identification"] == resolved["mart_school_people"] == 3
 
 
-# rules decided by the ШНОР lists (no school on the federal list, schools close to the list's threshold) walk
-# back to no cell yet: a recommendation's walk follows the form's evidence only (mart_recommendation_evidence)
-NOT_YET_WALKED = {("mart_recommendation", "no_federal_list"), ("mart_recommendation", "cusp_schools")}
+# a group reference (a region's sum, a year's row): the columns whose sum over the rows it names the note prints
+GROUP_SUMS = {"mart_municipality_context": ("schools", "pupils_total", "pupils_ovz"),
+              "mart_mentoring_coverage": ("listed_schools", "schools_without_mentor"),
+              "mart_shnor_list_changes": ("on_list", "identified", "entered", "exited", "cusp_schools"),
+              "mart_shnor_dynamics": ("stayed", "entered", "left_list"),
+              "mart_shnor_comparison": ("federal_schools", "regional_schools", "in_both", "has_no_federal_listed_school"),
+              "mart_municipality_people": ("shnor_schools", "project_500_schools", "teachers", "post_project_schools"),
+              "mart_roadmap_completion": ("has_roadmap", "due_dates_passed", "missing")}
 
 
-def test_the_regional_notes_references_resolve(cycle):
-    """The regional note: every reference it prints resolves to a mart row with source rows, and the tables of
-    municipalities (totals, roadmaps, people, the computed list, the files used) carry one per row."""
-    home, con, manifest = cycle
+def _group_figures(explanation) -> list[str]:
+    """The figures a group reference's rows give, by the rule the note sums or averages them with."""
+    rows = explanation.group
+    if explanation.mart == "mart_indicator_scores":  # the region's mean of the municipalities' scores
+        scores = [r["score"] for r in rows if r["score"] is not None]
+        return [number(sum(scores) / len(scores)), number(rows[0]["max_score"], 0)]
+    if explanation.mart == "mart_submission_status":  # the forms expected (a row per municipality), the window
+        return [count(len(rows)), f"{ru_date(rows[0]['window_open'])} – {ru_date(rows[0]['window_close'])}"]
+    return [count(sum(r[c] or 0 for r in rows)) for c in GROUP_SUMS.get(explanation.mart, ())]
+
+
+def test_every_figure_of_the_regional_note_carries_a_reference_that_resolves(cycle):
+    """The regional note: every place that prints a figure — rows, paragraphs, items, charts — carries a reference;
+    all of them, resolved in one batch, reach source rows or files, or say why they have none (a dbt var, a text
+    seed); a region's sum names its rows, which give the printed figure; a rule counting schools on a list names
+    the list rows it counted (their number is the rule's value) or, counting none, the list files read."""
+    home, con, resolver = cycle
     note = regional_note(CycleMarts(home, "mph-2025"), provenance(home, "mph-2025"))
     figures = _figures(note)
-    refs = [ref for _, _, refs in figures if refs for ref in refs.split()]
-    named, sourceless = set(), set()
-    for ref in refs:
-        mart, key = parse_reference(con, ref)
-        explanation = explain(con, manifest, mart, key, limit=1)
-        assert explanation.printed_reference == ref
-        if not (explanation.sources or explanation.files):
-            sourceless.add((mart, key.get("rule_code")))
-        named.add(mart)
-    assert sourceless <= NOT_YET_WALKED, sourceless
+    unreferenced = [(kind, str(what)[:80]) for kind, what, ref in figures if not ref]
+    assert not unreferenced, f"figures without a reference: {unreferenced}"
+    explained = resolver.resolve([ref for _, _, refs in figures for ref in refs.split()], limit=1)
+    named, groups, lists = set(), 0, 0
+    for kind, what, refs in figures:
+        text = " ".join(what) if isinstance(what, list) else what
+        printed = []
+        for ref in refs.split():
+            explanation = explained[ref]
+            assert explanation.printed_reference == ref
+            assert explanation.sources or explanation.files or explanation.not_walked, (kind, text[:60], ref)
+            named.add(explanation.mart)
+            if explanation.group:
+                groups += 1
+                printed += _group_figures(explanation)
+            for counted in explanation.lists:  # the rule's value is the number of list rows it names
+                lists += 1
+                assert counted["counted"] == len(counted["schools"]), (ref, counted)
+                assert counted["schools"] or counted["files_read"], ref
+            if explanation.mart == "mart_recommendation" and explanation.lists and not explanation.group:
+                assert explanation.rule["decided"]["rule_value"] == sum(c["counted"] for c in explanation.lists)
+        if printed and kind != "figure":
+            assert any(figure in text for figure in printed), (text[:200], refs, printed)
     assert {"mart_municipality_totals", "mart_roadmap_completion", "mart_municipality_people", "mart_shnor_list_changes",
-            "mart_shnor_list_status", "mart_recommendation", "mart_roadmap_activities",
-            "mart_submission_status"} <= named
-    print(f"\nreferences of the regional note resolved: {len(refs)}; places without one yet: "
-          f"{sum(1 for _, _, ref in figures if not ref)} of {len(figures)}")
+            "mart_shnor_list_status", "mart_recommendation", "mart_roadmap_activities", "mart_submission_status",
+            "mart_indicator_scores", "mart_mentoring_coverage", "mart_shnor_comparison", "mart_row_accounting",
+            "mart_regional_list_comparison", "mart_letter_thresholds", "mart_report_texts"} <= named
+    assert groups and lists
+    print(f"\nfigures of the regional note: {len(figures)}, each with a reference; references resolved: "
+          f"{len(explained)} (groups of rows: {groups}; lists counted: {lists})")
 
 
 def test_every_score_of_the_summary_workbook_has_its_reference(cycle):
     """The summary workbook: each score's reference at the same address on the sheet «Ссылки» resolves to the
     mart row holding that score; each row of «Сдача форм» ends with its municipality's submission row."""
-    home, con, manifest = cycle
+    home, con, resolver = cycle
     book = openpyxl.load_workbook(write_summary_workbook(home, "mph-2025"), read_only=False)
     scores, refs, status = book["Сводка"], book["Ссылки"], book["Сдача форм"]
     held = {printed_reference("mart_indicator_scores", [m, o, i]): (o, score) for m, o, i, score in con.execute(
@@ -148,15 +181,15 @@ def test_every_score_of_the_summary_workbook_has_its_reference(cycle):
     for oktmo, cell in cells:  # every score: the row its reference names holds it
         assert held[refs[cell.coordinate].value] == (oktmo, pytest.approx(cell.value)), cell.coordinate
     for oktmo, cell in cells[:: len(cells) // 8]:  # and shnor explain finds that row by the reference alone
-        mart, key = parse_reference(con, refs[cell.coordinate].value)
-        assert explain(con, manifest, mart, key, limit=1).row["score"] == pytest.approx(cell.value)
+        mart, key = resolver.parse(refs[cell.coordinate].value)
+        assert resolver.explain(mart, key, limit=1).row["score"] == pytest.approx(cell.value)
     assert len(cells) == con.execute("select count(*) from marts.mart_indicator_scores where monitoring_id = 'mph-2025' "
                                   "and score is not null").fetchone()[0]
     titles = [cell.value for cell in status[1]]
     column = titles.index(say("export.reference_title"))
     for row in status.iter_rows(min_row=2, values_only=True):
         if row[0] and row[column]:
-            mart, key = parse_reference(con, row[column])
-            assert mart == "mart_submission_status" and explain(con, manifest, mart, key, limit=1).row[
+            mart, key = resolver.parse(row[column])
+            assert mart == "mart_submission_status" and resolver.explain(mart, key, limit=1).row[
                 "municipality_name"] == row[0]
     book.close()

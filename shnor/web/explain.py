@@ -11,11 +11,10 @@ from fastapi.responses import JSONResponse
 from shnor.explain import (
     ExplainError,
     NotYours,
-    explain,
+    Resolver,
     explain_school,
     lines,
     load_manifest,
-    parse_reference,
     school_lines,
 )
 from shnor.web.guards import Access, Routes, signed_in, wants_json
@@ -42,8 +41,8 @@ def routes(home: DataHome) -> Routes:
                         result = explain_school(con, school, municipality)
                         text = school_lines(result)
                     else:
-                        mart, key = parse_reference(con, ref)
-                        result = explain(con, load_manifest(home), mart, key, municipality)
+                        resolver = Resolver(con, load_manifest(home))
+                        result = resolver.explain(*resolver.parse(ref), municipality)
                         text = lines(result)
         except NotYours as error:
             raise HTTPException(403, f"Нет доступа: {error}") from error
