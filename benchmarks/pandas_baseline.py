@@ -47,6 +47,7 @@ import pandas as pd
 
 from reports.cycle_reports import write_reports as write_from
 from reports.provenance import Provenance, code_version
+from shnor_core.lineage import Glob
 from shnor_core.reference import get_monitoring, region_institution, region_name
 from shnor_core.settings import CALENDARS_DIR, DBT_SEEDS_DIR, FORMS_DIR, DataHome
 
@@ -1326,6 +1327,7 @@ NOT_REPRODUCED = {
     "mart_curator_load": "нагрузка кураторов",
     "mart_post_project_schools": "школы после выхода из «500+»",
     "mart_row_fates": "учёт строк исходных файлов: в витринах, ждут проверки, отброшены с причиной",
+    "mart_row_accounting": "учёт строк по файлам: ссылки таблицы учёта строк на её файлы",
 }
 # The suites of kinds of file the baseline never reads (the roadmaps, execution reports, registries of people and
 # professional development feed only the marts above): it has no checks for them, and says so.
@@ -1340,7 +1342,7 @@ SUITES_NOT_READ = {
 OTHER_WINDOW_REPORTS = ("monitoring_report.py",)
 BORROWED_ATTRIBUTES = ("assessment", "recommendation", "data_quality", "thresholds", "list_changes", "list_status", "list_comparison",
                        "roadmap", "roadmap_completion", "roadmap_activities", "roadmap_plan", "municipality_people",
-                       "school_people", "curator_load", "post_project", "row_accounting")
+                       "school_people", "curator_load", "post_project", "row_accounting", "row_accounting_files")
 REPRODUCED_MARTS = ("mart_indicator_scores", "mart_section_scores", "mart_municipality_totals",
                     "mart_municipality_dynamics", "mart_report_texts", "mart_submission_status", "dim_school",
                     "fct_assessment_results", "mart_school_identification", "mart_municipality_context",
@@ -1371,6 +1373,7 @@ class BaselineMarts:
         calendar = reference.calendar.set_index("monitoring_id")
         regions = reference.seeds["ref_regions"].set_index("region_code")
         prefix = regions.loc[calendar.loc[monitoring_id, "region_code"], "oktmo_prefix"]
+        self.region = Glob(f"{prefix}*")  # the region's municipalities in a reference, as CycleMarts names them
 
         def region(name: str, order: list[str] | None = None, year: bool = True) -> pd.DataFrame:
             frame = marts[name]

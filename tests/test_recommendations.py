@@ -61,8 +61,10 @@ def region(tmp_path_factory):
         write_submission(landing / f"{municipality.oktmo}.xlsx", display_name(municipality), form_values(**merge(*weak)))
 
     second = home.submissions_landing(CYCLE_2)
-    write_submission(second / "Абинский.xlsx", "МО Абинский район", form_values(MNC_3=[1, 0, 0], MPH_8=[5]))
-    write_submission(second / "Армавир.xlsx", "МО город Армавир", form_values())
+    # the second window's template (its window in the header): unchanged values are still a file of their own
+    write_submission(second / "Абинский.xlsx", "МО Абинский район", form_values(MNC_3=[1, 0, 0], MPH_8=[5]),
+                     monitoring_id=CYCLE_2)
+    write_submission(second / "Армавир.xlsx", "МО город Армавир", form_values(), monitoring_id=CYCLE_2)
     run_windows_in_process(home, [CYCLE_1, CYCLE_2], reports=False)
     return home, named
 

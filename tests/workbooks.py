@@ -35,8 +35,10 @@ def form_values(presence_default=1, count_default=0, **overrides):
     return values
 
 
-def write_submission(path: Path, municipality_written: str, values: dict, demo: bool = True) -> Path:
-    monitoring = get_monitoring(MONITORING_ID)
+def write_submission(path: Path, municipality_written: str, values: dict, demo: bool = True,
+                     monitoring_id: str = MONITORING_ID) -> Path:
+    """A municipality's form of ``monitoring_id``'s window, as its template reads (the window in its header)."""
+    monitoring = get_monitoring(monitoring_id)
     form = load_form(monitoring.form_id)
     return write_form_workbook(path, form, monitoring, "Краснодарский край", municipality_written, values, demo)
 

@@ -2,7 +2,7 @@
     retired mart (CHANGELOG.md maps each to its replacement) — is dropped, so that an existing warehouse does not
     keep it with frozen numbers and the publication (which copies the marts schema) does not hand it to BI. -#}
 {% macro drop_retired_marts() %}
-    {% if execute %}
+    {% if execute and flags.WHICH in ('run', 'build') %}  {#- `dbt test` or `docs generate` never drop a table -#}
         {% set built = [] %}
         {% for node in graph.nodes.values() if node.resource_type in ('model', 'seed', 'snapshot')
                                               and node.schema == 'marts' %}
