@@ -82,12 +82,6 @@ def _russian(word) -> None:
     hyphenation.set(qn("w:val"), "true")
 
 
-def _styled(word, text: str, style_id: str):
-    paragraph = word.add_paragraph(text)
-    paragraph._p.style = style_id
-    return paragraph
-
-
 class _Comments:
     """The references (``shnor explain``) as Word comments, their texts written at the end as one piece of XML:
     python-docx looks for a free id among all comments for every new one (quadratic: a third of a note's .docx)."""
@@ -103,12 +97,6 @@ class _Comments:
                 f'<w:commentRangeEnd w:id="{number}"/><w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
                 f'<w:commentReference w:id="{number}"/></w:r>')
 
-    def on(self, runs, ref: str) -> None:
-        start, end = self.new(ref)
-        runs[0]._r.addprevious(parse_xml(f"<w:x {nsdecls('w')}>{start}</w:x>")[0])
-        for element in reversed(parse_xml(f"<w:x {nsdecls('w')}>{end}</w:x>")):
-            runs[-1]._r.addnext(element)
-
     def write(self, word) -> None:
         if not self.texts:
             return
@@ -122,34 +110,37 @@ class _Comments:
             for number, text in enumerate(self.texts)) + "</w:comments>"))
 
 
+def _paragraph(word, text: str, style: str | None = None, align: str | None = None, keep: bool = False,
+               bold: bool = False, italic: bool = False, comment: tuple[str, str] = ("", "")) -> None:
+    """A paragraph of one run written as WordprocessingML (python-docx appends a run's text character by
+    character): its style id, kept with the next paragraph, alignment; ``comment`` the XML around its run."""
+    properties = ((f'<w:pStyle w:val="{style}"/>' if style else "") + ("<w:keepNext/>" if keep else "")
+                  + (f'<w:jc w:val="{align}"/>' if align else ""))
+    run = ("<w:rPr>" + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + "</w:rPr>") if bold or italic else ""
+    lines = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
+    word.element.body._insert_p(parse_xml(f"<w:p {nsdecls('w')}><w:pPr>{properties}</w:pPr>{comment[0]}<w:r>{run}"
+                                          f"{lines}</w:r>{comment[1]}</w:p>"))
+
+
 def _add_block(word, block, styles: dict, comments: _Comments) -> None:
     if isinstance(block, Heading):
-        heading = _styled(word, keep_short_words(block.text), styles[f"Heading {block.level}"])
-        heading.paragraph_format.keep_with_next = True
+        _paragraph(word, keep_short_words(block.text), styles[f"Heading {block.level}"], keep=True)
     elif isinstance(block, Paragraph):
-        paragraph = word.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        run = paragraph.add_run(keep_short_words(block.text))
-        run.bold = block.bold
-        if block.ref:
-            comments.on([run], block.ref)
+        _paragraph(word, keep_short_words(block.text), align="both", bold=block.bold,
+                   comment=comments.new(block.ref) if block.ref else ("", ""))
     elif isinstance(block, Bullets):
         style = styles["List Number" if block.numbered else "List Bullet"]
         for index, item in enumerate(block.items):
-            paragraph = _styled(word, keep_short_words(item), style)
-            if block.refs and block.refs[index]:
-                comments.on(paragraph.runs, block.refs[index])
+            ref = block.refs[index] if block.refs else None
+            _paragraph(word, keep_short_words(item), style, comment=comments.new(ref) if ref else ("", ""))
     elif isinstance(block, Table):
         _add_table(word, block, comments)
     elif isinstance(block, Figure):
         picture = word.add_paragraph()
         picture.add_run().add_picture(str(block.path), width=Cm(PAGE_WIDTH_CM))
         picture.paragraph_format.keep_with_next = True  # the chart stays with its caption below
-        caption = word.add_paragraph(keep_short_words(block.caption))
-        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        caption.runs[0].italic = True
-        if block.ref:
-            comments.on(caption.runs, block.ref)
+        _paragraph(word, keep_short_words(block.caption), align="center", italic=True,
+                   comment=comments.new(block.ref) if block.ref else ("", ""))
 
 
 TWIPS_PER_CM = 567
@@ -167,10 +158,8 @@ def _cell(text: str, width: int, align: str | None, header: bool, keep: bool, co
 def _add_table(word, block: Table, comments: _Comments) -> None:
     """A table written as one piece of XML (python-docx builds a cell in dozens of calls): the header row
     repeated on every page, no row broken across pages, numbers right-aligned under centred headings."""
-    if block.caption:
-        caption = word.add_paragraph()
-        caption.add_run(keep_short_words(block.caption)).italic = True
-        caption.paragraph_format.keep_with_next = True  # never alone at a page's foot: it goes with the table
+    if block.caption:  # never alone at a page's foot: it goes with the table
+        _paragraph(word, keep_short_words(block.caption), keep=True, italic=True)
     numeric = block.numeric_columns()
     widths = block.widths or [1] * len(block.columns)
     widths = [round(PAGE_WIDTH_CM * TWIPS_PER_CM * width / sum(widths)) for width in widths]
