@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
-from openpyxl.cell import Cell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -58,8 +58,26 @@ def mark_sheet(sheet, mark: str | None, row: int = 1, column: int | None = None)
     if not mark:
         return
     column = column if column is not None else sheet.max_column + 2
-    cell = put_text(sheet.cell(row, column), mark.upper())
-    cell.font = MARK_FONT
+    put_text(sheet.cell(row, column), mark.upper()).font = MARK_FONT
+    mark_print(sheet, mark)
+
+
+def mark_print(sheet, mark: str) -> None:
+    """The demo mark in the printed page's header."""
     for header in (sheet.oddHeader, sheet.evenHeader, sheet.firstHeader):
         header.right.text = mark.upper()
         header.right.color = "C00000"
+
+
+def written_cell(sheet, value=None, number_format: str | None = None, font: Font | None = None,
+                 header: bool = False) -> WriteOnlyCell:
+    """A cell of a sheet written row by row (``Workbook(write_only=True)``), styled once: a cell of a column
+    is reused for every row (each row is written out when it is appended), so its style is looked up once."""
+    cell = WriteOnlyCell(sheet, value)
+    if number_format:
+        cell.number_format = number_format
+    if header:
+        cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, Alignment(wrap_text=True, vertical="top")
+    if font is not None:
+        cell.font = font
+    return cell

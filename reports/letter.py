@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from reports.document import ru_date
+from reports.frames import records
 from reports.wording import say
 from shnor_core.lineage import printed_reference
 
@@ -123,7 +124,7 @@ def named_rows(rows: pd.DataFrame) -> list[Named]:
                   _text(row.evidence), _fields(row.practice_fields),
                   _text(row.partner_name) if _present(row.partner_name) else "",
                   printed_reference("mart_recommendation", [row.monitoring_id, row.rule_code, row.municipality_oktmo]))
-            for row in rows.itertuples()]
+            for row in records(rows)]
 
 
 def _names(template: str, names: list[str]) -> str:
@@ -229,7 +230,7 @@ def own_recommendations(own: pd.DataFrame, institution: str) -> list[tuple[str, 
     region-wide statement, falls short of), worded as the letter words it, with the values, the threshold, the
     region and the measure with its deadline; each with its rule's code (the row's key, for its reference)."""
     lines = []
-    for row in own.sort_values("rule_order").itertuples():
+    for row in records(own.sort_values("rule_order")):
         region = row.scope == "region"
         group = {"cap_value": row.cap_value, "evaluated_count": row.evaluated_count, "school_year": row.school_year,
                  "next_year": row.next_year, "list_label": row.list_label, "threshold_text": row.threshold_text}

@@ -16,7 +16,7 @@ import pandas as pd
 from reports import charts, letter
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, count, number, percent
 from reports.docx_writer import write_docx
-from reports.frames import once, own, row_ref, rows_refs
+from reports.frames import once, own, records, row_ref, rows_refs
 from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
 from reports.regional_note import CycleMarts, charts_dir
@@ -67,12 +67,17 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
     note.add(Table(headers("municipal.sections_columns"),
                    [[row.section_title, percent(row.section_share), percent(row.region_mean_share),
                      say("municipal.rank", rank=int(row.region_rank), of=scored), _change(row.change_direction)]
-                    for row in sections.itertuples()], widths=[4, 1.3, 1.3, 1.2, 1.3],
+                    for row in records(sections)], widths=[4, 1.3, 1.3, 1.2, 1.3],
                    caption=say("municipal.sections_caption", name=name),
                    refs=rows_refs(sections, "mart_section_scores")))
     indicators = own(marts.indicators, oktmo)
     presence = indicators[indicators["indicator_kind"] == "presence"]
     counts = indicators[indicators["indicator_kind"] == "count"]
+    note.add(Table(headers("municipal.indicators_columns"),
+                   [[indicator_title(row.indicator_display_code, row.indicator_label), typed_number(row.score), count(row.max_score),
+                     number(row.region_mean), _change(row.change_direction)] for row in records(indicators)],
+                   widths=[5, 0.9, 0.9, 1.1, 1.2], caption=say("municipal.indicators_caption", name=name),
+                   refs=rows_refs(indicators, "mart_indicator_scores")))
     folder = charts_dir(marts.home, marts.monitoring_id) / "municipalities"
     weak_line = marts.threshold("letter_weak_line")
     note.add(Figure(charts.shares_against_region(
@@ -86,13 +91,8 @@ def _scores(note: Document, marts: CycleMarts, oktmo: str, name: str) -> None:
                                              list(counts["score"]), list(counts["region_mean"]), name,
                                              say("municipal.counts_region"), say("municipal.counts_axis"), as_share=False),
                         say("municipal.counts_caption", name=name), ref=" ".join(rows_refs(counts, "mart_indicator_scores"))))
-    note.add(Table(headers("municipal.indicators_columns"),
-                   [[indicator_title(row.indicator_display_code, row.indicator_label), typed_number(row.score), count(row.max_score),
-                     number(row.region_mean), _change(row.change_direction)] for row in indicators.itertuples()],
-                   widths=[5, 0.9, 0.9, 1.1, 1.2], caption=say("municipal.indicators_caption", name=name),
-                   refs=rows_refs(indicators, "mart_indicator_scores")))
     dynamics = own(marts.dynamics, oktmo)
-    for row in dynamics[dynamics["previous_monitoring_id"].notna()].itertuples():
+    for row in records(dynamics[dynamics["previous_monitoring_id"].notna()]):
         note.add(Paragraph(say("municipal.dynamics", previous=row.previous_monitoring_id,
                                improved=count(row.indicators_improved), worsened=count(row.indicators_worsened),
                                unchanged=count(row.indicators_unchanged)),
@@ -112,17 +112,17 @@ def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
     year = int(marts.results_year)
     schools = own(marts.schools, oktmo)
     note.add(Heading(say("municipal.schools_heading", year=year), numbered=True))
-    for row in own(marts.comparison, oktmo).itertuples():
+    for row in records(own(marts.comparison, oktmo)):
         note.add(Paragraph(say("municipal.schools_lists", federal=count(row.federal_schools),
                                regional=count(row.regional_schools), both=count(row.in_both),
                                only_federal=count(row.only_federal), only_regional=count(row.only_regional),
                                biased=count(row.biased_schools)), ref=row_ref("mart_shnor_comparison", row)))
-    for row in own(marts.shnor_dynamics, oktmo).itertuples():
+    for row in records(own(marts.shnor_dynamics, oktmo)):
         note.add(Paragraph(say("municipal.list_moves", list=say(f"municipal.list_{row.methodology}"),
                                stayed=count(row.stayed), entered=count(row.entered), left=count(row.left_list)),
                            ref=row_ref("mart_shnor_dynamics", row)))
     changes = own(marts.list_changes, oktmo)
-    for row in changes[changes["result_year"] == marts.results_year].itertuples():
+    for row in records(changes[changes["result_year"] == marts.results_year]):
         moves = "" if pd.isna(row.entered) else say("municipal.computed_moves", entered=count(row.entered),
                                                     persisting=count(row.persisting), exited=count(row.exited))
         note.add(Paragraph(say("municipal.computed_list", on_list=count(row.on_list), moves=moves,
@@ -133,14 +133,14 @@ def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
     if not cusp.empty:
         note.add(Bullets([say("municipal.cusp_school", school=row.school_name, ior=number(row.ior, 2),
                               cluster=row.cluster_name, threshold=number(row.threshold_ior, 2),
-                              distance=number(row.distance_to_threshold, 2)) for row in cusp.itertuples()],
+                              distance=number(row.distance_to_threshold, 2)) for row in records(cusp)],
                          refs=rows_refs(cusp, "mart_shnor_list_status")))
     if schools.empty:
         note.add(Paragraph(say("municipal.no_shnor")))
         return
     factors = once("factors", marts.risk_profiles, _factors)
     rows = []
-    for row in schools.itertuples():
+    for row in records(schools):
         lists = ", ".join(say(f"municipal.list_{label}") for flag, label in
                           ((row.is_federal_shnor, "fioco"), (row.is_regional_shnor, "region")) if flag)
         context = row.cluster_name + (say("municipal.sscu") if row.is_sscu and "ШССУ" not in row.cluster_name else "")
@@ -164,7 +164,7 @@ def _results(note: Document, marts: CycleMarts, schools: pd.DataFrame, year: int
     note.add(Paragraph(say("municipal.results", previous=year - 1, year=year)))
     names = dict(zip(schools["school_code"], schools["school_name"]))
     cells: dict[tuple, dict[int, tuple]] = {}
-    for row in results.itertuples():
+    for row in records(results):
         key = (row.school_code, row.assessment_procedure, row.subject, row.grade)
         cells.setdefault(key, {})[int(row.assessment_year)] = (count(row.participants), percent(row.low_result_share),
                                                                row_ref("fct_assessment_results", row))
@@ -218,7 +218,7 @@ def write_municipal_notes(home, monitoring_id: str, marts: CycleMarts, origin: P
     dozen notes, so the demo's 44 are written here)."""
     folder = home.reports / monitoring_id / "municipalities"
     jobs = [(row.municipality_oktmo, folder / f"{row.municipality_oktmo} {row.municipality_name}.docx")
-            for row in origin.submissions.itertuples()]
+            for row in records(origin.submissions)]
     workers = min(os.cpu_count() or 1, max(1, len(jobs) // NOTES_PER_WORKER))
     if workers == 1:
         return _write_notes(marts, origin, jobs, progress)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reports.document import Bullets, Document, Heading, Paragraph, Table, count, percent, ru_date
-from reports.frames import group_ref, own, row_ref, rows_refs
+from reports.frames import group_ref, own, records, row_ref, rows_refs
 from reports.wording import headers, say
 
 DOCUMENT_KINDS = ("roadmap", "order", "certificate", "plan", "programme", "letter", "protocol", "monitoring", "analysis",
@@ -71,7 +71,7 @@ def regional_roadmaps(note: Document, marts) -> None:
                                      catalogue=_int(row.catalogue_activities_planned)),
           _int(row.extra_activities), _int(row.due_dates_passed), _int(row.done_on_time),
           _int(row.done_late), _int(row.missing), percent(row.completion_share)]
-         for row in completion.itertuples()],
+         for row in records(completion)],
         widths=[2.6, 1.5, 0.8, 1.2, 1.0, 1.4, 1.6, 1.2], caption=say("support.roadmaps_caption", as_of=as_of),
         refs=rows_refs(completion, "mart_roadmap_completion")))
     activities = marts.roadmap_activities
@@ -80,7 +80,7 @@ def regional_roadmaps(note: Document, marts) -> None:
         note.add(Paragraph(say("support.troubled"), ref=" ".join(rows_refs(troubled, "mart_roadmap_activities"))))
         note.add(Bullets([say("support.troubled_item", activity=_activity_name(row), late=_int(row.municipalities_late),
                               missing=_int(row.municipalities_missing), planned=_int(row.municipalities_planned))
-                          for row in troubled.itertuples()], refs=rows_refs(troubled, "mart_roadmap_activities")))
+                          for row in records(troubled)], refs=rows_refs(troubled, "mart_roadmap_activities")))
 
 
 def regional_people(note: Document, marts) -> None:
@@ -114,7 +114,7 @@ def regional_people(note: Document, marts) -> None:
         headers("support.people_columns"),
         [[row.municipality_name, _int(row.shnor_schools), _int(row.shnor_team_complete), _int(row.teachers),
           percent(row.development_share), _int(row.project_500_schools), _int(row.project_500_with_curator),
-          _int(row.curators), _int(row.curators_from_shnor)] for row in rows.itertuples()],
+          _int(row.curators), _int(row.curators_from_shnor)] for row in records(rows)],
         widths=[2.4, 0.9, 1.2, 1.2, 1.9, 0.9, 1.2, 1.2, 1.2], caption=say("support.people_caption"),
         refs=rows_refs(rows, "mart_municipality_people")))
 
@@ -142,10 +142,10 @@ def municipal_roadmap(note: Document, marts, oktmo: str) -> None:
     if not left_out.empty:
         note.add(Paragraph(say("support.roadmap_left_out", activities="; ".join(
             say("support.activity", number=int(r.catalogue_number), text=r.catalogue_activity)
-            for r in left_out.itertuples())), ref=ref))  # not in the plan: no row of its own to name
+            for r in records(left_out))), ref=ref))  # not in the plan: no row of its own to name
     if not changed.empty:
         note.add(Paragraph(say("support.roadmap_changed", activities="; ".join(
-            say("support.activity", number=int(r.activity_number), text=r.activity_text) for r in changed.itertuples())),
+            say("support.activity", number=int(r.activity_number), text=r.activity_text) for r in records(changed))),
             ref=" ".join(rows_refs(changed, "mart_roadmap_plan"))))
     if not _n(row["report_files"]):
         note.add(Paragraph(say("support.roadmap_no_report"), ref=ref))
@@ -163,7 +163,7 @@ def municipal_roadmap(note: Document, marts, oktmo: str) -> None:
                          say(f"support.status_{r.status}")
                          + (say("support.days_late", days=int(r.days_late)) if r.status == "late" else "")
                          + (say("support.without_document") if r.reported_without_document else ""), _document(r)]
-                        for r in status.itertuples()],
+                        for r in records(status)],
                        widths=[0.4, 4.4, 1, 1.5, 1.8], caption=say("support.roadmap_caption"),
                        refs=rows_refs(status, "mart_roadmap_status"), ref_column=1))
 
@@ -206,6 +206,6 @@ def municipal_people(note: Document, marts, oktmo: str) -> None:
                              complete=say("common.answer_yes") if s.is_team_complete else say("common.answer_no")),
                          str(int(s.teachers)), percent(s.development_share),
                          say("common.answer_yes") if s.curators else say("common.answer_no"), str(int(s.curator_visits))]
-                        for s in schools.itertuples()],
+                        for s in records(schools)],
                        widths=[2.2, 1.4, 1.2, 0.9, 1.3, 0.9, 0.9], caption=say("support.school_caption"),
                        refs=rows_refs(schools, "mart_school_people")))
