@@ -9,10 +9,12 @@ import pandas as pd
 import psycopg2
 import pytest
 
+from sample_region.generator import generate_sample_region
+from shnor import ingest
 from shnor.dbt_runner import dbt_build
 from shnor.postgres import BI_READER, add_municipal_user, connect
 from shnor_core import warehouse
-from tests.shared_cycle import copy_of_sample_cycle
+from shnor_core.settings import DataHome
 from tests.test_bi_docs import documented
 from tests.workbooks import MONITORING_ID
 
@@ -28,9 +30,13 @@ ABINSK, SOCHI = "03601000", "03726000"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The PostgreSQL build of the sample cycle's raw tables beside its DuckDB build: the session's shared
-    cycle (tests/shared_cycle.py) is that DuckDB build already, so only the PostgreSQL one runs here."""
-    home, _ = copy_of_sample_cycle(tmp_path_factory, "postgres")
+    home = DataHome(tmp_path_factory.mktemp("home"))
+    generate_sample_region(home)
+    ingest.load_reference(home)
+    ingest.ingest_submissions(home, MONITORING_ID)
+    ingest.ingest_context(home)
+    ingest.validate_pending(home)
+    dbt_build(home, "duckdb")
     result = dbt_build(home, "postgres")
     with connect() as con:
         cursor = con.cursor()
