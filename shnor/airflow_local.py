@@ -28,7 +28,7 @@ from pathlib import Path
 
 from shnor.windows import close_dag_id
 from shnor_core.reference import get_monitoring
-from shnor_core.settings import DAGS_DIR, PLUGINS_DIR, DataHome
+from shnor_core.settings import DAGS_DIR, PLUGINS_DIR, DataHome, keep_in_user_cache, user_cache
 from shnor_core.warehouse import WarehouseBusy
 
 DEFAULT_PORT = 8080
@@ -126,8 +126,7 @@ def migrated_db_cache() -> Path:
     per user and Airflow version: what the migrations write (their revision, the log templates, the default
     pool) is the same for every home, and no secret of a home is in it (the DAGs, runs and connections come
     later, in the home's own copy)."""
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "shnor" / "airflow-db"
-    return root / version("apache-airflow") / "airflow.db"
+    return user_cache("airflow-db") / version("apache-airflow") / "airflow.db"
 
 
 def ensure_metadata_db(home: DataHome) -> None:
@@ -151,20 +150,8 @@ def ensure_metadata_db(home: DataHome) -> None:
     if completed.returncode != 0:
         raise RuntimeError(f"airflow db migrate failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
     if fresh:
-        _keep_migrated(database, cached)
+        keep_in_user_cache(database, cached)  # a copy of the database just migrated from nothing
     marker.touch()
-
-
-def _keep_migrated(database: Path, cached: Path) -> None:
-    """A copy of a database just migrated from nothing into the cache (replaced whole: a home copying it
-    meanwhile reads the old file or the new one); a cache that cannot be written is only a slower start."""
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        staged = cached.with_name(f".{cached.name}.{os.getpid()}")
-        shutil.copyfile(database, staged)
-        os.replace(staged, cached)
-    except OSError:
-        pass
 
 
 _WAREHOUSE_BUSY = re.compile(r"WarehouseBusy: (?P<message>[^\n]+)")

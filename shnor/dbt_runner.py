@@ -15,7 +15,7 @@ from pathlib import Path
 from shnor.fingerprints import dbt_inputs, reference_inputs, remember, unchanged
 from shnor.identity import identity_digest, resolve_identity
 from shnor.postgres import copy_raw_tables, ensure_access_model
-from shnor_core.settings import DBT_PROJECT_DIR, DataHome
+from shnor_core.settings import DBT_PROJECT_DIR, DataHome, keep_in_user_cache, user_cache
 
 
 def dbt_command(*args: str) -> list[str]:
@@ -33,8 +33,7 @@ def parse_cache(target: str | None = None) -> Path:
     of the same project is as good as the home's own; a fresh home (the demo, a test, a benchmark) then skips
     dbt's full parse, which costs more than building the marts of a region."""
     key = hashlib.sha256(f"{version('dbt-core')}|{DBT_PROJECT_DIR.resolve()}|{dbt_target(target)}".encode()).hexdigest()
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "shnor" / "dbt-parse"
-    return root / key[:16] / PARTIAL_PARSE_FILE
+    return user_cache("dbt-parse") / key[:16] / PARTIAL_PARSE_FILE
 
 
 # What of the caller's environment a dbt process gets: what the profile reads (SHNOR_*: target, warehouse, threads,
@@ -71,16 +70,9 @@ def keep_parse(home: DataHome, target: str | None = None) -> None:
     """The home's parsed project into :func:`parse_cache` after a successful build (replaced whole, so a build
     starting meanwhile reads the old copy or the new one, never half of one); a cache that cannot be written is
     only a slower next fresh home."""
-    parsed, cache = home.dbt_artifacts / "target" / PARTIAL_PARSE_FILE, parse_cache(target)
-    if not parsed.is_file():
-        return
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        staged = cache.with_name(f".{cache.name}.{os.getpid()}")
-        shutil.copyfile(parsed, staged)
-        os.replace(staged, cache)
-    except OSError:
-        pass
+    parsed = home.dbt_artifacts / "target" / PARTIAL_PARSE_FILE
+    if parsed.is_file():
+        keep_in_user_cache(parsed, parse_cache(target))
 
 
 def dbt_target(target: str | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,3 +117,21 @@ def pseudonym_key(home: DataHome) -> bytes:
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip().encode("utf-8")
+
+
+def user_cache(name: str) -> Path:
+    """The user's own cache folder of the project for ``name`` (``$XDG_CACHE_HOME`` or ``~/.cache``): never a
+    shared folder, since what is kept there (a parsed dbt project, a migrated Airflow database) is trusted."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "shnor" / name
+
+
+def keep_in_user_cache(source: Path, cached: Path) -> None:
+    """A copy of ``source`` as ``cached``, replaced whole (a process reading it meanwhile gets the old file or the
+    new one, never half of one); a cache that cannot be written only makes the next start slower."""
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        staged = cached.with_name(f".{cached.name}.{os.getpid()}")
+        shutil.copyfile(source, staged)
+        os.replace(staged, cached)
+    except OSError:
+        pass
