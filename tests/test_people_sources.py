@@ -11,6 +11,7 @@ import openpyxl
 
 from ingestion.detect import ReadContext, read_source
 from ingestion.school_names import SchoolMatcher, SchoolRef
+from tests.workbooks import table
 
 SLAVYANSK, SOCHI = "03645000", "03726000"
 MATCHER = SchoolMatcher([
@@ -19,17 +20,6 @@ MATCHER = SchoolMatcher([
     SchoolRef("23044059", "МОБУ лицей № 59", SOCHI), SchoolRef("23044053", "МОБУ СОШ № 53", SOCHI),
     SchoolRef("23044075", "МОБУ СОШ № 75", SOCHI), SchoolRef("23044092", "МОБУ СОШ № 92", SOCHI),
     SchoolRef("23044083", "МОБУ СОШ № 83", SOCHI)])
-
-
-def workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def read(path: Path, municipalities, kind: str):
@@ -41,7 +31,7 @@ def strings(frame) -> list[str]:
 
 
 def test_a_report_with_the_document_in_one_cell(tmp_path, municipalities):
-    path = workbook(tmp_path / "Отчёт ДК Славянский район 2025.xlsx", {"Отчёт": [
+    path = table(tmp_path / "Отчёт ДК Славянский район 2025.xlsx", {"Отчёт": [
         ["Отчёт об исполнении дорожной карты за I полугодие 2025 года"], [],
         ["№ п/п", "Мероприятие", "Срок по дорожной карте", "Информация о выполнении", "Подтверждающий документ"],
         [1, "Разработка и утверждение дорожной карты", "Январь 2025 г.", "Утверждена", "Приказ УО от 15.01.2025 № 45"],
@@ -70,7 +60,7 @@ def test_a_report_with_the_document_in_one_cell(tmp_path, municipalities):
 
 def test_registry_of_teams_teachers_and_tutors(tmp_path, municipalities):
     title = "База данных управленческих команд и педагогов ШНОР, МО Славянский район, 2025 год"
-    path = workbook(tmp_path / "Реестр ШНОР 2025.xlsx", {
+    path = table(tmp_path / "Реестр ШНОР 2025.xlsx", {
         "Управленческие команды": [[title], ["ФИО", "Должность", "ОО", "Телефон", "E-mail"],
                                    ["Сидорова Анна Петровна", "директор", "МБОУ СОШ № 5", "+7 918 000-00-01",
                                     "sosh5@example.ru"],
@@ -98,7 +88,7 @@ def test_registry_of_teams_teachers_and_tutors(tmp_path, municipalities):
 
 
 def test_a_registry_sheet_that_does_not_say_who_is_on_it_is_refused(tmp_path, municipalities):
-    path = workbook(tmp_path / "Реестр Славянский район 2025.xlsx", {"Лист1": [
+    path = table(tmp_path / "Реестр Славянский район 2025.xlsx", {"Лист1": [
         ["Реестр 2025"], ["ФИО", "Должность", "ОО"], ["Юдина Вера Павловна", "учитель", "МБОУ ООШ № 7"]]})
     result = read(path, municipalities, "people_registry")
     assert not result.accepted
@@ -106,7 +96,7 @@ def test_a_registry_sheet_that_does_not_say_who_is_on_it_is_refused(tmp_path, mu
 
 
 def test_professional_development_by_person_and_year(tmp_path, municipalities):
-    path = workbook(tmp_path / "Мониторинг ПК Славянский район.xlsx", {"Мониторинг": [
+    path = table(tmp_path / "Мониторинг ПК Славянский район.xlsx", {"Мониторинг": [
         ["Мониторинг участия педагогов ШНОР в мероприятиях по повышению профессиональной компетентности"],
         ["ФИО педагога", "ОО", "Вид мероприятия", "Наименование мероприятия", "Сроки", "Количество часов", "Результат"],
         ["Юдина Вера Павловна", "МБОУ ООШ № 7", "Курсы повышения квалификации", "«Формирующее оценивание»",
@@ -119,8 +109,8 @@ def test_professional_development_by_person_and_year(tmp_path, municipalities):
     assert result.errors == [] or result.errors[0].indicator == "year"
     # the file names no year of its own: the third row, without dates, has none
     assert not result.accepted
-    dated = workbook(tmp_path / "Мониторинг ПК Славянский район 2025.xlsx",
-                     {"Мониторинг": openpyxl.load_workbook(path).active.iter_rows(values_only=True)})
+    dated = table(tmp_path / "Мониторинг ПК Славянский район 2025.xlsx",
+                  {"Мониторинг": openpyxl.load_workbook(path).active.iter_rows(values_only=True)})
     result = read(dated, municipalities, "professional_development")
     assert result.accepted, result.errors
     rows = result.rows
@@ -135,7 +125,7 @@ def test_professional_development_by_person_and_year(tmp_path, municipalities):
 def test_curators_with_their_own_school_visits_and_programmes(tmp_path, municipalities):
     """Seed 002's table, with the columns its text describes: visits, the programme against the risks, the
     date in ИС МЭДК. The curator's own school is the one the position names."""
-    path = workbook(tmp_path / "kuratory_2021.xlsx", {"Кураторы": [
+    path = table(tmp_path / "kuratory_2021.xlsx", {"Кураторы": [
         ["Кураторы проекта 500+"],
         ["ФИО куратора", "Должность", "МО", "Курируемая ОО- ШНОР", "Посещений", "Программа по устранению рисков",
          "Дата в ИС МЭДК"],
