@@ -54,7 +54,7 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
     held_elsewhere = warehouse.query(home.warehouse, f"""
         select source_file, source_kind, source_sha256, taken_in, taken_file,
                list(rule order by sheet, cell)[1:3] as rules, count(*) as errors
-        from {warehouse.WINDOW_ARRIVALS_TABLE} where monitoring_id = ?
+        from {warehouse.WINDOW_ARRIVALS_TABLE} where monitoring_id = ? and outcome = 'held_for_another_window'
         group by all order by source_file""", [monitoring_id])
     files = warehouse.query(home.warehouse, f"select source_kind, status, count(*) as n from {warehouse.FILES_TABLE} "
                                             "group by all order by 1, 2")
@@ -86,24 +86,27 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
 
 
 def window_files(home: DataHome, monitoring_id: str) -> list[dict]:
-    """Every form handed in to the window, by arrival, and what became of it: taken (accepted), refused, or
-    refused for this window because the same bytes are held for another (``audit.window_arrivals``)."""
+    """Every form handed in to the window, by arrival, and what became of it: taken (accepted), refused, refused
+    for this window because the same bytes are held for another, or the same bytes as a file the window already
+    has, under another name (``audit.window_arrivals``)."""
     rows = warehouse.query(home.warehouse, f"""
-        select source_file, received_at, status, null as taken_in from {warehouse.FILES_TABLE}
+        select source_file, received_at, status, null as held from {warehouse.FILES_TABLE}
         where source_kind = 'submission' and monitoring_id = ?
         union all
-        select distinct source_file, received_at, 'held_for_another_window', taken_in
+        select distinct source_file, received_at, outcome,
+               case outcome when 'same_in_window' then taken_file else taken_in end
         from {warehouse.WINDOW_ARRIVALS_TABLE} where monitoring_id = ?
         order by received_at, source_file""", [monitoring_id, monitoring_id])
     return [{"file": r.source_file, "received_at": r.received_at.isoformat(), "status": r.status,
-             "outcome": FILE_OUTCOMES[r.status].format(window=r.taken_in)} for r in rows.itertuples()]
+             "outcome": FILE_OUTCOMES[r.status].format(held=r.held)} for r in rows.itertuples()]
 
 
 FILE_OUTCOMES = {
     "accepted": "принят в окно",
     "rejected": "отклонён проверкой",
     "read": "прочитан, ещё не проверен",
-    "held_for_another_window": "отклонён: тот же файл (побайтно) уже поступил в окно «{window}»",
+    "held_for_another_window": "отклонён: тот же файл (побайтно) уже поступил в окно «{held}»",
+    "same_in_window": "тот же файл (побайтно), что «{held}», уже сдан в это окно: ничего не меняет",
 }
 
 
@@ -151,7 +154,8 @@ def print_summary(summary: dict, as_json: bool = False) -> None:
     outcomes = Counter(entry["status"] for entry in summary.get("window_files", []))
     if outcomes:
         print(f"  файлы окна: всего {outcomes.total()}, приняты {outcomes['accepted']}, отклонены проверкой "
-              f"{outcomes['rejected']}, тот же файл, что в другом окне, — {outcomes['held_for_another_window']}"
+              f"{outcomes['rejected']}, тот же файл, что в другом окне, — {outcomes['held_for_another_window']}, "
+              f"тот же файл, что уже сдан в это окно, — {outcomes['same_in_window']}"
               + (f", ещё не проверены {outcomes['read']}" if outcomes["read"] else ""))
     for refused in summary["refused"]:
         reasons = "; ".join(refused["first_reasons"])
