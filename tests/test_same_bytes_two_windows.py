@@ -24,7 +24,7 @@ import pytest
 from reports.templates import issue_template
 from shnor import ingest
 from shnor.cycle import run_windows_in_process
-from shnor.run_report import cycle_summary
+from shnor.run_report import cycle_summary, print_summary
 from shnor.web import intake
 from shnor.web.accounts import add_account
 from shnor.web.status import Window
@@ -135,6 +135,18 @@ def test_each_window_summary_says_what_became_of_every_file(season):
                for entry in refused.values())
     assert summaries[WINDOW_1]["accepted"] == ["Абинский муниципальный район", "город Армавир", "город-курорт Анапа"]
     assert summaries[WINDOW_2]["accepted"] == ["город Армавир"]
+
+
+@slow
+def test_the_printed_summary_of_window_2_says_it_in_words(season, capsys):
+    _, _, summaries = season
+    print_summary(summaries[WINDOW_2])
+    printed = capsys.readouterr().out.splitlines()
+    assert "  файлы окна: всего 5, приняты 1, отклонены проверкой 0, тот же файл, что в другом окне, — 3, тот же файл, " \
+           "что уже сдан в это окно, — 1" in printed
+    assert any(line.startswith("  формы МО: принято 1, отклонено 3,") for line in printed)
+    assert any(line.startswith("  ОТКЛОНЁН повторно Армавир.xlsx: этот файл побайтно совпадает с файлом «Армавир.xlsx»")
+               for line in printed)
 
 
 @slow
