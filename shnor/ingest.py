@@ -167,11 +167,17 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
                 log.warning("%s не принят: %s", path, unreadable[-1][1])
                 continue
             jobs.append(_Landed(path, archived, sha256, received_at, received_by))
-        if other_window:
-            summary["other_window"] = [_refuse_for_window(home, con, kind, context, monitoring_id, *entry)
-                                       for entry in other_window]
-        if same_in_window:
-            summary["same_in_window"] = [_same_in_window(con, kind, monitoring_id, *entry) for entry in same_in_window]
+        for path, sha256, known in other_window:
+            try:
+                summary.setdefault("other_window", []).append(
+                    _refuse_for_window(home, con, kind, context, monitoring_id, path, sha256, known))
+            except OSError as error:  # vanished between its hash and its read
+                unreadable.append((str(path), unreadable_reason(path, error)))
+        for path, sha256, first in same_in_window:
+            try:
+                summary.setdefault("same_in_window", []).append(_same_in_window(con, kind, monitoring_id, path, sha256, first))
+            except OSError as error:
+                unreadable.append((str(path), unreadable_reason(path, error)))
         warehouse.replace_unreadable_entries(con, kind.name, monitoring_id, unreadable)
         if unreadable:
             summary["unreadable"] = [{"file": path, "reason": reason} for path, reason in unreadable]
@@ -198,8 +204,8 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
 
 def _held_for_another_window(con, known: dict, monitoring_id: str | None) -> bool:
     """Bytes the warehouse holds for another window, handed in to this one for the first time."""
-    return (monitoring_id is not None and known["source_kind"] == SUBMISSION.name
-            and known["monitoring_id"] != monitoring_id and not warehouse.window_arrival_known(con, monitoring_id, known["source_sha256"]))
+    return (monitoring_id is not None and known["source_kind"] == SUBMISSION.name and known["monitoring_id"] != monitoring_id
+            and not warehouse.window_arrival_known(con, monitoring_id, known["source_sha256"]))
 
 
 def _refuse_for_window(home: DataHome, con, kind: SourceKind, context: ReadContext, monitoring_id: str,
@@ -216,9 +222,9 @@ def _refuse_for_window(home: DataHome, con, kind: SourceKind, context: ReadConte
     reasons = read.errors_as_dicts() if not read.accepted else [
         same_file_elsewhere(path.name, known["source_file"], known["monitoring_id"], known["received_at"], monitoring_id)]
     warehouse.record_window_arrival(con, {
-        "monitoring_id": monitoring_id, "outcome": "held_for_another_window", "source_kind": kind.name, "source_sha256": sha256, "source_file": path.name,
-        "received_at": received_at, "received_by": received_by, "taken_in": known["monitoring_id"],
-        "taken_file": known["source_file"]}, reasons)
+        "monitoring_id": monitoring_id, "outcome": "held_for_another_window", "source_kind": kind.name,
+        "source_sha256": sha256, "source_file": path.name, "received_at": received_at, "received_by": received_by,
+        "taken_in": known["monitoring_id"], "taken_file": known["source_file"]}, reasons)
     quarantine_file(home, path, sha256, reasons, window=monitoring_id)
     log.warning("%s не принят в окно %s: те же байты уже поступили в окно %s", path.name, monitoring_id,
                 known["monitoring_id"])
