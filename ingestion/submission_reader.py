@@ -36,10 +36,10 @@ from ingestion.workbook_source import SheetRows, load_sheets, read_meta
 from shnor_core.demo import mentions_demo
 from shnor_core.lineage import file_sha256
 from shnor_core.names import match_municipality
-from shnor_core.reference import Form, FormIndicator, Municipality, get_monitoring, load_municipalities
+from shnor_core.reference import Form, FormIndicator, Municipality, get_monitoring, load_calendar, load_municipalities
 from shnor_core.safety import UnsafeWorkbook
 from shnor_core.source_read import CellError, SourceRead, empty_frame, typed_frame
-from shnor_core.sources import PEOPLE_COLUMNS, SUBMISSION, SUBMISSION_COLUMNS
+from shnor_core.sources import PEOPLE_COLUMNS, SUBMISSION, SUBMISSION_COLUMNS, TEMPLATE_META_SHEET
 from shnor_core.text import clean_text, fold, is_blank, normalize_text, typed_number
 
 WHOLE_MUNICIPALITY = "МО"
@@ -229,6 +229,53 @@ def _find_municipality_text(rows: list[tuple], stop: int) -> str:
 
 _SCHOOL_LABELS = ("образовательная организация", "общеобразовательная организация", "наименование оо", "школа:", "оо:")
 _SCHOOL_CODE_LABELS = ("код оо", "код образовательной организации")
+
+
+_PERIOD_LABELS = ("период проведения", "период:")
+
+
+@lru_cache(maxsize=8)
+def _form_windows(form_id: str) -> dict[tuple[str, str], str]:
+    """The calendar's windows of a form by their (open, close) days."""
+    return {(m.window_open, m.window_close): m.monitoring_id for m in load_calendar().values() if m.form_id == form_id}
+_DAY = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+
+
+def _names_other_window(sheets: list[SheetRows], meta: dict, form: Form,
+                        monitoring_id: str) -> tuple[str, str, str, str, str] | None:
+    """(sheet, cell, indicator, value, rule) when the workbook says it is another window's form: the template's
+    hidden record of its window, else the period its header shows (the dates of another window of the same form
+    in the calendar). A form that names no window is read for the window it was handed in to."""
+    if not monitoring_id:
+        return None
+    written = meta.get("monitoring_id")
+    if written and written != monitoring_id:
+        cell = next((f"B{number}" for sheet in sheets if sheet.title == TEMPLATE_META_SHEET
+                     for number, row in enumerate(sheet.rows, start=1)
+                     if row and str(row[0]).strip() == "monitoring_id"), "")
+        return (TEMPLATE_META_SHEET, cell, "", written,
+                f"файл — шаблон окна «{written}», а сдан в окно «{monitoring_id}» (окно шаблона записано на его "
+                f"скрытом служебном листе): заполните шаблон окна «{monitoring_id}»; форму окна «{written}» положите "
+                f"в папку landing/submissions/{written}/ (поздняя форма учитывается в своём окне)")
+    for sheet in sheets:
+        if not sheet.visible:
+            continue
+        for number, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS], start=1):
+            for position, cell in enumerate(row):
+                if not normalize_text(cell).startswith(_PERIOD_LABELS):
+                    continue
+                shown = next(((c, str(value)) for c, value in enumerate(row)
+                              if c >= position and len(_DAY.findall(str(value))) == 2), None)
+                if shown is None:
+                    continue
+                days = tuple(f"{y}-{m}-{d}" for d, m, y in _DAY.findall(shown[1]))
+                named = _form_windows(form.form_id).get(days)
+                if named and named != monitoring_id:
+                    return (sheet.title, f"{get_column_letter(shown[0] + 1)}{number}", "", shown[1],
+                            f"период формы «{shown[1]}» — окно «{named}», а файл сдан в окно «{monitoring_id}»: "
+                            f"заполните форму окна «{monitoring_id}»; форму окна «{named}» положите в папку "
+                            f"landing/submissions/{named}/ (поздняя форма учитывается в своём окне)")
+    return None
 
 
 class _SectionReader:
@@ -438,10 +485,9 @@ def read_submission(
     if meta.get("form_id") and meta["form_id"] != form.form_id:
         add_error("", "", "", meta["form_id"], f"файл заполнен по другой форме: ожидается «{form.form_id}»")
         return result
-    if meta.get("monitoring_id") and monitoring_id and meta["monitoring_id"] != monitoring_id:
-        add_error("", "", "", meta["monitoring_id"],
-                  f"файл — шаблон окна «{meta['monitoring_id']}», а загружен в окно «{monitoring_id}»: положите его "
-                  f"в папку landing/submissions/{meta['monitoring_id']}/ (поздняя форма учитывается в своём окне)")
+    other_window = _names_other_window(sheets, meta, form, monitoring_id)
+    if other_window is not None:
+        add_error(*other_window)
         return result
     picked = _pick_table_sheet(sheets)
     if picked is None:

@@ -111,9 +111,16 @@ def archived_files(home: DataHome, kind: SourceKind, monitoring_id: str | None =
     return found
 
 
-def quarantine_file(home: DataHome, archived: Path, sha256: str, reasons: list[dict]) -> Path:
+def quarantine_folder(home: DataHome, sha256: str, window: str | None = None) -> Path:
+    """Where a refused file waits: by its content, and by the window it was refused for when the same bytes are
+    held for another window (``window``), so neither refusal overwrites the other."""
+    return home.quarantine / (sha256 if window is None else f"{sha256}.{window}")
+
+
+def quarantine_file(home: DataHome, archived: Path, sha256: str, reasons: list[dict],
+                    window: str | None = None) -> Path:
     """The refused file, its reasons as JSON, and a feedback workbook to send back to the municipality."""
-    folder = home.quarantine / sha256
+    folder = quarantine_folder(home, sha256, window)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy2(archived, folder / archived.name)
     (folder / "reasons.json").write_text(json.dumps(reasons, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -2,7 +2,9 @@
 quarantine with its reasons), then Great Expectations over everything read since the last validation.
 
 Every file is read by ``ingestion.detect.read_source`` — the reader the checkers use — and recorded
-by its sha256, so a file already known is never read again and reruns are idempotent.
+by its sha256, so a file already known is never read again and reruns are idempotent. An arrival belongs
+to a window: bytes held for another window, handed in to this one, are read as this window's form and refused
+for it with their reasons (one file counts for one window).
 """
 
 from __future__ import annotations
@@ -132,20 +134,28 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
     """
     summary = {"kind": kind.name, "files": 0, "new": 0, "already_known": 0, "read_errors": 0}
     new_files: list[str] = []
-    seen: set[str] = set()
+    seen: dict[str, Path] = {}
     jobs: list[_Landed] = []
     unreadable: list[tuple[str, str]] = []
+    other_window: list[tuple[Path, str, dict]] = []
+    same_in_window: list[tuple[Path, str, Path]] = []
     with warehouse.connect(home.warehouse) as con:
         entries = [(path, None) for path in landed_workbooks(landing_folder(home, kind, monitoring_id))]
         entries += [(path, archived_sha256(path)) for path in archived_files(home, kind, monitoring_id)]
-        for path, known in entries:
+        for path, archived_hash in entries:
             try:
-                sha256 = landed_sha256(path, known)
-                if sha256 in seen:  # the landed file and its archived copy
+                sha256 = landed_sha256(path, archived_hash)
+                if sha256 in seen:  # the landed file and its archived copy, or the same bytes landed twice
+                    if archived_hash is None and monitoring_id is not None:
+                        same_in_window.append((path, sha256, seen[sha256]))
                     continue
-                seen.add(sha256)
+                seen[sha256] = path
                 summary["files"] += 1
-                if warehouse.known_file(con, sha256):
+                known = warehouse.known_file(con, sha256)
+                if known and _held_for_another_window(con, known, monitoring_id):
+                    other_window.append((path, sha256, known))
+                    continue
+                if known:  # this window's file, or a rerun of a refusal for this window: nothing to do again
                     summary["already_known"] += 1
                     continue
                 received_at, received_by = received(path, sha256)
@@ -157,6 +167,17 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
                 log.warning("%s не принят: %s", path, unreadable[-1][1])
                 continue
             jobs.append(_Landed(path, archived, sha256, received_at, received_by))
+        for path, sha256, known in other_window:
+            try:
+                summary.setdefault("other_window", []).append(
+                    _refuse_for_window(home, con, kind, context, monitoring_id, path, sha256, known))
+            except OSError as error:  # vanished between its hash and its read
+                unreadable.append((str(path), unreadable_reason(path, error)))
+        for path, sha256, first in same_in_window:
+            try:
+                summary.setdefault("same_in_window", []).append(_same_in_window(con, kind, monitoring_id, path, sha256, first))
+            except OSError as error:
+                unreadable.append((str(path), unreadable_reason(path, error)))
         warehouse.replace_unreadable_entries(con, kind.name, monitoring_id, unreadable)
         if unreadable:
             summary["unreadable"] = [{"file": path, "reason": reason} for path, reason in unreadable]
@@ -179,6 +200,57 @@ def _ingest(home: DataHome, kind: SourceKind, context: ReadContext,
                 quarantine_file(home, job.archived, job.sha256, result.errors_as_dicts())
                 log.warning("%s refused at reading: %d errors", job.path.name, len(result.errors))
     return summary, new_files
+
+
+def _held_for_another_window(con, known: dict, monitoring_id: str | None) -> bool:
+    """Bytes the warehouse holds for another window, handed in to this one for the first time."""
+    return (monitoring_id is not None and known["source_kind"] == SUBMISSION.name and known["monitoring_id"] != monitoring_id
+            and not warehouse.window_arrival_known(con, monitoring_id, known["source_sha256"]))
+
+
+def _refuse_for_window(home: DataHome, con, kind: SourceKind, context: ReadContext, monitoring_id: str,
+                       path: Path, sha256: str, known: dict) -> dict:
+    """Bytes held for another window, handed in to this one: a new arrival of this window, refused for it.
+
+    Raw rows are kept once per content (by sha256), so one file's values count for one window. The file is read
+    as this window's form, so its reasons are the reader's own when it names another window (the template's
+    hidden record, the period in its header: sheet and cell); a file that names no window is refused as the same
+    file the other window holds (an old file sent again, or unchanged values: this window's form says so).
+    """
+    received_at, received_by = received(path, sha256)
+    read = read_source(path, context, kind.name, sha256)
+    reasons = read.errors_as_dicts() if not read.accepted else [
+        same_file_elsewhere(path.name, known["source_file"], known["monitoring_id"], known["received_at"], monitoring_id)]
+    warehouse.record_window_arrival(con, {
+        "monitoring_id": monitoring_id, "outcome": "held_for_another_window", "source_kind": kind.name,
+        "source_sha256": sha256, "source_file": path.name, "received_at": received_at, "received_by": received_by,
+        "taken_in": known["monitoring_id"], "taken_file": known["source_file"]}, reasons)
+    quarantine_file(home, path, sha256, reasons, window=monitoring_id)
+    log.warning("%s не принят в окно %s: те же байты уже поступили в окно %s", path.name, monitoring_id,
+                known["monitoring_id"])
+    return {"file": path.name, "taken_in": known["monitoring_id"], "reasons": [r["rule"] for r in reasons]}
+
+
+def _same_in_window(con, kind: SourceKind, monitoring_id: str, path: Path, sha256: str, first: Path) -> dict:
+    """The same bytes landed in one window under a second name: nothing to take again, said once per name."""
+    if not warehouse.window_arrival_known(con, monitoring_id, sha256, path.name):
+        received_at, received_by = received(path, sha256)
+        warehouse.record_window_arrival(con, {
+            "monitoring_id": monitoring_id, "outcome": "same_in_window", "source_kind": kind.name,
+            "source_sha256": sha256, "source_file": path.name, "received_at": received_at, "received_by": received_by,
+            "taken_in": monitoring_id, "taken_file": first.name}, [{
+                "file": path.name, "sheet": "", "cell": "", "indicator": "", "value": first.name,
+                "rule": f"тот же файл (побайтно), что «{first.name}», уже сдан в это окно: повторная сдача ничего не меняет"}])
+    return {"file": path.name, "same_as": first.name}
+
+
+def same_file_elsewhere(file_name: str, held_file: str, held_window: str, held_at: datetime, window: str) -> dict:
+    """Why a form that names no window is refused for ``window``: its bytes are those of a file another window holds
+    (the pipeline and the upload page give this one reason)."""
+    return {"file": file_name, "sheet": "", "cell": "", "indicator": "", "value": held_file,
+            "rule": f"этот файл побайтно совпадает с файлом «{held_file}», поступившим в окно «{held_window}» "
+                    f"{held_at:%d.%m.%Y %H:%M} UTC, и учтён там: один файл учитывается в одном окне. Если показатели "
+                    f"не изменились, заполните форму окна «{window}» (в ней указан её период) и сдайте её"}
 
 
 def submission_context(home: DataHome, monitoring_id: str, read_only: bool = False) -> ReadContext:

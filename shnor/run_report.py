@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 from shnor.accounting import KindAccount, accounting_lines, not_in_marts, row_accounting
 from shnor.airflow_local import TaskDone
+from shnor.archive import quarantine_folder
 from shnor.identity import identity_summary
 from shnor.windows import dag_id
 from shnor_core import warehouse
@@ -49,6 +51,11 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
           on e.source_sha256 = f.source_sha256 and e.stage <> 'not_read'
         where f.status = 'rejected' and (f.monitoring_id = ? or f.source_kind <> 'submission')
         group by all order by f.source_kind, f.source_file""", [monitoring_id])
+    held_elsewhere = warehouse.query(home.warehouse, f"""
+        select source_file, source_kind, source_sha256, taken_in, taken_file,
+               list(rule order by sheet, cell)[1:3] as rules, count(*) as errors
+        from {warehouse.WINDOW_ARRIVALS_TABLE} where monitoring_id = ? and outcome = 'held_for_another_window'
+        group by all order by source_file""", [monitoring_id])
     files = warehouse.query(home.warehouse, f"select source_kind, status, count(*) as n from {warehouse.FILES_TABLE} "
                                             "group by all order by 1, 2")
     unreadable = warehouse.query(home.warehouse, f"""
@@ -61,7 +68,12 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
         "missing": list(status.loc[status["submission_status"] == "missing", "municipality_name"]),
         "refused": [{"file": r.source_file, "kind": r.source_kind, "errors": int(r.errors),
                      "first_reasons": [rule for rule in r.rules if rule],
-                     "quarantine": str(home.quarantine / r.source_sha256)} for r in refused.itertuples()],
+                     "quarantine": str(quarantine_folder(home, r.source_sha256))} for r in refused.itertuples()]
+        + [{"file": r.source_file, "kind": r.source_kind, "errors": int(r.errors), "first_reasons": list(r.rules),
+            "held_for": {"window": r.taken_in, "file": r.taken_file},
+            "quarantine": str(quarantine_folder(home, r.source_sha256, monitoring_id))}
+           for r in held_elsewhere.itertuples()],
+        "window_files": window_files(home, monitoring_id),
         "unreadable": [{"entry": r.entry_path, "kind": r.source_kind, "reason": r.reason}
                        for r in unreadable.itertuples()],
         "versions": version_history(home, monitoring_id),
@@ -71,6 +83,31 @@ def cycle_summary(home: DataHome, monitoring_id: str, seconds: float, log: Path)
         "warehouse": str(home.warehouse), "reports": str(home.reports / monitoring_id),
         "validation": str(home.validation), "log": str(log),
     }
+
+
+def window_files(home: DataHome, monitoring_id: str) -> list[dict]:
+    """Every form handed in to the window, by arrival, and what became of it: taken (accepted), refused, refused
+    for this window because the same bytes are held for another, or the same bytes as a file the window already
+    has, under another name (``audit.window_arrivals``)."""
+    rows = warehouse.query(home.warehouse, f"""
+        select source_file, received_at, status, null as held from {warehouse.FILES_TABLE}
+        where source_kind = 'submission' and monitoring_id = ?
+        union all
+        select distinct source_file, received_at, outcome,
+               case outcome when 'same_in_window' then taken_file else taken_in end
+        from {warehouse.WINDOW_ARRIVALS_TABLE} where monitoring_id = ?
+        order by received_at, source_file""", [monitoring_id, monitoring_id])
+    return [{"file": r.source_file, "received_at": r.received_at.isoformat(), "status": r.status,
+             "outcome": FILE_OUTCOMES[r.status].format(held=r.held)} for r in rows.itertuples()]
+
+
+FILE_OUTCOMES = {
+    "accepted": "принят в окно",
+    "rejected": "отклонён проверкой",
+    "read": "прочитан, ещё не проверен",
+    "held_for_another_window": "отклонён: тот же файл (побайтно) уже поступил в окно «{held}»",
+    "same_in_window": "тот же файл (побайтно), что «{held}», уже сдан в это окно: ничего не меняет",
+}
 
 
 def version_history(home: DataHome, monitoring_id: str) -> list[dict]:
@@ -114,6 +151,12 @@ def print_summary(summary: dict, as_json: bool = False) -> None:
     print(f"  формы МО: принято {len(summary['accepted'])}, отклонено "
           f"{sum(1 for r in summary['refused'] if r['kind'] == 'submission')}, с опозданием {len(summary['late'])} "
           f"({names(summary['late'])}), не сдано {len(summary['missing'])} ({names(summary['missing'])})")
+    outcomes = Counter(entry["status"] for entry in summary.get("window_files", []))
+    if outcomes:
+        print(f"  файлы окна: всего {outcomes.total()}, приняты {outcomes['accepted']}, отклонены проверкой "
+              f"{outcomes['rejected']}, тот же файл, что в другом окне, — {outcomes['held_for_another_window']}, "
+              f"тот же файл, что уже сдан в это окно, — {outcomes['same_in_window']}"
+              + (f", ещё не проверены {outcomes['read']}" if outcomes["read"] else ""))
     for refused in summary["refused"]:
         reasons = "; ".join(refused["first_reasons"])
         more = f" (всего ошибок: {refused['errors']})" if refused["errors"] > len(refused["first_reasons"]) else ""

@@ -23,6 +23,7 @@ ERRORS_TABLE = "audit.file_errors"
 VALIDATION_TABLE = "audit.validation_results"
 REVIEW_TABLE = "audit.name_review"
 UNREADABLE_TABLE = "audit.unreadable_entries"
+WINDOW_ARRIVALS_TABLE = "audit.window_arrivals"
 
 _DDL = f"""
 create schema if not exists raw;
@@ -67,6 +68,23 @@ create table if not exists {UNREADABLE_TABLE} (
 -- reads it as a raw source (and the PostgreSQL target gets it with raw)
 create view if not exists raw.rows_in_review as
     select distinct source_sha256, source_sheet, source_row, name_kind from {REVIEW_TABLE};
+-- a file whose bytes the warehouse already holds (raw.files keeps one record per content), handed in to a window
+-- again: for another window ('held_for_another_window': refused there, one row per reason — file, sheet, cell,
+-- rule), or to the same window under another name ('same_in_window': changes nothing), so the window's summary
+-- shows it and a rerun of the window knows it
+create table if not exists {WINDOW_ARRIVALS_TABLE} (
+    monitoring_id varchar not null,
+    outcome varchar not null,
+    source_kind varchar not null,
+    source_sha256 varchar not null,
+    source_file varchar not null,
+    received_at timestamp not null,
+    received_by varchar,
+    taken_in varchar not null,             -- the window raw.files holds these bytes for
+    taken_file varchar not null,           -- and the name they arrived under there
+    sheet varchar, cell varchar, indicator varchar, value varchar, rule varchar not null,
+    seen_at timestamp not null
+);
 create table if not exists {VALIDATION_TABLE} (
     source_sha256 varchar not null,
     suite varchar not null,
@@ -262,6 +280,28 @@ def replace_unreadable_entries(con: duckdb.DuckDBPyConnection, source_kind: str,
     seen_at = now_utc()
     con.executemany(f"insert into {UNREADABLE_TABLE} values (?, ?, ?, ?, ?)",
                     [[source_kind, monitoring_id, path, reason, seen_at] for path, reason in entries])
+
+
+def window_arrival_known(con: duckdb.DuckDBPyConnection, monitoring_id: str, sha256: str,
+                         source_file: str | None = None) -> bool:
+    """Whether these bytes (under this name, when given) were already recorded as handed in to this window again."""
+    return bool(con.execute(f"select count(*) from {WINDOW_ARRIVALS_TABLE} where monitoring_id = ? and source_sha256 = ? "
+                            "and source_file = coalesce(?, source_file)", [monitoring_id, sha256, source_file]).fetchall()[0][0])
+
+
+def record_window_arrival(con: duckdb.DuckDBPyConnection, arrival: dict, reasons: list[dict]) -> None:
+    """Bytes the warehouse holds, handed in to ``arrival["monitoring_id"]`` again (``arrival["outcome"]``), with
+    what the window's summary says of them (``reasons``)."""
+    con.execute(f"delete from {WINDOW_ARRIVALS_TABLE} where monitoring_id = ? and source_sha256 = ? and source_file = ?",
+                [arrival["monitoring_id"], arrival["source_sha256"], arrival["source_file"]])
+    seen_at = now_utc()
+    con.executemany(
+        f"insert into {WINDOW_ARRIVALS_TABLE} by name select ? as monitoring_id, ? as outcome, ? as source_kind, "
+        "? as source_sha256, ? as source_file, ? as received_at, ? as received_by, ? as taken_in, ? as taken_file, "
+        "? as sheet, ? as cell, ? as indicator, ? as value, ? as rule, ? as seen_at",
+        [[arrival["monitoring_id"], arrival["outcome"], arrival["source_kind"], arrival["source_sha256"], arrival["source_file"],
+          arrival["received_at"], arrival["received_by"], arrival["taken_in"], arrival["taken_file"],
+          r["sheet"], r["cell"], r["indicator"], r["value"], r["rule"], seen_at] for r in reasons])
 
 
 def replace_validation_results(con: duckdb.DuckDBPyConnection, sha256: str, suite: str, results: list[dict]) -> None:

@@ -107,6 +107,9 @@ def test_a_template_of_another_window_is_refused_with_its_folder(templates, tmp_
     other = read_source(path, ReadContext(load_municipalities("35"), context(IDENTIFICATION).matcher,
                                           monitoring_id="shnor-identification-2025",
                                           form=load_form("shnor_identification_v2024")), "submission")
-    assert [e.rule for e in other.errors] == [
-        "файл — шаблон окна «shnor-identification-2024», а загружен в окно «shnor-identification-2025»: положите его "
-        "в папку landing/submissions/shnor-identification-2024/ (поздняя форма учитывается в своём окне)"]
+    assert [(e.sheet, e.cell, e.value, e.rule) for e in other.errors] == [(
+        "_meta", "B2", "shnor-identification-2024",
+        "файл — шаблон окна «shnor-identification-2024», а сдан в окно «shnor-identification-2025» (окно шаблона "
+        "записано на его скрытом служебном листе): заполните шаблон окна «shnor-identification-2025»; форму окна "
+        "«shnor-identification-2024» положите в папку landing/submissions/shnor-identification-2024/ (поздняя форма "
+        "учитывается в своём окне)")]

@@ -24,6 +24,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from reports.feedback import write_feedback_workbook
 from reports.form_workbook import write_form_workbook
 from shnor.checker import Verdict, check_file
+from shnor.ingest import same_file_elsewhere
 from shnor.web.accounts import municipality_by_oktmo
 from shnor.web.settings import uploads_folder, web_folder
 from shnor.web.status import Window, form_windows
@@ -271,6 +272,11 @@ def take_in(home: DataHome, store: Store, account: Account, window: Window, rece
         own = municipality_by_oktmo(oktmo)
         errors.append(mismatch_error(kept.name, verdict.read.details.get("sheet", ""), read_municipality.name,
                                      own.name if own else oktmo))
+        accepted = False
+    elsewhere = store.accepted_in_another_window(window.monitoring_id, oktmo, sha256) if accepted else None
+    if elsewhere is not None:  # a form that names no window, sent again for a new window: as the pipeline refuses it
+        errors.append(same_file_elsewhere(kept.name, elsewhere.original_name, elsewhere.monitoring_id,
+                                          elsewhere.uploaded_at, window.monitoring_id))
         accepted = False
 
     landed = feedback = duplicate = None

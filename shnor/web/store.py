@@ -250,6 +250,13 @@ class Store:
         with self.connect() as con:
             return [_upload(row) for row in con.execute(query + " order by uploaded_at, id", parameters)]
 
+    def accepted_in_another_window(self, monitoring_id: str, oktmo: str, sha256: str) -> Upload | None:
+        """The first upload of these bytes accepted for another window (one file counts for one window)."""
+        with self.connect() as con:
+            row = con.execute("select * from uploads where monitoring_id <> ? and municipality_oktmo = ? and sha256 = ? "
+                              "and accepted = 1 order by id limit 1", [monitoring_id, oktmo, sha256]).fetchone()
+        return _upload(row) if row else None
+
     def accepted_with_sha(self, monitoring_id: str, oktmo: str, sha256: str) -> Upload | None:
         with self.connect() as con:
             row = con.execute("select * from uploads where monitoring_id = ? and municipality_oktmo = ? and sha256 = ? "
