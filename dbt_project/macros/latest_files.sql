@@ -42,3 +42,42 @@
         {{ current_version }}.received_at as current_received_at,
         coalesce(cast({{ current_version }}.received_at as date) > {{ expected }}.window_close, false) as is_late
 {%- endmacro %}
+
+
+{#- The version of a form that counts per unit and monitoring — `unit` is municipality_oktmo for a municipal form,
+    school_code for a school-level form (a school code on the file) — the latest accepted file. Earlier versions
+    stay in raw (full history); a refused resubmission never replaces an accepted one. One rule for
+    int_current_submissions and int_current_school_submissions. -#}
+{% macro latest_accepted_submissions(unit) -%}
+    {%- set per_school = unit == 'school_code' -%}
+with accepted as (
+    select *
+    from {{ ref('stg_files') }}
+    where source_kind = 'submission'
+      and file_status = 'accepted'
+      and school_code is {{ 'not null' if per_school else 'null' }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by monitoring_id, {{ unit }}
+            order by received_at desc, source_sha256
+        ) as version_rank
+    from accepted
+)
+
+select
+    source_sha256,
+    monitoring_id,
+    {%- if per_school %}
+    school_code,
+    {%- endif %}
+    municipality_oktmo,
+    source_file,
+    received_at,
+    is_demo
+from ranked
+where version_rank = 1
+{%- endmacro %}

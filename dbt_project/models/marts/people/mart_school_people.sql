@@ -65,33 +65,19 @@ teacher_counts as (
     group by teachers.school_code, teachers.registry_year
 ),
 
-low_performing as (
-    select distinct school_code, result_year
-    from {{ ref('int_shnor_membership') }}
-),
-
 curators as (
     select
-        assignments.school_code,
-        assignments.assignment_year,
-        cast(count(distinct assignments.person_id) as integer) as curators,
-        min(assignments.person_id) as curator_id,
-        cast(sum(coalesce(assignments.visits, 0)) as integer) as curator_visits,
-        max(case when assignments.has_risk_programme then 1 else 0 end) = 1 as has_risk_programme,
-        max(case when assignments.medk_date is not null then 1 else 0 end) = 1 as is_dated_in_medk,
-        max(case when low_performing.school_code is not null then 1 else 0 end) = 1 as curator_school_is_shnor,
-        max(case when previous.person_id is not null then 1 else 0 end) = 1 as same_curator_as_last_year
-    from {{ ref('int_mentor_assignments') }} as assignments
-    left join low_performing
-        on assignments.own_school_code = low_performing.school_code
-       and assignments.assignment_year = low_performing.result_year
-    left join {{ ref('int_mentor_assignments') }} as previous
-        on previous.person_id = assignments.person_id
-       and previous.school_code = assignments.school_code
-       and previous.mentor_role = 'curator'
-       and previous.assignment_year = assignments.assignment_year - 1
-    where assignments.mentor_role = 'curator'
-    group by assignments.school_code, assignments.assignment_year
+        school_code,
+        assignment_year,
+        cast(count(distinct person_id) as integer) as curators,
+        min(person_id) as curator_id,
+        cast(sum(coalesce(visits, 0)) as integer) as curator_visits,
+        max(case when has_risk_programme then 1 else 0 end) = 1 as has_risk_programme,
+        max(case when medk_date is not null then 1 else 0 end) = 1 as is_dated_in_medk,
+        max(case when own_school_is_shnor then 1 else 0 end) = 1 as curator_school_is_shnor,
+        max(case when held_last_year then 1 else 0 end) = 1 as same_curator_as_last_year
+    from {{ ref('int_curator_assignments') }}
+    group by school_code, assignment_year
 ),
 
 supporters as (
