@@ -297,8 +297,7 @@ def _schools(note: Document, marts: CycleMarts) -> None:
         text += say("regional.schools_published", published=published)
         refs.append(group_ref("mart_regional_list_comparison", result_year=year))
     if not on_list.empty:
-        text += say("regional.schools_computed", computed=int(on_list["on_list"].sum()))
-        refs.append(group_ref("mart_shnor_municipality_lists", municipality_oktmo=marts.region, result_year=year))
+        text += say("regional.schools_computed", computed=int(on_list["on_list"].sum()))  # the rows of `compared`
     note.add(Paragraph(text, ref=" ".join(refs)))
     free = c[c["has_no_federal_listed_school"]]
     if free.empty:
