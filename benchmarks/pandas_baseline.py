@@ -21,8 +21,8 @@ are read as they stand (periodic rows are not expanded). Nothing it computes is 
 
 What it does not reproduce, and says so (``NOT_REPRODUCED``): the marts the reports came to read after it was
 written — the regional letter (``mart_recommendation`` from seed 000's rules, thresholds and templates), the
-data-quality checks, the computed ШНОР list with its exits and the comparison with the published one, the
-roadmaps and the people. Reproducing those in pandas is a project of its own; instead the benchmark compares
+data-quality checks, the computed ШНОР list with its exits (and its counts in ``mart_shnor_municipality_lists``,
+``NOT_REPRODUCED_COLUMNS``) and the comparison with the published one, the roadmaps and the people. Reproducing those in pandas is a project of its own; instead the benchmark compares
 data stages only on what it does compute (our ``dbt build`` restricted to ``REPRODUCED_MARTS`` with their
 upstream models and tests), and its report stage takes those frames from our marts of the same files, read
 before its clock starts, so both sides still write the same documents.
@@ -1145,8 +1145,7 @@ def _identification(fct: pd.DataFrame, dim_school: pd.DataFrame, registry: pd.Da
     ], ignore_index=True).merge(in_registry, on="school_code")
     towns = in_registry[["municipality_oktmo"]].drop_duplicates().merge(names, on="municipality_oktmo")
     extra = {
-        "mart_shnor_comparison": _comparison(members, membership, in_registry, towns),
-        "mart_shnor_dynamics": _list_dynamics(members, towns, reference),
+        "mart_shnor_municipality_lists": _municipality_lists(members, membership, in_registry, towns, identification),
         "mart_school_risk_profiles": factors[factors["factor_set"] == "risk_profile"].merge(in_registry, on="school_code")[
             ["school_code", "result_year", "municipality_oktmo", "factor_code", "factor_name", "variable", "variable_value",
              "direction", "threshold"]],
@@ -1177,11 +1176,13 @@ def _comparison(members: pd.DataFrame, membership: pd.DataFrame, registry: pd.Da
         columns={"list_year": "result_year", "size": "federal_listed"})
     frame = frame.merge(federal, on=["municipality_oktmo", "result_year"], how="left")
     frame["has_no_federal_listed_school"] = frame["federal_listed"].fillna(0) == 0  # seed 000's item 10: ФИОКО's lists
-    return frame[["municipality_oktmo", "municipality_name", "result_year", "federal_schools", "regional_schools", "in_both",
+    return frame[["municipality_oktmo", "result_year", "federal_schools", "regional_schools", "in_both",
                   "only_federal", "only_regional", "biased_schools", "has_no_federal_listed_school"]]
 
 
-def _list_dynamics(members: pd.DataFrame, towns: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+def _list_moves(members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each methodology's list against its previous year, per municipality: the years compared (a methodology's years
+    whose previous year it has a list for) and the counts (previous_schools, stayed, entered, left_list)."""
     years = members[["methodology", "result_year"]].drop_duplicates()
     compared = years.merge(years.assign(result_year=years["result_year"] + 1), on=["methodology", "result_year"])
     now = members.merge(compared, on=["methodology", "result_year"])[["methodology", "result_year", "municipality_oktmo", "school_code"]]
@@ -1194,14 +1195,37 @@ def _list_dynamics(members: pd.DataFrame, towns: pd.DataFrame, reference: Refere
                          entered=flags["is_member_now"] * (1 - flags["was_member_before"]),
                          left_list=flags["was_member_before"] * (1 - flags["is_member_now"]))
     counts = flags.groupby(["methodology", "result_year", "municipality_oktmo"], as_index=False).agg(
-        current_schools=("is_member_now", "sum"), previous_schools=("was_member_before", "sum"), stayed=("stayed", "sum"),
-        entered=("entered", "sum"), left_list=("left_list", "sum"))
-    frame = towns.merge(compared, how="cross").merge(counts, on=["municipality_oktmo", "methodology", "result_year"], how="left")
-    for column in ("previous_schools", "current_schools", "stayed", "entered", "left_list"):
-        frame[column] = frame[column].fillna(0).astype("int64")
-    frame["methodology_label"] = code_label(reference, "methodology", frame["methodology"])
-    return frame[["municipality_oktmo", "municipality_name", "methodology", "methodology_label", "result_year", "previous_schools",
-                  "current_schools", "stayed", "entered", "left_list"]]
+        previous_schools=("was_member_before", "sum"), stayed=("stayed", "sum"), entered=("entered", "sum"),
+        left_list=("left_list", "sum"))
+    return compared, counts
+
+
+LIST_MOVES = ("previous_schools", "stayed", "entered", "left_list")
+
+
+def _municipality_lists(members: pd.DataFrame, membership: pd.DataFrame, registry: pd.DataFrame, towns: pd.DataFrame,
+                        identification: pd.DataFrame) -> pd.DataFrame:
+    """The lists by methodology side by side and each one's moves, per municipality and year (the years of a list or
+    of results), empty where there is nothing to count; the computed list's columns are not reproduced
+    (``NOT_REPRODUCED_COLUMNS``)."""
+    years = pd.concat([members[["result_year"]], identification[["result_year"]]]).drop_duplicates()
+    frame = towns.merge(years, how="cross").merge(_comparison(members, membership, registry, towns),
+                                                  on=["municipality_oktmo", "result_year"], how="left")
+    for column in ("federal_schools", "regional_schools", "in_both", "only_federal", "only_regional", "biased_schools"):
+        frame[column] = frame[column].astype("Int64")  # empty in a year no school is on a list by methodology
+    frame["has_no_federal_listed_school"] = frame["has_no_federal_listed_school"].astype("boolean")
+    compared, counts = _list_moves(members)
+    for methodology in ("federal", "regional"):
+        own = counts[counts["methodology"] == methodology].drop(columns="methodology").rename(
+            columns={column: f"{methodology}_{column}" for column in LIST_MOVES})
+        frame = frame.merge(own, on=["municipality_oktmo", "result_year"], how="left")
+        in_compared_year = frame["result_year"].isin(compared.loc[compared["methodology"] == methodology, "result_year"])
+        for column in LIST_MOVES:
+            name = f"{methodology}_{column}"
+            frame[name] = frame[name].fillna(0).astype("Int64").where(in_compared_year, pd.NA)
+    return frame[["municipality_oktmo", "municipality_name", "result_year", "federal_schools", "regional_schools", "in_both",
+                  "only_federal", "only_regional", "biased_schools", "has_no_federal_listed_school",
+                  *(f"{m}_{c}" for m in ("federal", "regional") for c in LIST_MOVES)]]
 
 
 def _coverage(members, membership, mentors, registry, names, reference: Reference) -> pd.DataFrame:
@@ -1289,6 +1313,13 @@ LINEAGE_COLUMNS = {
     "dim_school": ("source_sha256", "source_row_id", "registry_source_row_id", "is_registered"),
 }
 
+# Columns of a reproduced mart that the baseline does not compute (what they come from is in NOT_REPRODUCED); the
+# reports take them from ours (``BaselineMarts``'s ``borrowed``).
+NOT_REPRODUCED_COLUMNS = {
+    "mart_shnor_municipality_lists": ("computed_on_list", "computed_identified", "computed_kept_by_exit_rule",
+                                      "computed_entered", "computed_persisting", "computed_exited", "cusp_schools"),
+}
+
 
 def compare_with_warehouse(marts: dict[str, pd.DataFrame], warehouse_path: Path, monitorings: list[str]) -> dict[str, list[str]]:
     """Each baseline mart against ours in the warehouse (rows of the given monitorings where a mart has them),
@@ -1297,7 +1328,8 @@ def compare_with_warehouse(marts: dict[str, pd.DataFrame], warehouse_path: Path,
     with duckdb.connect(str(warehouse_path), read_only=True) as con:
         for name, theirs in marts.items():
             ours = con.execute(f"select * from marts.{name}").fetchdf()
-            ours = ours.drop(columns=list(LINEAGE_COLUMNS.get(name, ())))  # KeyError if a declared key is missing
+            # KeyError if a declared column is missing
+            ours = ours.drop(columns=[*LINEAGE_COLUMNS.get(name, ()), *NOT_REPRODUCED_COLUMNS.get(name, ())])
             if "monitoring_id" in ours.columns:
                 ours = ours[ours["monitoring_id"].isin(monitorings)]
                 theirs = theirs[theirs["monitoring_id"].isin(monitorings)]
@@ -1315,7 +1347,6 @@ NOT_REPRODUCED = {
     "mart_recommendation": "письмо региона: правила seed 000 с порогами, оценки, пары по кластерам, меры и сроки",
     "mart_data_quality_checks": "сверка чисел формы со списками и реестром (seed 000)",
     "mart_letter_thresholds": "именованные пороги письма (переменные dbt)",
-    "mart_shnor_list_changes": "вход, выход и пограничные школы вычисленного списка",
     "mart_shnor_list_status": "вычисленный список с правилом выхода",
     "mart_regional_list_comparison": "опубликованный список региона против вычисленного",
     "mart_roadmap_status": "дорожные карты МО: сроки и исполнение по отчётам",
@@ -1346,7 +1377,23 @@ BORROWED_ATTRIBUTES = ("assessment", "recommendation", "data_quality", "threshol
 REPRODUCED_MARTS = ("mart_indicator_scores", "mart_section_scores", "mart_municipality_totals",
                     "mart_municipality_dynamics", "mart_report_texts", "mart_submission_status", "dim_school",
                     "fct_assessment_results", "mart_school_identification", "mart_municipality_context",
-                    "mart_shnor_comparison", "mart_shnor_dynamics", "mart_school_risk_profiles", "mart_mentoring_coverage")
+                    "mart_shnor_municipality_lists", "mart_school_risk_profiles", "mart_mentoring_coverage")
+
+
+def _moves_by_methodology(lists: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """Each methodology's moves as CycleMarts reads them (``reports.regional_note.LIST_MOVES``): a row per
+    municipality, year and methodology compared with its previous year."""
+    frames = []
+    for methodology in ("federal", "regional"):
+        own = lists[lists[f"{methodology}_stayed"].notna()]
+        frames.append(pd.DataFrame({
+            "municipality_oktmo": own["municipality_oktmo"], "municipality_name": own["municipality_name"],
+            "result_year": own["result_year"], "methodology": methodology,
+            "methodology_label": code_label(reference, "methodology", pd.Series(methodology, index=own.index)),
+            "previous_schools": own[f"{methodology}_previous_schools"], "current_schools": own[f"{methodology}_schools"],
+            "stayed": own[f"{methodology}_stayed"], "entered": own[f"{methodology}_entered"],
+            "left_list": own[f"{methodology}_left_list"]}))
+    return pd.concat(frames).sort_values(["municipality_name", "methodology"], kind="stable").reset_index(drop=True)
 
 
 class BaselineMarts:
@@ -1388,8 +1435,9 @@ class BaselineMarts:
             "municipality_name").reset_index(drop=True)
         identification = region("mart_school_identification", year=False)
         self.results_year = identification["result_year"].max() if len(identification) else np.nan
-        self.comparison = region("mart_shnor_comparison", ["municipality_name"])
-        self.shnor_dynamics = region("mart_shnor_dynamics", ["municipality_name", "methodology"])
+        lists = region("mart_shnor_municipality_lists", ["municipality_name"])
+        self.comparison = lists[lists["federal_schools"].notna()].reset_index(drop=True)
+        self.shnor_dynamics = _moves_by_methodology(lists, reference)
         schools = region("mart_school_identification", ["municipality_name", "school_name"])
         self.schools = schools[schools["is_regional_shnor"] | schools["is_federal_shnor"]].reset_index(drop=True)
         self.risk_profiles = region("mart_school_risk_profiles").merge(

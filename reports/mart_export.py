@@ -92,11 +92,11 @@ SHEETS = (
         Column("regional_schools", WHOLE), Column("in_both", WHOLE),
         Column("only_federal", WHOLE), Column("only_regional", WHOLE),
         Column("biased_schools", WHOLE),
-        Column("has_no_federal_listed_school")), mart="mart_shnor_comparison"),
+        Column("has_no_federal_listed_school")), mart="mart_shnor_municipality_lists"),
     Sheet("shnor_dynamics", (
         Column("municipality_name"), Column("methodology_label"),
         Column("previous_schools", WHOLE), Column("current_schools", WHOLE),
-        Column("stayed", WHOLE), Column("entered", WHOLE), Column("left_list", WHOLE)), mart="mart_shnor_dynamics"),
+        Column("stayed", WHOLE), Column("entered", WHOLE), Column("left_list", WHOLE)), mart="mart_shnor_municipality_lists"),
     Sheet("coverage", (
         Column("municipality_name"), Column("list_kind_label"),
         Column("listed_schools", WHOLE), Column("schools_with_mentor", WHOLE),
@@ -171,7 +171,7 @@ SHEETS = (
         Column("on_list", WHOLE), Column("identified", WHOLE),
         Column("kept_by_exit_rule", WHOLE), Column("entered", WHOLE),
         Column("persisting", WHOLE), Column("exited", WHOLE),
-        Column("cusp_schools", WHOLE)), mart="mart_shnor_list_changes"),
+        Column("cusp_schools", WHOLE)), mart="mart_shnor_municipality_lists"),
     Sheet("list_comparison", (
         Column("municipality_name"), Column("school_name"),
         Column("school_code"), Column("is_published"), Column("is_computed"),

@@ -116,18 +116,18 @@ def _schools(note: Document, marts: CycleMarts, oktmo: str) -> None:
         note.add(Paragraph(say("municipal.schools_lists", federal=count(row.federal_schools),
                                regional=count(row.regional_schools), both=count(row.in_both),
                                only_federal=count(row.only_federal), only_regional=count(row.only_regional),
-                               biased=count(row.biased_schools)), ref=row_ref("mart_shnor_comparison", row)))
+                               biased=count(row.biased_schools)), ref=row_ref("mart_shnor_municipality_lists", row)))
     for row in records(own(marts.shnor_dynamics, oktmo)):
         note.add(Paragraph(say("municipal.list_moves", list=say(f"municipal.list_{row.methodology}"),
                                stayed=count(row.stayed), entered=count(row.entered), left=count(row.left_list)),
-                           ref=row_ref("mart_shnor_dynamics", row)))
+                           ref=row_ref("mart_shnor_municipality_lists", row)))
     changes = own(marts.list_changes, oktmo)
     for row in records(changes[changes["result_year"] == marts.results_year]):
         moves = "" if pd.isna(row.entered) else say("municipal.computed_moves", entered=count(row.entered),
                                                     persisting=count(row.persisting), exited=count(row.exited))
         note.add(Paragraph(say("municipal.computed_list", on_list=count(row.on_list), moves=moves,
                                kept=count(row.kept_by_exit_rule), cusp=count(row.cusp_schools)),
-                           ref=row_ref("mart_shnor_list_changes", row)))
+                           ref=row_ref("mart_shnor_municipality_lists", row)))
     status = own(marts.list_status, oktmo)
     cusp = status[status["is_cusp"]]
     if not cusp.empty:

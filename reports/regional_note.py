@@ -27,6 +27,17 @@ from shnor_core.reference import get_monitoring, indicator_title, oktmo_prefix
 from shnor_core.settings import DataHome
 from shnor_core.sources import SOURCE_KINDS
 
+# Each methodology's moves from the previous year, one row per municipality, year and methodology (as the notes and
+# the export show them), reshaped from mart_shnor_municipality_lists' federal_* and regional_* columns: counted in dbt.
+LIST_MOVES = " union all ".join(
+    f"select lists.municipality_oktmo, lists.municipality_name, lists.result_year, '{m}' as methodology, "
+    f"labels.label as methodology_label, lists.{m}_previous_schools as previous_schools, "
+    f"lists.{m}_schools as current_schools, lists.{m}_stayed as stayed, lists.{m}_entered as entered, "
+    f"lists.{m}_left_list as left_list from marts.mart_shnor_municipality_lists as lists "
+    f"left join reference.code_labels as labels on labels.code_set = 'methodology' and labels.code = '{m}' "
+    f"where lists.{m}_stayed is not null"
+    for m in ("federal", "regional"))
+
 
 class CycleMarts:
     """The marts of one cycle, read once; every report of the cycle draws on these frames."""
@@ -52,9 +63,10 @@ class CycleMarts:
         self.results_year = self.query("select max(result_year) as y from marts.mart_school_identification "
                                        "where municipality_oktmo like ?", region).iloc[0]["y"]
         year = [None if pd.isna(self.results_year) else int(self.results_year)] + region
-        self.comparison = self.query("select * from marts.mart_shnor_comparison where result_year = ? "
-                                     "and municipality_oktmo like ? order by municipality_name", year)
-        self.shnor_dynamics = self.query("select * from marts.mart_shnor_dynamics where result_year = ? "
+        self.comparison = self.query("select * from marts.mart_shnor_municipality_lists where result_year = ? "
+                                     "and municipality_oktmo like ? and federal_schools is not null "
+                                     "order by municipality_name", year)
+        self.shnor_dynamics = self.query(f"select * from ({LIST_MOVES}) as moves where result_year = ? "
                                          "and municipality_oktmo like ? order by municipality_name, methodology", year)
         self.assessment = self.query("select * from marts.fct_assessment_results where assessment_year in (?, ? - 1) "
                                      "and municipality_oktmo like ? and not is_suppressed order by school_code, "
@@ -67,8 +79,12 @@ class CycleMarts:
                                         "where p.result_year = ? and p.municipality_oktmo like ?", year)
         self.coverage = self.query("select * from marts.mart_mentoring_coverage where result_year = ? "
                                    "and municipality_oktmo like ? order by municipality_name, list_kind", year)
-        self.list_changes = self.query("select * from marts.mart_shnor_list_changes where municipality_oktmo like ? "
-                                       "order by result_year, municipality_name", region)
+        self.list_changes = self.query(
+            "select municipality_oktmo, municipality_name, result_year, computed_on_list as on_list, "
+            "computed_identified as identified, computed_kept_by_exit_rule as kept_by_exit_rule, "
+            "computed_entered as entered, computed_persisting as persisting, computed_exited as exited, cusp_schools "
+            "from marts.mart_shnor_municipality_lists where municipality_oktmo like ? and computed_on_list is not null "
+            "order by result_year, municipality_name", region)
         self.list_status = self.query("select * from marts.mart_shnor_list_status where result_year = ? and "
                                       "municipality_oktmo like ? and (is_on_list or is_cusp or list_status is not null) "
                                       "order by municipality_name, school_name", year)
@@ -271,7 +287,7 @@ def _schools(note: Document, marts: CycleMarts) -> None:
     note.add(Heading(say("regional.schools_heading", year=year), numbered=True))
     published = int(marts.list_comparison["is_published"].sum()) if not marts.list_comparison.empty else None
     on_list = marts.list_changes[marts.list_changes["result_year"] == year]
-    compared = group_ref("mart_shnor_comparison", municipality_oktmo=marts.region, result_year=year)
+    compared = group_ref("mart_shnor_municipality_lists", municipality_oktmo=marts.region, result_year=year)
     refs = [compared]
     text = say("regional.schools_lists", federal=int(c["federal_schools"].sum()), year=year,
                regional=int(c["regional_schools"].sum()), both=int(c["in_both"].sum()),
@@ -281,8 +297,7 @@ def _schools(note: Document, marts: CycleMarts) -> None:
         text += say("regional.schools_published", published=published)
         refs.append(group_ref("mart_regional_list_comparison", result_year=year))
     if not on_list.empty:
-        text += say("regional.schools_computed", computed=int(on_list["on_list"].sum()))
-        refs.append(group_ref("mart_shnor_list_changes", municipality_oktmo=marts.region, result_year=year))
+        text += say("regional.schools_computed", computed=int(on_list["on_list"].sum()))  # the rows of `compared`
     note.add(Paragraph(text, ref=" ".join(refs)))
     free = c[c["has_no_federal_listed_school"]]
     if free.empty:
@@ -294,7 +309,7 @@ def _schools(note: Document, marts: CycleMarts) -> None:
     if not moved.empty:
         note.add(Bullets([say("regional.moved", list=say(f"regional.moved_{m}"), previous=year - 1, stayed=int(r.stayed),
                               entered=int(r.entered), left=int(r.left_list)) for m, r in moved.iterrows()],
-                         refs=[group_ref("mart_shnor_dynamics", municipality_oktmo=marts.region, methodology=m,
+                         refs=[group_ref("mart_shnor_municipality_lists", municipality_oktmo=marts.region, methodology=m,
                                          result_year=year) for m in moved.index]))
     coverage = marts.coverage.groupby("list_kind")[["listed_schools", "schools_without_mentor"]].sum()
     note.add(Table(headers("regional.coverage_columns"),
@@ -325,7 +340,7 @@ def _list_transitions(note: Document, marts: CycleMarts, year: int) -> None:
     note.add(Table([say("regional.year_column"), *titles],
                    [[str(int(y)), *(_count(r[c]) for c in columns)] for y, r in by_year.iterrows()],
                    widths=[0.8] + [1] * len(columns), caption=say("regional.transitions_caption"),
-                   refs=[group_ref("mart_shnor_list_changes", municipality_oktmo=marts.region, result_year=int(y))
+                   refs=[group_ref("mart_shnor_municipality_lists", municipality_oktmo=marts.region, result_year=int(y))
                          for y in by_year.index]))
     current = changes[(changes["result_year"] == year) & (changes[columns].fillna(0).sum(axis=1) > 0)]
     if not current.empty:
@@ -333,7 +348,7 @@ def _list_transitions(note: Document, marts: CycleMarts, year: int) -> None:
                        [[row.municipality_name, *(_count(getattr(row, c)) for c in columns)] for row in current.itertuples()],
                        widths=[2.6] + [0.9] * len(columns),
                        caption=say("regional.transitions_by_municipality_caption", year=year),
-                       refs=rows_refs(current, "mart_shnor_list_changes")))
+                       refs=rows_refs(current, "mart_shnor_municipality_lists")))
     cusp = marts.list_status[marts.list_status["is_cusp"]]
     if not cusp.empty:
         note.add(Table(headers("regional.cusp_columns"),

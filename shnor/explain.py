@@ -103,10 +103,10 @@ WALKS: dict[str, Walk] = {
     "mart_curator_load": _via("mart_school_people", "curator_id", "assignment_year=people_year"),
     "mart_post_project_schools": _via("fct_assessment_results", "school_code", "result_year=assessment_year"),
     "mart_school_identification_reasons": _via("mart_school_identification", "school_code", "result_year"),
-    "mart_shnor_comparison": _via("mart_school_identification", "municipality_oktmo", "result_year"),
-    "mart_shnor_dynamics": _via("mart_school_identification", "municipality_oktmo", "result_year"),
     "mart_shnor_list_status": _via("fct_assessment_results", "school_code", "result_year=assessment_year"),
-    "mart_shnor_list_changes": _via("mart_shnor_list_status", "municipality_oktmo", "result_year"),
+    # the lists by methodology (the identification's flags) and the computed list, of the municipality and year
+    "mart_shnor_municipality_lists": Walk(via=(Via("mart_school_identification", ("municipality_oktmo", "result_year")),
+                                               Via("mart_shnor_list_status", ("municipality_oktmo", "result_year")))),
     "mart_regional_list_comparison": _via("mart_school_identification", "school_code", "result_year"),
     # its variables: the results of its year, ОО-1 of the school's context year (int_school_variables), which
     # mart_school_identification names for the school and year

@@ -67,12 +67,9 @@ def _printed(row: dict, mart: str) -> list[str]:
         return [count(row["activities_planned"]), count(row["due_dates_passed"])]
     if mart == "mart_municipality_people":  # its paragraphs: the teams, the curators, the mentors
         return [count(row["shnor_schools"]), count(row["project_500_schools"]), count(row["mentors_registered"])]
-    if mart == "mart_shnor_comparison":
-        return [count(row["federal_schools"]), count(row["regional_schools"])]
-    if mart == "mart_shnor_list_changes":
-        return [count(row["on_list"])]
-    if mart == "mart_shnor_dynamics":
-        return [count(row["stayed"]), count(row["entered"])]
+    if mart == "mart_shnor_municipality_lists":  # the lists side by side, the computed list, each methodology's moves
+        return [count(row[c]) for c in ("federal_schools", "regional_schools", "computed_on_list", "federal_stayed",
+                                        "federal_entered", "regional_stayed", "regional_entered") if row[c] is not None]
     if mart == "mart_submission_status":
         return [count(row["versions_received"])]
     return []
@@ -109,9 +106,11 @@ def test_every_figure_of_a_municipal_note_carries_a_reference_that_resolves(cycl
 # a group reference (a region's sum, a year's row): the columns whose sum over the rows it names the note prints
 GROUP_SUMS = {"mart_municipality_context": ("schools", "pupils_total", "pupils_ovz"),
               "mart_mentoring_coverage": ("listed_schools", "schools_without_mentor"),
-              "mart_shnor_list_changes": ("on_list", "identified", "entered", "exited", "cusp_schools"),
-              "mart_shnor_dynamics": ("stayed", "entered", "left_list"),
-              "mart_shnor_comparison": ("federal_schools", "regional_schools", "in_both", "has_no_federal_listed_school"),
+              "mart_shnor_municipality_lists": ("computed_on_list", "computed_identified", "computed_entered",
+                                                "computed_exited", "cusp_schools", "federal_stayed", "federal_entered",
+                                                "federal_left_list", "regional_stayed", "regional_entered",
+                                                "regional_left_list", "federal_schools", "regional_schools", "in_both",
+                                                "has_no_federal_listed_school"),
               "mart_municipality_people": ("shnor_schools", "project_500_schools", "teachers", "post_project_schools"),
               "mart_roadmap_completion": ("has_roadmap", "due_dates_passed", "missing")}
 
@@ -158,9 +157,9 @@ def test_every_figure_of_the_regional_note_carries_a_reference_that_resolves(cyc
                 assert explanation.rule["decided"]["rule_value"] == sum(c["counted"] for c in explanation.lists)
         if printed and kind != "figure":
             assert any(figure in text for figure in printed), (text[:200], refs, printed)
-    assert {"mart_municipality_totals", "mart_roadmap_completion", "mart_municipality_people", "mart_shnor_list_changes",
+    assert {"mart_municipality_totals", "mart_roadmap_completion", "mart_municipality_people", "mart_shnor_municipality_lists",
             "mart_shnor_list_status", "mart_recommendation", "mart_roadmap_activities", "mart_submission_status",
-            "mart_indicator_scores", "mart_mentoring_coverage", "mart_shnor_comparison", "mart_row_accounting",
+            "mart_indicator_scores", "mart_mentoring_coverage", "mart_row_accounting",
             "mart_regional_list_comparison", "mart_letter_thresholds", "mart_report_texts"} <= named
     assert groups and lists
     print(f"\nfigures of the regional note: {len(figures)}, each with a reference; references resolved: "

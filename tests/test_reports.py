@@ -92,9 +92,10 @@ def test_regional_note_recommendation_groups_are_the_marts(sample_cycle, folder)
 
 def test_regional_note_shows_the_computed_list_the_checks_and_the_published_list(sample_cycle, folder):
     word = WordDocument(folder / f"spravka_{MONITORING_ID}.docx")
-    changes = marts(sample_cycle, "select result_year, sum(on_list) as on_list, sum(entered) as entered, "
-                                  "sum(exited) as exited, sum(persisting) as persisting, sum(cusp_schools) as cusp "
-                                  "from marts.mart_shnor_list_changes group by 1 order by 1")
+    changes = marts(sample_cycle, "select result_year, sum(computed_on_list) as on_list, sum(computed_entered) as entered, "
+                                  "sum(computed_exited) as exited, sum(computed_persisting) as persisting, "
+                                  "sum(cusp_schools) as cusp from marts.mart_shnor_municipality_lists "
+                                  "where computed_on_list is not null group by 1 order by 1")
     by_year = {plain(row.cells[0].text): [plain(c.text) for c in row.cells[1:]] for row in table_after(word, "Расчётный список ШНОР по годам").rows[1:]}
     for row in changes.itertuples():
         cells = by_year[str(row.result_year)]

@@ -130,16 +130,14 @@ def test_federal_regional_comparison_and_dynamics_of_one_municipality(region, id
     federal = {year: set(group["school_code"]) & schools for year, group in lists.groupby("year")}
     regional = {year: set(group["school_code"]) & schools
                 for year, group in identification[identification["is_regional_shnor"]].groupby("result_year")}
-    comparison = sql(region, "select * from marts.mart_shnor_comparison where municipality_oktmo = ? and result_year = 2025",
-                     [oktmo]).iloc[0]
+    comparison = sql(region, "select * from marts.mart_shnor_municipality_lists where municipality_oktmo = ? "
+                             "and result_year = 2025", [oktmo]).iloc[0]
     assert (comparison["in_both"], comparison["only_federal"], comparison["only_regional"]) == (
         len(federal[2025] & regional[2025]), len(federal[2025] - regional[2025]), len(regional[2025] - federal[2025]))
     assert comparison["regional_schools"] > 0
-    dynamics = sql(region, "select * from marts.mart_shnor_dynamics where municipality_oktmo = ? and result_year = 2025",
-                   [oktmo]).set_index("methodology")
+    row = comparison  # each methodology's moves: its columns of the same row
     for methodology, members in (("federal", federal), ("regional", regional)):
-        row = dynamics.loc[methodology]
-        assert (row["stayed"], row["entered"], row["left_list"]) == (
+        assert (row[f"{methodology}_stayed"], row[f"{methodology}_entered"], row[f"{methodology}_left_list"]) == (
             len(members[2025] & members[2024]), len(members[2025] - members[2024]), len(members[2024] - members[2025]))
 
 

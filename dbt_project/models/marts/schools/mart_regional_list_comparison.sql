@@ -25,50 +25,41 @@ computed as (
     where status.is_on_list
 ),
 
-schools as (
-    select school_code, result_year from published
-    union
-    select school_code, result_year from computed
+listed as (
+    select school_code, result_year, max(is_published) = 1 as is_published, max(is_computed) = 1 as is_computed
+    from (
+        select school_code, result_year, 1 as is_published, 0 as is_computed from published
+        union all
+        select school_code, result_year, 0 as is_published, 1 as is_computed from computed
+    ) as lists
+    group by school_code, result_year
 ),
 
 compared as (
     select
-        schools.school_code,
-        schools.result_year,
+        listed.school_code,
+        listed.result_year,
         registry.school_name,
         registry.municipality_oktmo,
         municipalities.municipality_name,
-        published.school_code is not null as is_published,
-        computed.school_code is not null as is_computed,
-        status.ior,
-        status.threshold_ior,
-        status.distance_to_threshold,
-        status.is_cusp,
-        status.is_kept_by_exit_rule,
-        status.years_since_identified,
-        status.last_identified_year,
-        identification.cluster_name,
-        identification.ior_cluster_rank,
-        identification.ior_cluster_size,
-        identification.low_procedures,
-        identification.reasons
-    from schools
+        listed.is_published,
+        listed.is_computed,
+        -- the computed list's values and the identification's, which the reason quotes
+        status.ior, status.threshold_ior, status.distance_to_threshold, status.is_cusp, status.is_kept_by_exit_rule,
+        status.years_since_identified, status.last_identified_year,
+        identification.cluster_name, identification.ior_cluster_rank, identification.ior_cluster_size,
+        identification.low_procedures, identification.reasons
+    from listed
     inner join {{ ref('int_current_schools') }} as registry
-        on schools.school_code = registry.school_code
+        on listed.school_code = registry.school_code
     inner join {{ ref('dim_municipality') }} as municipalities
         on registry.municipality_oktmo = municipalities.municipality_oktmo
-    left join published
-        on schools.school_code = published.school_code
-       and schools.result_year = published.result_year
-    left join computed
-        on schools.school_code = computed.school_code
-       and schools.result_year = computed.result_year
     left join {{ ref('mart_shnor_list_status') }} as status
-        on schools.school_code = status.school_code
-       and schools.result_year = status.result_year
+        on listed.school_code = status.school_code
+       and listed.result_year = status.result_year
     left join {{ ref('mart_school_identification') }} as identification
-        on schools.school_code = identification.school_code
-       and schools.result_year = identification.result_year
+        on listed.school_code = identification.school_code
+       and listed.result_year = identification.result_year
 )
 
 select
