@@ -67,12 +67,21 @@ def _printed(row: dict, mart: str) -> list[str]:
         return [count(row["activities_planned"]), count(row["due_dates_passed"])]
     if mart == "mart_municipality_people":  # its paragraphs: the teams, the curators, the mentors
         return [count(row["shnor_schools"]), count(row["project_500_schools"]), count(row["mentors_registered"])]
-    if mart == "mart_shnor_municipality_lists":  # the lists side by side, the computed list, each methodology's moves
-        return [count(row[c]) for c in ("federal_schools", "regional_schools", "computed_on_list", "federal_stayed",
-                                        "federal_entered", "regional_stayed", "regional_entered") if row[c] is not None]
+    if mart == "mart_shnor_municipality_lists":  # one row, three kinds of paragraph: see _printed_together
+        return [figure for together in _printed_together(row) for figure in together]
     if mart == "mart_submission_status":
         return [count(row["versions_received"])]
     return []
+
+
+def _printed_together(row: dict) -> list[tuple[str, ...]]:
+    """The paragraphs one row of mart_shnor_municipality_lists gives a municipal note, each by every figure it
+    prints: the lists side by side, each methodology's moves, the computed list (a year without the block: left out)."""
+    kinds = (("federal_schools", "regional_schools", "in_both"),
+             ("federal_stayed", "federal_entered", "federal_left_list"),
+             ("regional_stayed", "regional_entered", "regional_left_list"),
+             ("computed_on_list", "computed_kept_by_exit_rule", "cusp_schools"))
+    return [tuple(count(row[c]) for c in columns) for columns in kinds if all(row[c] is not None for c in columns)]
 
 
 def test_every_figure_of_a_municipal_note_carries_a_reference_that_resolves(cycle):
@@ -93,6 +102,8 @@ def test_every_figure_of_a_municipal_note_carries_a_reference_that_resolves(cycl
             printed = _printed(explanation.row, mart)  # the form marts' figures: tests/test_explain.py
             if kind != "figure" and printed and FIGURE.search(text):  # «№ 7 …» names, counts nothing
                 assert any(figure in text for figure in printed), (text, mart, key)
+            if mart == "mart_shnor_municipality_lists":  # the paragraph shows all the figures of one of its kinds
+                assert any(all(f in text for f in together) for together in _printed_together(explanation.row)), text
             resolved[mart] = resolved.get(mart, 0) + 1
     print(f"\nreferences of Abinsk's note resolved: {resolved}")
     # the demo's Abinsk: three ШНОР (their rows in the identification, people and — with their results — the
