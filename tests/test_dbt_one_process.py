@@ -28,6 +28,19 @@ def test_dbt_gets_only_what_it_reads(tmp_path, monkeypatch):
     assert environment["PATH"] and environment["SHNOR_WAREHOUSE"] == str(DataHome(tmp_path).warehouse)
 
 
+def test_dbt_keeps_its_bytecode_when_the_caller_writes_none(tmp_path, monkeypatch):
+    """Without bytecode every dbt process would compile its modules from source on each start: with
+    PYTHONDONTWRITEBYTECODE it gets a bytecode cache of its own in the user cache, never beside the installed code."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
+    environment = dbt_environment(DataHome(tmp_path / "home"))
+    assert "PYTHONDONTWRITEBYTECODE" not in environment
+    assert environment["PYTHONPYCACHEPREFIX"] == str(tmp_path / "cache" / "shnor" / "pycache")
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE")
+    assert "PYTHONPYCACHEPREFIX" not in dbt_environment(DataHome(tmp_path / "home"))
+
+
 @pytest.mark.slow
 def test_freshness_then_build_in_one_process_and_a_rerun_builds_downstream_only(tmp_path):
     home = DataHome(tmp_path / "home")
