@@ -12,9 +12,10 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from shnor.fingerprints import dbt_inputs, reference_inputs, remember, unchanged
+from shnor.fingerprints import dbt_inputs, dbt_project_inputs, reference_inputs, remember, unchanged
 from shnor.identity import identity_digest, resolve_identity
 from shnor.postgres import copy_raw_tables, ensure_access_model
+from shnor_core import warehouse
 from shnor_core.settings import DBT_PROJECT_DIR, DataHome, keep_in_user_cache, user_cache
 
 
@@ -47,7 +48,8 @@ DBT_ENVIRONMENT_PREFIXES = ("SHNOR_", "DBT_", "PG", "LC_", "XDG_", "PYTHON")
 
 def dbt_environment(home: DataHome, target: str | None = None) -> dict[str, str]:
     """What every dbt command of the project runs with: the caller's environment cut to what dbt reads
-    (``DBT_ENVIRONMENT_*``), the home's warehouse, artifacts and logs; the parsed project it starts from — the
+    (``DBT_ENVIRONMENT_*``), the home's warehouse, artifacts and logs, Python's bytecode cached (even when the
+    caller writes none: ``PYTHONDONTWRITEBYTECODE``, then in the user cache); the parsed project it starts from — the
     home's own (also for ``dbt docs generate``, which writes elsewhere), else the cache of :func:`parse_cache`,
     else none (a full parse)."""
     home.dbt_artifacts.mkdir(parents=True, exist_ok=True)
@@ -59,6 +61,10 @@ def dbt_environment(home: DataHome, target: str | None = None) -> dict[str, str]
         "DBT_LOG_PATH": str(home.dbt_artifacts / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    if environment.pop("PYTHONDONTWRITEBYTECODE", None):
+        # without bytecode a dbt process compiles its ≈ 1 300 modules from source on every start (≈ 2 s of CPU of
+        # each build); honour "nothing written beside the installed code" with a bytecode cache of our own instead
+        environment.setdefault("PYTHONPYCACHEPREFIX", str(user_cache("pycache")))
     parsed = next((path for path in (home.dbt_artifacts / "target" / PARTIAL_PARSE_FILE, parse_cache(target))
                    if path.is_file()), None)
     if parsed is not None:
@@ -92,6 +98,27 @@ def last_build_id(home: DataHome) -> str | None:
         return None
 
 
+def seeds_record(home: DataHome) -> Path:
+    """The dbt project (:func:`shnor.fingerprints.dbt_project_inputs`) of the last successful build, whose seeds
+    the warehouse holds."""
+    return home.dbt_artifacts / "state" / ".seeds.json"
+
+
+def seeds_loaded(home: DataHome, target: str) -> bool:
+    """Whether the warehouse's seed tables are those of the project as it is: the dbt project (seed files, their
+    column types, the macros that load them) unchanged since the last successful build and every seed's table
+    there. A seed's table is rebuilt from its file only, so loading it again changes nothing — 21 nodes of every
+    full build. DuckDB only (on PostgreSQL another process may have changed the database: seeds always load)."""
+    if target != "duckdb" or not unchanged(seeds_record(home), dbt_project_inputs(target)) \
+            or not home.warehouse.exists():
+        return False
+    seeds = {path.stem for path in (DBT_PROJECT_DIR / "seeds").glob("*.csv")}
+    with warehouse.connect(home.warehouse, read_only=True) as con:
+        tables = {name for (name,) in con.execute("select table_name from information_schema.tables "
+                                                  "where table_schema = 'reference'").fetchall()}
+    return seeds <= tables
+
+
 def build_state(home: DataHome) -> Path:
     """The last cycle build's view of the raw tables (dbt's ``sources.json``: each source's newest ``loaded_at``),
     kept for the next build's ``--state``, with the reference digest it was built with (``.inputs.json``)."""
@@ -103,16 +130,32 @@ def build_state(home: DataHome) -> Path:
 # written once, by the build — not two processes each starting dbt, parsing and writing it.
 # The freshness check writes sources.json (what each raw table holds now); its exit status 1 is a stale source (a
 # kind not delivered yet), not a failure. The build's exit status is the process's.
+# dbt's console log is off (`--log-level none`): dbt formats every event for each of its loggers before the level
+# decides, so its console logger formatted every debug event of a build to print the info lines nobody read (the
+# output is read only when a build fails). The file log (`logs/dbt.log`, debug: every statement; dbt ties its level
+# to the console's unless told, hence `--log-level-file`) stays the full record; what a failure needs in the
+# error — each failed node, its message and its compiled SQL — the process prints itself from dbt's results.
 _FRESHER_MARK = "shnor: fresher_sources"
 _FRESHNESS_THEN_BUILD = f"""
 import json, sys
 from pathlib import Path
 from dbt.cli.main import dbtRunner
+
+def report(invoked):
+    if invoked.exception is not None:
+        print(f"{{type(invoked.exception).__name__}}: {{invoked.exception}}")
+    for result in getattr(invoked.result, "results", None) or []:
+        if result.status not in ("success", "pass", "skipped", "no-op"):
+            compiled = getattr(result.node, "compiled_path", None)
+            print(f"{{result.status}}: {{result.node.unique_id}}: {{result.message}}"
+                  + (f" ({{compiled}})" if compiled else ""))
+
 plan = json.loads(sys.argv[1])
 selection = plan["build"]
 if plan["freshness"]:
     parsed = dbtRunner().invoke(["parse", *plan["common"], "--no-write-json"])
     if not parsed.success:
+        report(parsed)
         sys.exit(2)
     runner = dbtRunner(manifest=parsed.result)
     checked = runner.invoke(["source", "freshness", *plan["common"], "--no-write-json"])
@@ -122,6 +165,7 @@ if plan["freshness"]:
 else:
     runner = dbtRunner()
 built = runner.invoke(["build", *plan["common"], *selection])
+report(built)
 if plan["fresher"] and selection == plan["fresher"]:
     print("{_FRESHER_MARK}")
 sys.exit(0 if built.success else 1)
@@ -153,7 +197,10 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
         ensure_access_model()
     environment = dbt_environment(home, target)
     target_path = home.dbt_artifacts / "target"
-    selection = ["--select", *select] if select else []
+    # a full build whose seeds the warehouse already holds builds everything of the cycle but them (the tests that
+    # compare a mart with a seed still run)
+    project, seeds_kept = dbt_project_inputs(target), not select and seeds_loaded(home, target)
+    selection = ["--select", *select] if select else ["--selector", "cycle_seeds_loaded"] if seeds_kept else []
     # what names resolved to is part of the reference: a registry or a decision re-keys archived rows, whose
     # sources did not receive a row, so only a full build applies it
     reference, state = f"{reference_inputs(home, target)}:{identity_digest(home)}", build_state(home)
@@ -168,7 +215,9 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
     results_path.unlink(missing_ok=True)  # never report a previous build's results
     completed = subprocess.run(
         [sys.executable, "-c", _FRESHNESS_THEN_BUILD,
-         json.dumps({"common": dbt_command()[1:] + ["--target", target], "freshness": freshness,
+         json.dumps({"common": [*dbt_command()[1:], "--target", target, "--log-level", "none",
+                                "--log-level-file", environment.get("DBT_LOG_LEVEL_FILE", "debug")],
+                     "freshness": freshness,
                      "build": selection, "fresher": fresher, "sources": str(target_path / "sources.json")})],
         env=environment, capture_output=True, text=True)
     selection = fresher if fresher and completed.stdout.rstrip().endswith(_FRESHER_MARK) else selection
@@ -180,6 +229,7 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
         raise RuntimeError(f"dbt build failed ({statuses}):\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}")
     if not select:
         remember(build_record(home), fingerprint)
+        remember(seeds_record(home), project)
         if (target_path / "sources.json").is_file():
             state.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(target_path / "sources.json", state / "sources.json")
