@@ -24,6 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from reports import charts
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, keep_short_words
 from reports.wording import say
 
@@ -80,6 +81,7 @@ def _skeleton(mark: str | None, footer: str) -> _Skeleton:
 def write_docx(document: Document, path: Path) -> Path:
     """The skeleton's parts with the document's body, comments, pictures and properties written as XML."""
     document.number_sections().number_captions()
+    charts.render(document_charts(document))
     skeleton = _skeleton(document.mark, document.footer)
     styles = skeleton.styles
     body = [_paragraph(keep_short_words(document.title), styles["Title"], align="center", preserve=False)]
@@ -103,6 +105,11 @@ def write_docx(document: Document, path: Path) -> Path:
             package.writestr(name, data)
     os.replace(staged, path)
     return path
+
+
+def document_charts(document: Document) -> list:
+    """The document's charts (``reports.charts.Chart``), whose PNGs its pictures are."""
+    return [block.image for block in document.blocks if isinstance(block, Figure) and block.chart is not None]
 
 
 def _core(document: Document) -> str:

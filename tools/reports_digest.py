@@ -1,7 +1,7 @@
 """What a cycle's reports say, as plain text, to compare two runs of the reports stage (a speed-up must not
 change a word): every .docx (paragraphs with their style and alignment, table cells, comments, pictures'
 sizes, file properties), every PDF (pdftotext, page count) and every workbook (each sheet's cell values and
-number formats), with the times of day the documents print blanked out.
+number formats), with the times of day and the code's commit the documents print blanked out (PDF lines compared word by word).
 
     python -m tools.reports_digest $SHNOR_HOME/reports/mph-2025 > after.txt   # then diff against before.txt
 """
@@ -17,7 +17,8 @@ from pathlib import Path
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
-_MADE = re.compile(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}( UTC)?|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?Z?")
+_MADE = re.compile(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}( UTC)?|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?Z?"
+                   r"|datetime\.datetime\([^)]*\)|\([0-9a-f]{7,40}\)")  # times of day and the code's commit
 
 
 def _text(element) -> str:
@@ -48,7 +49,8 @@ def _docx(path: Path) -> list[str]:
 
 def _pdf(path: Path) -> list[str]:
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return [f"pages: {text.count(chr(12))}", *text.splitlines()]
+    # words and their order per line; the spacing of -layout follows the glyphs' widths of a whole page
+    return [f"pages: {text.count(chr(12))}", *(" ".join(line.split()) for line in text.splitlines())]
 
 
 def _xlsx(path: Path) -> list[str]:
