@@ -253,19 +253,27 @@ def _write_sheet(sheet, spec: Sheet, frame: pd.DataFrame, marts: CycleMarts, mar
                                    font=Font(bold=True, size=8, color="808080")))
     sheet.append(_marked(sheet, header, mark))
     columns = [(column.name, column.number_format) for column in spec.columns]
-    cells = [written_cell(sheet, number_format=number_format) for _, number_format in columns]
+    cells = [written_cell(sheet, number_format=number_format) if number_format else None for _, number_format in columns]
     reference = written_cell(sheet, font=REFERENCE_FONT)
     refs = ([printed_reference(spec.mart, list(key)) for key in frame[list(mart_keys()[spec.mart])].itertuples(
         index=False, name=None)] if spec.mart else [None] * len(frame))
     for record, ref in zip(frame[[name for name, _ in columns]].itertuples(index=False, name=None), refs, strict=True):
+        row = []
         for value, (_, number_format), cell in zip(record, columns, cells):
-            cell.value = _cell_value(value, number_format)
+            value = _cell_value(value, number_format)
+            if not number_format and not value.startswith("="):  # text as it is: a cell of its own costs twice
+                row.append(value)
+                continue
+            cell = written_cell(sheet, number_format=number_format) if cell is None else cell
+            cell.value = value
             if not number_format:
                 cell.data_type = "s"  # submitted text that starts with «=» is text, never a formula
+            row.append(cell)
         if spec.mart:
             reference.value = ref
             reference.data_type = "s"
-        sheet.append([*cells, reference] if spec.mart else cells)
+            row.append(reference)
+        sheet.append(row)
 
 
 def _write_provenance(sheet, origin: Provenance) -> None:

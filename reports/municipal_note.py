@@ -15,7 +15,7 @@ import pandas as pd
 
 from reports import charts, letter
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, count, number, percent
-from reports.docx_writer import write_docx
+from reports.docx_writer import document_charts, write_docx
 from reports.frames import once, own, records, row_ref, rows_refs
 from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
@@ -26,6 +26,7 @@ from shnor_core.lineage import printed_reference
 from shnor_core.reference import indicator_title
 from shnor_core.text import typed_number
 
+CHART_BATCH = 50  # notes whose charts are drawn in one compile (about 100 pages of PNG held at once)
 NOTES_PER_WORKER = 60  # notes cost ≈ 0.1 s of CPU each: a worker pays its start-up (≈ 2 s of imports) from this many on
 
 
@@ -194,14 +195,17 @@ def _recommendations(note: Document, marts: CycleMarts, oktmo: str, institution:
 
 
 def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]], progress=None) -> list[Path]:
-    """Each note as .docx and, beside it, as PDF; returns the .docx paths. ``progress`` hears of every ten."""
+    """Each note as .docx and, beside it, as PDF; returns the .docx paths. ``progress`` hears of every ten. The
+    charts of ``CHART_BATCH`` notes are drawn in one compile before they are written."""
     written = []
-    for oktmo, path in jobs:
-        note = municipal_note(marts, origin, oktmo)
-        written.append(write_docx(note, path))
-        write_pdf(note, path.with_suffix(".pdf"))
-        if progress is not None and len(written) % 10 == 0 and len(written) < len(jobs):
-            progress(say("progress.notes", done=len(written), total=len(jobs)))
+    for start in range(0, len(jobs), CHART_BATCH):
+        batch = [(municipal_note(marts, origin, oktmo), path) for oktmo, path in jobs[start:start + CHART_BATCH]]
+        charts.render([chart for note, _ in batch for chart in document_charts(note)])
+        for note, path in batch:
+            written.append(write_docx(note, path))
+            write_pdf(note, path.with_suffix(".pdf"))
+            if progress is not None and len(written) % 10 == 0 and len(written) < len(jobs):
+                progress(say("progress.notes", done=len(written), total=len(jobs)))
     return written
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from reports import charts, letter
 from reports.document import Bullets, Document, Figure, Heading, Paragraph, Table, count, number, percent
 from reports.docx_writer import write_docx
-from reports.frames import group_ref, row_ref, rows_refs
+from reports.frames import group_ref, plain_strings, row_ref, rows_refs
 from reports.pdf_writer import write_pdf
 from reports.provenance import Provenance
 from reports.support_sections import regional_people, regional_roadmaps
@@ -124,7 +124,8 @@ class CycleMarts:
                                        "result_year", people_year)
 
     def query(self, sql: str, params=None) -> pd.DataFrame:
-        return warehouse.query(self.home.warehouse, sql, params)
+        """A mart's rows, text as Python strings (``frames.plain_strings``)."""
+        return plain_strings(warehouse.query(self.home.warehouse, sql, params))
 
     def threshold(self, name: str) -> float:
         """A named threshold (a dbt var or a row of seed methodology_parameters, through mart_letter_thresholds)."""
