@@ -18,7 +18,7 @@ import pytest
 from benchmarks.airflow_path import CyclePass, summarise, task_records
 from reports.summary_workbook import summary_path
 from sample_region.generator import generate_sample_region
-from shnor.airflow_local import DOCS_DAG, cycle_dags, run_cycle, run_dags
+from shnor.airflow_local import run_cycle
 from shnor.ingest import batch_id
 from shnor_core import warehouse
 from shnor_core.arrivals import record_arrival
@@ -224,43 +224,25 @@ def test_benchmark_reads_the_cycles_stages_from_airflows_records(cycle):
         assert stage in text, stage
 
 
-@pytest.fixture(scope="module")
-def rerun_then_correction(cycle):
-    """Two more passes of the whole cycle (``run_cycle``'s DAGs) in ONE Airflow process, as a scheduler runs them one
-    after the other: a rerun with nothing new, then a rerun with a corrected form of Кореновский, which lands
-    between the two. What the rerun left is read while the process waits before the second pass (no DAG runs)."""
+def test_rerun_is_idempotent(cycle):
     before = warehouse.query(cycle.warehouse, "select * from marts.mart_indicator_scores order by all")
     raw_rows = warehouse.query(cycle.warehouse, "select count(*) as n from raw.submission_values").iloc[0]["n"]
-    rerun = {}
-
-    def between(_log):
-        if "started" not in rerun:  # before the first pass
-            rerun["started"] = True
-            return
-        rerun["scores"] = warehouse.query(cycle.warehouse, "select * from marts.mart_indicator_scores order by all")
-        rerun["raw_rows"] = warehouse.query(cycle.warehouse, "select count(*) as n from raw.submission_values").iloc[0]["n"]
-        rerun["files"] = warehouse.query(cycle.warehouse, "select count(*) as n from raw.files").iloc[0]["n"]
-        landing = cycle.submissions_landing(MONITORING_ID)
-        corrected = write_submission(landing / "Мониторинг МНЦ МТКП МО Кореновский район (исправлено).xlsx",
-                                     "МО Кореновский район", form_values(presence_default=0, MNC_2=[1, 1]))
-        os.utime(corrected, (0, 0))  # an older modification time than the first version's: arrival order decides
-
-    one_pass = (*cycle_dags(MONITORING_ID), DOCS_DAG)
-    run_dags(cycle, one_pass * 2, {"monitoring_id": MONITORING_ID}, pauses={one_pass[0]: between})
-    assert "files" in rerun  # the second pass started after the first had finished
-    return {"before": before, "raw_rows": raw_rows, "rerun": rerun}
-
-
-def test_rerun_is_idempotent(rerun_then_correction):
-    before, after = rerun_then_correction["before"], rerun_then_correction["rerun"]["scores"]
+    run_cycle(cycle, MONITORING_ID)
+    after = warehouse.query(cycle.warehouse, "select * from marts.mart_indicator_scores order by all")
     assert before.equals(after)
-    assert rerun_then_correction["rerun"]["raw_rows"] == rerun_then_correction["raw_rows"]
+    assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.submission_values").iloc[0]["n"] == raw_rows
     # 43 forms (Щербиновский sent none), ОО-1, the registry, 3 results files, 2 lists, 2 curator files, 44 roadmaps,
     # 41 execution reports, 37 registries of people, 35 monitorings of professional development
-    assert rerun_then_correction["rerun"]["files"] == 209
+    assert warehouse.query(cycle.warehouse, "select count(*) as n from raw.files").iloc[0]["n"] == 209
 
 
-def test_corrected_resubmission_supersedes_and_history_keeps_both(cycle, rerun_then_correction):
+def test_corrected_resubmission_supersedes_and_history_keeps_both(cycle):
+    landing = cycle.submissions_landing(MONITORING_ID)
+    corrected = write_submission(landing / "Мониторинг МНЦ МТКП МО Кореновский район (исправлено).xlsx",
+                                 "МО Кореновский район", form_values(presence_default=0, MNC_2=[1, 1]))
+    os.utime(corrected, (0, 0))  # an older modification time than the first version's: arrival order decides
+    run_cycle(cycle, MONITORING_ID)
+
     # dbt built only what is downstream of the raw tables that received rows (the form's values, the file
     # registry): no seed, nor the models of school data, roadmaps and people that read neither
     built = {r["unique_id"] for r in json.loads((cycle.dbt_artifacts / "target" / "run_results.json").read_text())["results"]}
