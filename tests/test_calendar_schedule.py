@@ -16,6 +16,7 @@ import pytest
 from shnor.airflow_local import ensure_metadata_db
 from shnor_core.reference import WINDOW_KINDS, load_calendar
 from shnor_core.settings import PROJECT_ROOT, DataHome
+from tests.cli_in_process import shnor
 
 pytestmark = pytest.mark.slow
 
@@ -39,43 +40,47 @@ BROKEN = HEADER + (
 COMPARED = ("dag_id", "run_id", "logical_date", "data_interval_start", "data_interval_end", "fires_at")
 
 
-def calendar_folder(tmp_path: Path, name: str, text: str | None = None, copy: Path | None = None) -> Path:
-    folder = tmp_path / name
+BUNDLED = sorted((PROJECT_ROOT / "calendars").glob("*.csv"))
+
+
+def calendar_folder(root: Path, name: str, text: str | None = None, copy: Path | None = None) -> Path:
+    """A folder of one calendar file: a copy of a bundled one, or ``35_2025.csv`` with ``text``."""
+    folder = root / name
     folder.mkdir()
     if copy is not None:
         shutil.copy(copy, folder / copy.name)
     else:
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+        (folder / "35_2025.csv").write_text(text, encoding="utf-8")
     return folder
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _migrated_db(tmp_path_factory):
-    """The empty migrated Airflow database each scheduler run starts from (made once if this user has none)."""
-    ensure_metadata_db(DataHome(tmp_path_factory.mktemp("migrated")))
-
-
-def scheduler(folder: Path, tmp_path: Path) -> dict:
-    output = tmp_path / f"{folder.name}-scheduler.json"
-    completed = subprocess.run([sys.executable, "-m", "tests.scheduler_runs", str(folder), str(output)],
+@pytest.fixture(scope="module")
+def scheduled(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
+    """Each calendar of this file (the bundled ones, SAME_DAY, BROKEN) in a folder of its own, and the runs the
+    scheduler created from it: one ``tests.scheduler_runs`` process imports Airflow once for all of them (each
+    calendar is parsed and scheduled in a child process and a fresh Airflow database of its own)."""
+    ensure_metadata_db(DataHome(tmp_path_factory.mktemp("migrated")))  # the empty database each run starts from
+    root, output = tmp_path_factory.mktemp("calendars"), tmp_path_factory.mktemp("scheduler")
+    folders = {calendar.name: calendar_folder(root, f"bundled-{calendar.stem}", copy=calendar) for calendar in BUNDLED}
+    folders |= {"same-day": calendar_folder(root, "same-day", SAME_DAY), "broken": calendar_folder(root, "broken", BROKEN)}
+    completed = subprocess.run([sys.executable, "-m", "tests.scheduler_runs", str(output), *map(str, folders.values())],
                                cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr[-3000:]
-    return json.loads(output.read_text(encoding="utf-8"))
+    return {key: (folder, json.loads((output / f"{folder.name}.json").read_text(encoding="utf-8")))
+            for key, folder in folders.items()}
 
 
 def calendar_show(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).with_name("shnor")), "calendar", "show", "--file", str(folder), "--json"],
-                          capture_output=True, text=True)
+    return shnor("calendar", "show", "--file", str(folder), "--json")
 
 
 def projected(runs: list[dict]) -> list[tuple]:
     return sorted(tuple(run[key] for key in COMPARED) for run in runs)
 
 
-@pytest.mark.parametrize("calendar", sorted((PROJECT_ROOT / "calendars").glob("*.csv")), ids=lambda p: p.name)
-def test_calendar_show_equals_the_scheduler_for_each_bundled_calendar(calendar, tmp_path):
-    folder = calendar_folder(tmp_path, calendar.stem, copy=calendar)
-    created = scheduler(folder, tmp_path)
+@pytest.mark.parametrize("calendar", BUNDLED, ids=lambda p: p.name)
+def test_calendar_show_equals_the_scheduler_for_each_bundled_calendar(calendar, scheduled):
+    folder, created = scheduled[calendar.name]
     shown = calendar_show(folder)
     assert shown.returncode == 0, shown.stderr
     assert created["import_errors"] == {} and created["warnings"] == {}
@@ -88,9 +93,8 @@ def test_calendar_show_equals_the_scheduler_for_each_bundled_calendar(calendar, 
     assert got == expected
 
 
-def test_two_monitorings_on_one_day_run_independently(tmp_path):
-    folder = calendar_folder(tmp_path, "35_2025", SAME_DAY)
-    created = scheduler(folder, tmp_path)
+def test_two_monitorings_on_one_day_run_independently(scheduled):
+    folder, created = scheduled["same-day"]
     shown = calendar_show(folder)
     assert shown.returncode == 0, shown.stderr
     assert projected(json.loads(shown.stdout)) == projected(created["runs"])
@@ -111,9 +115,8 @@ def test_two_monitorings_on_one_day_run_independently(tmp_path):
     assert quarterly == ["roadmap-q-01", "roadmap-q-02", "roadmap-q-03", "roadmap-q-04"]
 
 
-def test_bad_rows_are_left_out_with_a_warning_and_the_rest_schedules(tmp_path):
-    folder = calendar_folder(tmp_path, "35_2025", BROKEN)
-    created = scheduler(folder, tmp_path)
+def test_bad_rows_are_left_out_with_a_warning_and_the_rest_schedules(scheduled):
+    folder, created = scheduled["broken"]
     assert created["import_errors"] == {}  # the DAG file never raises because of the calendar
     [warnings] = created["warnings"].values()
     left_out = sorted(int(w.split("строка ")[1].split(":")[0]) for w in warnings)

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import docx
 import openpyxl
 
 from sample_region.generator import generate_sample_region
 from shnor_core.settings import DataHome
+from tests.cli_in_process import shnor as run
 from tests.workbooks import form_values, write_submission
-
-SHNOR = str(Path(sys.executable).with_name("shnor"))
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([SHNOR, *args], capture_output=True, text=True)
 
 
 def test_check_submission_json_for_an_accepted_file(tmp_path):

@@ -16,11 +16,11 @@ from shnor.airflow_local import runs_folder
 from shnor.cli import EXIT_WAREHOUSE_BUSY
 from shnor_core import warehouse
 from shnor_core.settings import DataHome
+from tests.cli_in_process import shnor
 from tests.workbooks import MONITORING_ID
 
 pytestmark = pytest.mark.slow
 
-SHNOR = str(Path(sys.executable).with_name("shnor"))
 HOLDER = """
 import sys, time, duckdb
 from pathlib import Path
@@ -39,8 +39,12 @@ def _hold(database: Path, once_started_in: Path | None = None) -> subprocess.Pop
 
 
 def _run(home: DataHome) -> subprocess.CompletedProcess:
-    return subprocess.run([SHNOR, "--home", str(home.root), "run", "--monitoring", MONITORING_ID],
-                          capture_output=True, text=True, env={**os.environ, "SHNOR_WAREHOUSE_LOCK_WAIT": "1"})
+    """``shnor run`` (in this process: tests/cli_in_process.py), waiting 1 s for a held warehouse."""
+    os.environ["SHNOR_WAREHOUSE_LOCK_WAIT"] = "1"
+    try:
+        return shnor("--home", str(home.root), "run", "--monitoring", MONITORING_ID)
+    finally:
+        del os.environ["SHNOR_WAREHOUSE_LOCK_WAIT"]
 
 
 def _home(tmp_path) -> DataHome:

@@ -105,10 +105,12 @@ def test_a_publish_killed_at_any_stage_is_redone_by_the_next_run(tmp_path_factor
     with the warehouse's build and publishes it: warehouse = published DuckDB = Parquet, the build the reports
     are fingerprinted by (its record) named in all, no staged leftover."""
     home, _ = copy_of_sample_cycle(tmp_path_factory, "killed-publish")
-    with duckdb.connect(str(home.warehouse)) as con:  # three marts publish as all do, in a fraction of the time
+    # two marts publish as all do, in a fraction of the time: a kill inside the loop over the marts always falls on
+    # the first of them, so more marts would add no statement killed, only copying and comparing (each round
+    # publishes and fingerprints them all)
+    with duckdb.connect(str(home.warehouse)) as con:
         for (table,) in con.execute("select table_name from information_schema.tables where table_schema = 'marts' "
-                                    "and table_name not in ('mart_indicator_scores', 'mart_section_scores', "
-                                    "'dim_municipality')").fetchall():
+                                    "and table_name not in ('mart_indicator_scores', 'dim_municipality')").fetchall():
             con.execute(f"drop table marts.{table}")
     folder = published_folder(home)
     publish_marts(home)

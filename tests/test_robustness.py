@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -20,15 +21,16 @@ import pytest
 from ingestion.people import person_id
 from shnor import ingest
 from shnor.airflow_local import airflow_environment, ensure_metadata_db, fail_interrupted_runs
+from shnor.cycle import publish_marts
 from shnor.publish import published_folder
 from shnor.run_lock import HomeBusy, run_lock
 from shnor_core import warehouse
 from shnor_core.safety import ENCRYPTION_STREAM, OLE_MAGIC
 from shnor_core.settings import DataHome, pseudonym_key
 from shnor_core.sources import SUBMISSION, landing_folder
+from tests.cli_in_process import shnor
 from tests.workbooks import MONITORING_ID, form_values, write_submission
 
-SHNOR = str(Path(sys.executable).with_name("shnor"))
 STRAY_ROWS = 900_000
 
 
@@ -159,7 +161,7 @@ def test_an_entity_declaration_after_a_long_comment_is_refused(tmp_path):
                 body = data.split(b"?>", 1)[-1]  # after the XML declaration, if any
                 data = b"<!--" + b"x" * 5000 + b'-->\n<!DOCTYPE x [<!ENTITY a "aaaa">]>' + body
             out.writestr(item, data)
-    completed = subprocess.run([SHNOR, "check-submission", str(padded), "--json"], capture_output=True, text=True)
+    completed = shnor("check-submission", str(padded), "--json")
     report = json.loads(completed.stdout)
     assert completed.returncode == 2 and report["status"] == "unreadable"
     assert "DTD/сущностей" in report["errors"][0]["rule"]
@@ -168,17 +170,17 @@ def test_an_entity_declaration_after_a_long_comment_is_refused(tmp_path):
 def test_messages_that_used_to_break(tmp_path):
     encrypted = tmp_path / "зашифрована.xlsx"  # over 1 MB, the stream name far into the file
     encrypted.write_bytes(OLE_MAGIC + os.urandom(1_500_000) + ENCRYPTION_STREAM + b"\0" * 512)
-    completed = subprocess.run([SHNOR, "check-results", str(encrypted), "--json"], capture_output=True, text=True)
+    completed = shnor("check-results", str(encrypted), "--json")
     assert completed.returncode == 2, completed.stderr
     assert "защищена паролем" in json.loads(completed.stdout)["errors"][0]["rule"]
     folder = tmp_path / "папка.xlsx"
     folder.mkdir()
-    completed = subprocess.run([SHNOR, "check-submission", str(folder), "--json"], capture_output=True, text=True)
+    completed = shnor("check-submission", str(folder), "--json")
     assert completed.returncode == 2 and json.loads(completed.stdout)["errors"][0]["rule"] == "это папка, а не файл"
     students = tmp_path / "результаты_участников.csv"
     students.write_bytes("Код ОО;Процедура;Год;Предмет;Класс;Код участника;Отметка\n"
                          "23001001;ВПР;2025;Математика;5;p1;4\n".encode("cp1251"))
-    completed = subprocess.run([SHNOR, "check-results", str(students), "--json"], capture_output=True, text=True)
+    completed = shnor("check-results", str(students), "--json")
     report = json.loads(completed.stdout)
     assert report["layout"] == "student_results_csv"  # a Windows-1251 export, recognised and read
     assert report["errors"] == [{"cell": "строка 2", "indicator": "Код ОО", "value": "23001001",
@@ -197,8 +199,7 @@ def test_a_publish_killed_midway_leaves_nothing_the_next_one_keeps(sample_cycle)
     publisher.send_signal(signal.SIGKILL)
     publisher.wait()
     (folder / ".staged-20200101T000000Z.duckdb.wal").write_bytes(b"wal")  # what a kill may also leave
-    result = subprocess.run([sys.executable, "-c", script.replace("range(50)", "range(1)"), str(sample_cycle.root)])
-    assert result.returncode == 0
+    publish_marts(sample_cycle)  # the next publish (here: a new process would only import the same code first)
     assert list(folder.glob(".staged-*")) == [] and list(folder.glob(".parquet-*")) == []
     assert sorted(p.name for p in (folder / "parquet").iterdir()) == before  # the link: a complete export
     assert all(len(list(p.iterdir())) == len(before) for p in folder.glob("parquet-*"))
@@ -229,7 +230,7 @@ def test_a_killed_airflow_run_is_marked_failed_on_the_next_start(tmp_path):
 def test_two_runs_at_once_give_one_clear_refusal(tmp_path):
     home = DataHome(tmp_path / "home")
     with run_lock(home, "shnor run --monitoring mph-2025"):
-        completed = subprocess.run([SHNOR, "--home", str(home.root), "build"], capture_output=True, text=True)
+        completed = shnor("--home", str(home.root), "build")
         assert completed.returncode == 3
         assert f"PID {os.getpid()}" in completed.stderr and "shnor run --monitoring mph-2025" in completed.stderr
         with pytest.raises(HomeBusy):
@@ -288,14 +289,15 @@ def test_files_read_in_worker_processes_load_exactly_as_read_here(tmp_path, monk
     """Many files are read in parallel workers while one process writes: the rows are the same."""
     from sample_region.generator import generate_sample_region  # noqa: PLC0415 - this test's own data
 
+    generated = tmp_path / "generated"
+    generate_sample_region(DataHome(generated))
     loaded = {}
     for threshold, name in ((10**9, "here"), (1, "workers")):
         home = DataHome(tmp_path / name)
-        generate_sample_region(home)
+        shutil.copytree(generated, home.root)  # the same files in both homes, their times of arrival kept
         monkeypatch.setattr(ingest, "PARALLEL_READ_MIN_FILES", threshold)
         ingest.load_reference(home)
         ingest.ingest_submissions(home, MONITORING_ID)
-        # the same files in both homes, but written at another second (a workbook records when): not by sha256
         loaded[name] = warehouse.query(home.warehouse, "select * exclude (loaded_at, source_sha256) from "
                                                        "raw.submission_values order by source_file, source_cell, unit_label")
     assert len(loaded["here"]) == 44 * 55 and loaded["here"].equals(loaded["workers"])

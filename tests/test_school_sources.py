@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +12,7 @@ import pytest
 from ingestion.detect import ReadContext, read_source
 from ingestion.people import person_id
 from ingestion.school_names import SchoolMatcher, SchoolRef, school_key
+from tests.cli_in_process import shnor
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ABINSK, SLAVYANSK, SOCHI = "03601000", "03645000", "03726000"
@@ -265,18 +264,15 @@ def test_oo1_sectioned_layout_two_form_versions(tmp_path, version, vacancies, ov
 
 
 def test_check_results_command(tmp_path):
-    shnor = str(Path(sys.executable).with_name("shnor"))
-    completed = subprocess.run([shnor, "check-results", str(FIXTURES / "moscow_ege_9722_2016-10-31.csv"), "--json"],
-                               capture_output=True, text=True)
+    completed = shnor("check-results", str(FIXTURES / "moscow_ege_9722_2016-10-31.csv"), "--json")
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout)
     assert report["kind"] == "assessment_results" and report["layout"] == "moscow_open_data_ege" and report["years"] == [2016] and len(report["rows"]) == 3 * 626
     assert report["errors"] == []
-    vpr = subprocess.run([shnor, "check-results", str(write_vpr(tmp_path / "vpr_2025.xlsx")), "--json"],
-                         capture_output=True, text=True)
+    vpr = shnor("check-results", str(write_vpr(tmp_path / "vpr_2025.xlsx")), "--json")
     report = json.loads(vpr.stdout)
     assert report["kind"] == "assessment_results" and len(report["unmatched"]) == 3  # no registry given
     junk = tmp_path / "junk.xlsx"
     openpyxl.Workbook().save(junk)
-    refused = subprocess.run([shnor, "check-results", str(junk)], capture_output=True, text=True)
+    refused = shnor("check-results", str(junk))
     assert refused.returncode == 1 and "вид файла не распознан" in refused.stdout

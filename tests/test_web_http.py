@@ -32,6 +32,7 @@ from shnor.web.store import Store
 from shnor_core.arrivals import arrival
 from shnor_core.settings import DataHome
 from shnor_core.sources import SUBMISSION, landing_folder
+from tests.cli_in_process import shnor as shnor_in_process
 from tests.web_support import (
     MONITORING,
     NAMES,
@@ -513,31 +514,34 @@ def test_sign_in_page_and_windows_list(app):
 SHNOR = str(Path(sys.executable).with_name("shnor"))
 
 
-def shnor(home: Path, *args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([SHNOR, "--home", str(home), *args], input=stdin, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=120)
+def shnor_here(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """The same command in this process (tests/cli_in_process.py): what it says and returns."""
+    return shnor_in_process("--home", str(home), *args, stdin=stdin)
 
 
 def test_users_commands(tmp_path):
-    added = shnor(tmp_path, "users", "add", "abinsk", "--municipality", ABINSK, "--password-stdin",
-                  stdin="a long enough password\n")
+    added = shnor_here(tmp_path, "users", "add", "abinsk", "--municipality", ABINSK, "--password-stdin",
+                       stdin="a long enough password\n")
     assert added.returncode == 0 and "Абинский муниципальный район" in added.stdout, added.stderr
-    assert shnor(tmp_path, "users", "add", "region", "--region", "--password-stdin", stdin="another long one\n").returncode == 0
-    again = shnor(tmp_path, "users", "add", "abinsk", "--municipality", ABINSK, "--password-stdin", stdin="x" * 12)
+    assert shnor_here(tmp_path, "users", "add", "region", "--region", "--password-stdin",
+                      stdin="another long one\n").returncode == 0
+    again = shnor_here(tmp_path, "users", "add", "abinsk", "--municipality", ABINSK, "--password-stdin", stdin="x" * 12)
     assert again.returncode == 1 and "уже есть" in again.stderr
-    assert shnor(tmp_path, "users", "disable", "abinsk").returncode == 0
-    listed = shnor(tmp_path, "users", "list").stdout
+    assert shnor_here(tmp_path, "users", "disable", "abinsk").returncode == 0
+    listed = shnor_here(tmp_path, "users", "list").stdout
     assert "abinsk" in listed and "отключён" in listed and "region" in listed
-    assert shnor(tmp_path, "users", "disable", "nobody").returncode == 1
+    assert shnor_here(tmp_path, "users", "disable", "nobody").returncode == 1
     store = Store(DataHome(tmp_path))
     assert store.account("abinsk").disabled and not store.account("region").disabled
 
 
-def test_serve_needs_a_secret_outside_the_demo_and_starts(tmp_path):
+def test_serve_needs_a_secret_outside_the_demo_and_starts(tmp_path, monkeypatch):
     env = {"SHNOR_WEB_SECRET": ""}
-    refused = shnor(tmp_path, "serve", env=env)
+    monkeypatch.setenv("SHNOR_WEB_SECRET", "")
+    refused = shnor_here(tmp_path, "serve")
     assert refused.returncode == 2 and "SHNOR_WEB_SECRET" in refused.stderr
-    short = shnor(tmp_path, "serve", env={"SHNOR_WEB_SECRET": "short"})
+    monkeypatch.setenv("SHNOR_WEB_SECRET", "short")
+    short = shnor_here(tmp_path, "serve")
     assert short.returncode == 2 and "слишком короткий" in short.stderr
     port = free_port()
     process = subprocess.Popen([SHNOR, "--home", str(tmp_path), "serve", "--demo", "--port", str(port)],
