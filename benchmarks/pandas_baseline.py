@@ -1373,7 +1373,7 @@ SUITES_NOT_READ = {
 OTHER_WINDOW_REPORTS = ("monitoring_report.py",)
 BORROWED_ATTRIBUTES = ("assessment", "recommendation", "data_quality", "thresholds", "list_changes", "list_status", "list_comparison",
                        "roadmap", "roadmap_completion", "roadmap_activities", "roadmap_plan", "municipality_people",
-                       "school_people", "curator_load", "post_project", "row_accounting", "row_accounting_files")
+                       "school_people", "curator_load", "post_project", "row_accounting")
 REPRODUCED_MARTS = ("mart_indicator_scores", "mart_section_scores", "mart_municipality_totals",
                     "mart_municipality_dynamics", "mart_report_texts", "mart_submission_status", "dim_school",
                     "fct_assessment_results", "mart_school_identification", "mart_municipality_context",

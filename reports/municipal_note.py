@@ -5,6 +5,8 @@ execution, the people who support its schools (counts, no names) and whether its
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -18,7 +20,7 @@ from reports.document import Bullets, Document, Figure, Heading, Paragraph, Tabl
 from reports.docx_writer import document_charts, write_docx
 from reports.frames import once, own, records, row_ref, rows_refs
 from reports.pdf_writer import write_pdf
-from reports.provenance import Provenance
+from reports.provenance import Provenance, code_digest
 from reports.regional_note import CycleMarts, charts_dir
 from reports.support_sections import municipal_people, municipal_roadmap
 from reports.wording import headers, say
@@ -194,16 +196,43 @@ def _recommendations(note: Document, marts: CycleMarts, oktmo: str, institution:
                      refs=[printed_reference("mart_recommendation", [monitoring, rule, oktmo]) for _, rule in lines]))
 
 
-def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]], progress=None) -> list[Path]:
-    """Each note as .docx and, beside it, as PDF; returns the .docx paths. ``progress`` hears of every ten. The
-    charts of ``CHART_BATCH`` notes are drawn in one compile before they are written."""
+def _content_digest(note: Document, code: str) -> str:
+    """What a note shows (its footer, which carries the time it was made, left out) and the code that lays it out."""
+    return hashlib.sha256(f"{dataclasses.replace(note, footer='')!r}|{code}".encode()).hexdigest()
+
+
+def _digest_record(path: Path) -> Path:
+    return path.parent / ".digests" / f"{path.stem}.sha256"
+
+
+def _shows_the_same(path: Path, digest: str) -> bool:
+    """The note's .docx and PDF are there and were written from this very content."""
+    record = _digest_record(path)
+    return (path.exists() and path.with_suffix(".pdf").exists() and record.exists()
+            and record.read_text(encoding="utf-8") == digest)
+
+
+def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Path]], code: str,
+                 progress=None) -> list[tuple[Path, bool]]:
+    """Each note as .docx and, beside it, as PDF: (its .docx, whether it was written). A note that shows what
+    its files already show is left as it is (a rerun whose new data changed one municipality's figures and not
+    the region's rewrites that note only). ``progress`` hears of every ten. The charts of ``CHART_BATCH`` notes
+    are drawn in one compile before they are written."""
     written = []
     for start in range(0, len(jobs), CHART_BATCH):
         batch = [(municipal_note(marts, origin, oktmo), path) for oktmo, path in jobs[start:start + CHART_BATCH]]
-        charts.render([chart for note, _ in batch for chart in document_charts(note)])
-        for note, path in batch:
-            written.append(write_docx(note, path))
-            write_pdf(note, path.with_suffix(".pdf"))
+        digests = [_content_digest(note, code) for note, _ in batch]
+        changed = [not _shows_the_same(path, digest) for (_, path), digest in zip(batch, digests, strict=True)]
+        charts.render([chart for (note, _), new in zip(batch, changed, strict=True) if new
+                       for chart in document_charts(note)])
+        for (note, path), digest, new in zip(batch, digests, changed, strict=True):
+            if new:
+                _digest_record(path).unlink(missing_ok=True)  # a crash between the two files leaves no false record
+                write_docx(note, path)
+                write_pdf(note, path.with_suffix(".pdf"))
+                _digest_record(path).parent.mkdir(exist_ok=True)
+                _digest_record(path).write_text(digest, encoding="utf-8")
+            written.append((path, new))
             if progress is not None and len(written) % 10 == 0 and len(written) < len(jobs):
                 progress(say("progress.notes", done=len(written), total=len(jobs)))
     return written
@@ -224,8 +253,14 @@ def write_municipal_notes(home, monitoring_id: str, marts: CycleMarts, origin: P
     jobs = [(row.municipality_oktmo, folder / f"{row.municipality_oktmo} {row.municipality_name}.docx")
             for row in records(origin.submissions)]
     workers = min(os.cpu_count() or 1, max(1, len(jobs) // NOTES_PER_WORKER))
+    code = code_digest()
     if workers == 1:
-        return _write_notes(marts, origin, jobs, progress)
-    shares = [jobs[index::workers] for index in range(workers)]
-    written = _note_writers(workers).map(_write_notes, [marts] * workers, [origin] * workers, shares)
-    return sorted(path for paths in written for path in paths)
+        written = _write_notes(marts, origin, jobs, code, progress)
+    else:
+        shares = [jobs[index::workers] for index in range(workers)]
+        written = [note for share in _note_writers(workers).map(_write_notes, [marts] * workers, [origin] * workers,
+                                                                shares, [code] * workers) for note in share]
+    kept = sum(not new for _, new in written)
+    if kept and progress is not None:
+        progress(say("progress.notes_kept", kept=kept, total=len(written)))
+    return sorted(path for path, _ in written)

@@ -3,6 +3,7 @@ status, when and by which code version the report was made, and whether the data
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -33,6 +34,17 @@ def code_version() -> str:
     commit = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
     return f"{package} ({commit})" if commit else package
+
+
+def code_digest() -> str:
+    """The report writers and the reference they read, as one digest: a changed template, wording or writer
+    writes new reports (compiled bytecode left out: it is not what was written)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for root in ("reports", "shnor_core") for p in (PROJECT_ROOT / root).rglob("*")
+                       if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass

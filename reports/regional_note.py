@@ -95,8 +95,6 @@ class CycleMarts:
             "cast(sum(source_rows) as bigint) as source_rows from marts.mart_row_fates "
             "where municipality_oktmo like ? or municipality_oktmo is null "
             "group by source_kind, fate, fate_code, reason order by source_kind, fate_order", region)
-        self.row_accounting_files = self.query("select * from marts.mart_row_accounting where municipality_oktmo like ? "
-                                               "or municipality_oktmo is null order by source_file", region)
         self._read_roadmaps_and_people(region)
 
     def _read_roadmaps_and_people(self, region: list[str]) -> None:
@@ -449,10 +447,9 @@ def _row_accounting(note: Document, marts: CycleMarts) -> None:
     rows = marts.row_accounting
     if rows is None or rows.empty:
         return
-    files = marts.row_accounting_files
-    table, refs = [], []  # a kind's row: the rows of its files (mart_row_accounting), the counts they add up to
+    table, refs = [], []  # a kind's row: one reference to the rows of its files (mart_row_accounting), which add up
     for kind, group in rows.groupby("source_kind", sort=False):
-        refs.append(" ".join(rows_refs(files[files["source_kind"] == kind], "mart_row_accounting")))
+        refs.append(group_ref("mart_row_accounting", source_kind=kind))
         counted = group.groupby("fate")["source_rows"].sum()
         missed = group[group["fate"] != "mart"]
         table.append([SOURCE_KINDS[kind].title if kind in SOURCE_KINDS else kind, number(group["source_rows"].sum(), 0),

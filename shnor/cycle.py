@@ -11,13 +11,14 @@ from pathlib import Path
 
 from reports.cycle_reports import write_cycle_reports
 from reports.monitoring_report import write_monitoring_report
+from reports.provenance import code_digest
 from reports.templates import issue_school_templates
 from reports.templates import issue_templates as issue_municipal_templates
 from shnor import ingest
 from shnor.dbt_runner import build_record, dbt_build, dbt_target
 from shnor.docs_site import build_docs as write_docs
 from shnor.docs_site import docs_folder
-from shnor.fingerprints import code_inputs, dbt_project_inputs, remember, unchanged
+from shnor.fingerprints import dbt_project_inputs, remember, unchanged
 from shnor.publish import publish_marts as publish_duckdb_marts
 from shnor_core.reference import get_monitoring
 from shnor_core.settings import DataHome
@@ -50,7 +51,7 @@ def build_reports(home: DataHome, monitoring_id: str, skip_unchanged: bool = Fal
     are kept as they are. ``progress`` (the CLI) hears of each stage of a cycle's reports."""
     record = home.reports / monitoring_id / ".inputs.json"
     marts = build_record(home).read_text(encoding="utf-8") if build_record(home).exists() else ""
-    fingerprint = hashlib.sha256(f"{marts}|{code_inputs()}|{monitoring_id}".encode()).hexdigest()
+    fingerprint = hashlib.sha256(f"{marts}|{code_digest()}|{monitoring_id}".encode()).hexdigest()
     if skip_unchanged and marts and unchanged(record, fingerprint):
         return {"unchanged": True, "folder": str(record.parent)}
     kind = get_monitoring(monitoring_id).kind

@@ -1,7 +1,8 @@
 """What a build's or the reports' result depends on, as one digest, so a rerun with nothing new skips the
 work (a second cycle of the same window, the reminder run that found no new file). dbt's result depends on
 the files the warehouse took in (their hashes, statuses and arrival), the catalogues and calendars, people's
-decisions on names (the crosswalk) and the dbt project itself; the reports', on the marts and the code that writes them."""
+decisions on names (the crosswalk) and the dbt project itself; the reports', on the marts and the code that writes
+them (``reports.provenance.code_digest``)."""
 
 from __future__ import annotations
 
@@ -59,13 +60,6 @@ def dbt_inputs(home: DataHome, target: str) -> str:
             rows = con.execute(f"select source_sha256, status, received_at from {warehouse.FILES_TABLE} "
                                "order by source_sha256").fetchall()
         digest.update(json.dumps(rows, default=str).encode())
-    return digest.hexdigest()
-
-
-def code_inputs() -> str:
-    """The report writers and the reference they read (a changed template or wording writes new reports)."""
-    digest = hashlib.sha256()
-    _digest_files(digest, _files(PROJECT_ROOT / "reports", PROJECT_ROOT / "shnor_core"), PROJECT_ROOT)
     return digest.hexdigest()
 
 

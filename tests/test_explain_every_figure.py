@@ -123,7 +123,8 @@ GROUP_SUMS = {"mart_municipality_context": ("schools", "pupils_total", "pupils_o
                                                 "regional_left_list", "federal_schools", "regional_schools", "in_both",
                                                 "has_no_federal_listed_school"),
               "mart_municipality_people": ("shnor_schools", "project_500_schools", "teachers", "post_project_schools"),
-              "mart_roadmap_completion": ("has_roadmap", "due_dates_passed", "missing")}
+              "mart_roadmap_completion": ("has_roadmap", "due_dates_passed", "missing"),
+              "mart_row_accounting": ("rows_read",)}
 
 
 def _group_figures(explanation) -> list[str]:
