@@ -5,7 +5,7 @@
 {% macro region_municipalities() -%}
     select regions.region_code, municipalities.municipality_oktmo, municipalities.municipality_name
     from {{ ref('ref_regions') }} as regions
-    inner join {{ ref('int_municipalities') }} as municipalities
+    inner join {{ ref('int_current_municipalities') }} as municipalities
         on municipalities.oktmo_region_code = regions.oktmo_prefix
 {%- endmacro %}
 

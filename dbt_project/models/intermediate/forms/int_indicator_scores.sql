@@ -9,7 +9,7 @@ indicators as (
 ),
 
 municipalities as (
-    select * from {{ ref('int_municipalities') }}
+    select * from {{ ref('int_current_municipalities') }}
 ),
 
 scored as (

@@ -18,7 +18,7 @@ expected as (
     from calendar
     inner join regions
         on calendar.region_code = regions.region_code
-    inner join {{ ref('int_municipalities') }} as m
+    inner join {{ ref('int_current_municipalities') }} as m
         on m.oktmo_region_code = regions.oktmo_prefix
 ),
 

@@ -21,7 +21,7 @@ registry as (
         municipalities.municipality_name,
         municipalities.oktmo_region_code
     from {{ ref('int_current_schools') }} as schools
-    inner join {{ ref('int_municipalities') }} as municipalities
+    inner join {{ ref('int_current_municipalities') }} as municipalities
         on schools.municipality_oktmo = municipalities.municipality_oktmo
 ),
 

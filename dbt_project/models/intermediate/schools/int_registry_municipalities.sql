@@ -4,5 +4,5 @@ select distinct
     registry.municipality_oktmo,
     municipalities.municipality_name
 from {{ ref('int_current_schools') }} as registry
-inner join {{ ref('int_municipalities') }} as municipalities
+inner join {{ ref('int_current_municipalities') }} as municipalities
     on registry.municipality_oktmo = municipalities.municipality_oktmo

@@ -53,7 +53,7 @@ select
 from levelled as schools
 inner join {{ ref('int_current_context') }} as ctx
     on schools.school_code = ctx.school_code
-inner join {{ ref('int_municipalities') }} as m
+inner join {{ ref('int_current_municipalities') }} as m
     on schools.municipality_oktmo = m.municipality_oktmo
 where schools.is_registered
 
@@ -91,6 +91,6 @@ select
     null as source_row_id,
     null as registry_source_row_id
 from levelled as schools
-left join {{ ref('int_municipalities') }} as m
+left join {{ ref('int_current_municipalities') }} as m
     on schools.municipality_oktmo = m.municipality_oktmo
 where not schools.is_registered

@@ -8,7 +8,7 @@ with registry as (
         schools.municipality_oktmo,
         municipalities.oktmo_region_code
     from {{ ref('int_current_schools') }} as schools
-    inner join {{ ref('int_municipalities') }} as municipalities
+    inner join {{ ref('int_current_municipalities') }} as municipalities
         on schools.municipality_oktmo = municipalities.municipality_oktmo
 ),
 

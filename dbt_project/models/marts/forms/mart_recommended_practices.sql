@@ -20,7 +20,7 @@ practices as (
         on scores.rule_code = rules.rule_code
     inner join thresholds as strong
         on strong.threshold_name = 'letter_strong_line'
-    inner join {{ ref('dim_municipality') }} as m
+    inner join {{ ref('int_current_municipalities') }} as m
         on scores.municipality_oktmo = m.municipality_oktmo
     where rules.rule_kind = 'threshold'
       and rules.scope = 'municipality'

@@ -46,7 +46,7 @@ school_values as (
        and scores.indicator_code = maxima.indicator_code
     left join {{ ref('int_current_schools') }} as registry
         on scores.school_code = registry.school_code
-    left join {{ ref('dim_municipality') }} as municipalities
+    left join {{ ref('int_current_municipalities') }} as municipalities
         on scores.municipality_oktmo = municipalities.municipality_oktmo
 )
 

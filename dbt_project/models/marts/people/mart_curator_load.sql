@@ -42,7 +42,7 @@ select
 from per_curator
 inner join {{ ref('int_current_schools') }} as registry
     on registry.school_code = coalesce(per_curator.own_school_code, per_curator.first_school_code)
-inner join {{ ref('dim_municipality') }} as municipalities
+inner join {{ ref('int_current_municipalities') }} as municipalities
     on registry.municipality_oktmo = municipalities.municipality_oktmo
 left join held_last_year
     on held_last_year.person_id = per_curator.person_id

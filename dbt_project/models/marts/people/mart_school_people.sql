@@ -123,7 +123,7 @@ select
 from schools
 inner join {{ ref('int_current_schools') }} as registry
     on schools.school_code = registry.school_code
-inner join {{ ref('dim_municipality') }} as municipalities
+inner join {{ ref('int_current_municipalities') }} as municipalities
     on registry.municipality_oktmo = municipalities.municipality_oktmo
 left join teams
     on schools.school_code = teams.school_code

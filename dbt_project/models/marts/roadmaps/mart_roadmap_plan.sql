@@ -91,5 +91,5 @@ select
     all_rows.plan_rows,
     all_rows.match_score
 from all_rows
-inner join {{ ref('dim_municipality') }} as municipalities
+inner join {{ ref('int_current_municipalities') }} as municipalities
     on all_rows.municipality_oktmo = municipalities.municipality_oktmo

@@ -10,6 +10,6 @@ select
 from {{ ref('int_mentor_assignments') }} as assignments
 inner join {{ ref('int_current_schools') }} as registry
     on assignments.school_code = registry.school_code
-inner join {{ ref('dim_municipality') }} as municipalities
+inner join {{ ref('int_current_municipalities') }} as municipalities
     on registry.municipality_oktmo = municipalities.municipality_oktmo
 group by registry.municipality_oktmo, municipalities.municipality_name, assignments.assignment_year

@@ -28,7 +28,7 @@ select
 from listed
 inner join {{ ref('int_current_schools') }} as registry
     on listed.school_code = registry.school_code
-inner join {{ ref('dim_municipality') }} as municipalities
+inner join {{ ref('int_current_municipalities') }} as municipalities
     on registry.municipality_oktmo = municipalities.municipality_oktmo
 left join mentored
     on listed.school_code = mentored.school_code

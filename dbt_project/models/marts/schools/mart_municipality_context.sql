@@ -13,6 +13,6 @@ select
     cast(sum(ctx.teacher_vacancies) as bigint) as teacher_vacancies,
     cast(sum(case when ctx.has_internet then 0 else 1 end) as bigint) as schools_without_internet
 from {{ ref('int_current_context') }} as ctx
-inner join {{ ref('dim_municipality') }} as m
+inner join {{ ref('int_current_municipalities') }} as m
     on ctx.municipality_oktmo = m.municipality_oktmo
 group by ctx.data_year, ctx.municipality_oktmo, m.municipality_name

@@ -52,7 +52,7 @@ compared as (
     from listed
     inner join {{ ref('int_current_schools') }} as registry
         on listed.school_code = registry.school_code
-    inner join {{ ref('dim_municipality') }} as municipalities
+    inner join {{ ref('int_current_municipalities') }} as municipalities
         on registry.municipality_oktmo = municipalities.municipality_oktmo
     left join {{ ref('mart_shnor_list_status') }} as status
         on listed.school_code = status.school_code

@@ -12,5 +12,5 @@ select
 from {{ ref('int_school_identification_reasons') }} as reasons
 inner join {{ ref('int_current_schools') }} as registry
     on reasons.school_code = registry.school_code
-inner join {{ ref('dim_municipality') }} as municipalities
+inner join {{ ref('int_current_municipalities') }} as municipalities
     on registry.municipality_oktmo = municipalities.municipality_oktmo

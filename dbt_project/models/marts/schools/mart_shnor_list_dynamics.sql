@@ -15,7 +15,7 @@ grid as (
         municipalities.municipality_name,
         methodologies.methodology
     from windows
-    inner join {{ ref('int_municipalities') }} as municipalities
+    inner join {{ ref('int_current_municipalities') }} as municipalities
         on municipalities.oktmo_region_code = windows.oktmo_prefix
     cross join (select 'federal' as methodology union all select 'regional') as methodologies
 ),

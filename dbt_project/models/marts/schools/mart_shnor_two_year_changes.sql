@@ -39,7 +39,7 @@ changes as (
             else 'left'
         end as list_change
     from flags
-    inner join {{ ref('int_municipalities') }} as municipalities
+    inner join {{ ref('int_current_municipalities') }} as municipalities
         on flags.municipality_oktmo = municipalities.municipality_oktmo
     left join {{ ref('int_current_schools') }} as registry
         on flags.school_code = registry.school_code

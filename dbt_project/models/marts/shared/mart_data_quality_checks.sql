@@ -169,7 +169,7 @@ checks_found as (
     from found
     inner join checks
         on found.check_code = checks.check_code
-    inner join {{ ref('dim_municipality') }} as municipalities
+    inner join {{ ref('int_current_municipalities') }} as municipalities
         on found.municipality_oktmo = municipalities.municipality_oktmo
 )
 

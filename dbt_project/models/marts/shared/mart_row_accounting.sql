@@ -51,6 +51,5 @@ left join fates
     on files.source_sha256 = fates.source_sha256
 left join reasons
     on files.source_sha256 = reasons.source_sha256
-left join {{ ref('dim_municipality') }} as municipalities
+left join {{ ref('int_current_municipalities') }} as municipalities
     on files.municipality_oktmo = municipalities.municipality_oktmo
-   and municipalities.is_current

@@ -19,9 +19,8 @@ inner join {{ ref('stg_files') }} as files
     on fates.source_sha256 = files.source_sha256
 left join {{ ref('row_fate_reasons') }} as reasons
     on fates.fate_code = reasons.fate_code
-left join {{ ref('dim_municipality') }} as municipalities
+left join {{ ref('int_current_municipalities') }} as municipalities
     on coalesce(fates.municipality_oktmo, files.municipality_oktmo) = municipalities.municipality_oktmo
-   and municipalities.is_current
 group by
     fates.source_sha256, fates.source_file, fates.source_kind, fates.monitoring_id,
     coalesce(fates.municipality_oktmo, files.municipality_oktmo), municipalities.municipality_name,
