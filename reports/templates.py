@@ -10,7 +10,7 @@ from pathlib import Path
 from reports.form_workbook import write_form_workbook
 from shnor_core.demo import holds_demo_data
 from shnor_core.names import display_name
-from shnor_core.reference import Municipality, School, get_monitoring, load_form, load_municipalities, region_name
+from shnor_core.reference import Municipality, School, current_municipalities, get_monitoring, load_form, region_name
 from shnor_core.settings import DataHome
 
 
@@ -50,7 +50,7 @@ def issue_template(home: DataHome, monitoring_id: str, municipality: Municipalit
 def issue_templates(home: DataHome, monitoring_id: str, demo: bool | None = None) -> list[Path]:
     monitoring = get_monitoring(monitoring_id)
     demo = holds_demo_data(home) if demo is None else demo
-    return [issue_template(home, monitoring_id, m, demo) for m in load_municipalities(monitoring.region_code)]
+    return [issue_template(home, monitoring_id, m, demo) for m in current_municipalities(monitoring.region_code)]
 
 
 def issue_school_templates(home: DataHome, monitoring_id: str, schools: list[School],
@@ -60,7 +60,7 @@ def issue_school_templates(home: DataHome, monitoring_id: str, schools: list[Sch
     monitoring = get_monitoring(monitoring_id)
     demo = holds_demo_data(home) if demo is None else demo
     form = load_form(monitoring.form_id)
-    municipalities = {m.oktmo: m for m in load_municipalities(monitoring.region_code)}
+    municipalities = {m.oktmo: m for m in current_municipalities(monitoring.region_code)}
     region = region_name(monitoring.region_code)
     paths = []
     for school in schools:

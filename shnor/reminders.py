@@ -20,7 +20,7 @@ from airflow.sdk import BaseNotifier
 from reports.excel import mark_sheet, put_text, style_header
 from shnor_core import warehouse
 from shnor_core.demo import DEMO_MARK, holds_demo_data
-from shnor_core.reference import get_monitoring, load_municipalities, oktmo_prefix
+from shnor_core.reference import current_municipalities, get_monitoring, oktmo_prefix
 from shnor_core.settings import DataHome
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def not_yet_accepted(home: DataHome, monitoring_id: str) -> list[dict]:
     monitoring = get_monitoring(monitoring_id)
     accepted, refused = _received(home, monitoring_id, "municipality_oktmo")
     return [{"oktmo": m.oktmo, "name": m.name, "state": _state(m.oktmo, refused)}
-            for m in load_municipalities(monitoring.region_code) if m.oktmo not in accepted]
+            for m in current_municipalities(monitoring.region_code) if m.oktmo not in accepted]
 
 
 def schools_not_yet_accepted(home: DataHome, monitoring_id: str) -> list[dict]:
@@ -86,7 +86,7 @@ def schools_not_yet_accepted(home: DataHome, monitoring_id: str) -> list[dict]:
             "order by municipality_oktmo, school_code", [oktmo_prefix(monitoring.region_code) + "%"]).fetchall() \
             if con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
                            "and table_name = 'schools'").fetchall()[0][0] else []
-    names = {m.oktmo: m.name for m in load_municipalities(monitoring.region_code)}
+    names = {m.oktmo: m.name for m in current_municipalities(monitoring.region_code)}
     return [{"oktmo": oktmo, "name": names.get(oktmo, oktmo), "school_code": code, "school_name": name,
              "state": _state(code, refused)} for code, name, oktmo in schools if code not in accepted]
 

@@ -398,6 +398,25 @@ def load_municipalities(region_code: str | None = None,
                 if r["oktmo8"].startswith(prefix)]
 
 
+def current_municipalities(region_code: str | None = None, today: str | None = None,
+                           path: Path = DBT_SEEDS_DIR / "ref_municipalities.csv") -> list[Municipality]:
+    """One version per ОКТМО, as lists of the region's municipalities show them (templates, reminders, the upload
+    site): the version in force today, else the latest — dbt's ``int_municipalities.is_current`` rule. Matching a
+    written name uses every version (``load_municipalities``): an old name still finds its municipality."""
+    today = today or date.today().isoformat()
+
+    def preference(m: Municipality) -> tuple[bool, str]:
+        in_force = (m.valid_from or "") <= today and (m.valid_to is None or m.valid_to >= today)
+        return in_force, m.valid_from or ""
+
+    chosen: dict[str, Municipality] = {}
+    for municipality in load_municipalities(region_code, path):
+        held = chosen.get(municipality.oktmo)
+        if held is None or preference(municipality) > preference(held):
+            chosen[municipality.oktmo] = municipality
+    return list(chosen.values())
+
+
 @cache
 def _regions(path: Path = DBT_SEEDS_DIR / "ref_regions.csv") -> dict[str, dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:

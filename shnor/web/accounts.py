@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from shnor.web.settings import WebSettings
 from shnor.web.store import MUNICIPAL, REGION, Account, Store
-from shnor_core.reference import Municipality, load_municipalities
+from shnor_core.reference import Municipality, current_municipalities
 
 LOGIN_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 MIN_PASSWORD_CHARS = 10
@@ -47,7 +47,7 @@ def normalize_login(login: str) -> str:
 
 
 def municipality_by_oktmo(oktmo: str) -> Municipality | None:
-    return next((m for m in load_municipalities() if m.oktmo == oktmo), None)
+    return next((m for m in current_municipalities() if m.oktmo == oktmo), None)
 
 
 def add_account(store: Store, login: str, password: str, municipality_oktmo: str | None,

@@ -22,7 +22,7 @@ from reports.excel import put_text, style_header
 from shnor.archive import landed_workbooks
 from shnor.publish import published_marts
 from shnor.web.store import Account, Upload
-from shnor_core.reference import Monitoring, Municipality, load_calendar, load_municipalities, oktmo_prefix
+from shnor_core.reference import Monitoring, Municipality, current_municipalities, load_calendar, oktmo_prefix
 from shnor_core.settings import DataHome
 from shnor_core.sources import SUBMISSION, landing_folder
 
@@ -186,7 +186,7 @@ def window_statuses(home: DataHome, window: Window, uploads: list[Upload]) -> li
     for upload in uploads:
         by_oktmo.setdefault(upload.municipality_oktmo, []).append(upload)
     return [municipal_status(window, m, by_oktmo.get(m.oktmo, []), pipeline.get(m.oktmo))
-            for m in load_municipalities(window.monitoring.region_code)]
+            for m in current_municipalities(window.monitoring.region_code)]
 
 
 def landing_files(home: DataHome, monitoring_id: str) -> list[Path]:
