@@ -16,7 +16,7 @@ from shnor.fingerprints import dbt_inputs, dbt_project_inputs, reference_inputs,
 from shnor.identity import identity_digest, resolve_identity
 from shnor.postgres import copy_raw_tables, ensure_access_model
 from shnor_core import warehouse
-from shnor_core.settings import DBT_PROJECT_DIR, DataHome, keep_in_user_cache, user_cache
+from shnor_core.settings import DBT_PROJECT_DIR, PROJECT_ROOT, DataHome, keep_in_user_cache, user_cache
 
 
 def dbt_command(*args: str) -> list[str]:
@@ -27,13 +27,13 @@ def dbt_command(*args: str) -> list[str]:
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
-def parse_cache(target: str | None = None) -> Path:
+def parse_cache(target: str | None = None, project_dir: Path = DBT_PROJECT_DIR) -> Path:
     """Where the last successful build's parsed project is kept for homes that have none yet, per user (never a
     shared folder: dbt trusts what it loads), dbt version, project folder and target. dbt reparses whatever it
     finds changed (files by their hash, vars, the profile's keys, its version), so a copy made from another home
     of the same project is as good as the home's own; a fresh home (the demo, a test, a benchmark) then skips
     dbt's full parse, which costs more than building the marts of a region."""
-    key = hashlib.sha256(f"{version('dbt-core')}|{DBT_PROJECT_DIR.resolve()}|{dbt_target(target)}".encode()).hexdigest()
+    key = hashlib.sha256(f"{version('dbt-core')}|{project_dir.resolve()}|{dbt_target(target)}".encode()).hexdigest()
     return user_cache("dbt-parse") / key[:16] / PARTIAL_PARSE_FILE
 
 
@@ -51,7 +51,9 @@ def dbt_environment(home: DataHome, target: str | None = None) -> dict[str, str]
     (``DBT_ENVIRONMENT_*``), the home's warehouse, artifacts and logs, Python's bytecode cached (even when the
     caller writes none: ``PYTHONDONTWRITEBYTECODE``, then in the user cache); the parsed project it starts from — the
     home's own (also for ``dbt docs generate``, which writes elsewhere), else the cache of :func:`parse_cache`,
-    else none (a full parse)."""
+    else — for a copy of the reference (``shnor region init --project``) that has none yet — the cache of the
+    project it was copied from: dbt reparses only the files the copy changed (its seeds' new rows), about half the
+    CPU of a full parse; else none (a full parse)."""
     home.dbt_artifacts.mkdir(parents=True, exist_ok=True)
     environment = {
         **{name: value for name, value in os.environ.items()
@@ -65,8 +67,8 @@ def dbt_environment(home: DataHome, target: str | None = None) -> dict[str, str]
         # without bytecode a dbt process compiles its ≈ 1 300 modules from source on every start (≈ 2 s of CPU of
         # each build); honour "nothing written beside the installed code" with a bytecode cache of our own instead
         environment.setdefault("PYTHONPYCACHEPREFIX", str(user_cache("pycache")))
-    parsed = next((path for path in (home.dbt_artifacts / "target" / PARTIAL_PARSE_FILE, parse_cache(target))
-                   if path.is_file()), None)
+    parsed = next((path for path in (home.dbt_artifacts / "target" / PARTIAL_PARSE_FILE, parse_cache(target),
+                                     parse_cache(target, PROJECT_ROOT / "dbt_project")) if path.is_file()), None)
     if parsed is not None:
         environment["DBT_PARTIAL_PARSE_FILE_PATH"] = str(parsed)
     return environment
@@ -185,7 +187,8 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
     last cycle build (same dbt project, catalogues and calendars), dbt builds only what is downstream of the
     sources that received rows since (selector ``fresher_sources``: dbt's ``source_status:fresher+`` against
     that build's ``sources.json``). ``select`` builds only those nodes (dbt's selection syntax: tests, a
-    benchmark's subset); such a build is never recorded as the project's build.
+    benchmark's subset) and, like the cycle's build, not their unit tests (CI runs those once:
+    tests/test_dbt_unit_tests.py); such a build is never recorded as the project's build.
     """
     target = dbt_target(target)
     fingerprint = dbt_inputs(home, target)
@@ -200,7 +203,8 @@ def dbt_build(home: DataHome, target: str | None = None, skip_unchanged: bool = 
     # a full build whose seeds the warehouse already holds builds everything of the cycle but them (the tests that
     # compare a mart with a seed still run)
     project, seeds_kept = dbt_project_inputs(target), not select and seeds_loaded(home, target)
-    selection = ["--select", *select] if select else ["--selector", "cycle_seeds_loaded"] if seeds_kept else []
+    selection = (["--select", *select, "--exclude-resource-type", "unit_test"] if select
+                 else ["--selector", "cycle_seeds_loaded"] if seeds_kept else [])
     # what names resolved to is part of the reference: a registry or a decision re-keys archived rows, whose
     # sources did not receive a row, so only a full build applies it
     reference, state = f"{reference_inputs(home, target)}:{identity_digest(home)}", build_state(home)

@@ -42,10 +42,11 @@ def sample_cycle(tmp_path_factory):
 # at once and the short ones fill the end, and no worker finishes long before the other. `test_reports` comes first:
 # it builds the session's sample cycle while the other worker runs an end-to-end file that does not need it.
 LONGEST_FIRST = (
-    "test_reports.py", "test_end_to_end.py", "test_crimea_windows.py", "test_letter.py", "test_identity_every_kind.py",
-    "test_postgres.py", "test_publish.py", "test_roadmap_marts.py", "test_backfill.py", "test_identity.py",
-    "test_row_accounting.py", "test_recommendations.py", "test_airflow_local.py", "test_window_dags.py",
-    "test_calendar_schedule.py", "test_regions.py", "test_corrections.py", "test_dbt_unit_tests.py",
+    "test_reports.py", "test_end_to_end.py", "test_crimea_windows.py", "test_postgres.py", "test_letter.py",
+    "test_identity_every_kind.py", "test_backfill.py", "test_publish.py", "test_identity.py", "test_dbt_one_process.py",
+    "test_dbt_unit_tests.py", "test_roadmap_marts.py", "test_row_accounting.py", "test_recommendations.py",
+    "test_airflow_local.py", "test_window_dags.py", "test_calendar_schedule.py", "test_regions.py",
+    "test_corrections.py", "test_real_region.py", "test_registry_forms.py",
 )
 
 

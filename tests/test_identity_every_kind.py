@@ -32,6 +32,7 @@ after it with «Муниципальное бюджетное общеобраз
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,10 @@ def own_tests_only():
 
 def build(home: DataHome) -> None:
     dbt_build(home, select=ACCOUNTING)
+    results = json.loads((home.dbt_artifacts / "target" / "run_results.json").read_text())["results"]
+    # the selected models' data tests ran; their unit tests did not (they run once, in test_dbt_unit_tests)
+    assert any(r["unique_id"].startswith("test.") for r in results)
+    assert not [r["unique_id"] for r in results if r["unique_id"].startswith("unit_test.")]
 
 
 def intake(home: DataHome) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import statistics
 import subprocess
 from dataclasses import dataclass
@@ -23,8 +22,9 @@ import openpyxl
 import pytest
 from docx import Document as WordDocument
 
+from reports.docx_writer import write_docx
 from reports.provenance import provenance
-from reports.regional_note import CycleMarts, write_regional_note
+from reports.regional_note import CycleMarts, regional_note
 from shnor.cycle import run_window_in_process
 from shnor.dbt_runner import dbt_command, dbt_environment
 from shnor_core import warehouse
@@ -185,10 +185,10 @@ def write_corrections(home: DataHome) -> None:
 
 
 def snapshot(home: DataHome, stage: str, folder) -> dict:
-    """The letter's mart and the regional note written from it after a stage (the one document this test reads)."""
-    write_regional_note(CycleMarts(home, MONITORING_ID), provenance(home, MONITORING_ID))
-    note = folder / f"{stage}.docx"
-    shutil.copy(home.reports / MONITORING_ID / f"spravka_{MONITORING_ID}.docx", note)
+    """The letter's mart and the regional note written from it after a stage: the .docx, the one document this
+    test reads (its PDF is the same note laid out by Typst, which test_reports reads)."""
+    note = write_docx(regional_note(CycleMarts(home, MONITORING_ID), provenance(home, MONITORING_ID)),
+                      folder / f"{stage}.docx")
     recommendation = warehouse.query(home.warehouse, "select * from marts.mart_recommendation where monitoring_id = ?",
                                      [MONITORING_ID])
     return {"mart": recommendation, "note": note}
