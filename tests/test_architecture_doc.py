@@ -17,7 +17,7 @@ PLACEHOLDER = re.compile(r"[<>*{}…]|\s")
 # Folders of a data home ($SHNOR_HOME, `shnor_core.settings.DataHome`), not of the repository: the map names
 # where a run writes.
 HOME_FOLDERS = ("landing", "archive", "quarantine", "validation", "reports", "warehouse", "published", "secrets",
-                "uploads", "web", "identity", "docs/proverki.html")
+                "uploads", "web", "identity", "docs/proverki.html", "var/")  # var/: the default home in a checkout
 # Where the map's relative paths are relative to: the repository, the dbt project, its models, the upload site.
 PATH_BASES = (ROOT, ROOT / "dbt_project", ROOT / "dbt_project" / "models", ROOT / "shnor" / "web")
 
