@@ -227,11 +227,12 @@ def _write_notes(marts: CycleMarts, origin: Provenance, jobs: list[tuple[str, Pa
                        for chart in document_charts(note)])
         for (note, path), digest, new in zip(batch, digests, changed, strict=True):
             if new:
-                _digest_record(path).unlink(missing_ok=True)  # a crash between the two files leaves no false record
+                record = _digest_record(path)
+                record.unlink(missing_ok=True)  # a crash between the two files leaves no false record
                 write_docx(note, path)
                 write_pdf(note, path.with_suffix(".pdf"))
-                _digest_record(path).parent.mkdir(exist_ok=True)
-                _digest_record(path).write_text(digest, encoding="utf-8")
+                record.parent.mkdir(exist_ok=True)
+                record.write_text(digest, encoding="utf-8")
             written.append((path, new))
             if progress is not None and len(written) % 10 == 0 and len(written) < len(jobs):
                 progress(say("progress.notes", done=len(written), total=len(jobs)))
